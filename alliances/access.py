@@ -1,0 +1,117 @@
+"""Who sees and does what: the one place that decides.
+
+A confidential alliance does not exist (404) for anyone outside its team,
+other managers included. An open alliance can be read by every signed-in
+user; only its team acts on it, each role as `ROLE_ACTIONS` says. An
+archived alliance is read-only until a manager restores it. Superusers see
+and do everything.
+"""
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+
+from alliances.models import Alliance, Membership
+
+MANAGERS_GROUP = "Alliance managers"
+EXECUTIVES_GROUP = "Executives"
+BANK_ADMINS_GROUP = "Question bank admins"
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    EDIT = "edit"  # alliance details, KPIs, archive
+    MANAGE_TEAM = "manage_team"
+    RESTORE = "restore"  # un-archive
+    ANSWER = "answer"  # fill in assessments
+    RUN_ASSESSMENT = "run_assessment"  # start, assign assessors, reopen, classify findings
+    RECORD_SIGNAL = "record_signal"  # sponsor engagement evidence
+    MANAGE_SPONSORS = "manage_sponsors"
+    VIEW_SENSITIVE = "view_sensitive"  # sponsors' personal agendas and notes
+    PREPARE_BRIEF = "prepare_brief"
+
+
+Role = Membership.Role
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.MANAGER: frozenset(Action),
+    Role.CONTRIBUTOR: frozenset({Action.VIEW, Action.ANSWER, Action.RECORD_SIGNAL}),
+    Role.EXECUTIVE: frozenset({Action.VIEW, Action.PREPARE_BRIEF}),
+    Role.VIEWER: frozenset({Action.VIEW}),
+}
+# Signed-in users outside the team may read an open alliance, nothing more.
+OUTSIDER_ACTIONS = frozenset({Action.VIEW})
+# What is still allowed on an archived alliance.
+ARCHIVED_ACTIONS = frozenset({Action.VIEW, Action.VIEW_SENSITIVE, Action.RESTORE})
+
+
+def visible_alliances(user) -> QuerySet[Alliance]:
+    """Alliances `user` may know exist, annotated with `my_role` (None outside the team)."""
+    if not user.is_authenticated:
+        return Alliance.objects.none()
+    my_membership = Membership.objects.filter(alliance=OuterRef("pk"), user=user)
+    alliances = Alliance.objects.annotate(my_role=Subquery(my_membership.values("role")[:1]))
+    if user.is_superuser:
+        return alliances
+    return alliances.filter(Q(is_confidential=False) | Exists(my_membership))
+
+
+def role_of(user, alliance: Alliance) -> str | None:
+    """The user's team role on the alliance, using the `my_role` annotation when present."""
+    if not user.is_authenticated:
+        return None
+    if hasattr(alliance, "my_role"):
+        return alliance.my_role
+    membership = alliance.memberships.filter(user=user).only("role").first()
+    return membership.role if membership else None
+
+
+def can_see(user, alliance: Alliance) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or not alliance.is_confidential or role_of(user, alliance) is not None
+
+
+def can(user, action: Action, alliance: Alliance) -> bool:
+    """Whether `user` may do `action` on `alliance`."""
+    if not can_see(user, alliance):
+        return False
+    if user.is_superuser:
+        allowed = frozenset(Action)
+    else:
+        role = role_of(user, alliance)
+        allowed = ROLE_ACTIONS[role] if role else OUTSIDER_ACTIONS
+    if alliance.is_archived:
+        allowed = allowed & ARCHIVED_ACTIONS
+    elif action == Action.RESTORE:
+        return False
+    return action in allowed
+
+
+def allowed_actions(user, alliance: Alliance) -> frozenset[Action]:
+    """Every action the user may take, for templates that show or hide buttons."""
+    return frozenset(action for action in Action if can(user, action, alliance))
+
+
+def get_alliance(user, slug: str, action: Action = Action.VIEW) -> Alliance:
+    """The alliance for a view: 404 when the user may not know it exists, 403 when
+    they may see it but not do `action`."""
+    alliance = visible_alliances(user).select_related("partner").filter(slug=slug).first()
+    if alliance is None:
+        raise Http404("No such alliance.")
+    if not can(user, action, alliance):
+        raise PermissionDenied(f"You may not {action.value.replace('_', ' ')} this alliance.")
+    return alliance
+
+
+def in_group(user, group_name: str) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or any(g.name == group_name for g in user.groups.all())
+
+
+def can_register_alliances(user) -> bool:
+    """Alliance managers create alliances and partner organisations."""
+    return in_group(user, MANAGERS_GROUP)

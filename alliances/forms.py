@@ -1,0 +1,139 @@
+import django_filters
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from alliances.models import KPI, Alliance, Membership, Organisation
+
+User = get_user_model()
+
+OBJECTIVES_MAX_LENGTH = 4000
+
+
+class CrispyFormMixin:
+    """A crispy helper with one submit button, so templates stay one-liners."""
+
+    submit_label = "Save"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class UniqueNameMixin:
+    """Case-insensitive unique names, reported on the field rather than as a 500."""
+
+    duplicate_message = "This name is already taken."
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        clash = type(self.instance).objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(self.duplicate_message)
+        return name
+
+
+class AllianceForm(CrispyFormMixin, UniqueNameMixin, forms.ModelForm):
+    duplicate_message = "An alliance with this name already exists."
+    objectives = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=OBJECTIVES_MAX_LENGTH,
+        help_text="The corporate objectives this alliance serves, one per line.",
+    )
+
+    class Meta:
+        model = Alliance
+        fields = ["name", "partner", "type", "stage", "origin", "objectives", "is_confidential"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Organisation.objects.filter(is_own=False)
+        self.fields["partner"].empty_label = "Choose the partner organisation"
+
+
+class OrganisationForm(CrispyFormMixin, UniqueNameMixin, forms.ModelForm):
+    duplicate_message = "An organisation with this name already exists."
+    website = forms.URLField(required=False, max_length=200, assume_scheme="https")
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "website", "industry", "country", "size_band", "is_own"]
+
+
+class KPIForm(CrispyFormMixin, forms.ModelForm):
+    class Meta:
+        model = KPI
+        fields = ["category", "name", "target", "actual", "unit", "period", "is_current"]
+
+
+class MemberAddForm(forms.Form):
+    who = forms.CharField(
+        label="Username or email", max_length=254, widget=forms.TextInput(attrs={"autofocus": True})
+    )
+    role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.CONTRIBUTOR)
+
+    def __init__(self, *args, alliance, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.alliance = alliance
+
+    def clean_who(self):
+        who = self.cleaned_data["who"].strip()
+        matches = list(
+            User.objects.filter(Q(username__iexact=who) | Q(email__iexact=who), is_active=True)[:2]
+        )
+        if not matches:
+            raise forms.ValidationError(f"No active user has the username or email “{who}”.")
+        if len(matches) > 1:
+            raise forms.ValidationError("Several users match: enter the exact username instead.")
+        user = matches[0]
+        if self.alliance.memberships.filter(user=user).exists():
+            raise forms.ValidationError(f"{user.get_username()} is already on the team.")
+        return user
+
+
+class MembershipRoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Membership.Role.choices)
+
+
+class AllianceFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search", max_length=200)
+    stage = django_filters.ChoiceFilter(choices=Alliance.Stage.choices, empty_label="Any stage")
+    type = django_filters.ChoiceFilter(choices=Alliance.Type.choices, empty_label="Any type")
+    origin = django_filters.ChoiceFilter(choices=Alliance.Origin.choices, empty_label="Any origin")
+    archived = django_filters.BooleanFilter(
+        field_name="is_archived",
+        label="Archived",
+        widget=forms.Select(choices=[("", "Active only"), ("true", "Archived only")]),
+        method="filter_archived",
+    )
+
+    class Meta:
+        model = Alliance
+        fields = ["q", "stage", "type", "origin", "archived"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        for field in self.form.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if is_select else "form-control"
+        self.form.fields["q"].widget.attrs["placeholder"] = "Name, partner or objective"
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(partner__name__icontains=value)
+            | Q(objectives__icontains=value)
+        )
+
+    def filter_archived(self, queryset, name, value):
+        return queryset.filter(is_archived=bool(value))
+
+    def filter_queryset(self, queryset):
+        # Archived alliances stay out of the list unless asked for.
+        if not self.form.cleaned_data.get("archived"):
+            queryset = queryset.filter(is_archived=False)
+        return super().filter_queryset(queryset)

@@ -1,0 +1,175 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class Organisation(models.Model):
+    class SizeBand(models.TextChoices):
+        STARTUP = "startup", "Start-up (under 50)"
+        SMALL = "small", "Small (50–249)"
+        MEDIUM = "medium", "Medium (250–999)"
+        LARGE = "large", "Large (1,000–9,999)"
+        ENTERPRISE = "enterprise", "Enterprise (10,000+)"
+
+    name = models.CharField(max_length=200)
+    website = models.URLField(blank=True)
+    industry = models.CharField(max_length=120, blank=True)
+    country = models.CharField(max_length=80, blank=True)
+    size_band = models.CharField(max_length=20, choices=SizeBand.choices, blank=True)
+    is_own = models.BooleanField(
+        "our organisation", default=False, help_text="Tick for our own company, not a partner."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="organisation_name_unique_ci"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("alliances:partner_detail", args=[self.pk])
+
+
+class Alliance(models.Model):
+    class Type(models.TextChoices):
+        TECHNOLOGY = "technology", "Technology"
+        RESELLER = "reseller", "Reseller"
+        CO_SELL = "co_sell", "Co-sell"
+        JOINT_VENTURE = "joint_venture", "Joint venture"
+        RND = "rnd", "R&D"
+        OEM = "oem", "OEM / embedded"
+        SERVICES = "services", "Services / integrator"
+
+    class Stage(models.TextChoices):
+        """The ASAP alliance lifecycle, from first look to exit."""
+
+        EXPLORING = "exploring", "Exploring"
+        ASSESSING = "assessing", "Assessing"
+        NEGOTIATING = "negotiating", "Negotiating"
+        LAUNCHED = "launched", "Launched"
+        MANAGING = "managing", "Managing"
+        EXITING = "exiting", "Exiting"
+        CLOSED = "closed", "Closed"
+
+    class Origin(models.TextChoices):
+        EXECUTIVE = "executive", "Executive-initiated"
+        BOTTOM_UP = "bottom_up", "Bottom-up"
+        PARTNER = "partner", "Partner-initiated"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    partner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="alliances")
+    type = models.CharField(max_length=20, choices=Type.choices)
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.EXPLORING)
+    origin = models.CharField(max_length=20, choices=Origin.choices)
+    objectives = models.TextField(
+        blank=True, help_text="The corporate objectives this alliance serves, one per line."
+    )
+    is_confidential = models.BooleanField(
+        "confidential",
+        default=False,
+        help_text="Only the alliance team can see a confidential alliance.",
+    )
+    is_archived = models.BooleanField("archived", default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="alliance_name_unique_ci"),
+        ]
+        indexes = [models.Index(fields=["is_archived", "stage"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("alliances:detail", args=[self.slug])
+
+    @property
+    def objective_lines(self):
+        return [line.strip(" -•\t") for line in self.objectives.splitlines() if line.strip(" -•\t")]
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MANAGER = "manager", "Manager"
+        CONTRIBUTOR = "contributor", "Contributor"
+        EXECUTIVE = "executive", "Executive"
+        VIEWER = "viewer", "Viewer"
+
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alliance_memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["alliance", "role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["alliance", "user"], name="one_membership_per_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} of {self.alliance}"
+
+
+class KPI(models.Model):
+    class Category(models.TextChoices):
+        REVENUE = "revenue", "Revenue"
+        NEW_SOLUTIONS = "new_solutions", "New solutions"
+        INTEGRATIONS = "integrations", "Integrations"
+        MARKET_PENETRATION = "market_penetration", "Market penetration"
+        OTHER = "other", "Other"
+
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="kpis")
+    category = models.CharField(max_length=30, choices=Category.choices)
+    name = models.CharField(max_length=200)
+    target = models.DecimalField(
+        max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    actual = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    unit = models.CharField(max_length=30, blank=True, help_text="e.g. EUR k, customers, %")
+    period = models.CharField(max_length=40, help_text="e.g. FY2026 or 2026-Q3")
+    is_current = models.BooleanField(
+        "current", default=True, help_text="Current KPIs count towards sponsor health."
+    )
+
+    class Meta:
+        verbose_name = "KPI"
+        verbose_name_plural = "KPIs"
+        ordering = ["alliance", "-is_current", "category", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.period})"
+
+    @property
+    def attainment(self):
+        """Actual as a percentage of target, or None when nothing is reported yet."""
+        if self.actual is None or not self.target:
+            return None
+        return round(self.actual / self.target * 100)

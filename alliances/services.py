@@ -1,0 +1,103 @@
+"""Writes to the alliance register: one transaction per action, readable errors."""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from alliances.models import KPI, Alliance, Membership, Organisation
+
+User = get_user_model()
+
+
+def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(name)[:200] or "alliance"
+    slug, n = base, 2
+    taken = Alliance.objects.exclude(pk=exclude_pk).values_list("slug", flat=True)
+    while taken.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _save_unique(instance, message: str):
+    """Save, turning a race on a unique name into a form-level error."""
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as exc:
+        raise ValidationError({"name": message}) from exc
+    return instance
+
+
+@transaction.atomic
+def alliance_create(*, creator: User, alliance: Alliance) -> Alliance:
+    """Register an unsaved alliance; its creator becomes its first manager."""
+    alliance.slug = _unique_slug(alliance.name)
+    alliance.created_by = creator
+    _save_unique(alliance, "An alliance with this name already exists.")
+    Membership.objects.create(alliance=alliance, user=creator, role=Membership.Role.MANAGER)
+    return alliance
+
+
+@transaction.atomic
+def alliance_update(*, alliance: Alliance) -> Alliance:
+    return _save_unique(alliance, "An alliance with this name already exists.")
+
+
+@transaction.atomic
+def alliance_set_archived(*, alliance: Alliance, archived: bool) -> Alliance:
+    alliance.is_archived = archived
+    alliance.save(update_fields=["is_archived", "updated_at"])
+    return alliance
+
+
+@transaction.atomic
+def membership_add(*, alliance: Alliance, user: User, role: str) -> Membership:
+    if Membership.objects.filter(alliance=alliance, user=user).exists():
+        raise ValidationError(f"{user.get_username()} is already on this alliance's team.")
+    return Membership.objects.create(alliance=alliance, user=user, role=role)
+
+
+def _ensure_another_manager(membership: Membership) -> None:
+    others = (
+        Membership.objects.select_for_update()
+        .filter(alliance_id=membership.alliance_id, role=Membership.Role.MANAGER)
+        .exclude(pk=membership.pk)
+    )
+    if not list(others):
+        raise ValidationError(
+            "An alliance needs at least one manager: make someone else manager first."
+        )
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str) -> Membership:
+    if membership.role == Membership.Role.MANAGER and role != Membership.Role.MANAGER:
+        _ensure_another_manager(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    if membership.role == Membership.Role.MANAGER:
+        _ensure_another_manager(membership)
+    membership.delete()
+
+
+@transaction.atomic
+def organisation_save(*, organisation: Organisation) -> Organisation:
+    return _save_unique(organisation, "An organisation with this name already exists.")
+
+
+@transaction.atomic
+def kpi_save(*, kpi: KPI) -> KPI:
+    kpi.full_clean()
+    kpi.save()
+    return kpi
+
+
+@transaction.atomic
+def kpi_delete(*, kpi: KPI) -> None:
+    kpi.delete()

@@ -1,0 +1,398 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views import View
+from django.views.decorators.http import require_GET
+from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
+from django.views.generic.edit import FormView
+
+from alliances import services
+from alliances.access import (
+    Action,
+    allowed_actions,
+    can,
+    can_register_alliances,
+    get_alliance,
+    visible_alliances,
+)
+from alliances.forms import (
+    AllianceFilter,
+    AllianceForm,
+    KPIForm,
+    MemberAddForm,
+    MembershipRoleForm,
+    OrganisationForm,
+)
+from alliances.models import KPI, Membership, Organisation
+
+PAGE_SIZE = 25
+
+
+@require_GET
+@login_not_required
+def healthz(request):
+    """Liveness probe for docker-compose and load balancers."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+class AllianceMixin:
+    """Resolves the alliance in the URL through access rules: 404 if hidden, 403 if not allowed."""
+
+    action = Action.VIEW
+
+    def dispatch(self, request, *args, **kwargs):
+        self.alliance = get_alliance(request.user, kwargs["slug"], self.action)
+        self.load_objects()
+        return super().dispatch(request, *args, **kwargs)
+
+    def load_objects(self):
+        """Hook for views that also fetch objects belonging to the alliance."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["alliance"] = self.alliance
+        context["actions"] = allowed_actions(self.request.user, self.alliance)
+        return context
+
+
+class RegistrarRequiredMixin:
+    """Registering alliances and partners is for alliance managers."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_register_alliances(request.user):
+            raise PermissionDenied("Only alliance managers can register alliances and partners.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ServiceFormMixin:
+    """Runs the form's save through a service; a service error becomes a form error."""
+
+    success_message = "Saved."
+    template_name = "partials/form_page.html"
+    heading = ""
+
+    def get_back(self):
+        """(url, label) of the page this form returns to."""
+        return self.get_success_url(), "Back"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["heading"] = self.heading
+        context["back_url"], context["back_label"] = self.get_back()
+        return context
+
+    def form_valid(self, form):
+        try:
+            self.object = self.save(form)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class DashboardView(TemplateView):
+    template_name = "alliances/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        mine = (
+            visible_alliances(self.request.user)
+            .filter(memberships__user=self.request.user, is_archived=False)
+            .select_related("partner")
+            .order_by("-updated_at")
+        )
+        context["my_alliances"] = mine
+        context["can_register"] = can_register_alliances(self.request.user)
+        return context
+
+
+class AllianceListView(ListView):
+    template_name = "alliances/alliance_list.html"
+    paginate_by = PAGE_SIZE
+    context_object_name = "alliances"
+
+    def get_queryset(self):
+        base = visible_alliances(self.request.user).select_related("partner")
+        self.filterset = AllianceFilter(self.request.GET, queryset=base)
+        if not self.filterset.is_valid():
+            return base.none()
+        return self.filterset.qs.order_by("name")
+
+    def render_to_response(self, context, **kwargs):
+        if not self.filterset.is_valid():
+            kwargs["status"] = 400
+        return super().render_to_response(context, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["can_register"] = can_register_alliances(self.request.user)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["querystring"] = query.urlencode()
+        return context
+
+
+class AllianceCreateView(RegistrarRequiredMixin, ServiceFormMixin, CreateView):
+    form_class = AllianceForm
+    heading = "Register an alliance"
+    success_message = "Alliance registered. You are its manager: add your team next."
+
+    def save(self, form):
+        return services.alliance_create(creator=self.request.user, alliance=form.instance)
+
+    def get_back(self):
+        return reverse("alliances:list"), "All alliances"
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class AllianceDetailView(AllianceMixin, TemplateView):
+    template_name = "alliances/alliance_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["memberships"] = self.alliance.memberships.select_related("user")
+        context["kpis"] = self.alliance.kpis.all()
+        return context
+
+
+class AllianceUpdateView(AllianceMixin, ServiceFormMixin, UpdateView):
+    action = Action.EDIT
+    form_class = AllianceForm
+    heading = "Edit alliance"
+    success_message = "Alliance updated."
+
+    def get_object(self, queryset=None):
+        return self.alliance
+
+    def save(self, form):
+        return services.alliance_update(alliance=form.instance)
+
+    def get_back(self):
+        return self.alliance.get_absolute_url(), self.alliance.name
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class AllianceArchiveView(AllianceMixin, TemplateView):
+    action = Action.EDIT
+    template_name = "alliances/alliance_archive.html"
+
+    def post(self, request, *args, **kwargs):
+        services.alliance_set_archived(alliance=self.alliance, archived=True)
+        messages.success(request, f"“{self.alliance.name}” is archived. A manager can restore it.")
+        return redirect("alliances:list")
+
+
+class AllianceRestoreView(AllianceMixin, View):
+    action = Action.RESTORE
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        services.alliance_set_archived(alliance=self.alliance, archived=False)
+        messages.success(request, f"“{self.alliance.name}” is restored.")
+        return redirect(self.alliance)
+
+
+class TeamView(AllianceMixin, FormView):
+    template_name = "alliances/team.html"
+    form_class = MemberAddForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "alliance": self.alliance}
+
+    def post(self, request, *args, **kwargs):
+        if not can(request.user, Action.MANAGE_TEAM, self.alliance):
+            raise PermissionDenied("Only the alliance's managers can change its team.")
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        user = form.cleaned_data["who"]
+        try:
+            services.membership_add(
+                alliance=self.alliance, user=user, role=form.cleaned_data["role"]
+            )
+        except ValidationError as exc:
+            form.add_error("who", exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{user.get_username()} added to the team.")
+        return redirect("alliances:team", slug=self.alliance.slug)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["memberships"] = self.alliance.memberships.select_related("user")
+        context["roles"] = Membership.Role.choices
+        return context
+
+
+class MembershipActionMixin(AllianceMixin):
+    """A membership of this alliance only: a forged id from another alliance is a 404."""
+
+    action = Action.MANAGE_TEAM
+
+    def load_objects(self):
+        self.membership = get_object_or_404(
+            Membership.objects.select_related("user"), pk=self.kwargs["pk"], alliance=self.alliance
+        )
+
+    def run(self, service, **kwargs):
+        try:
+            service(membership=self.membership, **kwargs)
+        except ValidationError as exc:
+            messages.error(self.request, " ".join(exc.messages))
+            return False
+        return True
+
+
+class MembershipRoleView(MembershipActionMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = MembershipRoleForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose one of the listed roles.")
+            return redirect("alliances:team", slug=self.alliance.slug)
+        role = form.cleaned_data["role"]
+        if self.run(services.membership_change_role, role=role):
+            messages.success(
+                request,
+                f"{self.membership.user.get_username()} is now "
+                f"{Membership.Role(role).label.lower()}.",
+            )
+        return redirect("alliances:team", slug=self.alliance.slug)
+
+
+class MembershipRemoveView(MembershipActionMixin, TemplateView):
+    template_name = "alliances/membership_remove.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["membership"] = self.membership
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if self.run(services.membership_remove):
+            messages.success(
+                request, f"{self.membership.user.get_username()} removed from the team."
+            )
+        return redirect("alliances:team", slug=self.alliance.slug)
+
+
+class KPIMixin(AllianceMixin):
+    action = Action.EDIT
+    form_class = KPIForm
+    success_message = "KPI saved."
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(KPI, pk=self.kwargs["pk"], alliance=self.alliance)
+
+    def save(self, form):
+        form.instance.alliance = self.alliance
+        return services.kpi_save(kpi=form.instance)
+
+    def get_success_url(self):
+        return reverse("alliances:detail", args=[self.alliance.slug]) + "#kpis"
+
+    def get_back(self):
+        return self.get_success_url(), self.alliance.name
+
+
+class KPICreateView(KPIMixin, ServiceFormMixin, CreateView):
+    heading = "Add a KPI"
+
+
+class KPIUpdateView(KPIMixin, ServiceFormMixin, UpdateView):
+    heading = "Edit KPI"
+
+
+class KPIDeleteView(KPIMixin, TemplateView):
+    template_name = "alliances/kpi_delete.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "kpi": self.get_object()}
+
+    def post(self, request, *args, **kwargs):
+        kpi = self.get_object()
+        services.kpi_delete(kpi=kpi)
+        messages.success(request, f"KPI “{kpi.name}” deleted.")
+        return redirect(self.get_success_url())
+
+
+class PartnerListView(ListView):
+    template_name = "alliances/partner_list.html"
+    context_object_name = "organisations"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "").strip()[:200]
+        # Count only alliances the user may know exist: confidential ones stay hidden.
+        counted = Q(alliances__isnull=False)
+        if not self.request.user.is_superuser:
+            counted &= Q(alliances__is_confidential=False) | Q(
+                alliances__memberships__user=self.request.user
+            )
+        organisations = Organisation.objects.annotate(
+            alliance_count=Count("alliances", filter=counted, distinct=True)
+        )
+        if self.query:
+            organisations = organisations.filter(name__icontains=self.query)
+        return organisations.order_by("-is_own", "name")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["query"] = self.query
+        context["can_register"] = can_register_alliances(self.request.user)
+        context["querystring"] = f"q={self.query}" if self.query else ""
+        return context
+
+
+class PartnerDetailView(DetailView):
+    model = Organisation
+    template_name = "alliances/partner_detail.html"
+    context_object_name = "organisation"
+
+    def get_queryset(self):
+        visible = visible_alliances(self.request.user).filter(is_archived=False)
+        return Organisation.objects.prefetch_related(
+            Prefetch("alliances", queryset=visible, to_attr="visible_alliances")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_register"] = can_register_alliances(self.request.user)
+        return context
+
+
+class PartnerFormMixin(RegistrarRequiredMixin, ServiceFormMixin):
+    model = Organisation
+    form_class = OrganisationForm
+    success_message = "Organisation saved."
+
+    def save(self, form):
+        return services.organisation_save(organisation=form.instance)
+
+    def get_back(self):
+        return reverse("alliances:partner_list"), "Organisations"
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class PartnerCreateView(PartnerFormMixin, CreateView):
+    heading = "Add an organisation"
+
+
+class PartnerUpdateView(PartnerFormMixin, UpdateView):
+    heading = "Edit organisation"

@@ -1,0 +1,25 @@
+"""Load demo users and data so every page has content; safe to run again."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from alliances import demo as alliance_demo
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the demo users, organisations and alliances."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--quiet-logins", action="store_true", help="Do not print the demo logins."
+        )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        users = alliance_demo.seed_users()
+        alliance_demo.seed_alliances(users)
+        self.stdout.write(self.style.SUCCESS("Demo data is ready."))
+        if not options["quiet_logins"]:
+            self.stdout.write("\nDemo logins (username / password — who):")
+            for demo in alliance_demo.DEMO_USERS:
+                self.stdout.write(f"  {demo.username:<12} {demo.password:<18} {demo.role}")

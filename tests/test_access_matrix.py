@@ -1,0 +1,158 @@
+"""Every URL of the project, for every kind of user, on an open and a confidential alliance.
+
+A URL pattern without an entry in MATRIX fails `test_every_url_pattern_is_in_the_matrix`,
+so each new page must say here who may use it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from alliances.access import ROLE_ACTIONS, Action
+from tests.conftest import ROLES, Team, make_team
+
+pytestmark = pytest.mark.django_db
+
+REGISTRARS = {"outsider", "manager", "superuser"}  # members of "Alliance managers"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """How to call one URL and what each user should get."""
+
+    kwargs: Callable[[Team], dict] = lambda team: {}
+    method: str = "get"
+    data: Callable[[Team], dict] = lambda team: {}
+    expect: Callable[[str, bool], int] = lambda role, confidential: 200
+    prepare: Callable[[Team], None] = lambda team: None
+
+
+def logged_in(ok: int = 200) -> Callable[[str, bool], int]:
+    return lambda role, confidential: 302 if role == "anonymous" else ok
+
+
+def registrar(ok: int = 200) -> Callable[[str, bool], int]:
+    def expect(role, confidential):
+        if role == "anonymous":
+            return 302
+        return ok if role in REGISTRARS else 403
+
+    return expect
+
+
+def alliance_action(action: Action, ok: int = 200) -> Callable[[str, bool], int]:
+    """The rule of alliances/access.py, spelled out independently of its code."""
+
+    def expect(role, confidential):
+        if role == "anonymous":
+            return 302
+        if role == "superuser":
+            return ok
+        if role == "outsider":
+            if confidential:
+                return 404
+            return ok if action == Action.VIEW else 403
+        return ok if action in ROLE_ACTIONS[role] else 403
+
+    return expect
+
+
+slug = lambda team: {"slug": team.alliance.slug}  # noqa: E731
+
+
+def member(role):
+    return lambda team: {"slug": team.alliance.slug, "pk": team.member(role).pk}
+
+
+def kpi(team):
+    return {"slug": team.alliance.slug, "pk": team.alliance.kpis.get().pk}
+
+
+def partner(team):
+    return {"pk": team.alliance.partner_id}
+
+
+def archive(team):
+    team.alliance.is_archived = True
+    team.alliance.save()
+
+
+MATRIX: dict[str, Entry] = {
+    "login": Entry(expect=lambda role, c: 302 if role != "anonymous" else 200),
+    "logout": Entry(method="post", expect=lambda role, c: 302),
+    "password_change": Entry(expect=logged_in()),
+    "password_change_done": Entry(expect=logged_in()),
+    "healthz": Entry(expect=lambda role, c: 200),
+    "dashboard": Entry(expect=logged_in()),
+    "alliances:list": Entry(expect=logged_in()),
+    "alliances:create": Entry(expect=registrar()),
+    "alliances:detail": Entry(kwargs=slug, expect=alliance_action(Action.VIEW)),
+    "alliances:edit": Entry(kwargs=slug, expect=alliance_action(Action.EDIT)),
+    "alliances:archive": Entry(kwargs=slug, expect=alliance_action(Action.EDIT)),
+    "alliances:restore": Entry(
+        kwargs=slug, method="post", prepare=archive, expect=alliance_action(Action.RESTORE, 302)
+    ),
+    "alliances:team": Entry(kwargs=slug, expect=alliance_action(Action.VIEW)),
+    "alliances:member_role": Entry(
+        kwargs=member("viewer"),
+        method="post",
+        data=lambda team: {"role": "contributor"},
+        expect=alliance_action(Action.MANAGE_TEAM, 302),
+    ),
+    "alliances:member_remove": Entry(
+        kwargs=member("viewer"), expect=alliance_action(Action.MANAGE_TEAM)
+    ),
+    "alliances:kpi_create": Entry(kwargs=slug, expect=alliance_action(Action.EDIT)),
+    "alliances:kpi_edit": Entry(kwargs=kpi, expect=alliance_action(Action.EDIT)),
+    "alliances:kpi_delete": Entry(kwargs=kpi, expect=alliance_action(Action.EDIT)),
+    "alliances:partner_list": Entry(expect=logged_in()),
+    "alliances:partner_create": Entry(expect=registrar()),
+    "alliances:partner_detail": Entry(kwargs=partner, expect=logged_in()),
+    "alliances:partner_edit": Entry(kwargs=partner, expect=registrar()),
+}
+
+
+def project_url_names(resolver=None, namespace=None):
+    """Every named URL pattern of the project, admin aside."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                continue
+            inner = pattern.namespace or namespace
+            yield from project_url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    names = set(project_url_names())
+    assert names - set(MATRIX) == set(), "add these URLs to the access matrix"
+    assert set(MATRIX) - names == set(), "these matrix entries match no URL"
+
+
+@pytest.mark.parametrize("url_name", sorted(MATRIX))
+def test_access_matrix(url_name, client):
+    entry = MATRIX[url_name]
+    mismatches = []
+    for confidential in (False, True):
+        for role in ROLES:
+            # A fresh team per case: actions that succeed must not change the next case.
+            team = make_team(confidential=confidential, prefix=f"{role}-{int(confidential)}")
+            entry.prepare(team)
+            client.logout()
+            if role != "anonymous":
+                client.force_login(team.users[role])
+            url = reverse(url_name, kwargs=entry.kwargs(team))
+            response = getattr(client, entry.method)(url, entry.data(team))
+            expected = entry.expect(role, confidential)
+            if response.status_code != expected:
+                mismatches.append(
+                    f"{role:<11} confidential={confidential!s:<5} "
+                    f"got {response.status_code}, want {expected}"
+                )
+            if role == "anonymous" and expected == 302 and url_name != "logout":
+                assert response.url.startswith(reverse("login")), url_name
+    assert not mismatches, f"{url_name}:\n" + "\n".join(mismatches)
