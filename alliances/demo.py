@@ -32,34 +32,80 @@ class DemoUser:
 DEMO_USERS = [
     DemoUser("manager", "Maya", "Patel", "alliance manager", (MANAGERS_GROUP,)),
     DemoUser("contributor", "Chris", "Okafor", "contributor (fills in assessments)"),
-    DemoUser("executive", "Elena", "Rossi", "executive sponsor (Chief Digital Officer)",
-             (EXECUTIVES_GROUP,)),
+    DemoUser(
+        "executive",
+        "Elena",
+        "Rossi",
+        "executive sponsor (Chief Digital Officer)",
+        (EXECUTIVES_GROUP,),
+    ),
     DemoUser("viewer", "Victor", "Lindqvist", "viewer"),
-    DemoUser("manager2", "Omar", "Haddad", "alliance manager outside the confidential team",
-             (MANAGERS_GROUP,)),
-    DemoUser("bankadmin", "Beatriz", "Santos", "question bank admin (Django admin)",
-             (BANK_ADMINS_GROUP,), is_staff=True),
+    DemoUser(
+        "manager2",
+        "Omar",
+        "Haddad",
+        "alliance manager outside the confidential team",
+        (MANAGERS_GROUP,),
+    ),
+    DemoUser(
+        "bankadmin",
+        "Beatriz",
+        "Santos",
+        "question bank admin (Django admin)",
+        (BANK_ADMINS_GROUP,),
+        is_staff=True,
+    ),
     DemoUser("admin", "Ada", "Admin", "superuser", is_staff=True, is_superuser=True),
 ]
 
 ORGANISATIONS = [
-    dict(name="Northwind Systems", is_own=True, industry="Enterprise software",
-         country="United Kingdom", size_band="enterprise", website="https://northwind.example"),
-    dict(name="Helios Analytics", industry="AI and analytics", country="Netherlands",
-         size_band="small", website="https://helios.example"),
-    dict(name="Cobalt Cloud Services", industry="Cloud infrastructure", country="Germany",
-         size_band="large", website="https://cobalt.example"),
-    dict(name="Meridian Robotics", industry="Warehouse automation", country="Sweden",
-         size_band="medium", website="https://meridian.example"),
-    dict(name="Quartz Payments", industry="Payments", country="Ireland", size_band="large",
-         website="https://quartz.example"),
+    dict(
+        name="Northwind Systems",
+        is_own=True,
+        industry="Enterprise software",
+        country="United Kingdom",
+        size_band="enterprise",
+        website="https://northwind.example",
+    ),
+    dict(
+        name="Helios Analytics",
+        industry="AI and analytics",
+        country="Netherlands",
+        size_band="small",
+        website="https://helios.example",
+    ),
+    dict(
+        name="Cobalt Cloud Services",
+        industry="Cloud infrastructure",
+        country="Germany",
+        size_band="large",
+        website="https://cobalt.example",
+    ),
+    dict(
+        name="Meridian Robotics",
+        industry="Warehouse automation",
+        country="Sweden",
+        size_band="medium",
+        website="https://meridian.example",
+    ),
+    dict(
+        name="Quartz Payments",
+        industry="Payments",
+        country="Ireland",
+        size_band="large",
+        website="https://quartz.example",
+    ),
 ]
 
 ALLIANCES = [
     dict(
-        slug=CONFIDENTIAL_SLUG, name="Project Aurora", partner="Helios Analytics",
-        type=Alliance.Type.TECHNOLOGY, stage=Alliance.Stage.ASSESSING,
-        origin=Alliance.Origin.EXECUTIVE, is_confidential=True,
+        slug=CONFIDENTIAL_SLUG,
+        name="Project Aurora",
+        partner="Helios Analytics",
+        type=Alliance.Type.TECHNOLOGY,
+        stage=Alliance.Stage.ASSESSING,
+        origin=Alliance.Origin.EXECUTIVE,
+        is_confidential=True,
         objectives=(
             "Add predictive analytics to the Northwind ERP suite by FY2027\n"
             "Grow recurring analytics revenue to EUR 12 m a year\n"
@@ -69,9 +115,13 @@ ALLIANCES = [
         kpis=[],
     ),
     dict(
-        slug="cobalt-cloud-co-sell", name="Cobalt Cloud co-sell", partner="Cobalt Cloud Services",
-        type=Alliance.Type.CO_SELL, stage=Alliance.Stage.NEGOTIATING,
-        origin=Alliance.Origin.BOTTOM_UP, is_confidential=False,
+        slug="cobalt-cloud-co-sell",
+        name="Cobalt Cloud co-sell",
+        partner="Cobalt Cloud Services",
+        type=Alliance.Type.CO_SELL,
+        stage=Alliance.Stage.NEGOTIATING,
+        origin=Alliance.Origin.BOTTOM_UP,
+        is_confidential=False,
         objectives=(
             "Reach German public-sector buyers through Cobalt's framework contracts\n"
             "Offer Northwind ERP as a managed service on Cobalt's sovereign cloud"
@@ -83,17 +133,25 @@ ALLIANCES = [
         ],
     ),
     dict(
-        slug="meridian-warehouse-automation", name="Meridian warehouse automation",
-        partner="Meridian Robotics", type=Alliance.Type.RND, stage=Alliance.Stage.EXPLORING,
-        origin=Alliance.Origin.PARTNER, is_confidential=False,
+        slug="meridian-warehouse-automation",
+        name="Meridian warehouse automation",
+        partner="Meridian Robotics",
+        type=Alliance.Type.RND,
+        stage=Alliance.Stage.EXPLORING,
+        origin=Alliance.Origin.PARTNER,
+        is_confidential=False,
         objectives="Prototype robot-ready picking workflows in Northwind WMS",
         team={"manager2": "manager", "viewer": "viewer"},
         kpis=[],
     ),
     dict(
-        slug="quartz-embedded-payments", name="Quartz embedded payments",
-        partner="Quartz Payments", type=Alliance.Type.OEM, stage=Alliance.Stage.MANAGING,
-        origin=Alliance.Origin.BOTTOM_UP, is_confidential=False,
+        slug="quartz-embedded-payments",
+        name="Quartz embedded payments",
+        partner="Quartz Payments",
+        type=Alliance.Type.OEM,
+        stage=Alliance.Stage.MANAGING,
+        origin=Alliance.Origin.BOTTOM_UP,
+        is_confidential=False,
         objectives="Embed card and bank payments in Northwind invoicing",
         team={"manager": "manager", "executive": "executive"},
         kpis=[
@@ -138,9 +196,14 @@ def seed_alliances(users: dict[str, User]) -> dict[str, Alliance]:
         alliance, _ = Alliance.objects.update_or_create(
             slug=data["slug"],
             defaults=dict(
-                name=data["name"], partner=organisations[data["partner"]], type=data["type"],
-                stage=data["stage"], origin=data["origin"], objectives=data["objectives"],
-                is_confidential=data["is_confidential"], is_archived=False,
+                name=data["name"],
+                partner=organisations[data["partner"]],
+                type=data["type"],
+                stage=data["stage"],
+                origin=data["origin"],
+                objectives=data["objectives"],
+                is_confidential=data["is_confidential"],
+                is_archived=False,
                 created_by=users["manager"],
             ),
         )
@@ -150,9 +213,16 @@ def seed_alliances(users: dict[str, User]) -> dict[str, Alliance]:
             )
         for category, name, target, actual, unit, period in data["kpis"]:
             KPI.objects.update_or_create(
-                alliance=alliance, name=name, period=period,
-                defaults=dict(category=category, target=Decimal(target),
-                              actual=Decimal(actual), unit=unit, is_current=True),
+                alliance=alliance,
+                name=name,
+                period=period,
+                defaults=dict(
+                    category=category,
+                    target=Decimal(target),
+                    actual=Decimal(actual),
+                    unit=unit,
+                    is_current=True,
+                ),
             )
         alliances[alliance.slug] = alliance
     return alliances

@@ -47,9 +47,7 @@ def make_team(*, confidential: bool, prefix: str) -> Team:
     alliance = AllianceFactory(is_confidential=confidential)
     users = {
         "outsider": UserFactory(username=f"{prefix}-outsider", groups=[MANAGERS_GROUP]),
-        "superuser": UserFactory(
-            username=f"{prefix}-root", is_superuser=True, is_staff=True
-        ),
+        "superuser": UserFactory(username=f"{prefix}-root", is_superuser=True, is_staff=True),
     }
     for role in Membership.Role.values:
         groups = [MANAGERS_GROUP] if role == Membership.Role.MANAGER else []

@@ -1,0 +1,52 @@
+"""Browser tests: Playwright drives a real headless Chromium against live_server."""
+
+import os
+import shutil
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls of
+# the test body are still synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path():
+    """Debian's Chromium when installed (CI), else Playwright's own download."""
+    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    path = chromium_path()
+    if path is None and os.environ.get("CI") == "true":
+        pytest.fail("CI must run the browser tests: apt-get install -y chromium")
+    args = {**browser_type_launch_args, "args": CHROMIUM_FLAGS}
+    if path:
+        args["executable_path"] = path
+    return args
+
+
+@pytest.fixture
+def login(page, live_server):
+    """Log in through the real form, as a user would."""
+
+    def login_as(username, password="pw-for-tests-1"):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    return login_as
