@@ -41,8 +41,11 @@ STEM_LENGTH = 6
 MIN_WORD_LENGTH = 4
 # Words too common in objectives to say anything about fit.
 STOP_WORDS = frozenset(
-    "about across after also business from grow group into more most other over "
-    "than that their them they this through unit with within year years".split()
+    re.findall(
+        r"\w+",
+        "about across after also business from grow group into more most other over "
+        "than that their them they this through unit with within year years",
+    )
 )
 
 
@@ -121,7 +124,9 @@ def score_candidate(candidate: Candidate, *, objectives: str) -> Match:
         reasons.append("No business unit recorded (+0).")
 
     matching_interests = [
-        tag for tag in candidate.interests if _matching_words(tag.replace("-", " "), objective_stems)
+        tag
+        for tag in candidate.interests
+        if _matching_words(tag.replace("-", " "), objective_stems)
     ]
     interest_points = min(INTEREST_POINTS * len(matching_interests), INTEREST_MAX_POINTS)
     fit += interest_points
@@ -141,4 +146,5 @@ def score_candidate(candidate: Candidate, *, objectives: str) -> Match:
 def rank_candidates(candidates: Iterable[Candidate], *, objectives: str) -> tuple[Match, ...]:
     """Every candidate scored 0–100 against the objectives, best first, ties by name."""
     matches = [score_candidate(c, objectives=objectives) for c in candidates]
-    return tuple(sorted(matches, key=lambda m: (-m.score, m.candidate.name.lower(), m.candidate.id)))
+    matches.sort(key=lambda m: (-m.score, m.candidate.name.lower(), m.candidate.id))
+    return tuple(matches)
