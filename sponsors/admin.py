@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from sponsors.models import PeerLink, Signal, Sponsor, Sponsorship
 
@@ -33,6 +34,7 @@ class SponsorshipAdmin(admin.ModelAdmin):
 
 @admin.register(Signal)
 class SignalAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["date", "kind", "sponsorship", "recorded_by"]
     list_filter = ["kind"]
     search_fields = ["note", "where", "sponsorship__sponsor__name", "sponsorship__alliance__name"]

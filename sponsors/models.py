@@ -268,6 +268,7 @@ class Signal(models.Model):
         on_delete=models.RESTRICT,
         related_name="response",
         verbose_name="answers",
+        error_messages={"unique": "That request or escalation has already been answered."},
         help_text="For an allocation: the request it answers; for a resolution: the escalation.",
     )
     meeting_with = models.CharField(
@@ -344,9 +345,6 @@ class Signal(models.Model):
             return {"responds_to": f"Choose the {label} this answers."}
         if answered.kind != expected or answered.sponsorship_id != self.sponsorship_id:
             return {"responds_to": f"Choose a {label} of the same sponsorship."}
-        taken = Signal.objects.filter(responds_to_id=answered.pk).exclude(pk=self.pk).exists()
-        if taken:
-            return {"responds_to": f"That {label} has already been answered."}
         if self.date and self.date < answered.date:
             what = "allocation" if label == "request" else "resolution"
             return {
