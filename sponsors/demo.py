@@ -335,11 +335,28 @@ def seed(users, alliances) -> None:
     )
 
     # Cobalt: their sponsor only; ours is for sponsor match to find.
-    _sponsorship(
+    katrin = _sponsorship(
         alliances["cobalt-cloud-co-sell"],
         people["Katrin Vogel"],
         side.PARTNER,
         role.EXECUTIVE_SPONSOR,
         today - timedelta(days=90),
         motive_corporate="Northwind ERP on Cobalt's sovereign cloud.",
+    )
+    _signals(
+        katrin,
+        manager,
+        today,
+        [
+            (
+                "summit",
+                kind.ADVOCACY,
+                20,
+                None,
+                {
+                    "note": "Presented the co-sell offer to Cobalt's public-sector partners",
+                    "where": "Cobalt partner summit, Berlin",
+                },
+            ),
+        ],
     )

@@ -363,6 +363,8 @@ class Signal(models.Model):
             return {}
         if self.kind != self.ANSWERS.get(answer.kind):
             return {"kind": "This signal has been answered: delete the answer before changing it."}
+        if self.sponsorship_id != answer.sponsorship_id:
+            return {"sponsorship": "This signal has been answered: it stays with its sponsor."}
         if self.date and self.date > answer.date:
             return {"date": f"It was answered on {answer.date:%d %b %Y}: it cannot come later."}
         return {}

@@ -206,10 +206,11 @@ class SponsorshipCreateView(
 
     def get_initial(self):
         side = self.request.GET.get("side")
-        initial = {"role": Sponsorship.Role.EXECUTIVE_SPONSOR}
-        if side in Sponsorship.Side.values:
-            initial["side"] = side
-        return initial
+        known = side in Sponsorship.Side.values
+        return {
+            "role": Sponsorship.Role.EXECUTIVE_SPONSOR,
+            "side": side if known else Sponsorship.Side.OURS,
+        }
 
     def save(self, form):
         return services.sponsorship_create(
