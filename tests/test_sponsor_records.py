@@ -451,3 +451,24 @@ def test_admin_refuses_a_second_executive_sponsor_with_a_message_not_a_500(admin
     assert response.status_code == 200
     assert f"{first.sponsor.name} is already the executive sponsor" in response.content.decode()
     assert Sponsorship.objects.count() == 1
+
+
+def test_an_answered_request_stays_with_its_sponsor(client, open_team, request_signal):
+    SignalFactory(
+        sponsorship=request_signal.sponsorship,
+        kind="resources_allocated",
+        responds_to=request_signal,
+        date=days_ago(10),
+    )
+    other = SponsorshipFactory(
+        alliance=open_team.alliance, role="champion", sponsor__name="Someone else"
+    )
+    client.force_login(open_team.users["manager"])
+    moved = client.post(
+        reverse("sponsors:signal_edit", args=[open_team.alliance.slug, request_signal.pk]),
+        signal_data(other, kind="resources_requested", date=days_ago(20).isoformat()),
+    )
+    assert moved.status_code == 400
+    assert "it stays with its sponsor" in moved.content.decode()
+    request_signal.refresh_from_db()
+    assert request_signal.sponsorship_id != other.pk
