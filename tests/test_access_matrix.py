@@ -11,11 +11,22 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from alliances.access import ROLE_ACTIONS, Action
+from sponsors.models import Signal
 from tests.conftest import ROLES, Team, make_team
+from tests.sponsor_factories import (
+    PartnerSponsorshipFactory,
+    PeerLinkFactory,
+    SignalFactory,
+    SponsorshipFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 REGISTRARS = {"outsider", "manager", "superuser"}  # members of "Alliance managers"
+OUR_AGENDA = "agenda-board-seat-7f3a"
+OUR_NOTES = "notes-prefers-fridays-91b2"
+OUR_MOTIVE = "motive-bonus-target-c55d"
+PARTNER_AGENDA = "agenda-series-c-round-e08d"
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,42 @@ def archive(team):
     team.alliance.save()
 
 
+def with_sponsors(team):
+    """Our executive sponsor (the team's executive, with a personal agenda), the
+    partner's, a signal recorded by the contributor and a peer link."""
+    ours = SponsorshipFactory(
+        alliance=team.alliance,
+        sponsor__user=team.users["executive"],
+        sponsor__personal_agenda=OUR_AGENDA,
+        sponsor__notes=OUR_NOTES,
+        motive_personal=OUR_MOTIVE,
+    )
+    theirs = PartnerSponsorshipFactory(
+        alliance=team.alliance, sponsor__personal_agenda=PARTNER_AGENDA
+    )
+    SignalFactory(sponsorship=ours, recorded_by=team.users["contributor"])
+    PeerLinkFactory(alliance=team.alliance, ours=ours.sponsor, theirs=theirs.sponsor)
+
+
+def sponsorship(team):
+    return {"slug": team.alliance.slug, "pk": team.alliance.sponsorships.get(side="ours").pk}
+
+
+def signal(team):
+    return {
+        "slug": team.alliance.slug,
+        "pk": Signal.objects.get(sponsorship__alliance=team.alliance).pk,
+    }
+
+
+def peer(team):
+    return {"slug": team.alliance.slug, "pk": team.alliance.peer_links.get().pk}
+
+
+def partner_sponsor(team):
+    return {"pk": team.alliance.sponsorships.get(side="partner").sponsor_id}
+
+
 MATRIX: dict[str, Entry] = {
     "login": Entry(expect=lambda role, c: 302 if role != "anonymous" else 200),
     "logout": Entry(method="post", expect=lambda role, c: 302),
@@ -111,6 +158,48 @@ MATRIX: dict[str, Entry] = {
     "alliances:partner_create": Entry(expect=registrar()),
     "alliances:partner_detail": Entry(kwargs=partner, expect=logged_in()),
     "alliances:partner_edit": Entry(kwargs=partner, expect=registrar()),
+    "sponsors:alliance": Entry(
+        kwargs=slug, prepare=with_sponsors, expect=alliance_action(Action.VIEW)
+    ),
+    "sponsors:sponsorship_create": Entry(
+        kwargs=slug, expect=alliance_action(Action.MANAGE_SPONSORS)
+    ),
+    "sponsors:sponsorship_edit": Entry(
+        kwargs=sponsorship, prepare=with_sponsors, expect=alliance_action(Action.MANAGE_SPONSORS)
+    ),
+    "sponsors:sponsorship_delete": Entry(
+        kwargs=sponsorship, prepare=with_sponsors, expect=alliance_action(Action.MANAGE_SPONSORS)
+    ),
+    "sponsors:match": Entry(kwargs=slug, expect=alliance_action(Action.MANAGE_SPONSORS)),
+    "sponsors:signal_create": Entry(
+        kwargs=slug, prepare=with_sponsors, expect=alliance_action(Action.RECORD_SIGNAL)
+    ),
+    # Recorded by the contributor: they and the managers may change it.
+    "sponsors:signal_edit": Entry(
+        kwargs=signal, prepare=with_sponsors, expect=alliance_action(Action.RECORD_SIGNAL)
+    ),
+    "sponsors:signal_delete": Entry(
+        kwargs=signal, prepare=with_sponsors, expect=alliance_action(Action.RECORD_SIGNAL)
+    ),
+    "sponsors:peer_create": Entry(
+        kwargs=slug, prepare=with_sponsors, expect=alliance_action(Action.MANAGE_SPONSORS)
+    ),
+    "sponsors:peer_edit": Entry(
+        kwargs=peer, prepare=with_sponsors, expect=alliance_action(Action.MANAGE_SPONSORS)
+    ),
+    "sponsors:peer_delete": Entry(
+        kwargs=peer, prepare=with_sponsors, expect=alliance_action(Action.MANAGE_SPONSORS)
+    ),
+    "sponsors:mine": Entry(expect=logged_in()),
+    # A partner's sponsor exists for those who may see one of their alliances.
+    "sponsors:profile": Entry(
+        kwargs=partner_sponsor, prepare=with_sponsors, expect=alliance_action(Action.VIEW)
+    ),
+    "sponsors:sponsor_edit": Entry(
+        kwargs=partner_sponsor,
+        prepare=with_sponsors,
+        expect=alliance_action(Action.VIEW_SENSITIVE),
+    ),
 }
 
 
@@ -156,3 +245,45 @@ def test_access_matrix(url_name, client):
             if role == "anonymous" and expected == 302 and url_name != "logout":
                 assert response.url.startswith(reverse("login")), url_name
     assert not mismatches, f"{url_name}:\n" + "\n".join(mismatches)
+
+
+SENSITIVE_READERS = {
+    # Our sponsor is the team's executive: they read their own, never the partner's.
+    OUR_AGENDA: {"manager", "superuser", "executive"},
+    OUR_NOTES: {"manager", "superuser", "executive"},
+    OUR_MOTIVE: {"manager", "superuser", "executive"},
+    PARTNER_AGENDA: {"manager", "superuser"},
+}
+
+
+@pytest.mark.parametrize("confidential", [False, True])
+def test_personal_agendas_and_notes_reach_only_managers_and_the_sponsor_themself(
+    client, confidential
+):
+    """Every page of the matrix (and our sponsor's profile), as every role: the
+    sensitive texts appear exactly for those allowed, and at least once for each."""
+    team = make_team(confidential=confidential, prefix=f"sensitive-{int(confidential)}")
+    with_sponsors(team)
+    our_sponsor = team.alliance.sponsorships.get(side="ours").sponsor
+    urls = [
+        reverse(name, kwargs=entry.kwargs(team))
+        for name, entry in sorted(MATRIX.items())
+        if entry.method == "get" and name not in {"logout"}
+    ]
+    urls.append(reverse("sponsors:profile", args=[our_sponsor.pk]))
+    seen_by = {secret: set() for secret in SENSITIVE_READERS}
+    leaks = []
+    for role in ROLES[1:]:
+        client.force_login(team.users[role])
+        for url in urls:
+            response = client.get(url)
+            if response.status_code != 200:
+                continue
+            html = response.content.decode()
+            for secret, readers in SENSITIVE_READERS.items():
+                if secret in html:
+                    seen_by[secret].add(role)
+                    if role not in readers:
+                        leaks.append(f"{role} reads {secret} on {url}")
+    assert not leaks, "\n".join(leaks)
+    assert seen_by == SENSITIVE_READERS

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from alliances import demo as alliance_demo
+from sponsors import demo as sponsor_demo
 
 
 class Command(BaseCommand):
@@ -17,7 +18,8 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         users = alliance_demo.seed_users()
-        alliance_demo.seed_alliances(users)
+        alliances = alliance_demo.seed_alliances(users)
+        sponsor_demo.seed(users, alliances)
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         if not options["quiet_logins"]:
             self.stdout.write("\nDemo logins (username / password — who):")

@@ -1,0 +1,362 @@
+"""Demo sponsors for `manage.py seed_demo` (idempotent: safe to run again, any day).
+
+Project Aurora (confidential): Elena Rossi, the demo `executive`, is our
+executive sponsor; Helios Analytics' CEO is theirs, and both race the same
+Porsche 911 GT3 at track days (the rapport panel finds it). Her signals show
+a budget request that took five weeks to be allocated, a recent advocacy
+mention and a KPI review. Cobalt Cloud co-sell has a partner sponsor but none
+on our side, so sponsor match has several of our executives to rank.
+Dates are relative to today, so health looks the same whenever it is seeded.
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from alliances.models import Organisation
+from sponsors.models import PeerLink, Signal, Sponsor, Sponsorship
+
+TRACK_DAYS = "porsche-911-gt3-track-days"
+
+OUR_PEOPLE = [
+    dict(
+        name="Elena Rossi",
+        title="Chief Digital Officer",
+        seniority=Sponsor.Seniority.C_SUITE,
+        business_unit="Digital & Data",
+        user="executive",
+        interests=[TRACK_DAYS, "ai-ethics", "opera"],
+        personal_agenda=(
+            "Wants a visible AI success before the FY2027 board strategy review; "
+            "sees Aurora as her case for a group-wide data platform budget."
+        ),
+        notes="Prefers one-page briefs. Do not schedule on Fridays (track days).",
+    ),
+    dict(
+        name="Marcus Webb",
+        title="Head of Analytics Products",
+        seniority=Sponsor.Seniority.BU_HEAD,
+        business_unit="Analytics Products",
+        interests=["predictive-maintenance", "cycling"],
+        personal_agenda="Hopes to run the combined analytics line if Aurora launches.",
+    ),
+    dict(
+        name="Hannah Schmidt",
+        title="Chief Revenue Officer",
+        seniority=Sponsor.Seniority.C_SUITE,
+        business_unit="Sales — Public Sector & DACH",
+        interests=["public-sector", "sovereign-cloud", "marathon-running"],
+        personal_agenda="Has a public-sector growth target that is behind plan this year.",
+    ),
+    dict(
+        name="David Okonkwo",
+        title="SVP Cloud Operations",
+        seniority=Sponsor.Seniority.REPORTS_TO_C_SUITE,
+        business_unit="Cloud & Managed Services",
+        interests=["managed-services", "kubernetes", "chess"],
+    ),
+    dict(
+        name="Li Wei",
+        title="Non-executive director",
+        seniority=Sponsor.Seniority.BOARD,
+        business_unit="Board",
+        interests=["governance", "golf"],
+    ),
+]
+
+PARTNER_PEOPLE = {
+    "Helios Analytics": [
+        dict(
+            name="Pieter de Vries",
+            title="CEO and co-founder",
+            seniority=Sponsor.Seniority.C_SUITE,
+            business_unit="Executive team",
+            interests=["Porsche 911 GT3 track days", "data-science-meetups"],
+            personal_agenda="Preparing a Series C round: a Northwind logo would help.",
+        ),
+        dict(
+            name="Sanne Bakker",
+            title="CTO",
+            seniority=Sponsor.Seniority.C_SUITE,
+            business_unit="Engineering",
+            interests=["open-source", "cycling"],
+        ),
+    ],
+    "Cobalt Cloud Services": [
+        dict(
+            name="Katrin Vogel",
+            title="VP Public Sector",
+            seniority=Sponsor.Seniority.REPORTS_TO_C_SUITE,
+            business_unit="Public Sector",
+            interests=["sovereign-cloud", "sailing"],
+        ),
+    ],
+}
+
+
+def _person(organisation, data, users) -> Sponsor:
+    data = dict(data)
+    interests = data.pop("interests", [])
+    username = data.pop("user", None)
+    sponsor, _ = Sponsor.objects.update_or_create(
+        organisation=organisation,
+        name=data.pop("name"),
+        defaults={**data, "user": users[username] if username else None},
+    )
+    sponsor.interests.set(interests)
+    return sponsor
+
+
+def _sponsorship(alliance, sponsor, side, role, since, **motives) -> Sponsorship:
+    sponsorship, _ = Sponsorship.objects.update_or_create(
+        alliance=alliance,
+        sponsor=sponsor,
+        until=None,
+        defaults=dict(side=side, role=role, since=since, **motives),
+    )
+    return sponsorship
+
+
+def _signals(sponsorship, recorded_by, today, rows):
+    """rows: (key, kind, days ago, answers key or None, extra fields). Keyed on the
+    note, so a second run updates rather than duplicates."""
+    made = {}
+    for key, kind, days, answers, extra in rows:
+        signal, _ = Signal.objects.update_or_create(
+            sponsorship=sponsorship,
+            kind=kind,
+            note=extra.pop("note"),
+            defaults=dict(
+                date=today - timedelta(days=days),
+                responds_to=made.get(answers),
+                recorded_by=recorded_by,
+                **extra,
+            ),
+        )
+        made[key] = signal
+    return made
+
+
+def seed(users, alliances) -> None:
+    today = timezone.localdate()
+    ours = Organisation.objects.get(is_own=True, name="Northwind Systems")
+    people = {p["name"]: _person(ours, p, users) for p in OUR_PEOPLE}
+    for organisation_name, rows in PARTNER_PEOPLE.items():
+        organisation = Organisation.objects.get(name=organisation_name)
+        people.update({p["name"]: _person(organisation, p, users) for p in rows})
+
+    aurora = alliances["project-aurora"]
+    side, role = Sponsorship.Side, Sponsorship.Role
+    elena = _sponsorship(
+        aurora,
+        people["Elena Rossi"],
+        side.OURS,
+        role.EXECUTIVE_SPONSOR,
+        today - timedelta(days=180),
+        motive_corporate="Predictive analytics in the ERP suite by FY2027.",
+        motive_departmental="Digital & Data needs an AI offer to keep its budget growing.",
+        motive_personal="Her board case for a group-wide data platform.",
+    )
+    _sponsorship(
+        aurora,
+        people["Marcus Webb"],
+        side.OURS,
+        role.CHAMPION,
+        today - timedelta(days=150),
+        motive_corporate="Recurring analytics revenue.",
+        motive_departmental="Fills the predictive gap in his product line.",
+    )
+    pieter = _sponsorship(
+        aurora,
+        people["Pieter de Vries"],
+        side.PARTNER,
+        role.EXECUTIVE_SPONSOR,
+        today - timedelta(days=170),
+        motive_corporate="Access to Northwind's mid-market manufacturers.",
+        motive_departmental="A reference customer at enterprise scale.",
+        motive_personal="A strong logo for the Series C round.",
+    )
+    _sponsorship(
+        aurora,
+        people["Sanne Bakker"],
+        side.PARTNER,
+        role.ESCALATION_POINT,
+        today - timedelta(days=160),
+        motive_departmental="Engineering roadmap fit with the ERP data model.",
+    )
+    # Helios is small: its CEO is the counterpart of our CDO, its CTO of a BU head.
+    for our, their, strength, days in [
+        ("Elena Rossi", "Pieter de Vries", 3, 12),
+        ("Marcus Webb", "Sanne Bakker", 2, 20),
+    ]:
+        PeerLink.objects.update_or_create(
+            alliance=aurora,
+            ours=people[our],
+            theirs=people[their],
+            defaults=dict(strength=strength, last_contact=today - timedelta(days=days)),
+        )
+
+    manager = users["manager"]
+    kind = Signal.Kind
+    _signals(
+        elena,
+        manager,
+        today,
+        [
+            (
+                "budget",
+                kind.RESOURCES_REQUESTED,
+                75,
+                None,
+                {"note": "EUR 400k for the predictive-analytics pilot team"},
+            ),
+            (
+                "budget-ok",
+                kind.RESOURCES_ALLOCATED,
+                40,
+                "budget",
+                {"note": "Pilot budget approved after two steering-committee rounds"},
+            ),
+            (
+                "people",
+                kind.RESOURCES_REQUESTED,
+                30,
+                None,
+                {"note": "Two data engineers seconded to the pilot"},
+            ),
+            (
+                "people-ok",
+                kind.RESOURCES_ALLOCATED,
+                21,
+                "people",
+                {"note": "Data engineers seconded from Digital & Data"},
+            ),
+            (
+                "escalation",
+                kind.ESCALATION_RAISED,
+                50,
+                None,
+                {"note": "Helios data-residency terms blocking the pilot contract"},
+            ),
+            (
+                "escalation-ok",
+                kind.ESCALATION_RESOLVED,
+                44,
+                "escalation",
+                {"note": "Elena agreed EU-only hosting with Pieter"},
+            ),
+            (
+                "steering",
+                kind.SENIOR_PRESENCE,
+                20,
+                None,
+                {"note": "Opened the joint steering committee in Utrecht"},
+            ),
+            (
+                "kpis",
+                kind.KPI_REVIEW,
+                14,
+                None,
+                {"note": "Reviewed pilot KPIs and the FY2027 revenue path with the team"},
+            ),
+            (
+                "track",
+                kind.MEETING,
+                12,
+                None,
+                {
+                    "note": "Met Pieter at the Zandvoort track day; agreed the pilot scope",
+                    "meeting_with": Signal.MeetingWith.COUNTERPART,
+                },
+            ),
+            (
+                "advocacy",
+                kind.ADVOCACY,
+                6,
+                None,
+                {
+                    "note": "Named Aurora our flagship AI partnership",
+                    "where": "Quarterly all-hands town hall",
+                },
+            ),
+        ],
+    )
+    _signals(
+        pieter,
+        manager,
+        today,
+        [
+            (
+                "post",
+                kind.ADVOCACY,
+                10,
+                None,
+                {"note": "Announced the pilot to Helios staff", "where": "Helios company blog"},
+            ),
+            (
+                "track",
+                kind.MEETING,
+                12,
+                None,
+                {
+                    "note": "Zandvoort track day with Elena",
+                    "meeting_with": Signal.MeetingWith.COUNTERPART,
+                },
+            ),
+        ],
+    )
+
+    # Elena also backs Quartz: her load is two, and an old KPI review is overdue there.
+    quartz = _sponsorship(
+        alliances["quartz-embedded-payments"],
+        people["Elena Rossi"],
+        side.OURS,
+        role.EXECUTIVE_SPONSOR,
+        today - timedelta(days=400),
+        motive_corporate="Payments revenue share on every Northwind invoice.",
+    )
+    _signals(
+        quartz,
+        manager,
+        today,
+        [
+            ("kpis", kind.KPI_REVIEW, 120, None, {"note": "Half-year KPI review with Quartz"}),
+            (
+                "advocacy",
+                kind.ADVOCACY,
+                130,
+                None,
+                {
+                    "note": "Presented embedded payments to the sales kick-off",
+                    "where": "Sales kick-off keynote",
+                },
+            ),
+        ],
+    )
+
+    # Cobalt: their sponsor only; ours is for sponsor match to find.
+    katrin = _sponsorship(
+        alliances["cobalt-cloud-co-sell"],
+        people["Katrin Vogel"],
+        side.PARTNER,
+        role.EXECUTIVE_SPONSOR,
+        today - timedelta(days=90),
+        motive_corporate="Northwind ERP on Cobalt's sovereign cloud.",
+    )
+    _signals(
+        katrin,
+        manager,
+        today,
+        [
+            (
+                "summit",
+                kind.ADVOCACY,
+                20,
+                None,
+                {
+                    "note": "Presented the co-sell offer to Cobalt's public-sector partners",
+                    "where": "Cobalt partner summit, Berlin",
+                },
+            ),
+        ],
+    )

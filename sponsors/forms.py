@@ -1,0 +1,311 @@
+from crispy_forms.layout import HTML, Fieldset, Layout
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from alliances.forms import CrispyFormMixin
+from sponsors.models import (
+    AGENDA_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    PeerLink,
+    Signal,
+    Sponsor,
+    Sponsorship,
+)
+from sponsors.selectors import open_asks
+
+User = get_user_model()
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+SENSITIVE = " Sensitive: only this alliance's managers and the person themself see it."
+
+
+class InterestsField(forms.CharField):
+    """Comma-separated interests in, a list out (normalised by the service)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 1500)
+        kwargs.setdefault(
+            "help_text", "Comma-separated, e.g. sailing, Porsche 911 GT3 track days, AI ethics."
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return [part.strip() for part in value.split(",") if part.strip()]
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(value)
+        return value
+
+
+class AccountField(forms.CharField):
+    """A username or email, resolved to an active user account."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 254)
+        kwargs.setdefault("label", "Their account here (username or email)")
+        kwargs.setdefault(
+            "help_text",
+            "For our own people: lets them see “My sponsorships” and their own details.",
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value).strip()
+        if not value:
+            return None
+        matches = list(
+            User.objects.filter(Q(username__iexact=value) | Q(email__iexact=value), is_active=True)[
+                :2
+            ]
+        )
+        if len(matches) != 1:
+            raise forms.ValidationError(
+                f"No single active user has the username or email “{value}”."
+            )
+        return matches[0]
+
+
+def _sponsor_label(sponsor: Sponsor) -> str:
+    title = f", {sponsor.title}" if sponsor.title else ""
+    return f"{sponsor.name}{title} ({sponsor.organisation})"
+
+
+class SponsorshipCreateForm(CrispyFormMixin, forms.ModelForm):
+    """Add a sponsorship: an existing person of the right organisation, or a new one."""
+
+    name = forms.CharField(label="New person's name", max_length=200, required=False)
+    title = forms.CharField(max_length=200, required=False, help_text="e.g. Chief Digital Officer")
+    seniority = forms.ChoiceField(choices=[("", "—"), *Sponsor.Seniority.choices], required=False)
+    business_unit = forms.CharField(max_length=200, required=False)
+    interests = InterestsField()
+    account = AccountField()
+    personal_agenda = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=AGENDA_MAX_LENGTH,
+        help_text="What they want for themselves (career, visibility)." + SENSITIVE,
+    )
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        help_text=SENSITIVE.strip(),
+    )
+
+    class Meta:
+        model = Sponsorship
+        fields = [
+            "side",
+            "role",
+            "sponsor",
+            "motive_corporate",
+            "motive_departmental",
+            "motive_personal",
+            "since",
+            "until",
+        ]
+        widgets = {"since": DATE, "until": DATE}
+        labels = {"sponsor": "Existing person"}
+
+    def __init__(self, *args, alliance, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.alliance = alliance
+        self.new_sponsor = None
+        sponsor = self.fields["sponsor"]
+        sponsor.required = False
+        sponsor.queryset = Sponsor.objects.filter(
+            Q(organisation__is_own=True) | Q(organisation=alliance.partner)
+        ).select_related("organisation")
+        sponsor.label_from_instance = _sponsor_label
+        sponsor.empty_label = "— a new person (fill in below) —"
+        sponsor.help_text = f"One of our people, or someone at {alliance.partner}."
+        self.helper.layout = Layout(
+            Fieldset("Side and role", "side", "role"),
+            Fieldset(
+                "Who",
+                "sponsor",
+                HTML('<p class="small text-secondary mb-2">…or a new person:</p>'),
+                "name",
+                "title",
+                "seniority",
+                "business_unit",
+                "interests",
+                "account",
+                "personal_agenda",
+                "notes",
+            ),
+            Fieldset("Motives", "motive_corporate", "motive_departmental", "motive_personal"),
+            Fieldset("Period", "since", "until"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        existing, name = data.get("sponsor"), (data.get("name") or "").strip()
+        if existing and name:
+            raise forms.ValidationError("Choose an existing person or enter a new one, not both.")
+        if not existing and not name:
+            self.add_error("sponsor", "Choose a person, or enter a new person's name below.")
+            return data
+        if name:
+            if not data.get("seniority"):
+                self.add_error("seniority", "Say how senior the new person is.")
+            self.new_sponsor = Sponsor(
+                name=" ".join(name.split()),
+                title=data.get("title", ""),
+                seniority=data.get("seniority", ""),
+                business_unit=data.get("business_unit", ""),
+                user=data.get("account"),
+                personal_agenda=data.get("personal_agenda", ""),
+                notes=data.get("notes", ""),
+            )
+        return data
+
+
+class SponsorshipForm(CrispyFormMixin, forms.ModelForm):
+    class Meta:
+        model = Sponsorship
+        fields = [
+            "role",
+            "motive_corporate",
+            "motive_departmental",
+            "motive_personal",
+            "since",
+            "until",
+        ]
+        widgets = {"since": DATE, "until": DATE}
+
+
+class SponsorForm(CrispyFormMixin, forms.ModelForm):
+    interests = InterestsField()
+    account = AccountField()
+    personal_agenda = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=AGENDA_MAX_LENGTH,
+        help_text="Sensitive: only the managers of their alliances and the person themself see it.",
+    )
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        help_text="Sensitive, like the personal agenda.",
+    )
+
+    class Meta:
+        model = Sponsor
+        fields = ["name", "title", "seniority", "business_unit", "personal_agenda", "notes"]
+
+    def __init__(self, *args, can_link_account: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("interests", [t.name for t in self.instance.interests.all()])
+            if self.instance.user:
+                self.initial.setdefault("account", self.instance.user.get_username())
+        if not can_link_account:
+            del self.fields["account"]
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean(self):
+        data = super().clean()
+        if "account" in data:
+            self.instance.user = data["account"]
+        return data
+
+
+class SignalForm(CrispyFormMixin, forms.ModelForm):
+    """Quick entry of one signal; the model says which combinations make sense."""
+
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=NOTE_MAX_LENGTH
+    )
+    link = forms.URLField(
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="Optional: minutes, a post, an email thread.",
+    )
+
+    class Meta:
+        model = Signal
+        fields = [
+            "sponsorship",
+            "kind",
+            "date",
+            "responds_to",
+            "meeting_with",
+            "where",
+            "note",
+            "link",
+        ]
+        widgets = {"date": DATE}
+        labels = {"sponsorship": "Sponsor"}
+        help_texts = {"responds_to": "Allocations answer a request, resolutions an escalation."}
+
+    def __init__(self, *args, alliance, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance if self.instance.pk else None
+        sponsorships = alliance.sponsorships.select_related("sponsor")
+        # Every sponsorship of the alliance validates (so an ended one gets the model's
+        # clear message); only the active ones are offered.
+        field = self.fields["sponsorship"]
+        field.queryset = sponsorships
+        offered = [
+            s for s in sponsorships if s.is_active or (current and s.pk == current.sponsorship_id)
+        ]
+        field.widget.choices = [("", "Choose a sponsor")] + [
+            (
+                s.pk,
+                f"{s.sponsor.name} — {s.get_role_display().lower()} ({s.get_side_display()})",
+            )
+            for s in offered
+        ]
+        self.fields["kind"].choices = [("", "Choose what happened"), *Signal.Kind.choices]
+        self.fields["meeting_with"].choices = [("", "—"), *Signal.MeetingWith.choices]
+        asks = self.fields["responds_to"]
+        asks.queryset = Signal.objects.filter(
+            sponsorship__alliance=alliance,
+            kind__in=[Signal.Kind.RESOURCES_REQUESTED, Signal.Kind.ESCALATION_RAISED],
+        )
+        include = current.responds_to if current and current.responds_to_id else None
+        asks.widget.choices = [("", "Nothing (not an allocation or a resolution)")] + [
+            (
+                ask.pk,
+                f"{ask.get_kind_display()} {ask.date:%d %b %Y} — {ask.sponsorship.sponsor.name}"
+                + (f": {ask.note[:40]}" if ask.note else ""),
+            )
+            for ask in open_asks(alliance, include=include)
+        ]
+
+
+class PeerLinkForm(CrispyFormMixin, forms.ModelForm):
+    class Meta:
+        model = PeerLink
+        fields = ["ours", "theirs", "strength", "last_contact", "note"]
+        widgets = {"last_contact": DATE}
+        help_texts = {
+            "theirs": "Map by function, not title: a small partner's CEO may be the "
+            "counterpart of one of our business-unit heads."
+        }
+
+    def __init__(self, *args, alliance, **kwargs):
+        super().__init__(*args, **kwargs)
+        active = alliance.sponsorships.active()
+        for field, side in (("ours", Sponsorship.Side.OURS), ("theirs", Sponsorship.Side.PARTNER)):
+            self.fields[field].queryset = Sponsor.objects.filter(
+                pk__in=active.filter(side=side).values("sponsor_id")
+            ).select_related("organisation")
+            self.fields[field].label_from_instance = _sponsor_label
+
+
+class SponsorChoiceForm(forms.Form):
+    sponsor = forms.ModelChoiceField(
+        queryset=Sponsor.objects.filter(organisation__is_own=True),
+        error_messages={"invalid_choice": "Choose one of our people from the list."},
+    )

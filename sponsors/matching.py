@@ -1,0 +1,150 @@
+"""Sponsor match: which of our executives should back an alliance. Pure: no Django.
+
+Each candidate scores 0–100 from three parts, each explained in a reason:
+
+- seniority, up to 30: board or C-suite 30, reports to the C-suite 22,
+  business-unit head 15, other 5 — a sponsor must be senior enough to
+  commit budget and people;
+- current load, up to 30: no active sponsorship 30, one 22, two 12, three
+  or more 0 — a busy sponsor allocates late;
+- fit with the alliance's objectives, up to 40: 20 when a word of their
+  business unit appears in the objectives, 10 for each stated interest that
+  does (at most 20). Words are compared by their first six letters, so
+  "analytics" matches "analytical" and "manufacturers" "manufacturing".
+
+Candidates are returned best first; ties go by name.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+SENIORITY_POINTS = {
+    "board": 30,
+    "c_suite": 30,
+    "reports_to_c_suite": 22,
+    "bu_head": 15,
+    "other": 5,
+}
+SENIORITY_LABELS = {
+    "board": "board member",
+    "c_suite": "C-suite",
+    "reports_to_c_suite": "reports to the C-suite",
+    "bu_head": "business-unit head",
+    "other": "below business-unit head",
+}
+LOAD_POINTS = (30, 22, 12)  # by number of active sponsorships; 0 from three on
+BUSINESS_UNIT_POINTS = 20
+INTEREST_POINTS = 10
+INTEREST_MAX_POINTS = 20
+STEM_LENGTH = 6
+MIN_WORD_LENGTH = 4
+# Words too common in objectives to say anything about fit.
+STOP_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "about across after also business from grow group into more most other over "
+        "than that their them they this through unit with within year years",
+    )
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One of our executives: `load` is their number of active sponsorships."""
+
+    id: int
+    name: str
+    seniority: str
+    business_unit: str = ""
+    interests: tuple[str, ...] = ()
+    load: int = 0
+
+
+@dataclass(frozen=True)
+class Match:
+    """A ranked candidate: total score 0–100 and one reason per part."""
+
+    candidate: Candidate
+    score: int
+    reasons: tuple[str, ...]
+
+
+def _stems(text: str) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {w[:STEM_LENGTH] for w in words if len(w) >= MIN_WORD_LENGTH and w not in STOP_WORDS}
+
+
+def _matching_words(text: str, objective_stems: set[str]) -> list[str]:
+    words = re.findall(r"[A-Za-z0-9]+", text)
+    seen, found = set(), []
+    for word in words:
+        stem = word.lower()[:STEM_LENGTH]
+        lowered = word.lower()
+        if len(lowered) < MIN_WORD_LENGTH or lowered in STOP_WORDS or stem in seen:
+            continue
+        if stem in objective_stems:
+            seen.add(stem)
+            found.append(lowered)
+    return found
+
+
+def _load_points(load: int) -> int:
+    return LOAD_POINTS[load] if load < len(LOAD_POINTS) else 0
+
+
+def score_candidate(candidate: Candidate, *, objectives: str) -> Match:
+    """Score one candidate against the alliance's objectives (free text, one per line)."""
+    objective_stems = _stems(objectives)
+    reasons = []
+
+    seniority = SENIORITY_POINTS.get(candidate.seniority, 0)
+    label = SENIORITY_LABELS.get(candidate.seniority, "seniority unknown")
+    reasons.append(f"Seniority: {label} (+{seniority}).")
+
+    load = _load_points(candidate.load)
+    if candidate.load == 0:
+        reasons.append(f"Load: sponsors no other alliance (+{load}).")
+    else:
+        plural = "alliance" if candidate.load == 1 else "alliances"
+        busy = " — likely overloaded" if load == 0 else ""
+        reasons.append(f"Load: already sponsors {candidate.load} {plural}{busy} (+{load}).")
+
+    fit = 0
+    unit_words = _matching_words(candidate.business_unit, objective_stems)
+    if unit_words:
+        fit += BUSINESS_UNIT_POINTS
+        reasons.append(
+            f"Business unit “{candidate.business_unit}” matches the objectives on "
+            f"{', '.join(unit_words)} (+{BUSINESS_UNIT_POINTS})."
+        )
+    elif candidate.business_unit:
+        reasons.append(f"Business unit “{candidate.business_unit}” matches no objective (+0).")
+    else:
+        reasons.append("No business unit recorded (+0).")
+
+    matching_interests = [
+        tag
+        for tag in candidate.interests
+        if _matching_words(tag.replace("-", " "), objective_stems)
+    ]
+    interest_points = min(INTEREST_POINTS * len(matching_interests), INTEREST_MAX_POINTS)
+    fit += interest_points
+    if matching_interests:
+        reasons.append(
+            f"Interests matching the objectives: {', '.join(matching_interests)} "
+            f"(+{interest_points})."
+        )
+    elif candidate.interests:
+        reasons.append("None of their interests matches an objective (+0).")
+    else:
+        reasons.append("No interests recorded (+0).")
+
+    return Match(candidate=candidate, score=seniority + load + fit, reasons=tuple(reasons))
+
+
+def rank_candidates(candidates: Iterable[Candidate], *, objectives: str) -> tuple[Match, ...]:
+    """Every candidate scored 0–100 against the objectives, best first, ties by name."""
+    matches = [score_candidate(c, objectives=objectives) for c in candidates]
+    matches.sort(key=lambda m: (-m.score, m.candidate.name.lower(), m.candidate.id))
+    return tuple(matches)

@@ -1,0 +1,434 @@
+"""Executive sponsors on both sides of an alliance, and the evidence of their engagement.
+
+The rules that involve other rows (one active executive sponsor per side, a
+sponsor from the right organisation, an allocation after its request) live in
+each model's `clean()`, so the services and the Django admin enforce the same
+ones. `sponsors/services.py` wraps them in a transaction.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+from alliances.models import Alliance, Organisation
+from sponsors import health
+
+AGENDA_MAX_LENGTH = 2000
+NOTE_MAX_LENGTH = 2000
+MOTIVE_MAX_LENGTH = 300
+MAX_INTERESTS = 20
+INTEREST_MAX_LENGTH = 60
+
+
+class Sponsor(models.Model):
+    """A person who backs (or could back) alliances, on our side or a partner's."""
+
+    class Seniority(models.TextChoices):
+        BOARD = "board", "Board"
+        C_SUITE = "c_suite", "C-suite"
+        REPORTS_TO_C_SUITE = "reports_to_c_suite", "Reports to the C-suite"
+        BU_HEAD = "bu_head", "Business-unit head"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="sponsors"
+    )
+    seniority = models.CharField(max_length=30, choices=Seniority.choices)
+    business_unit = models.CharField(max_length=200, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sponsor_profile",
+        help_text="For our own executives: their account here, so they see their sponsorships.",
+    )
+    interests = TaggableManager(
+        blank=True,
+        help_text="Interests, comma-separated (e.g. sailing, Porsche 911 GT3 track days).",
+    )
+    personal_agenda = models.TextField(
+        blank=True,
+        help_text="Sensitive: only the managers of an alliance they sponsor and the person "
+        "themself see it.",
+    )
+    notes = models.TextField(blank=True, help_text="Sensitive, like the personal agenda.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                F("organisation"), Lower("name"), name="sponsor_name_unique_per_org"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.title})" if self.title else self.name
+
+    def get_absolute_url(self):
+        return reverse("sponsors:profile", args=[self.pk])
+
+    def clean(self):
+        if self.personal_agenda and len(self.personal_agenda) > AGENDA_MAX_LENGTH:
+            raise ValidationError(
+                {"personal_agenda": f"Keep the agenda under {AGENDA_MAX_LENGTH} characters."}
+            )
+        if self.notes and len(self.notes) > NOTE_MAX_LENGTH:
+            raise ValidationError({"notes": f"Keep the notes under {NOTE_MAX_LENGTH} characters."})
+        duplicate = (
+            Sponsor.objects.filter(organisation_id=self.organisation_id, name__iexact=self.name)
+            .exclude(pk=self.pk)
+            .exists()
+        )
+        if self.organisation_id and duplicate:
+            raise ValidationError({"name": "This organisation already has a sponsor of that name."})
+
+    @property
+    def is_ours(self) -> bool:
+        return self.organisation.is_own
+
+
+class SponsorshipQuerySet(models.QuerySet):
+    def active(self, today=None):
+        """Not ended yet: no end date, or an end date today or later."""
+        today = today or timezone.localdate()
+        return self.filter(Q(until__isnull=True) | Q(until__gte=today))
+
+
+class Sponsorship(models.Model):
+    """One person backing one alliance, on one side, in one role, for a period."""
+
+    class Side(models.TextChoices):
+        OURS = "ours", "Our side"
+        PARTNER = "partner", "Partner side"
+
+    class Role(models.TextChoices):
+        EXECUTIVE_SPONSOR = "executive_sponsor", "Executive sponsor"
+        CHAMPION = "champion", "Champion"
+        ESCALATION_POINT = "escalation_point", "Escalation point"
+
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="sponsorships")
+    sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="sponsorships")
+    side = models.CharField(max_length=10, choices=Side.choices)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    motive_corporate = models.CharField(
+        "corporate motive",
+        max_length=MOTIVE_MAX_LENGTH,
+        blank=True,
+        help_text="What the company gains (e.g. a strategic objective this serves).",
+    )
+    motive_departmental = models.CharField(
+        "departmental motive",
+        max_length=MOTIVE_MAX_LENGTH,
+        blank=True,
+        help_text="What their department or business unit gains.",
+    )
+    motive_personal = models.CharField(
+        "personal motive",
+        max_length=MOTIVE_MAX_LENGTH,
+        blank=True,
+        help_text="What they gain personally. Sensitive, like the personal agenda.",
+    )
+    since = models.DateField(default=timezone.localdate)
+    until = models.DateField(null=True, blank=True, help_text="Leave empty while it lasts.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SponsorshipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["alliance", "side", "role", "-since"]
+        constraints = [
+            # The full rule (periods must not overlap) is in clean(); the database
+            # guarantees at least that two open-ended ones never coexist.
+            models.UniqueConstraint(
+                fields=["alliance", "side"],
+                condition=Q(role="executive_sponsor", until__isnull=True),
+                name="one_open_executive_sponsor_per_side",
+            ),
+            models.UniqueConstraint(
+                fields=["alliance", "sponsor"],
+                condition=Q(until__isnull=True),
+                name="one_open_sponsorship_per_sponsor",
+            ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=F("since")),
+                name="sponsorship_ends_after_it_starts",
+            ),
+        ]
+        indexes = [models.Index(fields=["sponsor", "until"])]
+
+    def __str__(self):
+        return f"{self.sponsor.name} — {self.get_role_display()} of {self.alliance}"
+
+    def get_absolute_url(self):
+        return reverse("sponsors:alliance", args=[self.alliance.slug])
+
+    @property
+    def is_active(self) -> bool:
+        return self.until is None or self.until >= timezone.localdate()
+
+    @property
+    def is_executive(self) -> bool:
+        return self.role == self.Role.EXECUTIVE_SPONSOR
+
+    def clean(self):
+        errors = {}
+        if self.until and self.since and self.until < self.since:
+            errors["until"] = "The end date cannot be before the start date."
+        if self.alliance_id and self.sponsor_id and self.side:
+            errors.update(self._organisation_errors())
+            if not errors:
+                errors.update(self._overlap_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def _organisation_errors(self) -> dict:
+        sponsor, alliance = self.sponsor, self.alliance
+        if self.side == self.Side.OURS and not sponsor.organisation.is_own:
+            return {
+                "sponsor": f"{sponsor.name} works for {sponsor.organisation}, not for us: "
+                "only our own people can sponsor on our side."
+            }
+        if self.side == self.Side.PARTNER and sponsor.organisation_id != alliance.partner_id:
+            return {
+                "sponsor": f"{sponsor.name} works for {sponsor.organisation}, not for this "
+                f"alliance's partner {alliance.partner}."
+            }
+        return {}
+
+    def _overlapping(self):
+        """Sponsorships of the same alliance whose period overlaps this one's."""
+        others = Sponsorship.objects.filter(alliance_id=self.alliance_id).exclude(pk=self.pk)
+        others = others.filter(Q(until__isnull=True) | Q(until__gte=self.since))
+        if self.until:
+            others = others.filter(since__lte=self.until)
+        return others.select_related("sponsor")
+
+    def _overlap_errors(self) -> dict:
+        overlapping = self._overlapping()
+        same_person = overlapping.filter(sponsor_id=self.sponsor_id).first()
+        if same_person:
+            return {
+                "sponsor": f"{same_person.sponsor.name} already sponsors this alliance "
+                f"({same_person.get_role_display().lower()} since {same_person.since:%d %b %Y})."
+            }
+        if self.role == self.Role.EXECUTIVE_SPONSOR:
+            rival = overlapping.filter(side=self.side, role=self.role).first()
+            if rival:
+                side = self.get_side_display().lower()
+                return {
+                    "role": f"{rival.sponsor.name} is already the executive sponsor on {side} "
+                    f"for that period: end their sponsorship first, or choose another role."
+                }
+        return {}
+
+
+class Signal(models.Model):
+    """Evidence that a sponsor is (or is not) engaged: what happened, when."""
+
+    class Kind(models.TextChoices):
+        RESOURCES_REQUESTED = health.RESOURCES_REQUESTED, "Resources requested"
+        RESOURCES_ALLOCATED = health.RESOURCES_ALLOCATED, "Resources allocated"
+        KPI_REVIEW = health.KPI_REVIEW, "KPI review"
+        ADVOCACY = health.ADVOCACY, "Advocacy"
+        MEETING = health.MEETING, "Meeting"
+        ESCALATION_RAISED = health.ESCALATION_RAISED, "Escalation raised"
+        ESCALATION_RESOLVED = health.ESCALATION_RESOLVED, "Escalation resolved"
+        SENIOR_PRESENCE = health.SENIOR_PRESENCE, "Senior presence"
+
+    class MeetingWith(models.TextChoices):
+        COUNTERPART = "counterpart", "Their counterpart"
+        TEAM = "team", "The alliance team"
+
+    # Which kind answers which: an allocation answers a request, a resolution an escalation.
+    ANSWERS = {
+        Kind.RESOURCES_ALLOCATED: Kind.RESOURCES_REQUESTED,
+        Kind.ESCALATION_RESOLVED: Kind.ESCALATION_RAISED,
+    }
+
+    sponsorship = models.ForeignKey(Sponsorship, on_delete=models.CASCADE, related_name="signals")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    date = models.DateField(default=timezone.localdate)
+    responds_to = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        # Deleting a request with an allocation is refused (the delay would be lost),
+        # unless the whole sponsorship goes.
+        on_delete=models.RESTRICT,
+        related_name="response",
+        verbose_name="answers",
+        error_messages={"unique": "That request or escalation has already been answered."},
+        help_text="For an allocation: the request it answers; for a resolution: the escalation.",
+    )
+    meeting_with = models.CharField(
+        max_length=20, choices=MeetingWith.choices, blank=True, help_text="For meetings."
+    )
+    where = models.CharField(
+        max_length=200, blank=True, help_text="For advocacy: where they promoted the alliance."
+    )
+    note = models.TextField(blank=True)
+    link = models.URLField(max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["sponsorship", "date"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.date:%d %b %Y}"
+
+    @property
+    def delay_days(self) -> int | None:
+        """Days from the signal this one answers to this one (e.g. request → allocation)."""
+        if self.responds_to_id is None:
+            return None
+        return (self.date - self.responds_to.date).days
+
+    def clean(self):
+        errors = {}
+        if self.note and len(self.note) > NOTE_MAX_LENGTH:
+            errors["note"] = f"Keep the note under {NOTE_MAX_LENGTH} characters."
+        if self.date and self.date > timezone.localdate():
+            errors["date"] = "A signal records what happened: it cannot be dated in the future."
+        if self.kind == self.Kind.MEETING and not self.meeting_with:
+            errors["meeting_with"] = "Say whom the meeting was with."
+        if self.kind != self.Kind.MEETING:
+            self.meeting_with = ""
+        if self.kind == self.Kind.ADVOCACY and not self.where.strip():
+            errors["where"] = "Say where they promoted the alliance."
+        if self.sponsorship_id and self.date and "date" not in errors:
+            errors.update(self._period_errors())
+        errors.update(self._answer_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def _period_errors(self) -> dict:
+        sponsorship = self.sponsorship
+        today = timezone.localdate()
+        if self._state.adding and sponsorship.until and sponsorship.until < today:
+            return {
+                "sponsorship": f"This sponsorship ended on {sponsorship.until:%d %b %Y}: "
+                "signals can no longer be recorded on it."
+            }
+        if self.date < sponsorship.since:
+            return {
+                "date": f"The sponsorship started on {sponsorship.since:%d %b %Y}: "
+                "a signal cannot be dated before that."
+            }
+        if sponsorship.until and self.date > sponsorship.until:
+            return {"date": f"The sponsorship ended on {sponsorship.until:%d %b %Y}."}
+        return {}
+
+    def _answer_errors(self) -> dict:
+        expected = self.ANSWERS.get(self.kind)
+        answered = self.responds_to if self.responds_to_id else None
+        if expected is None:
+            if answered is not None:
+                return {"responds_to": "Only allocations and resolutions answer an earlier signal."}
+            return self._answered_errors()
+        label = "request" if expected == self.Kind.RESOURCES_REQUESTED else "escalation"
+        if answered is None:
+            return {"responds_to": f"Choose the {label} this answers."}
+        if answered.kind != expected or answered.sponsorship_id != self.sponsorship_id:
+            return {"responds_to": f"Choose a {label} of the same sponsorship."}
+        if self.date and self.date < answered.date:
+            what = "allocation" if label == "request" else "resolution"
+            return {
+                "date": f"The {what} ({self.date:%d %b %Y}) cannot be dated before the "
+                f"{label} it answers ({answered.date:%d %b %Y})."
+            }
+        return {}
+
+    def _answered_errors(self) -> dict:
+        """A request or escalation that already has an answer keeps its kind and stays
+        on or before the answer's date."""
+        if self.pk is None:
+            return {}
+        answer = Signal.objects.filter(responds_to_id=self.pk).first()
+        if answer is None:
+            return {}
+        if self.kind != self.ANSWERS.get(answer.kind):
+            return {"kind": "This signal has been answered: delete the answer before changing it."}
+        if self.sponsorship_id != answer.sponsorship_id:
+            return {"sponsorship": "This signal has been answered: it stays with its sponsor."}
+        if self.date and self.date > answer.date:
+            return {"date": f"It was answered on {answer.date:%d %b %Y}: it cannot come later."}
+        return {}
+
+
+class PeerLink(models.Model):
+    """Which of our people is the counterpart of which partner person: by function,
+    not title (a small partner's CEO may map to one of our business-unit heads)."""
+
+    class Strength(models.IntegerChoices):
+        NONE = 0, "0 — no relationship yet"
+        ACQUAINTED = 1, "1 — acquainted"
+        WORKING = 2, "2 — working relationship"
+        TRUSTED = 3, "3 — trusted"
+        CLOSE = 4, "4 — close, speaks frankly"
+
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="peer_links")
+    ours = models.ForeignKey(
+        Sponsor,
+        on_delete=models.CASCADE,
+        related_name="peer_links_as_ours",
+        verbose_name="our person",
+    )
+    theirs = models.ForeignKey(
+        Sponsor,
+        on_delete=models.CASCADE,
+        related_name="peer_links_as_theirs",
+        verbose_name="partner person",
+    )
+    strength = models.PositiveSmallIntegerField(
+        choices=Strength.choices, default=Strength.ACQUAINTED, validators=[MaxValueValidator(4)]
+    )
+    last_contact = models.DateField(
+        "last direct contact", null=True, blank=True, help_text="Leave empty if unknown."
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["alliance", "ours__name", "theirs__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["alliance", "ours", "theirs"], name="one_peer_link"),
+            models.CheckConstraint(condition=Q(strength__lte=4), name="peer_strength_0_to_4"),
+        ]
+
+    def __str__(self):
+        return f"{self.ours.name} ↔ {self.theirs.name}"
+
+    def clean(self):
+        errors = {}
+        if self.last_contact and self.last_contact > timezone.localdate():
+            errors["last_contact"] = "The last contact cannot be in the future."
+        if self.alliance_id and self.ours_id and not self.ours.organisation.is_own:
+            errors["ours"] = f"{self.ours.name} is not one of our people."
+        if (
+            self.alliance_id
+            and self.theirs_id
+            and (self.theirs.organisation_id != self.alliance.partner_id)
+        ):
+            errors["theirs"] = f"{self.theirs.name} does not work for {self.alliance.partner}."
+        if self.alliance_id and self.ours_id and self.theirs_id and not errors:
+            clash = PeerLink.objects.filter(
+                alliance_id=self.alliance_id, ours_id=self.ours_id, theirs_id=self.theirs_id
+            ).exclude(pk=self.pk)
+            if clash.exists():
+                errors["theirs"] = "These two are already mapped: edit that mapping instead."
+        if errors:
+            raise ValidationError(errors)

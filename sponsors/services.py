@@ -1,0 +1,191 @@
+"""Writes for sponsors: one transaction per action, the models' rules checked first,
+and a readable ValidationError (never a half-saved state) when they fail."""
+
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from alliances.models import Alliance, Organisation
+from sponsors.access import can_change_signal, can_edit_sponsor, manages_sponsor
+from sponsors.health import interest_key
+from sponsors.models import (
+    INTEREST_MAX_LENGTH,
+    MAX_INTERESTS,
+    PeerLink,
+    Signal,
+    Sponsor,
+    Sponsorship,
+)
+
+User = get_user_model()
+
+
+def _lock_alliance(alliance_id: int) -> None:
+    """Serialise sponsorship writes on one alliance, so two managers cannot both
+    appoint an executive sponsor at the same moment."""
+    list(Alliance.objects.select_for_update().filter(pk=alliance_id).values_list("pk"))
+
+
+def _save(instance, message: str):
+    """full_clean, then save; a constraint that still trips (a race) becomes a message."""
+    instance.full_clean()
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as exc:
+        raise ValidationError(message) from exc
+    return instance
+
+
+def clean_interests(interests: Iterable[str]) -> list[str]:
+    """Normalised, de-duplicated interest tags; raises on too many or too long."""
+    tags = []
+    for raw in interests:
+        tag = interest_key(raw)
+        if not tag or tag in tags:
+            continue
+        if len(tag) > INTEREST_MAX_LENGTH:
+            raise ValidationError(
+                {"interests": f"Keep each interest under {INTEREST_MAX_LENGTH} characters."}
+            )
+        tags.append(tag)
+    if len(tags) > MAX_INTERESTS:
+        raise ValidationError({"interests": f"List at most {MAX_INTERESTS} interests."})
+    return tags
+
+
+def our_organisation() -> Organisation:
+    organisation = Organisation.objects.filter(is_own=True).order_by("pk").first()
+    if organisation is None:
+        raise ValidationError(
+            "Register our own organisation first (tick “our organisation” on it)."
+        )
+    return organisation
+
+
+@transaction.atomic
+def sponsor_save(*, sponsor: Sponsor, interests: Iterable[str] | None = None) -> Sponsor:
+    """Create or update a person; `interests` (when given) replaces their tags."""
+    tags = clean_interests(interests) if interests is not None else None
+    if sponsor.user_id:
+        taken = Sponsor.objects.filter(user_id=sponsor.user_id).exclude(pk=sponsor.pk).first()
+        if taken:
+            raise ValidationError({"account": f"That account is already linked to {taken.name}."})
+    _save(sponsor, "This organisation already has a sponsor of that name.")
+    if tags is not None:
+        sponsor.interests.set(tags)
+    return sponsor
+
+
+@transaction.atomic
+def sponsor_update(*, sponsor: Sponsor, user, interests: Iterable[str]) -> Sponsor:
+    """Edit a person as `user`: themself, or a manager of an alliance they sponsor.
+    Only a manager may change the linked account."""
+    stored = Sponsor.objects.select_for_update().get(pk=sponsor.pk)
+    if not can_edit_sponsor(user, stored):
+        raise PermissionDenied("Only this person and the managers of their alliances can edit it.")
+    if sponsor.user_id != stored.user_id and not manages_sponsor(user, stored):
+        raise PermissionDenied("Only a manager of their alliances can change the linked account.")
+    return sponsor_save(sponsor=sponsor, interests=interests)
+
+
+@transaction.atomic
+def sponsorship_create(
+    *,
+    sponsorship: Sponsorship,
+    new_sponsor: Sponsor | None = None,
+    interests: Iterable[str] = (),
+) -> Sponsorship:
+    """Save an unsaved sponsorship; with `new_sponsor`, create that person first, in
+    the organisation of the chosen side. Either both are saved or neither."""
+    _lock_alliance(sponsorship.alliance_id)
+    if new_sponsor is not None:
+        if sponsorship.side == Sponsorship.Side.OURS:
+            new_sponsor.organisation = our_organisation()
+        else:
+            new_sponsor.organisation = sponsorship.alliance.partner
+        sponsor_save(sponsor=new_sponsor, interests=interests)
+        sponsorship.sponsor = new_sponsor
+    if sponsorship.sponsor_id is None:
+        raise ValidationError({"sponsor": "Choose a person, or enter a new person's name."})
+    return _save(sponsorship, "Someone else just took that role: reload and check.")
+
+
+@transaction.atomic
+def sponsorship_update(*, sponsorship: Sponsorship) -> Sponsorship:
+    _lock_alliance(sponsorship.alliance_id)
+    return _save(sponsorship, "Someone else just took that role: reload and check.")
+
+
+@transaction.atomic
+def sponsorship_delete(*, sponsorship: Sponsorship) -> None:
+    """Delete a sponsorship with its signals, and the person's peer links on the
+    alliance when they no longer sponsor it at all."""
+    sponsorship.delete()
+    still_sponsors = Sponsorship.objects.filter(
+        alliance_id=sponsorship.alliance_id, sponsor_id=sponsorship.sponsor_id
+    ).exists()
+    if not still_sponsors:
+        PeerLink.objects.filter(alliance_id=sponsorship.alliance_id).filter(
+            ours_id=sponsorship.sponsor_id
+        ).delete()
+        PeerLink.objects.filter(alliance_id=sponsorship.alliance_id).filter(
+            theirs_id=sponsorship.sponsor_id
+        ).delete()
+
+
+@transaction.atomic
+def sponsor_choose(*, alliance: Alliance, sponsor: Sponsor) -> Sponsorship:
+    """Sponsor match: make `sponsor` our executive sponsor of `alliance` from today."""
+    sponsorship = Sponsorship(
+        alliance=alliance,
+        sponsor=sponsor,
+        side=Sponsorship.Side.OURS,
+        role=Sponsorship.Role.EXECUTIVE_SPONSOR,
+        since=timezone.localdate(),
+    )
+    return sponsorship_create(sponsorship=sponsorship)
+
+
+@transaction.atomic
+def signal_record(*, signal: Signal, recorded_by) -> Signal:
+    signal.recorded_by = recorded_by
+    return _save(signal, "That request or escalation has just been answered: reload and check.")
+
+
+def _ensure_may_change(signal: Signal, user) -> None:
+    if not can_change_signal(user, signal, signal.sponsorship.alliance):
+        raise PermissionDenied(
+            "Only the person who recorded this signal or a manager can change it."
+        )
+
+
+@transaction.atomic
+def signal_update(*, signal: Signal, user) -> Signal:
+    _ensure_may_change(signal, user)
+    return _save(signal, "That request or escalation has just been answered: reload and check.")
+
+
+@transaction.atomic
+def signal_delete(*, signal: Signal, user) -> None:
+    _ensure_may_change(signal, user)
+    answer = Signal.objects.filter(responds_to=signal).first()
+    if answer is not None:
+        raise ValidationError(
+            f"It was answered by the {answer.get_kind_display().lower()} of "
+            f"{answer.date:%d %b %Y}: delete that first."
+        )
+    signal.delete()
+
+
+@transaction.atomic
+def peer_link_save(*, link: PeerLink) -> PeerLink:
+    return _save(link, "These two are already mapped: edit that mapping instead.")
+
+
+@transaction.atomic
+def peer_link_delete(*, link: PeerLink) -> None:
+    link.delete()

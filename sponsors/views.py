@@ -1,0 +1,432 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
+
+from alliances.access import Action, can
+from alliances.views import AllianceMixin, ServiceFormMixin
+from sponsors import health, selectors, services
+from sponsors.access import (
+    can_change_signal,
+    can_edit_sponsor,
+    manages_sponsor,
+    visible_sponsors,
+)
+from sponsors.forms import (
+    PeerLinkForm,
+    SignalForm,
+    SponsorChoiceForm,
+    SponsorForm,
+    SponsorshipCreateForm,
+    SponsorshipForm,
+)
+from sponsors.models import PeerLink, Signal, Sponsorship
+
+TIMELINE_PAGE_SIZE = 25
+
+
+class BadRequestOnInvalidMixin:
+    """A form that does not validate answers 400, with its messages on the page."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+def sponsor_page_url(alliance) -> str:
+    return reverse("sponsors:alliance", args=[alliance.slug])
+
+
+class AllianceSponsorsContextMixin:
+    """What the sponsor page and its htmx fragments share."""
+
+    def sponsors_context(self, *, form=None, page_number=1):
+        request, alliance = self.request, self.alliance
+        overview = selectors.sponsor_overview(alliance, user=request.user)
+        paginator = Paginator(selectors.signal_timeline(alliance), TIMELINE_PAGE_SIZE)
+        page_obj = paginator.get_page(page_number)
+        for signal in page_obj.object_list:
+            signal.can_change = can_change_signal(request.user, signal, alliance)
+        may_record = can(request.user, Action.RECORD_SIGNAL, alliance)
+        if form is None and may_record and (overview.ours or overview.partner):
+            form = SignalForm(alliance=alliance)
+        return {
+            "overview": overview,
+            "page_obj": page_obj,
+            "signals": page_obj.object_list,
+            "signal_form": form,
+            "health_thresholds": health.OVERALL_THRESHOLD_NOTE,
+        }
+
+
+class AllianceSponsorsView(AllianceSponsorsContextMixin, AllianceMixin, TemplateView):
+    """Both sides' sponsors, our sponsor's health, rapport, peer map and signals."""
+
+    template_name = "sponsors/alliance_sponsors.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.sponsors_context(page_number=self.request.GET.get("page")))
+        return context
+
+
+class SignalCreateView(AllianceSponsorsContextMixin, AllianceMixin, TemplateView):
+    """Quick entry: htmx posts here from the sponsor page and gets the form back,
+    with the health panel and the timeline swapped out of band."""
+
+    action = Action.RECORD_SIGNAL
+    template_name = "sponsors/signal_form.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", SignalForm(alliance=self.alliance))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = SignalForm(request.POST, alliance=self.alliance)
+        if form.is_valid():
+            try:
+                signal = services.signal_record(signal=form.instance, recorded_by=request.user)
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                message = (
+                    f"{signal.get_kind_display()} recorded for {signal.sponsorship.sponsor.name}."
+                )
+                if request.htmx:
+                    context = self.sponsors_context()
+                    context.update(alliance=self.alliance, saved_message=message)
+                    return TemplateResponse(request, "sponsors/_signal_saved.html", context)
+                messages.success(request, message)
+                return redirect(sponsor_page_url(self.alliance) + "#timeline")
+        if request.htmx:
+            context = {"alliance": self.alliance, "signal_form": form}
+            return TemplateResponse(request, "sponsors/_signal_form.html", context, status=400)
+        context = self.get_context_data(form=form)
+        return self.render_to_response(context, status=400)
+
+
+def _add_service_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class SignalMixin(AllianceMixin):
+    """A signal of this alliance (another alliance's id is a 404) that the user may change."""
+
+    action = Action.RECORD_SIGNAL
+
+    def load_objects(self):
+        self.signal = get_object_or_404(
+            Signal.objects.select_related("sponsorship__sponsor", "responds_to"),
+            pk=self.kwargs["pk"],
+            sponsorship__alliance=self.alliance,
+        )
+        self.signal.sponsorship.alliance = self.alliance
+        if not can_change_signal(self.request.user, self.signal, self.alliance):
+            raise PermissionDenied("Only the person who recorded this signal or a manager can.")
+
+    def get_success_url(self):
+        return sponsor_page_url(self.alliance) + "#timeline"
+
+
+class SignalUpdateView(SignalMixin, BadRequestOnInvalidMixin, ServiceFormMixin, UpdateView):
+    form_class = SignalForm
+    heading = "Edit signal"
+    success_message = "Signal updated."
+
+    def get_object(self, queryset=None):
+        return self.signal
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "alliance": self.alliance}
+
+    def save(self, form):
+        return services.signal_update(signal=form.instance, user=self.request.user)
+
+    def get_back(self):
+        return self.get_success_url(), f"Sponsors of {self.alliance.name}"
+
+
+class SignalDeleteView(SignalMixin, TemplateView):
+    template_name = "sponsors/confirm_delete.html"
+
+    def get_context_data(self, **kwargs):
+        signal = self.signal
+        return {
+            **super().get_context_data(**kwargs),
+            "title": "Delete this signal?",
+            "text": f"{signal.get_kind_display()} of {signal.date:%d %b %Y} for "
+            f"{signal.sponsorship.sponsor.name} will be deleted, and sponsor health "
+            "recalculated without it.",
+            "button": "Delete signal",
+            "cancel_url": self.get_success_url(),
+        }
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.signal_delete(signal=self.signal, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Signal deleted.")
+        return redirect(self.get_success_url())
+
+
+class SponsorshipMixin(AllianceMixin):
+    action = Action.MANAGE_SPONSORS
+
+    def get_success_url(self):
+        return sponsor_page_url(self.alliance)
+
+    def get_back(self):
+        return self.get_success_url(), f"Sponsors of {self.alliance.name}"
+
+
+class SponsorshipCreateView(
+    SponsorshipMixin, BadRequestOnInvalidMixin, ServiceFormMixin, CreateView
+):
+    form_class = SponsorshipCreateForm
+    heading = "Add a sponsor"
+    success_message = "Sponsor added."
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = Sponsorship(alliance=self.alliance)
+        kwargs["alliance"] = self.alliance
+        return kwargs
+
+    def get_initial(self):
+        side = self.request.GET.get("side")
+        known = side in Sponsorship.Side.values
+        return {
+            "role": Sponsorship.Role.EXECUTIVE_SPONSOR,
+            "side": side if known else Sponsorship.Side.OURS,
+        }
+
+    def save(self, form):
+        return services.sponsorship_create(
+            sponsorship=form.instance,
+            new_sponsor=form.new_sponsor,
+            interests=form.cleaned_data.get("interests") or (),
+        )
+
+
+class SponsorshipObjectMixin(SponsorshipMixin):
+    def load_objects(self):
+        self.sponsorship = get_object_or_404(
+            Sponsorship.objects.select_related("sponsor"),
+            pk=self.kwargs["pk"],
+            alliance=self.alliance,
+        )
+        self.sponsorship.alliance = self.alliance
+
+    def get_object(self, queryset=None):
+        return self.sponsorship
+
+
+class SponsorshipUpdateView(
+    SponsorshipObjectMixin, BadRequestOnInvalidMixin, ServiceFormMixin, UpdateView
+):
+    form_class = SponsorshipForm
+    success_message = "Sponsorship updated."
+
+    @property
+    def heading(self):
+        return f"{self.sponsorship.sponsor.name} on {self.alliance.name}"
+
+    def save(self, form):
+        return services.sponsorship_update(sponsorship=form.instance)
+
+
+class SponsorshipDeleteView(SponsorshipObjectMixin, TemplateView):
+    template_name = "sponsors/confirm_delete.html"
+
+    def get_context_data(self, **kwargs):
+        sponsorship = self.sponsorship
+        return {
+            **super().get_context_data(**kwargs),
+            "title": f"Remove {sponsorship.sponsor.name} as a sponsor?",
+            "text": "Their signals on this alliance are deleted with the sponsorship. To keep "
+            "the record of a sponsor who stepped down, set an end date instead.",
+            "button": "Remove sponsorship",
+            "cancel_url": self.get_success_url(),
+        }
+
+    def post(self, request, *args, **kwargs):
+        services.sponsorship_delete(sponsorship=self.sponsorship)
+        messages.success(request, f"{self.sponsorship.sponsor.name} removed as a sponsor.")
+        return redirect(self.get_success_url())
+
+
+class PeerLinkMixin(SponsorshipMixin):
+    form_class = PeerLinkForm
+    success_message = "Peer map saved."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "alliance": self.alliance}
+
+    def save(self, form):
+        return services.peer_link_save(link=form.instance)
+
+    def get_success_url(self):
+        return sponsor_page_url(self.alliance) + "#peer-map"
+
+
+class PeerLinkCreateView(PeerLinkMixin, BadRequestOnInvalidMixin, ServiceFormMixin, CreateView):
+    heading = "Map a counterpart"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": PeerLink(alliance=self.alliance)}
+
+
+class PeerLinkObjectMixin(PeerLinkMixin):
+    def load_objects(self):
+        self.link = get_object_or_404(
+            PeerLink.objects.select_related("ours", "theirs"),
+            pk=self.kwargs["pk"],
+            alliance=self.alliance,
+        )
+
+    def get_object(self, queryset=None):
+        return self.link
+
+
+class PeerLinkUpdateView(
+    PeerLinkObjectMixin, BadRequestOnInvalidMixin, ServiceFormMixin, UpdateView
+):
+    heading = "Edit counterpart mapping"
+
+
+class PeerLinkDeleteView(PeerLinkObjectMixin, TemplateView):
+    template_name = "sponsors/confirm_delete.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "title": "Remove this mapping?",
+            "text": f"{self.link.ours.name} will no longer be mapped as the counterpart of "
+            f"{self.link.theirs.name}.",
+            "button": "Remove mapping",
+            "cancel_url": self.get_success_url(),
+        }
+
+    def post(self, request, *args, **kwargs):
+        services.peer_link_delete(link=self.link)
+        messages.success(request, "Mapping removed.")
+        return redirect(self.get_success_url())
+
+
+class SponsorMatchView(SponsorshipMixin, TemplateView):
+    """Rank our people for an alliance without an executive sponsor on our side;
+    choosing one creates the sponsorship."""
+
+    template_name = "sponsors/sponsor_match.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        overview = selectors.sponsor_overview(self.alliance, user=self.request.user)
+        context["current"] = overview.our_executive_sponsor
+        context["candidates"] = selectors.sponsor_candidates(self.alliance)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = SponsorChoiceForm(request.POST)
+        error = None
+        if not form.is_valid():
+            error = " ".join(form.errors["sponsor"])
+        else:
+            sponsor = form.cleaned_data["sponsor"]
+            try:
+                services.sponsor_choose(alliance=self.alliance, sponsor=sponsor)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(
+                    request,
+                    f"{sponsor.name} is now our executive sponsor of {self.alliance.name}. "
+                    "Record their motives next.",
+                )
+                return HttpResponseRedirect(self.get_success_url())
+        context = self.get_context_data(error=error)
+        return self.render_to_response(context, status=400)
+
+
+class SponsorProfileView(DetailView):
+    """A person: their alliances (those the reader may see), load and health."""
+
+    template_name = "sponsors/sponsor_profile.html"
+    context_object_name = "sponsor"
+
+    def get_queryset(self):
+        return (
+            visible_sponsors(self.request.user)
+            .select_related("organisation", "user")
+            .prefetch_related("interests")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["profile"] = selectors.sponsor_profile(self.object, user=self.request.user)
+        context["can_edit"] = context["profile"].can_see_sensitive
+        return context
+
+
+class SponsorUpdateView(BadRequestOnInvalidMixin, ServiceFormMixin, UpdateView):
+    form_class = SponsorForm
+    success_message = "Saved."
+
+    def get_queryset(self):
+        return visible_sponsors(self.request.user).select_related("organisation", "user")
+
+    def get_object(self, queryset=None):
+        sponsor = super().get_object(queryset)
+        if not can_edit_sponsor(self.request.user, sponsor):
+            raise PermissionDenied(
+                "Only this person and the managers of the alliances they sponsor can edit it."
+            )
+        return sponsor
+
+    @property
+    def heading(self):
+        return f"Edit {self.object.name}"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["can_link_account"] = manages_sponsor(self.request.user, self.object)
+        return kwargs
+
+    def save(self, form):
+        return services.sponsor_update(
+            sponsor=form.instance,
+            user=self.request.user,
+            interests=form.cleaned_data.get("interests") or [],
+        )
+
+    def get_back(self):
+        return self.object.get_absolute_url(), self.object.name
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class MySponsorshipsView(TemplateView):
+    """For an executive: each alliance they sponsor, its health and what is overdue."""
+
+    template_name = "sponsors/my_sponsorships.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sponsor = selectors.sponsor_of(self.request.user)
+        context["sponsor"] = sponsor
+        if sponsor is not None:
+            context["profile"] = selectors.sponsor_profile(sponsor, user=self.request.user)
+        return context
