@@ -22,7 +22,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def groups(self, create, extracted, **kwargs):
         if create and extracted:
-            self.groups.set(Group.objects.filter(name__in=extracted))
+            # get_or_create: browser tests flush the tables the data migration filled.
+            self.groups.set([Group.objects.get_or_create(name=name)[0] for name in extracted])
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
