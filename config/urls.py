@@ -28,4 +28,5 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("", include("alliances.urls")),
+    path("", include("assessments.urls")),
 ]
