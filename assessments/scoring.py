@@ -243,7 +243,7 @@ def _score(spec: VersionSpec, answers: Iterable[AnswerInput], cls=ResponseScore,
     overall_num = overall_den = 0.0
     for i, dim in enumerate(spec.dimensions):
         total_n, dim_share = totals[i]
-        dim_score = sum_ws[i] / sum_w[i] if sum_w[i] else None
+        dim_score = _clamp(sum_ws[i] / sum_w[i]) if sum_w[i] else None
         if dim_score is not None:
             overall_num += dim.weight * dim_score
             overall_den += dim.weight

@@ -11,6 +11,11 @@ from assessments.models import BankVersion
 class Command(BaseCommand):
     help = "Export a question bank version as YAML (the format import_bank reads)."
 
+    def add_base_argument(self, parser, *args, **kwargs):
+        # `--version N` picks the bank version, as documented; Django's own --version goes.
+        if "--version" not in args:
+            super().add_base_argument(parser, *args, **kwargs)
+
     def add_arguments(self, parser):
         parser.add_argument("slug", help="The bank's slug, e.g. strategic-fit.")
         parser.add_argument(
