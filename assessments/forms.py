@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from alliances.access import Action, can
 from alliances.forms import CrispyFormMixin
 from assessments.models import (
     ANSWER_TEXT_MAX,
@@ -11,19 +10,11 @@ from assessments.models import (
     Finding,
     Question,
 )
-from assessments.services import AnswerValue
+from assessments.services import AnswerValue, answering_members
 
 User = get_user_model()
 
 NA, DONT_KNOW = "na", "dk"
-
-
-def answering_members(alliance):
-    """Team members who may fill in assessments on the alliance."""
-    users = User.objects.filter(alliance_memberships__alliance=alliance, is_active=True).order_by(
-        "username"
-    )
-    return [u for u in users if can(u, Action.ANSWER, alliance)]
 
 
 class AssessorsField(forms.ModelMultipleChoiceField):
@@ -58,8 +49,8 @@ class AssessmentStartForm(CrispyFormMixin, forms.Form):
         )
         self.fields["version"].label_from_instance = lambda v: f"{v.bank.name} (version {v.number})"
         members = answering_members(alliance)
-        self.fields["assessors"].queryset = User.objects.filter(pk__in=[u.pk for u in members])
-        if not self.is_bound and any(u.pk == user.pk for u in members):
+        self.fields["assessors"].queryset = members
+        if not self.is_bound and members.filter(pk=user.pk).exists():
             self.initial.setdefault("assessors", [user.pk])
 
 
@@ -69,8 +60,7 @@ class AssessorsForm(CrispyFormMixin, forms.Form):
 
     def __init__(self, *args, alliance, **kwargs):
         super().__init__(*args, **kwargs)
-        members = answering_members(alliance)
-        self.fields["assessors"].queryset = User.objects.filter(pk__in=[u.pk for u in members])
+        self.fields["assessors"].queryset = answering_members(alliance)
 
 
 class AnswerForm(forms.Form):

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from alliances.access import Action, can
+from alliances.access import ROLE_ACTIONS, Action, can
 from alliances.models import Alliance
 from assessments.models import (
     Answer,
@@ -79,10 +79,21 @@ def _ensure_assessable(user, alliance: Alliance, action: Action) -> None:
         raise PermissionDenied(f"You may not {action.value.replace('_', ' ')} this alliance.")
 
 
+def answering_members(alliance: Alliance):
+    """Team members whose role lets them fill in assessments (managers and contributors)."""
+    roles = [role for role, actions in ROLE_ACTIONS.items() if Action.ANSWER in actions]
+    return User.objects.filter(
+        alliance_memberships__alliance=alliance,
+        alliance_memberships__role__in=roles,
+        is_active=True,
+    ).order_by("username")
+
+
 def _eligible_assessors(alliance: Alliance, users) -> None:
-    """Assessors are team members who may answer (managers and contributors)."""
+    # Checked on the memberships: `alliance` may carry the caller's `my_role` annotation.
+    eligible = set(answering_members(alliance).values_list("pk", flat=True))
     for user in users:
-        if not can(user, Action.ANSWER, alliance):
+        if user.pk not in eligible:
             raise ValidationError(
                 f"{user.get_username()} cannot fill in assessments on this alliance: "
                 "add them to the team as manager or contributor first."
@@ -218,11 +229,8 @@ def _answer_write(response: Response, question: Question, value: AnswerValue) ->
     answer.text = value.text if not question.is_scored else ""
     answer.comment = value.comment
     answer.evidence_url = value.evidence_url
-    try:
-        with transaction.atomic():
-            answer.save()
-    except IntegrityError as exc:  # two tabs created the same answer at once
-        raise ValidationError("This answer was just saved elsewhere: reload the page.") from exc
+    # The response row is locked (see _locked_response): no other save of it runs meanwhile.
+    answer.save()
     if question.knockout_level is not None:
         _sync_finding(response, question, answer)
     return answer
@@ -235,16 +243,22 @@ def _sync_finding(response: Response, question: Question, answer: Answer) -> Non
     triggered = answer.choice is not None and answer.choice.score <= threshold
     assessment = response.assessment
     if triggered:
-        Finding.objects.get_or_create(
-            assessment=assessment,
-            question=question,
-            defaults=dict(
-                response=response,
-                answer=answer,
-                issue=(
-                    f"{question.key} knock-out: {question.text} — answered “{answer.choice.label}”."
-                ),
-            ),
+        # One finding per question: the first answer that triggers it opens it. A single
+        # INSERT … ON CONFLICT DO NOTHING keeps the save to a fixed, small number of queries.
+        Finding.objects.bulk_create(
+            [
+                Finding(
+                    assessment=assessment,
+                    question=question,
+                    response=response,
+                    answer=answer,
+                    issue=(
+                        f"{question.key} knock-out: {question.text} "
+                        f"— answered “{answer.choice.label}”."
+                    ),
+                )
+            ],
+            ignore_conflicts=True,
         )
         return
     still = Answer.objects.filter(

@@ -48,11 +48,16 @@ class OwnResponseMixin(AssessmentMixin):
     action = Action.ANSWER
 
     def load_objects(self):
-        super().load_objects()
+        # One query for the response and its assessment: the fill page's budget is tight.
         self.response = get_object_or_404(
-            Response, pk=self.kwargs["rid"], assessment=self.assessment, assessor=self.request.user
+            Response.objects.select_related("assessment__version__bank", "assessment__created_by"),
+            pk=self.kwargs["rid"],
+            assessment_id=self.kwargs["pk"],
+            assessment__alliance=self.alliance,
+            assessor=self.request.user,
         )
-        self.response.assessment = self.assessment
+        self.assessment = self.response.assessment
+        self.assessment.alliance = self.alliance
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
