@@ -4,10 +4,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from alliances import demo as alliance_demo
+from assessments import demo as assessment_demo
 
 
 class Command(BaseCommand):
-    help = "Create (or refresh) the demo users, organisations and alliances."
+    help = "Create (or refresh) the demo users, organisations, alliances, banks and assessments."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -17,7 +18,9 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         users = alliance_demo.seed_users()
-        alliance_demo.seed_alliances(users)
+        alliances = alliance_demo.seed_alliances(users)
+        for line in assessment_demo.seed(users, alliances):
+            self.stdout.write(f"  {line}")
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         if not options["quiet_logins"]:
             self.stdout.write("\nDemo logins (username / password — who):")
