@@ -16,7 +16,7 @@ from alliances.access import Action
 from alliances.views import AllianceMixin, ServiceFormMixin
 from assessments import selectors, services
 from assessments.forms import AnswerForm, AssessmentStartForm, AssessorsForm, FindingForm
-from assessments.models import Answer, Assessment, Finding, Question, Response
+from assessments.models import Answer, Assessment, BankVersion, Finding, Question, Response
 
 HISTORY_PAGE_SIZE = 50
 
@@ -174,6 +174,7 @@ class FillView(OwnResponseMixin, TemplateView):
             raise Http404("No such section in this assessment.")
         self.position = int(raw)
         self.dimension = self.dimensions[self.position - 1]
+        self.retired = self.assessment.version.status == BankVersion.Status.RETIRED
 
     def get_context_data(self, forms=None, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -193,7 +194,8 @@ class FillView(OwnResponseMixin, TemplateView):
             total=total,
             previous_position=self.position - 1 if self.position > 1 else None,
             next_position=self.position + 1 if self.position < len(self.dimensions) else None,
-            locked=self.response.is_submitted,
+            locked=self.response.is_submitted or self.retired,
+            retired=self.retired,
         )
         return context
 

@@ -9,9 +9,10 @@ register = template.Library()
 
 
 @register.inclusion_tag("charts/dimension_scores.html")
-def dimension_scores_chart(score):
-    """`{% dimension_scores_chart score %}`: the per-dimension SVG chart of a score."""
-    return {"chart": dimension_chart(score)}
+def dimension_scores_chart(score, dom_id="dimension-chart"):
+    """`{% dimension_scores_chart score "fit" %}`: the per-dimension SVG chart of a score;
+    give each chart of a page (or PDF) its own `dom_id`."""
+    return {"chart": dimension_chart(score), "dom_id": dom_id}
 
 
 @register.inclusion_tag("assessments/_alliance_summary.html", takes_context=True)
