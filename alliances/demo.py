@@ -111,6 +111,10 @@ ALLIANCES = [
             "Grow recurring analytics revenue to EUR 12 m a year\n"
             "Win back mid-market manufacturers lost to cloud-native rivals"
         ),
+        partner_fit=(
+            "Helios would fill the predictive-analytics gap in our ERP suite. Its forecasting "
+            "engine runs on the Helios Insight product line."
+        ),
         team={"manager": "manager", "contributor": "contributor", "executive": "executive"},
         kpis=[],
     ),

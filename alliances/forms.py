@@ -44,10 +44,26 @@ class AllianceForm(CrispyFormMixin, UniqueNameMixin, forms.ModelForm):
         max_length=OBJECTIVES_MAX_LENGTH,
         help_text="The corporate objectives this alliance serves, one per line.",
     )
+    partner_fit = forms.CharField(
+        label="Where the partner fits",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=OBJECTIVES_MAX_LENGTH,
+        help_text="Where the partner sits in our strategy, in two or three sentences.",
+    )
 
     class Meta:
         model = Alliance
-        fields = ["name", "partner", "type", "stage", "origin", "objectives", "is_confidential"]
+        fields = [
+            "name",
+            "partner",
+            "type",
+            "stage",
+            "origin",
+            "objectives",
+            "partner_fit",
+            "is_confidential",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

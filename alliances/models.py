@@ -74,6 +74,11 @@ class Alliance(models.Model):
     objectives = models.TextField(
         blank=True, help_text="The corporate objectives this alliance serves, one per line."
     )
+    partner_fit = models.TextField(
+        "where the partner fits",
+        blank=True,
+        help_text="Where the partner sits in our strategy, in two or three sentences.",
+    )
     is_confidential = models.BooleanField(
         "confidential",
         default=False,

@@ -1,0 +1,63 @@
+"""Log in, log out, change password; repeated failures are throttled."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_page_but_login_sends_anonymous_users_to_log_in(client):
+    response = client.get(reverse("alliances:list"))
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={reverse('alliances:list')}"
+    assert client.get(reverse("login")).status_code == 200
+
+
+def test_login_then_logout(client):
+    UserFactory(username="maya")
+    response = client.post(
+        reverse("login"), {"username": "maya", "password": "pw-for-tests-1"}, follow=True
+    )
+    assert response.context["user"].username == "maya"
+    assert response.redirect_chain[-1][0] == reverse("dashboard")
+    client.post(reverse("logout"))
+    assert client.get(reverse("dashboard")).status_code == 302
+
+
+def test_password_change_requires_the_old_password(client):
+    user = UserFactory(username="maya")
+    client.force_login(user)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "wrong",
+            "new_password1": "A-new-pass-42!",
+            "new_password2": "A-new-pass-42!",
+        },
+    )
+    assert "old password was entered incorrectly" in response.content.decode()
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "pw-for-tests-1",
+            "new_password1": "A-new-pass-42!",
+            "new_password2": "A-new-pass-42!",
+        },
+    )
+    assert response.url == reverse("password_change_done")
+    user.refresh_from_db()
+    assert user.check_password("A-new-pass-42!")
+
+
+def test_repeated_failed_logins_are_locked_out_even_with_the_right_password(client, settings):
+    UserFactory(username="maya")
+    wrong = {"username": "maya", "password": "guess"}
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert client.post(reverse("login"), wrong).status_code == 200
+    locked = client.post(reverse("login"), wrong)
+    assert locked.status_code == 429
+    assert "Too many failed log-ins" in locked.content.decode()
+    right = client.post(reverse("login"), {"username": "maya", "password": "pw-for-tests-1"})
+    assert right.status_code == 429

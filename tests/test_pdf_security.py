@@ -1,0 +1,93 @@
+"""The PDF renderer fetches only our static files, whatever the document asks for."""
+
+import http.server
+import io
+import threading
+
+import pytest
+from django.template import Context, Template
+from pypdf import PdfReader
+
+from assessments.pdf import render_pdf
+
+
+@pytest.fixture
+def canary():
+    """A local HTTP server that records every request it gets."""
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1], hits
+    server.shutdown()
+
+
+def hostile(port):
+    return (
+        f'<img src="http://127.0.0.1:{port}/img">'
+        '<link rel="attachment" href="file:///etc/hostname">'
+        "<script>alert(1)</script>"
+    )
+
+
+def text_of(pdf: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_user_text_is_escaped_and_shown_literally(canary):
+    port, hits = canary
+    template = Template("<html><body><h1>{{ name }}</h1><p>{{ comment }}</p></body></html>")
+    pdf, refused = render_pdf(template.render(Context({"name": hostile(port), "comment": "ok"})))
+    assert hits == []
+    assert refused == []
+    assert PdfReader(io.BytesIO(pdf)).attachments == {}
+    text = "".join(text_of(pdf).split())  # line breaks may fall anywhere
+    assert f'<imgsrc="http://127.0.0.1:{port}/img">' in text
+    assert '<linkrel="attachment"href="file:///etc/hostname">' in text
+    assert "<script>alert(1)</script>" in text
+
+
+def test_raw_markup_cannot_fetch_anything_either(canary):
+    """Even markup that skipped escaping reaches no server and embeds no file."""
+    port, hits = canary
+    html = (
+        f"<html><head><link rel='stylesheet' href='http://127.0.0.1:{port}/css'>"
+        f"<style>@import url('http://127.0.0.1:{port}/import');"
+        f"body {{ background: url('http://127.0.0.1:{port}/bg') }}</style></head>"
+        f"<body>{hostile(port)}<img src='data:image/png;base64,iVBORw0KGgo='>"
+        "<img src='file:///etc/hostname'><img src='/static/../config/settings.py'>"
+        "<p>Body text</p></body></html>"
+    )
+    pdf, refused = render_pdf(html)
+    assert hits == []
+    assert PdfReader(io.BytesIO(pdf)).attachments == {}
+    assert any(url.startswith("file:///etc/hostname") for url in refused)
+    assert any(url.startswith("data:") for url in refused)
+    assert any(f"127.0.0.1:{port}" in url for url in refused)
+    assert "Body text" in text_of(pdf)
+
+
+def test_our_static_files_are_served():
+    html = (
+        "<html><head><link rel='stylesheet' href='/static/css/brief.css'></head>"
+        "<body><p>Styled</p></body></html>"
+    )
+    pdf, refused = render_pdf(html)
+    assert refused == []
+    fonts = {
+        str(font.get("/BaseFont"))
+        for page in PdfReader(io.BytesIO(pdf)).pages
+        for font in page["/Resources"]["/Font"].values()
+        for font in [font.get_object()]
+    }
+    assert any("Source-Sans-3" in name for name in fonts), fonts

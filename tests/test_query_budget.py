@@ -1,0 +1,42 @@
+"""List pages cost the same number of queries whatever the number of rows."""
+
+import pytest
+from django.urls import reverse
+
+from alliances.access import MANAGERS_GROUP
+from tests.factories import AllianceFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+BUDGET = 8
+
+
+@pytest.fixture
+def manager_with(client):
+    def setup(count):
+        user = UserFactory(username=f"busy-{count}", groups=[MANAGERS_GROUP])
+        for alliance in AllianceFactory.create_batch(count):
+            MembershipFactory(alliance=alliance, user=user)
+        client.force_login(user)
+        return client
+
+    return setup
+
+
+@pytest.mark.parametrize("url_name", ["alliances:list", "dashboard", "alliances:partner_list"])
+def test_page_queries_do_not_grow_with_alliances(
+    manager_with, django_assert_max_num_queries, url_name
+):
+    client = manager_with(100)
+    with django_assert_max_num_queries(BUDGET):
+        response = client.get(reverse(url_name))
+    assert response.status_code == 200
+
+
+def test_dashboard_shows_all_my_alliances_in_one_page_of_queries(
+    manager_with, django_assert_max_num_queries
+):
+    client = manager_with(100)
+    with django_assert_max_num_queries(BUDGET):
+        response = client.get(reverse("dashboard"))
+    assert len(response.context["my_alliances"]) == 100

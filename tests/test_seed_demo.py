@@ -1,0 +1,38 @@
+"""`manage.py seed_demo` gives a newcomer a working demo, and can run twice."""
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.test import RequestFactory
+
+from alliances.access import visible_alliances
+from alliances.demo import CONFIDENTIAL_SLUG, DEMO_USERS
+from alliances.models import Alliance, Membership
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_is_idempotent_and_its_logins_work(capsys):
+    call_command("seed_demo")
+    counts = (Alliance.objects.count(), Membership.objects.count())
+    call_command("seed_demo")
+    assert (Alliance.objects.count(), Membership.objects.count()) == counts
+
+    printed = capsys.readouterr().out
+    request = RequestFactory().post("/accounts/login/")
+    for demo in DEMO_USERS:
+        assert f"{demo.username:<12} {demo.password}" in printed
+        assert authenticate(request, username=demo.username, password=demo.password)
+
+
+def test_demo_confidential_alliance_is_ceo_initiated_and_hidden_outside_its_team():
+    call_command("seed_demo", "--quiet-logins")
+    aurora = Alliance.objects.get(slug=CONFIDENTIAL_SLUG)
+    assert aurora.is_confidential
+    assert aurora.origin == Alliance.Origin.EXECUTIVE
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    assert aurora in visible_alliances(users.get(username="executive"))
+    assert aurora not in visible_alliances(users.get(username="manager2"))
+    assert aurora not in visible_alliances(users.get(username="viewer"))
