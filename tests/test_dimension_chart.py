@@ -64,3 +64,11 @@ def test_weasyprint_draws_the_same_partial():
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Value" in text
     assert "GO ≥ 70" in text
+
+
+def test_the_partial_included_without_an_id_still_labels_itself():
+    chart = dimension_chart(score_response(SPEC, [AnswerInput("S1", score=50)]))
+    html = Template('{% include "charts/dimension_scores.html" %}').render(
+        Context({"chart": chart})
+    )
+    assert 'aria-labelledby="dimension-chart-title dimension-chart-desc"' in html
