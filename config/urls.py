@@ -29,4 +29,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("alliances.urls")),
     path("", include("sponsors.urls")),
+    path("", include("assessments.urls")),
 ]

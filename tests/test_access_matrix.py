@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from alliances.access import ROLE_ACTIONS, Action
 from sponsors.models import Signal
+from tests.assessment_factories import give, make_version, question, start
 from tests.conftest import ROLES, Team, make_team
 from tests.sponsor_factories import (
     PartnerSponsorshipFactory,
@@ -83,6 +84,52 @@ def kpi(team):
 
 def partner(team):
     return {"pk": team.alliance.partner_id}
+
+
+def assessment_ready(team):
+    """A published bank, an assessment with the manager and contributor as assessors, and a
+    knock-out finding opened by the contributor."""
+    version = make_version(slug=f"bank-{team.alliance.slug}")
+    team.assessment = start(team, version)
+    team.response = team.assessment.responses.get(assessor=team.users["manager"])
+    give(team.assessment.responses.get(assessor=team.users["contributor"]), "A1", 0)
+    team.question = question(version, "A2")
+
+
+def assessment(team):
+    return {"slug": team.alliance.slug, "pk": team.assessment.pk}
+
+
+def own_response(team):
+    return {**assessment(team), "rid": team.response.pk}
+
+
+def finding(team):
+    return {**assessment(team), "fid": team.assessment.findings.get().pk}
+
+
+def answer(team):
+    return {**own_response(team), "qid": team.question.pk}
+
+
+def answer_data(team):
+    return {f"q{team.question.pk}-level": team.question.choices.get(score=50).pk}
+
+
+def own_response_only(ok: int = 200) -> Callable[[str, bool], int]:
+    """The manager's own response: those who may answer but are not its assessor (the
+    contributor, a superuser) get a 404; those who may not answer at all a 403."""
+
+    def expect(role, confidential):
+        if role == "anonymous":
+            return 302
+        if role == "manager":
+            return ok
+        if role in ("contributor", "superuser") or (role == "outsider" and confidential):
+            return 404
+        return 403
+
+    return expect
 
 
 def archive(team):
@@ -199,6 +246,44 @@ MATRIX: dict[str, Entry] = {
         kwargs=partner_sponsor,
         prepare=with_sponsors,
         expect=alliance_action(Action.VIEW_SENSITIVE),
+    ),
+    "assessments:list": Entry(kwargs=slug, expect=alliance_action(Action.VIEW)),
+    "assessments:start": Entry(
+        kwargs=slug, prepare=assessment_ready, expect=alliance_action(Action.RUN_ASSESSMENT)
+    ),
+    "assessments:detail": Entry(
+        kwargs=assessment, prepare=assessment_ready, expect=alliance_action(Action.VIEW)
+    ),
+    "assessments:assessors": Entry(
+        kwargs=assessment, prepare=assessment_ready, expect=alliance_action(Action.RUN_ASSESSMENT)
+    ),
+    "assessments:results": Entry(
+        kwargs=assessment, prepare=assessment_ready, expect=alliance_action(Action.VIEW)
+    ),
+    "assessments:history": Entry(
+        kwargs=assessment, prepare=assessment_ready, expect=alliance_action(Action.RUN_ASSESSMENT)
+    ),
+    "assessments:delete": Entry(
+        kwargs=assessment, prepare=assessment_ready, expect=alliance_action(Action.RUN_ASSESSMENT)
+    ),
+    "assessments:finding": Entry(
+        kwargs=finding, prepare=assessment_ready, expect=alliance_action(Action.RUN_ASSESSMENT)
+    ),
+    "assessments:reopen": Entry(
+        kwargs=own_response, prepare=assessment_ready, expect=alliance_action(Action.RUN_ASSESSMENT)
+    ),
+    "assessments:fill": Entry(
+        kwargs=own_response, prepare=assessment_ready, expect=own_response_only()
+    ),
+    "assessments:submit": Entry(
+        kwargs=own_response, prepare=assessment_ready, expect=own_response_only()
+    ),
+    "assessments:answer": Entry(
+        kwargs=answer,
+        method="post",
+        data=answer_data,
+        prepare=assessment_ready,
+        expect=own_response_only(),
     ),
 }
 

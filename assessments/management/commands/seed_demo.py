@@ -4,11 +4,12 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from alliances import demo as alliance_demo
+from assessments import demo as assessment_demo
 from sponsors import demo as sponsor_demo
 
 
 class Command(BaseCommand):
-    help = "Create (or refresh) the demo users, organisations and alliances."
+    help = "Create (or refresh) the demo users, organisations, alliances, banks and assessments."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -20,6 +21,8 @@ class Command(BaseCommand):
         users = alliance_demo.seed_users()
         alliances = alliance_demo.seed_alliances(users)
         sponsor_demo.seed(users, alliances)
+        for line in assessment_demo.seed(users, alliances):
+            self.stdout.write(f"  {line}")
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         if not options["quiet_logins"]:
             self.stdout.write("\nDemo logins (username / password — who):")

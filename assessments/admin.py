@@ -1,0 +1,292 @@
+"""Question bank editing for the Question bank admins group (no superuser needed).
+
+Drafts are edited with inlines (version → dimensions → questions → choices,
+each with a change link); published and retired versions are read-only.
+"New draft from this version" and "Publish" are admin actions.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from assessments import services
+from assessments.models import (
+    Answer,
+    Assessment,
+    BankVersion,
+    Choice,
+    Dimension,
+    Finding,
+    Question,
+    QuestionBank,
+    Response,
+)
+
+
+def _is_draft(version) -> bool:
+    return version is None or version.status == BankVersion.Status.DRAFT
+
+
+class LockedUnlessDraft:
+    """Add, change and delete only while the owning version is a draft."""
+
+    def version_of(self, obj):
+        raise NotImplementedError
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or _is_draft(self.version_of(obj)))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or _is_draft(self.version_of(obj)))
+
+
+class LockedInline(admin.TabularInline):
+    """An inline of a parent that belongs to a version: frozen once the version is."""
+
+    extra = 0
+    show_change_link = True
+
+    def parent_version(self, parent):
+        raise NotImplementedError
+
+    def _open(self, obj):
+        return obj is None or _is_draft(self.parent_version(obj))
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._open(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._open(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._open(obj)
+
+
+class VersionInline(admin.TabularInline):
+    model = BankVersion
+    extra = 0
+    fields = ["number", "status", "published_at", "notes"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(QuestionBank)
+class QuestionBankAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "kind", "version_count"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [VersionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n=Count("versions"))
+
+    @admin.display(description="versions", ordering="n")
+    def version_count(self, bank):
+        return bank.n
+
+    def get_readonly_fields(self, request, obj=None):
+        # The slug names the bank in YAML files and assessments: stable once created.
+        return ["slug"] if obj else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj else self.prepopulated_fields
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.versions.exclude(status=BankVersion.Status.DRAFT).exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class DimensionInline(LockedInline):
+    model = Dimension
+    fields = ["order", "name", "weight", "description"]
+
+    def parent_version(self, version):
+        return version
+
+
+@admin.register(BankVersion)
+class BankVersionAdmin(LockedUnlessDraft, admin.ModelAdmin):
+    list_display = ["__str__", "bank", "number", "status", "published_at", "thresholds"]
+    list_filter = ["status", "bank"]
+    list_select_related = ["bank"]
+    search_fields = ["bank__name", "notes"]
+    fields = [
+        "bank",
+        "number",
+        "status",
+        "go_threshold",
+        "no_go_threshold",
+        "gap_threshold",
+        "notes",
+        "published_at",
+    ]
+    readonly_fields = ["status", "published_at"]
+    inlines = [DimensionInline]
+    actions = ["make_draft", "publish"]
+
+    def version_of(self, obj):
+        return obj
+
+    @admin.display(description="GO / NO-GO / gap")
+    def thresholds(self, version):
+        return f"≥{version.go_threshold} / <{version.no_go_threshold} / <{version.gap_threshold}"
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return [*self.readonly_fields, "bank", "number"]
+        return self.readonly_fields
+
+    @admin.action(description="New draft from this version", permissions=["add"])
+    def make_draft(self, request, queryset):
+        for version in queryset.select_related("bank"):
+            draft = services.version_new_draft(version=version)
+            url = reverse("admin:assessments_bankversion_change", args=[draft.pk])
+            self.message_user(
+                request,
+                format_html('Created <a href="{}">{}</a>.', url, draft),
+                messages.SUCCESS,
+            )
+
+    @admin.action(
+        description="Publish (retires the bank's current version)", permissions=["change"]
+    )
+    def publish(self, request, queryset):
+        for version in queryset.select_related("bank"):
+            try:
+                published = services.version_publish(version=version)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    self.message_user(request, message, messages.ERROR)
+                continue
+            self.message_user(request, f"Published {published.label}.", messages.SUCCESS)
+
+
+class QuestionInline(LockedInline):
+    model = Question
+    fields = [
+        "order",
+        "key",
+        "text",
+        "kind",
+        "weight",
+        "required",
+        "allows_na",
+        "allows_dont_know",
+        "knockout_level",
+    ]
+
+    def parent_version(self, dimension):
+        return dimension.version
+
+
+@admin.register(Dimension)
+class DimensionAdmin(LockedUnlessDraft, admin.ModelAdmin):
+    list_display = ["name", "version", "weight", "order"]
+    list_filter = ["version__bank", "version__status"]
+    list_select_related = ["version__bank"]
+    search_fields = ["name", "description"]
+    inlines = [QuestionInline]
+
+    def version_of(self, obj):
+        return obj.version
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "version":
+            kwargs["queryset"] = BankVersion.objects.filter(
+                status=BankVersion.Status.DRAFT
+            ).select_related("bank")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ChoiceInline(LockedInline):
+    model = Choice
+    fields = ["order", "label", "score"]
+    show_change_link = False
+
+    def parent_version(self, question):
+        return question.dimension.version
+
+
+@admin.register(Question)
+class QuestionAdmin(LockedUnlessDraft, admin.ModelAdmin):
+    list_display = ["key", "text", "dimension", "kind", "weight", "knockout_level", "required"]
+    list_filter = ["kind", "dimension__version__bank", "dimension__version__status"]
+    list_select_related = ["dimension__version__bank"]
+    search_fields = ["key", "text", "help"]
+    inlines = [ChoiceInline]
+
+    def version_of(self, obj):
+        return obj.dimension.version
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "dimension":
+            kwargs["queryset"] = Dimension.objects.filter(
+                version__status=BankVersion.Status.DRAFT
+            ).select_related("version__bank")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ResponseInline(admin.TabularInline):
+    model = Response
+    extra = 0
+    fields = ["assessor", "status", "submitted_at", "reopened_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    """Read-only in the admin: assessments are run in the app, where access rules apply."""
+
+    list_display = ["title", "alliance", "version", "status", "created_at", "submitted_at"]
+    list_filter = ["status", "version__bank"]
+    list_select_related = ["alliance", "version__bank"]
+    search_fields = ["title", "alliance__name"]
+    inlines = [ResponseInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Answer)
+class AnswerAdmin(SimpleHistoryAdmin):
+    list_display = ["question", "response", "choice", "is_na", "is_dont_know", "updated_at"]
+    list_select_related = ["question", "response__assessor", "response__assessment", "choice"]
+    search_fields = ["question__key", "response__assessment__title"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Finding)
+class FindingAdmin(SimpleHistoryAdmin):
+    list_display = ["question", "assessment", "classification", "owner", "due_date"]
+    list_filter = ["classification"]
+    list_select_related = ["question", "assessment"]
+    search_fields = ["issue", "mitigation", "owner"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,213 @@
+"""Demo question banks and assessments for `manage.py seed_demo` (idempotent).
+
+- Project Aurora (confidential, CEO-initiated): submitted strategic-fit and
+  partner-selection assessments by Maya (manager) and Chris (contributor), who
+  disagree on a few questions; the roadmap knock-out (our roadmap retires what
+  the partner's product line runs on) is a showstopper; the NDA knock-out is
+  manageable, with mitigation, owner and due date.
+- Cobalt Cloud co-sell: a healthy strategic fit above the GO threshold, and a
+  partner-selection assessment still in progress.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from assessments import services
+from assessments.banks import load_shipped_banks
+from assessments.models import Assessment, BankVersion, Choice, Finding, Question
+
+AURORA, COBALT = "project-aurora", "cobalt-cloud-co-sell"
+
+# Levels 0–4 per question key; "na" and "dk" for N/A and don't know.
+AURORA_FIT = {
+    "manager": {"S1": 3, "S2": 3, "S3": 2, "S4": 1, "S5": 2, "S6": 3, "S7": 3, "S8": 3, "S9": 2},
+    "contributor": {
+        "S1": 4,
+        "S2": 2,
+        "S3": 0,
+        "S4": 0,
+        "S5": 4,
+        "S6": 3,
+        "S7": 1,
+        "S8": "dk",
+        "S9": 2,
+    },
+}
+AURORA_FIT_COMMENTS = {
+    ("manager", "S4"): "Our FY2027 roadmap retires Northwind Insight, the platform Helios's "
+    "product line is built on.",
+    ("contributor", "S4"): "Confirmed with product management: Insight end of life is Q4 2027.",
+    ("contributor", "S3"): "No partner map places Helios yet; it overlaps our own AI team.",
+    ("manager", "S5"): "Value case drafted, revenue assumptions not yet checked by finance.",
+}
+AURORA_PARTNER = {
+    "manager": {
+        "P1": 4,
+        "P2": 3,
+        "P3": 3,
+        "P4": 3,
+        "P5": 3,
+        "P6": 2,
+        "P7": 3,
+        "P8": 1,
+        "P9": 3,
+        "P10": 3,
+        "P11": 2,
+        "P12": 3,
+        "P13": 4,
+        "P14": 2,
+        "P15": 3,
+    },
+    "contributor": {
+        "P1": 3,
+        "P2": 3,
+        "P3": 2,
+        "P4": 3,
+        "P5": 1,
+        "P6": 2,
+        "P7": 3,
+        "P8": 2,
+        "P9": 4,
+        "P10": "na",
+        "P11": 2,
+        "P12": 3,
+        "P13": 4,
+        "P14": 3,
+        "P15": 2,
+    },
+}
+COBALT_FIT = {
+    "manager": {"S1": 4, "S2": 4, "S3": 3, "S4": 4, "S5": 3, "S6": 3, "S7": 4, "S8": 3, "S9": 3},
+    "contributor": {
+        "S1": 4,
+        "S2": 3,
+        "S3": 4,
+        "S4": 4,
+        "S5": 3,
+        "S6": 4,
+        "S7": 3,
+        "S8": 3,
+        "S9": 4,
+    },
+}
+COBALT_PARTNER_DRAFT = {"manager": {"P1": 3, "P2": 4, "P3": 3, "P4": 2, "P5": 3, "P6": 3}}
+
+SHOWSTOPPER = dict(
+    issue="Helios's product line runs on Northwind Insight, which our FY2027 roadmap retires: "
+    "the alliance would be built on a platform we are switching off.",
+    evidence="FY2027 product roadmap (board pack, March), slide 14: Insight end of life Q4 2027.",
+)
+MANAGEABLE = dict(
+    issue="Helios shares model performance data only under a mutual NDA, which is not signed yet.",
+    evidence="Email from Helios's COO: data room opens once the NDA is countersigned.",
+    mitigation="Legal to agree the mutual NDA on our standard template and sign it before "
+    "technical due diligence starts.",
+    owner="Maya Patel, with Legal (Sofia Marin)",
+)
+
+
+def _published(slug: str) -> BankVersion:
+    return BankVersion.objects.select_related("bank").get(
+        bank__slug=slug, status=BankVersion.Status.PUBLISHED
+    )
+
+
+def _value(question: Question, level) -> services.AnswerValue:
+    if level == "na":
+        return services.AnswerValue(is_na=True)
+    if level == "dk":
+        return services.AnswerValue(is_dont_know=True)
+    choice = Choice.objects.get(question=question, score=level * 25)
+    return services.AnswerValue(choice=choice)
+
+
+def _run(alliance, version, title, users, answers, comments=None, submit=True):
+    """Create the assessment with its answers unless an assessment of that title exists."""
+    existing = Assessment.objects.filter(alliance=alliance, title=title).first()
+    if existing:
+        return existing, False
+    assessment = services.assessment_start(
+        alliance=alliance,
+        version=version,
+        title=title,
+        created_by=users["manager"],
+        assessors=[users[name] for name in ("manager", "contributor")],
+    )
+    questions = {q.key: q for q in Question.objects.filter(dimension__version=version)}
+    for name, levels in answers.items():
+        response = assessment.responses.get(assessor=users[name])
+        for key, level in levels.items():
+            value = _value(questions[key], level)
+            comment = (comments or {}).get((name, key), "")
+            if comment:
+                value = services.AnswerValue(
+                    choice=value.choice,
+                    is_na=value.is_na,
+                    is_dont_know=value.is_dont_know,
+                    comment=comment,
+                )
+            services.answer_save(
+                response=response, question=questions[key], value=value, user=users[name]
+            )
+        if submit:
+            services.response_submit(response=response, user=users[name])
+    return assessment, True
+
+
+def _classify(assessment, key, manager, classification, **fields):
+    finding = Finding.objects.select_related("assessment__alliance").get(
+        assessment=assessment, question__key=key
+    )
+    finding.classification = classification
+    for name, value in fields.items():
+        setattr(finding, name, value)
+    services.finding_classify(finding=finding, by=manager)
+
+
+def seed(users, alliances) -> list[str]:
+    """Load the shipped banks and the demo assessments; return lines describing what was made."""
+    lines = []
+    for path, version in load_shipped_banks():
+        if version:
+            lines.append(f"Loaded question bank {version.label} from {path.name}.")
+    fit, partner = _published("strategic-fit"), _published("partner-selection")
+    manager = users["manager"]
+
+    aurora = alliances[AURORA]
+    assessment, created = _run(
+        aurora,
+        fit,
+        "Strategic fit — confidential pre-check",
+        users,
+        AURORA_FIT,
+        AURORA_FIT_COMMENTS,
+    )
+    if created:
+        _classify(assessment, "S4", manager, Finding.Classification.SHOWSTOPPER, **SHOWSTOPPER)
+        lines.append(f"Aurora: “{assessment.title}” with a showstopper.")
+    assessment, created = _run(
+        aurora, partner, "Partner selection — Helios Analytics", users, AURORA_PARTNER
+    )
+    if created:
+        due = timezone.localdate() + datetime.timedelta(days=30)
+        _classify(
+            assessment, "P8", manager, Finding.Classification.MANAGEABLE, due_date=due, **MANAGEABLE
+        )
+        lines.append(f"Aurora: “{assessment.title}” with a manageable finding.")
+
+    cobalt = alliances[COBALT]
+    assessment, created = _run(cobalt, fit, "Strategic fit — co-sell expansion", users, COBALT_FIT)
+    if created:
+        lines.append(f"Cobalt: “{assessment.title}” (healthy).")
+    assessment, created = _run(
+        cobalt,
+        partner,
+        "Partner selection — contract renewal",
+        users,
+        COBALT_PARTNER_DRAFT,
+        submit=False,
+    )
+    if created:
+        lines.append(f"Cobalt: “{assessment.title}” in progress.")
+    return lines

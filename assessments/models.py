@@ -1,0 +1,420 @@
+"""Question banks (versioned, immutable once published) and the assessments run on them.
+
+A published bank version never changes: assessments pin the version they were
+started on, so editing a bank (which makes a new draft version) never changes
+a past score. `save()` and `delete()` refuse to touch a published or retired
+version or anything inside it; the admin shows such versions read-only.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from alliances.models import Alliance
+
+KEY_VALIDATOR = RegexValidator(
+    r"^[A-Z]{1,4}[0-9]{1,4}$", "A key is one to four capital letters and a number, such as S1."
+)
+ANSWER_TEXT_MAX = 4000
+COMMENT_MAX = 2000
+EVIDENCE_URL_MAX = 500
+LEVEL_POINTS = 25  # level n of the anchored 0–4 scale scores n × 25
+
+
+class LockedVersionError(ValidationError):
+    """Raised when code tries to change a published or retired bank version."""
+
+
+class QuestionBank(models.Model):
+    class Kind(models.TextChoices):
+        STRATEGIC_FIT = "strategic_fit", "Strategic fit"
+        PARTNER_SELECTION = "partner_selection", "Partner selection"
+        SPONSOR_READINESS = "sponsor_readiness", "Sponsor readiness"
+        CUSTOM = "custom", "Custom"
+
+    slug = models.SlugField(
+        max_length=80, unique=True, help_text="Stable identifier, e.g. strategic-fit."
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class BankVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Retired"
+
+    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    go_threshold = models.PositiveSmallIntegerField(
+        "GO at or above",
+        default=70,
+        validators=[MaxValueValidator(100)],
+        help_text="Overall score (0–100) at or above which the assessment supports a GO.",
+    )
+    no_go_threshold = models.PositiveSmallIntegerField(
+        "NO-GO below",
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text="Overall score (0–100) below which the assessment means NO-GO.",
+    )
+    gap_threshold = models.PositiveSmallIntegerField(
+        "gap below",
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text="A question scoring below this is reported as a gap.",
+    )
+    notes = models.TextField(blank=True, help_text="What changed in this version and why.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["bank", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["bank", "number"], name="one_version_number_per_bank"),
+            models.UniqueConstraint(
+                fields=["bank"],
+                condition=models.Q(status="published"),
+                name="one_published_version_per_bank",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.bank.name} v{self.number} ({self.get_status_display().lower()})"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            stored = type(self).objects.filter(pk=self.pk).first()
+            if stored and stored.status != self.Status.DRAFT and not self._is_retirement(stored):
+                raise LockedVersionError(
+                    f"{stored} is locked: make a new draft from it to change the bank."
+                )
+        super().save(*args, **kwargs)
+
+    def _is_retirement(self, stored) -> bool:
+        """Publishing a newer version retires this one: the only change a published one takes."""
+        if (stored.status, self.status) != (self.Status.PUBLISHED, self.Status.RETIRED):
+            return False
+        fields = [f.attname for f in self._meta.concrete_fields if f.name != "status"]
+        return all(getattr(stored, name) == getattr(self, name) for name in fields)
+
+    def delete(self, *args, **kwargs):
+        ensure_draft(self)
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def label(self) -> str:
+        return f"{self.bank.name} v{self.number}"
+
+
+def ensure_draft(version: BankVersion) -> None:
+    if version.status != BankVersion.Status.DRAFT:
+        raise LockedVersionError(
+            f"{version} is locked: make a new draft from it to change the bank."
+        )
+
+
+class Dimension(models.Model):
+    version = models.ForeignKey(BankVersion, on_delete=models.CASCADE, related_name="dimensions")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    weight = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1)], help_text="Weights add up to 100 in a bank."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["version", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "name"], name="dimension_name_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        ensure_draft(self.version)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        ensure_draft(self.version)
+        return super().delete(*args, **kwargs)
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SCALE = "scale", "Anchored scale (0–4)"
+        CHOICE = "choice", "Choice"
+        YES_NO = "yes_no", "Yes / no"
+        TEXT = "text", "Free text (not scored)"
+
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="questions")
+    key = models.CharField(
+        max_length=8, validators=[KEY_VALIDATOR], help_text="Stable key, unique in the bank: S1."
+    )
+    text = models.CharField(max_length=500)
+    help = models.TextField(blank=True, help_text="What evidence to look for and who to ask.")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SCALE)
+    weight = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1)], help_text="Relative weight in its dimension."
+    )
+    required = models.BooleanField(default=True)
+    allows_na = models.BooleanField("allows N/A", default=False)
+    allows_dont_know = models.BooleanField("allows “don't know”", default=True)
+    knockout_level = models.PositiveSmallIntegerField(
+        "knock-out level",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(4)],
+        help_text="Answered at this level (score ≤ level × 25) or below opens a finding. "
+        "Empty: no knock-out.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["dimension__order", "dimension_id", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "key"], name="question_key_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.key} {self.text}"
+
+    def save(self, *args, **kwargs):
+        ensure_draft(self.dimension.version)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        ensure_draft(self.dimension.version)
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_scored(self) -> bool:
+        return self.kind != self.Kind.TEXT
+
+    @property
+    def knockout_score(self) -> int | None:
+        """Scores at or below this open a finding."""
+        return None if self.knockout_level is None else self.knockout_level * LEVEL_POINTS
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    label = models.CharField(max_length=500)
+    score = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["question", "order", "pk"]
+
+    def __str__(self):
+        return self.label
+
+    def save(self, *args, **kwargs):
+        ensure_draft(self.question.dimension.version)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        ensure_draft(self.question.dimension.version)
+        return super().delete(*args, **kwargs)
+
+    @property
+    def level(self) -> float:
+        """Position on the 0–4 scale (score / 25)."""
+        return self.score / LEVEL_POINTS
+
+
+@receiver(pre_delete, sender=BankVersion)
+@receiver(pre_delete, sender=Dimension)
+@receiver(pre_delete, sender=Question)
+@receiver(pre_delete, sender=Choice)
+def _refuse_cascaded_delete(sender, instance, **kwargs):
+    """Cascades skip `delete()`: refuse them too when they reach a locked version."""
+    if sender is BankVersion:
+        version = instance
+    elif sender is Dimension:
+        version = instance.version
+    elif sender is Question:
+        version = instance.dimension.version
+    else:
+        version = instance.question.dimension.version
+    ensure_draft(version)
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="assessments")
+    version = models.ForeignKey(BankVersion, on_delete=models.PROTECT, related_name="assessments")
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["alliance", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["alliance", "status", "submitted_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("assessments:detail", args=[self.alliance.slug, self.pk])
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class Response(models.Model):
+    """One assessor's answers to one assessment: nobody else writes to it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="responses")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessment_responses"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        ordering = ["assessment", "assessor__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "assessor"], name="one_response_per_assessor"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assessor} on {self.assessment}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    choice = models.ForeignKey(
+        Choice, null=True, blank=True, on_delete=models.PROTECT, related_name="answers"
+    )
+    text = models.TextField(blank=True, max_length=ANSWER_TEXT_MAX)
+    is_na = models.BooleanField("N/A", default=False)
+    is_dont_know = models.BooleanField("don't know", default=False)
+    comment = models.TextField(blank=True, max_length=COMMENT_MAX)
+    evidence_url = models.URLField("evidence link", blank=True, max_length=EVIDENCE_URL_MAX)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["response", "question"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question"], name="one_answer_per_question"
+            ),
+            models.CheckConstraint(
+                condition=~(models.Q(is_na=True) & models.Q(is_dont_know=True)),
+                name="answer_not_both_na_and_dont_know",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.question.key}: {self.display}"
+
+    @property
+    def display(self) -> str:
+        if self.is_na:
+            return "N/A"
+        if self.is_dont_know:
+            return "Don't know"
+        if self.choice_id:
+            return self.choice.label
+        return self.text
+
+    @property
+    def is_given(self) -> bool:
+        """Whether the assessor answered (a level or choice, N/A, don't know or text)."""
+        return bool(self.choice_id or self.is_na or self.is_dont_know or self.text.strip())
+
+
+class Finding(models.Model):
+    """An element of no fit: a knock-out answered at or below its level opens one."""
+
+    class Classification(models.TextChoices):
+        UNCLASSIFIED = "unclassified", "Unclassified"
+        SHOWSTOPPER = "showstopper", "Showstopper"
+        MANAGEABLE = "manageable", "Manageable"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="findings")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="findings")
+    response = models.ForeignKey(
+        Response, null=True, blank=True, on_delete=models.SET_NULL, related_name="findings"
+    )
+    answer = models.ForeignKey(
+        Answer, null=True, blank=True, on_delete=models.SET_NULL, related_name="findings"
+    )
+    classification = models.CharField(
+        max_length=20, choices=Classification.choices, default=Classification.UNCLASSIFIED
+    )
+    issue = models.TextField(max_length=2000, help_text="What does not fit, in one or two lines.")
+    evidence = models.TextField(blank=True, max_length=2000)
+    mitigation = models.TextField(blank=True, max_length=2000)
+    owner = models.CharField(max_length=200, blank=True, help_text="Who owns the mitigation.")
+    due_date = models.DateField(null=True, blank=True)
+    classified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    classified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assessment", "question__dimension__order", "question__order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "question"], name="one_finding_per_question"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.question.key}: {self.get_classification_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.classification == self.Classification.UNCLASSIFIED

@@ -1,0 +1,375 @@
+"""Writes for question banks and assessments: one transaction per action, readable errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from alliances.access import ROLE_ACTIONS, Action, can
+from alliances.models import Alliance
+from assessments.models import (
+    Answer,
+    Assessment,
+    BankVersion,
+    Choice,
+    Finding,
+    Question,
+    Response,
+)
+
+User = get_user_model()
+
+
+# ---------------------------------------------------------------- bank versions
+
+
+@transaction.atomic
+def version_publish(*, version: BankVersion) -> BankVersion:
+    """Check a draft and publish it; the bank's previous published version retires."""
+    from assessments.banks import version_publish_errors
+
+    version = BankVersion.objects.select_for_update().select_related("bank").get(pk=version.pk)
+    if version.status != BankVersion.Status.DRAFT:
+        raise ValidationError(f"{version.label} is already {version.get_status_display().lower()}.")
+    errors = version_publish_errors(version)
+    if errors:
+        raise ValidationError([f"{version.label} cannot be published: {e}." for e in errors])
+    for previous in BankVersion.objects.select_for_update().filter(
+        bank_id=version.bank_id, status=BankVersion.Status.PUBLISHED
+    ):
+        previous.status = BankVersion.Status.RETIRED
+        previous.save(update_fields=["status"])
+    version.status = BankVersion.Status.PUBLISHED
+    version.published_at = timezone.now()
+    version.save(update_fields=["status", "published_at"])
+    return version
+
+
+@transaction.atomic
+def version_new_draft(*, version: BankVersion) -> BankVersion:
+    """Copy `version` (any status) into a new draft with the next number."""
+    from assessments.banks import _write_structure, version_data
+
+    data = version_data(version)
+    # Lock the bank so two admins cannot take the same number.
+    bank = type(version.bank).objects.select_for_update().get(pk=version.bank_id)
+    number = (bank.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    draft = BankVersion.objects.create(
+        bank=bank,
+        number=number,
+        go_threshold=version.go_threshold,
+        no_go_threshold=version.no_go_threshold,
+        gap_threshold=version.gap_threshold,
+        notes=f"Draft made from version {version.number}.",
+    )
+    _write_structure(draft, data.dimensions)
+    return draft
+
+
+# ---------------------------------------------------------------- assessments
+
+
+def _ensure_assessable(user, alliance: Alliance, action: Action) -> None:
+    if not can(user, action, alliance):
+        raise PermissionDenied(f"You may not {action.value.replace('_', ' ')} this alliance.")
+
+
+def answering_members(alliance: Alliance):
+    """Team members whose role lets them fill in assessments (managers and contributors)."""
+    roles = [role for role, actions in ROLE_ACTIONS.items() if Action.ANSWER in actions]
+    return User.objects.filter(
+        alliance_memberships__alliance=alliance,
+        alliance_memberships__role__in=roles,
+        is_active=True,
+    ).order_by("username")
+
+
+def _eligible_assessors(alliance: Alliance, users) -> None:
+    # Checked on the memberships: `alliance` may carry the caller's `my_role` annotation.
+    eligible = set(answering_members(alliance).values_list("pk", flat=True))
+    for user in users:
+        if user.pk not in eligible:
+            raise ValidationError(
+                f"{user.get_username()} cannot fill in assessments on this alliance: "
+                "add them to the team as manager or contributor first."
+            )
+
+
+@transaction.atomic
+def assessment_start(
+    *, alliance: Alliance, version: BankVersion, title: str, created_by: User, assessors
+) -> Assessment:
+    """Start an assessment pinned to a published version, one response per assessor."""
+    _ensure_assessable(created_by, alliance, Action.RUN_ASSESSMENT)
+    version = BankVersion.objects.select_related("bank").get(pk=version.pk)
+    if version.status != BankVersion.Status.PUBLISHED:
+        raise ValidationError({"version": "Choose a published question bank version."})
+    assessors = list(assessors)
+    if not assessors:
+        raise ValidationError({"assessors": "Choose at least one assessor."})
+    _eligible_assessors(alliance, assessors)
+    assessment = Assessment.objects.create(
+        alliance=alliance, version=version, title=title.strip(), created_by=created_by
+    )
+    Response.objects.bulk_create(
+        Response(assessment=assessment, assessor=user) for user in assessors
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_set_assessors(*, assessment: Assessment, assessors, by: User) -> Assessment:
+    """Add and remove assessors; someone who has answered cannot be removed."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    _ensure_assessable(by, assessment.alliance, Action.RUN_ASSESSMENT)
+    wanted = {user.pk: user for user in assessors}
+    if not wanted:
+        raise ValidationError({"assessors": "An assessment needs at least one assessor."})
+    _eligible_assessors(assessment.alliance, wanted.values())
+    current = {r.assessor_id: r for r in assessment.responses.select_related("assessor")}
+    for user_id, response in current.items():
+        if user_id in wanted:
+            continue
+        if response.answers.exists() or response.is_submitted:
+            raise ValidationError(
+                {
+                    "assessors": f"{response.assessor.get_username()} has already answered: "
+                    "their answers stay part of the assessment."
+                }
+            )
+        response.delete()
+    added = [user for pk, user in wanted.items() if pk not in current]
+    Response.objects.bulk_create(Response(assessment=assessment, assessor=u) for u in added)
+    if added and assessment.is_submitted:
+        assessment.status = Assessment.Status.DRAFT
+        assessment.submitted_at = None
+        assessment.save(update_fields=["status", "submitted_at"])
+    _refresh_assessment_status(assessment)
+    return assessment
+
+
+def _locked_response(response: Response, user: User) -> Response:
+    """The user's own response, locked, with its assessment and version; refuse anyone else."""
+    locked = (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("assessment__version", "assessment__alliance")
+        .get(pk=response.pk)
+    )
+    if locked.assessor_id != user.pk:
+        raise PermissionDenied("This is another assessor's response.")
+    if locked.is_submitted:
+        raise ValidationError("This response is submitted and locked: ask a manager to reopen it.")
+    if locked.assessment.version.status == BankVersion.Status.RETIRED:
+        raise ValidationError(
+            "This assessment uses a retired version of the question bank: "
+            "start a new assessment on the current version."
+        )
+    return locked
+
+
+@dataclass(frozen=True)
+class AnswerValue:
+    """A cleaned answer as a form gives it: `choice` or `na` or `dont_know`, plus notes."""
+
+    choice: Choice | None = None
+    is_na: bool = False
+    is_dont_know: bool = False
+    text: str = ""
+    comment: str = ""
+    evidence_url: str = ""
+    # False when the form did not carry a level at all (plain submit of an untouched question).
+    sets_level: bool = True
+
+
+def answer_save(
+    *, response: Response, question: Question, value: AnswerValue, user: User
+) -> Answer | None:
+    """Save one answer of the user's own draft response; open or close its knock-out finding.
+
+    Returns None when nothing was given and nothing was stored before.
+    """
+    with transaction.atomic():
+        response = _locked_response(response, user)
+        return _answer_write(response, question, value)
+
+
+@transaction.atomic
+def answers_save(*, response: Response, values: dict[Question, AnswerValue], user: User) -> None:
+    """Save several answers at once (the fill page without JavaScript)."""
+    response = _locked_response(response, user)
+    for question, value in values.items():
+        _answer_write(response, question, value)
+
+
+def _answer_write(response: Response, question: Question, value: AnswerValue) -> Answer | None:
+    if question.dimension.version_id != response.assessment.version_id:
+        raise ValidationError("This question is not part of this assessment.")
+    if value.choice is not None and value.choice.question_id != question.pk:
+        raise ValidationError("That answer belongs to another question.")
+    if value.is_na and not question.allows_na:
+        raise ValidationError(f"{question.key} cannot be answered N/A.")
+    if value.is_dont_know and not question.allows_dont_know:
+        raise ValidationError(f"{question.key} cannot be answered “don't know”.")
+    answer = Answer.objects.filter(response=response, question=question).first()
+    if answer is None:
+        if not (value.choice or value.is_na or value.is_dont_know or value.text.strip()) and not (
+            value.comment or value.evidence_url
+        ):
+            return None
+        answer = Answer(response=response, question=question)
+    if value.sets_level:
+        answer.choice = value.choice
+        answer.is_na = value.is_na
+        answer.is_dont_know = value.is_dont_know
+    answer.text = value.text if not question.is_scored else ""
+    answer.comment = value.comment
+    answer.evidence_url = value.evidence_url
+    # The response row is locked (see _locked_response): no other save of it runs meanwhile.
+    answer.save()
+    if question.knockout_level is not None:
+        _sync_finding(response, question, answer)
+    return answer
+
+
+def _sync_finding(response: Response, question: Question, answer: Answer) -> None:
+    """A knock-out answered at or below its level opens a finding; an unclassified
+    finding closes again when no answer triggers it any more."""
+    threshold = question.knockout_score
+    triggered = answer.choice is not None and answer.choice.score <= threshold
+    assessment = response.assessment
+    if triggered:
+        # One finding per question: the first answer that triggers it opens it. A single
+        # INSERT … ON CONFLICT DO NOTHING keeps the save to a fixed, small number of queries.
+        Finding.objects.bulk_create(
+            [
+                Finding(
+                    assessment=assessment,
+                    question=question,
+                    response=response,
+                    answer=answer,
+                    issue=(
+                        f"{question.key} knock-out: {question.text} "
+                        f"— answered “{answer.choice.label}”."
+                    ),
+                )
+            ],
+            ignore_conflicts=True,
+        )
+        return
+    still = Answer.objects.filter(
+        response__assessment=assessment, question=question, choice__score__lte=threshold
+    )
+    if not still.exists():
+        for finding in Finding.objects.filter(
+            assessment=assessment,
+            question=question,
+            classification=Finding.Classification.UNCLASSIFIED,
+        ):
+            finding.delete()
+
+
+def missing_required(response: Response) -> list[Question]:
+    """Required questions of the response's version that have no answer at all."""
+    answered = Answer.objects.filter(response=response).exclude(
+        choice__isnull=True, is_na=False, is_dont_know=False, text=""
+    )
+    return list(
+        Question.objects.filter(dimension__version_id=response.assessment.version_id, required=True)
+        .exclude(pk__in=answered.values("question_id"))
+        .select_related("dimension")
+        .order_by("dimension__order", "dimension_id", "order", "pk")
+    )
+
+
+@transaction.atomic
+def response_submit(*, response: Response, user: User) -> Response:
+    """Lock the user's response once every required question is answered."""
+    Assessment.objects.select_for_update().get(pk=response.assessment_id)
+    response = _locked_response(response, user)
+    missing = missing_required(response)
+    if missing:
+        keys = ", ".join(q.key for q in missing)
+        raise ValidationError(f"Answer the required questions first: {keys}.", code="missing")
+    response.status = Response.Status.SUBMITTED
+    response.submitted_at = timezone.now()
+    response._change_reason = "Submitted"
+    response.save(update_fields=["status", "submitted_at"])
+    _refresh_assessment_status(response.assessment)
+    return response
+
+
+@transaction.atomic
+def response_reopen(*, response: Response, by: User) -> Response:
+    """A manager unlocks a submitted response; the reopening is recorded in its history."""
+    assessment = (
+        Assessment.objects.select_for_update()
+        .select_related("version", "alliance")
+        .get(pk=response.assessment_id)
+    )
+    _ensure_assessable(by, assessment.alliance, Action.RUN_ASSESSMENT)
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if not response.is_submitted:
+        raise ValidationError("This response is not submitted: there is nothing to reopen.")
+    if assessment.version.status == BankVersion.Status.RETIRED:
+        raise ValidationError(
+            "This assessment uses a retired version of the question bank and cannot change: "
+            "start a new assessment on the current version."
+        )
+    response.status = Response.Status.DRAFT
+    response.reopened_at = timezone.now()
+    response.reopened_by = by
+    response._change_reason = f"Reopened by {by.get_username()}"
+    response.save(update_fields=["status", "reopened_at", "reopened_by"])
+    _refresh_assessment_status(assessment)
+    return response
+
+
+def _refresh_assessment_status(assessment: Assessment) -> None:
+    """An assessment is submitted when all of its responses are."""
+    statuses = set(assessment.responses.values_list("status", flat=True))
+    submitted = statuses == {Response.Status.SUBMITTED}
+    if submitted and not assessment.is_submitted:
+        assessment.status = Assessment.Status.SUBMITTED
+        assessment.submitted_at = timezone.now()
+    elif not submitted and assessment.is_submitted:
+        assessment.status = Assessment.Status.DRAFT
+        assessment.submitted_at = None
+    else:
+        return
+    assessment.save(update_fields=["status", "submitted_at"])
+
+
+@transaction.atomic
+def finding_classify(*, finding: Finding, by: User) -> Finding:
+    """Record the manager's classification of a finding (showstopper or manageable)."""
+    _ensure_assessable(by, finding.assessment.alliance, Action.RUN_ASSESSMENT)
+    if finding.classification == Finding.Classification.UNCLASSIFIED:
+        raise ValidationError({"classification": "Choose showstopper or manageable."})
+    if finding.classification == Finding.Classification.MANAGEABLE:
+        missing = {
+            name: "A manageable finding needs this, to be a condition someone owns."
+            for name in ("mitigation", "owner", "due_date")
+            if not getattr(finding, name)
+        }
+        if missing:
+            raise ValidationError(missing)
+    finding.classified_by = by
+    finding.classified_at = timezone.now()
+    finding.full_clean(exclude=["assessment", "question", "response", "answer"])
+    finding.save()
+    return finding
+
+
+@transaction.atomic
+def assessment_delete(*, assessment: Assessment, by: User) -> None:
+    """Delete an assessment that is still in progress."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    _ensure_assessable(by, assessment.alliance, Action.RUN_ASSESSMENT)
+    if assessment.is_submitted:
+        raise ValidationError("A submitted assessment is kept as a record; it cannot be deleted.")
+    assessment.delete()

@@ -1,0 +1,60 @@
+"""Template tags shared by the assessment pages, the alliance page and (later) the PDF brief."""
+
+from django import template
+
+from assessments.charts import dimension_chart
+from assessments.scoring import level_of
+
+register = template.Library()
+
+
+@register.inclusion_tag("charts/dimension_scores.html")
+def dimension_scores_chart(score, dom_id="dimension-chart"):
+    """`{% dimension_scores_chart score "fit" %}`: the per-dimension SVG chart of a score;
+    give each chart of a page (or PDF) its own `dom_id`."""
+    return {"chart": dimension_chart(score), "dom_id": dom_id}
+
+
+@register.inclusion_tag("assessments/_alliance_summary.html", takes_context=True)
+def alliance_assessment_summary(context, alliance):
+    """The alliance page's card: latest submitted assessment of each kind and open findings."""
+    from assessments.selectors import (
+        alliance_findings,
+        assessment_score,
+        latest_submitted_assessments,
+    )
+
+    latest = latest_submitted_assessments(alliance)
+    summaries = [(a, assessment_score(a)) for a in latest.values()]
+    return {
+        "alliance": alliance,
+        "actions": context.get("actions", ()),
+        "summaries": summaries,
+        "findings": alliance_findings(alliance),
+    }
+
+
+@register.filter
+def score(value):
+    """A 0–100 score as a whole number, or an em dash."""
+    return "—" if value is None else f"{value:.0f}"
+
+
+@register.filter
+def percent(value):
+    """A 0–1 share as a whole percentage."""
+    return "—" if value is None else f"{value * 100:.0f} %"
+
+
+@register.filter
+def level(value):
+    """A 0–100 score on the 0–4 scale, e.g. 2 or 2.5."""
+    if value is None:
+        return "—"
+    lvl = level_of(value)
+    return f"{lvl:.0f}" if lvl == int(lvl) else f"{lvl:.1f}"
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

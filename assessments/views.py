@@ -1,0 +1,441 @@
+"""Assessment pages: start, assessors, fill in (htmx autosave or plain submit), submit,
+reopen, findings, results and history. Access goes through alliances/access.py."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views import View
+from django.views.generic import TemplateView
+from django.views.generic.edit import FormView
+
+from alliances.access import Action
+from alliances.views import AllianceMixin, ServiceFormMixin
+from assessments import selectors, services
+from assessments.forms import AnswerForm, AssessmentStartForm, AssessorsForm, FindingForm
+from assessments.models import Answer, Assessment, BankVersion, Finding, Question, Response
+
+HISTORY_PAGE_SIZE = 50
+
+
+def _messages_of(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+class AssessmentMixin(AllianceMixin):
+    """An assessment of this alliance only: an id from another alliance is a 404."""
+
+    def load_objects(self):
+        self.assessment = get_object_or_404(
+            Assessment.objects.select_related("version__bank", "created_by"),
+            pk=self.kwargs["pk"],
+            alliance=self.alliance,
+        )
+        self.assessment.alliance = self.alliance
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["assessment"] = self.assessment
+        return context
+
+
+class OwnResponseMixin(AssessmentMixin):
+    """The signed-in assessor's own response: anyone else's id is a 404."""
+
+    action = Action.ANSWER
+
+    def load_objects(self):
+        # One query for the response and its assessment: the fill page's budget is tight.
+        self.response = get_object_or_404(
+            Response.objects.select_related("assessment__version__bank", "assessment__created_by"),
+            pk=self.kwargs["rid"],
+            assessment_id=self.kwargs["pk"],
+            assessment__alliance=self.alliance,
+            assessor=self.request.user,
+        )
+        self.assessment = self.response.assessment
+        self.assessment.alliance = self.alliance
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["response"] = self.response
+        return context
+
+    def fill_url(self, position=None):
+        url = reverse(
+            "assessments:fill", args=[self.alliance.slug, self.assessment.pk, self.response.pk]
+        )
+        return f"{url}?d={position}" if position else url
+
+
+class AssessmentListView(AllianceMixin, TemplateView):
+    template_name = "assessments/assessment_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        assessments = list(selectors.alliance_assessments(self.alliance))
+        mine = dict(
+            Response.objects.filter(
+                assessment__in=assessments, assessor=self.request.user
+            ).values_list("assessment_id", "pk")
+        )
+        for assessment in assessments:
+            assessment.my_response_id = mine.get(assessment.pk)
+        context["assessments"] = assessments
+        return context
+
+
+class AssessmentStartView(AllianceMixin, ServiceFormMixin, FormView):
+    action = Action.RUN_ASSESSMENT
+    form_class = AssessmentStartForm
+    heading = "Start an assessment"
+    success_message = "Assessment started. Each assessor now fills in their own answers."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "alliance": self.alliance, "user": self.request.user}
+
+    def save(self, form):
+        return services.assessment_start(
+            alliance=self.alliance,
+            version=form.cleaned_data["version"],
+            title=form.cleaned_data["title"],
+            created_by=self.request.user,
+            assessors=form.cleaned_data["assessors"],
+        )
+
+    def get_back(self):
+        return reverse("assessments:list", args=[self.alliance.slug]), "Assessments"
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class AssessmentDetailView(AssessmentMixin, TemplateView):
+    template_name = "assessments/assessment_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        responses = list(
+            self.assessment.responses.select_related("assessor", "reopened_by").order_by(
+                "assessor__username"
+            )
+        )
+        context["responses"] = responses
+        context["my_response"] = next(
+            (r for r in responses if r.assessor_id == self.request.user.pk), None
+        )
+        context["findings"] = selectors.alliance_findings(self.alliance, [self.assessment])
+        return context
+
+
+class AssessorsView(AssessmentMixin, ServiceFormMixin, FormView):
+    action = Action.RUN_ASSESSMENT
+    form_class = AssessorsForm
+    heading = "Assessors"
+    success_message = "Assessors saved."
+
+    def get_form_kwargs(self):
+        kwargs = {**super().get_form_kwargs(), "alliance": self.alliance}
+        kwargs["initial"] = {
+            "assessors": list(self.assessment.responses.values_list("assessor_id", flat=True))
+        }
+        return kwargs
+
+    def save(self, form):
+        return services.assessment_set_assessors(
+            assessment=self.assessment,
+            assessors=form.cleaned_data["assessors"],
+            by=self.request.user,
+        )
+
+    def get_back(self):
+        return self.assessment.get_absolute_url(), self.assessment.title
+
+    def get_success_url(self):
+        return self.assessment.get_absolute_url()
+
+
+class FillView(OwnResponseMixin, TemplateView):
+    """One dimension at a time. Each answer autosaves through AnswerView; this view's POST
+    is the no-JavaScript path that saves the whole dimension at once."""
+
+    template_name = "assessments/fill.html"
+
+    def load_objects(self):
+        super().load_objects()
+        self.dimensions = selectors.fill_dimensions(self.assessment.version, self.response)
+        if not self.dimensions:
+            raise Http404("This question bank has no questions.")
+        raw = self.request.GET.get("d") or self.request.POST.get("d") or "1"
+        if not raw.isdigit() or not 1 <= int(raw) <= len(self.dimensions):
+            raise Http404("No such section in this assessment.")
+        self.position = int(raw)
+        self.dimension = self.dimensions[self.position - 1]
+        self.retired = self.assessment.version.status == BankVersion.Status.RETIRED
+
+    def get_context_data(self, forms=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        questions = selectors.dimension_questions(self.dimension, self.response)
+        errors = {}
+        if forms:
+            errors = {q.pk: forms[q.pk].errors for q in questions if q.pk in forms}
+        answered = sum(d.answered_count for d in self.dimensions)
+        total = sum(d.question_count for d in self.dimensions)
+        context.update(
+            dimensions=self.dimensions,
+            dimension=self.dimension,
+            position=self.position,
+            questions=questions,
+            errors=errors,
+            answered=answered,
+            total=total,
+            previous_position=self.position - 1 if self.position > 1 else None,
+            next_position=self.position + 1 if self.position < len(self.dimensions) else None,
+            locked=self.response.is_submitted or self.retired,
+            retired=self.retired,
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        questions = selectors.dimension_questions(self.dimension, self.response)
+        forms = {q.pk: AnswerForm(request.POST, question=q) for q in questions}
+        if not all(form.is_valid() for form in forms.values()):
+            messages.error(request, "Some answers need a fix: nothing on this page was saved.")
+            return self.render_to_response(self.get_context_data(forms=forms), status=400)
+        try:
+            services.answers_save(
+                response=self.response,
+                values={q: forms[q.pk].value() for q in questions},
+                user=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, _messages_of(exc))
+            return self.render_to_response(self.get_context_data(), status=400)
+        go = request.POST.get("go", "stay")
+        if go == "submit":
+            return redirect(
+                "assessments:submit", self.alliance.slug, self.assessment.pk, self.response.pk
+            )
+        target = {"next": self.position + 1, "previous": self.position - 1}.get(go, self.position)
+        target = min(max(target, 1), len(self.dimensions))
+        messages.success(request, f"Answers to “{self.dimension.name}” saved.")
+        return HttpResponseRedirect(self.fill_url(target))
+
+
+class AnswerView(OwnResponseMixin, View):
+    """htmx autosave of one answer: returns its saved state (and the progress, out of band)."""
+
+    http_method_names = ["post"]
+
+    def load_objects(self):
+        super().load_objects()
+        self.question = get_object_or_404(
+            Question.objects.select_related("dimension").prefetch_related("choices"),
+            pk=self.kwargs["qid"],
+            dimension__version_id=self.assessment.version_id,
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = AnswerForm(request.POST, question=self.question)
+        if not form.is_valid():
+            errors = [e for field_errors in form.errors.values() for e in field_errors]
+            return self.status(errors=errors, status=400)
+        try:
+            answer = services.answer_save(
+                response=self.response,
+                question=self.question,
+                value=form.value(),
+                user=request.user,
+            )
+        except ValidationError as exc:
+            return self.status(errors=exc.messages, status=400)
+        return self.status(answer=answer, with_progress=True)
+
+    def status(self, *, answer=None, errors=(), status=200, with_progress=False):
+        context = {"question": self.question, "answer": answer, "errors": errors}
+        if with_progress:
+            dimensions = selectors.fill_dimensions(self.assessment.version, self.response)
+            context.update(
+                alliance=self.alliance,
+                assessment=self.assessment,
+                response=self.response,
+                dimensions=dimensions,
+                answered=sum(d.answered_count for d in dimensions),
+                total=sum(d.question_count for d in dimensions),
+                position=int(request_position(self.request)),
+                oob=True,
+            )
+        return TemplateResponse(
+            self.request, "assessments/_answer_saved.html", context, status=status
+        )
+
+
+def request_position(request) -> str:
+    raw = request.POST.get("d", "1")
+    return raw if raw.isdigit() else "1"
+
+
+class SubmitView(OwnResponseMixin, TemplateView):
+    template_name = "assessments/submit.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        missing = services.missing_required(self.response)
+        positions = {}
+        for position, dimension in enumerate(
+            selectors.fill_dimensions(self.assessment.version, self.response), start=1
+        ):
+            positions[dimension.pk] = position
+        context["missing"] = [
+            (q, f"{self.fill_url(positions[q.dimension_id])}#q-{q.pk}") for q in missing
+        ]
+        context["fill_url"] = self.fill_url()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.response_submit(response=self.response, user=request.user)
+        except ValidationError as exc:
+            if getattr(exc, "code", None) != "missing":
+                messages.error(request, _messages_of(exc))
+            return self.render_to_response(self.get_context_data(), status=400)
+        self.assessment.refresh_from_db(fields=["status"])
+        if self.assessment.is_submitted:
+            messages.success(
+                request, "Submitted. Every assessor has now submitted: see the results."
+            )
+            return redirect("assessments:results", self.alliance.slug, self.assessment.pk)
+        messages.success(request, "Your answers are submitted and locked. Thank you.")
+        return redirect(self.assessment)
+
+
+class ReopenView(AssessmentMixin, TemplateView):
+    action = Action.RUN_ASSESSMENT
+    template_name = "assessments/reopen.html"
+
+    def load_objects(self):
+        super().load_objects()
+        self.response = get_object_or_404(
+            Response.objects.select_related("assessor"),
+            pk=self.kwargs["rid"],
+            assessment=self.assessment,
+        )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "response": self.response}
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.response_reopen(response=self.response, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, _messages_of(exc))
+            return redirect(self.assessment)
+        messages.success(
+            request,
+            f"{self.response.assessor.get_username()}'s response is open for changes again.",
+        )
+        return redirect(self.assessment)
+
+
+class FindingView(AssessmentMixin, ServiceFormMixin, FormView):
+    action = Action.RUN_ASSESSMENT
+    form_class = FindingForm
+    template_name = "assessments/finding_form.html"
+    heading = "Classify a finding"
+    success_message = "Finding classified."
+
+    def load_objects(self):
+        super().load_objects()
+        self.finding = get_object_or_404(
+            Finding.objects.select_related("question", "answer__choice", "response__assessor"),
+            pk=self.kwargs["fid"],
+            assessment=self.assessment,
+        )
+        self.finding.assessment = self.assessment
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.finding}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "finding": self.finding}
+
+    def save(self, form):
+        return services.finding_classify(finding=form.instance, by=self.request.user)
+
+    def get_back(self):
+        return self.assessment.get_absolute_url() + "#findings", self.assessment.title
+
+    def get_success_url(self):
+        return self.assessment.get_absolute_url() + "#findings"
+
+
+class ResultsView(AssessmentMixin, TemplateView):
+    template_name = "assessments/results.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        responses = list(
+            self.assessment.responses.filter(status=Response.Status.SUBMITTED)
+            .select_related("assessor")
+            .order_by("assessor__username")
+        )
+        score = selectors.assessment_score(self.assessment)
+        rows = selectors.answer_rows(self.assessment, responses)
+        questions = {q.key: q for _, items in rows for q, _ in items}
+        medians = score.median_by_key
+        context.update(
+            score=score,
+            responses=responses,
+            pending=self.assessment.responses.exclude(status=Response.Status.SUBMITTED).count(),
+            rows=rows,
+            questions=questions,
+            medians=medians,
+            gaps=[(g, questions[g.key]) for g in score.gaps[:10]],
+            knockouts=[(k, questions[k.key]) for k in score.knockouts],
+            disagreements=[(d, questions[d.key]) for d in score.disagreements],
+            dont_know=[questions[k] for k in score.dont_know],
+            findings=selectors.alliance_findings(self.alliance, [self.assessment]),
+        )
+        return context
+
+
+class HistoryView(AssessmentMixin, TemplateView):
+    """Every change to every answer and response, newest first (for the manager)."""
+
+    action = Action.RUN_ASSESSMENT
+    template_name = "assessments/history.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        changes = (
+            Answer.history.filter(response__assessment=self.assessment)
+            .select_related("history_user", "question", "choice", "response__assessor")
+            .order_by("-history_date", "-history_id")
+        )
+        page = Paginator(changes, HISTORY_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        context["page_obj"] = page
+        context["changes"] = page.object_list
+        context["response_events"] = (
+            Response.history.filter(assessment=self.assessment)
+            .exclude(history_change_reason=None)
+            .select_related("history_user", "assessor")
+            .order_by("-history_date")
+        )
+        return context
+
+
+class AssessmentDeleteView(AssessmentMixin, TemplateView):
+    action = Action.RUN_ASSESSMENT
+    template_name = "assessments/assessment_delete.html"
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.assessment_delete(assessment=self.assessment, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, _messages_of(exc))
+            return redirect(self.assessment)
+        messages.success(request, f"Assessment “{self.assessment.title}” deleted.")
+        return redirect("assessments:list", self.alliance.slug)

@@ -1,0 +1,127 @@
+"""Bad answers get a clear message and a 4xx, never a 500, and nothing is saved."""
+
+import pytest
+from django.urls import reverse
+
+from assessments import services
+from assessments.models import Answer
+from tests.assessment_factories import answer_all, make_version, question, start, submit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(client, open_team):
+    version = make_version(allows_na=("A3",))
+    assessment = start(open_team, version)
+    mine = assessment.responses.get(assessor=open_team.users["manager"])
+    client.force_login(open_team.users["manager"])
+    return assessment, mine
+
+
+def post_answer(client, assessment, response, question_id, data):
+    url = reverse(
+        "assessments:answer",
+        args=[assessment.alliance.slug, assessment.pk, response.pk, question_id],
+    )
+    return client.post(url, data, HTTP_HX_REQUEST="true")
+
+
+@pytest.mark.parametrize(
+    ("key", "data", "message"),
+    [
+        ("A2", lambda q, other: {f"q{q.pk}-level": other.choices.first().pk}, "Choose one of"),
+        ("A2", lambda q, other: {f"q{q.pk}-level": "999999"}, "Choose one of the listed answers"),
+        ("A2", lambda q, other: {f"q{q.pk}-level": "high"}, "Choose one of the listed answers"),
+        ("A2", lambda q, other: {f"q{q.pk}-level": "na"}, "Choose one of the listed answers"),
+        ("A2", lambda q, other: {f"q{q.pk}-comment": "x" * 2001}, "under 2000 characters"),
+        ("A2", lambda q, other: {f"q{q.pk}-evidence_url": "javascript:alert(1)"}, "valid URL"),
+    ],
+)
+def test_a_bad_answer_is_refused_with_a_message(client, setup, key, data, message):
+    assessment, mine = setup
+    q = question(assessment.version, key)
+    other = question(assessment.version, "A3")
+    response = post_answer(client, assessment, mine, q.pk, data(q, other))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_na_is_accepted_where_the_question_allows_it(client, setup):
+    assessment, mine = setup
+    q = question(assessment.version, "A3")
+    assert post_answer(client, assessment, mine, q.pk, {f"q{q.pk}-level": "na"}).status_code == 200
+    assert Answer.objects.get().is_na
+
+
+def test_unknown_question_or_one_from_another_bank_is_404(client, setup):
+    assessment, mine = setup
+    other_bank = make_version(slug="other-bank")
+    foreign = question(other_bank, "A1")
+    assert post_answer(client, assessment, mine, 999999, {}).status_code == 404
+    assert post_answer(client, assessment, mine, foreign.pk, {}).status_code == 404
+    assert not Answer.objects.exists()
+
+
+def test_another_assessors_response_is_404_and_untouched(client, open_team, setup):
+    assessment, _ = setup
+    theirs = assessment.responses.get(assessor=open_team.users["contributor"])
+    q = question(assessment.version, "A2")
+    response = post_answer(
+        client, assessment, theirs, q.pk, {f"q{q.pk}-level": q.choices.first().pk}
+    )
+    assert response.status_code == 404
+    assert not Answer.objects.exists()
+
+
+def test_an_answer_to_a_retired_version_is_refused(client, setup):
+    assessment, mine = setup
+    draft = services.version_new_draft(version=assessment.version)
+    services.version_publish(version=draft)
+    q = question(assessment.version, "A2")
+    response = post_answer(client, assessment, mine, q.pk, {f"q{q.pk}-level": q.choices.first().pk})
+    assert response.status_code == 400
+    assert "retired version" in response.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_an_answer_to_a_submitted_response_is_refused(client, setup):
+    assessment, mine = setup
+    answer_all(mine, 2)
+    submit(mine)
+    q = question(assessment.version, "A2")
+    before = Answer.objects.get(response=mine, question=q).choice_id
+    response = post_answer(client, assessment, mine, q.pk, {f"q{q.pk}-level": q.choices.first().pk})
+    assert response.status_code == 400
+    assert Answer.objects.get(response=mine, question=q).choice_id == before
+
+
+@pytest.mark.parametrize("section", ["0", "3", "abc", "-1"])
+def test_an_unknown_section_is_404(client, setup, section):
+    assessment, mine = setup
+    url = reverse("assessments:fill", args=[assessment.alliance.slug, assessment.pk, mine.pk])
+    assert client.get(url, {"d": section}).status_code == 404
+
+
+def test_an_assessment_of_another_alliance_is_404(client, open_team, setup):
+    from tests.conftest import make_team
+
+    other = make_team(confidential=False, prefix="other")
+    assessment, _ = setup
+    url = reverse("assessments:detail", args=[other.alliance.slug, assessment.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_a_title_over_the_limit_is_a_form_error(client, open_team, setup):
+    assessment, _ = setup
+    response = client.post(
+        reverse("assessments:start", args=[open_team.alliance.slug]),
+        {
+            "version": assessment.version_id,
+            "title": "t" * 201,
+            "assessors": [open_team.users["manager"].pk],
+        },
+    )
+    assert response.status_code == 200
+    assert "title" in response.context["form"].errors

@@ -1,0 +1,71 @@
+"""`seed_demo` gives every assessment page real content, and is safe to run twice."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+
+from alliances.models import Alliance
+from assessments.models import Answer, Assessment, BankVersion, Finding
+from assessments.selectors import assessment_score, latest_submitted_assessments
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", "--quiet-logins", stdout=StringIO())
+    call_command("seed_demo", "--quiet-logins", stdout=StringIO())  # idempotent
+
+
+def test_seed_demo_loads_the_banks_and_assessments_once(demo):
+    assert BankVersion.objects.filter(status="published").count() == 3
+    assert Assessment.objects.count() == 4
+    assert Finding.objects.count() == 2
+    assert Assessment.objects.filter(status=Assessment.Status.DRAFT).count() == 1
+    draft = Assessment.objects.get(status=Assessment.Status.DRAFT)
+    assert Answer.objects.filter(response__assessment=draft).exists()
+
+
+def test_aurora_has_two_disagreeing_assessors_a_showstopper_and_a_manageable_finding(demo):
+    aurora = Alliance.objects.get(slug="project-aurora")
+    latest = latest_submitted_assessments(aurora)
+    assert set(latest) == {"strategic_fit", "partner_selection"}
+    fit = assessment_score(latest["strategic_fit"])
+    assert fit.assessors == ("Chris Okafor", "Maya Patel")
+    assert fit.disagreements
+    showstopper = Finding.objects.get(classification="showstopper")
+    assert showstopper.assessment.alliance == aurora
+    assert "roadmap" in showstopper.issue
+    manageable = Finding.objects.get(classification="manageable")
+    assert manageable.mitigation
+    assert manageable.owner
+    assert manageable.due_date
+
+
+def test_cobalt_is_a_healthy_case_above_the_go_threshold(demo):
+    cobalt = Alliance.objects.get(slug="cobalt-cloud-co-sell")
+    score = assessment_score(latest_submitted_assessments(cobalt)["strategic_fit"])
+    assert score.overall >= score.thresholds.go
+    assert score.knockouts == ()
+
+
+def test_demo_pages_render_for_the_demo_users(client, demo):
+    User = get_user_model()
+    client.force_login(User.objects.get(username="manager"))
+    for assessment in Assessment.objects.select_related("alliance"):
+        slug = assessment.alliance.slug
+        for name in ("detail", "results", "history"):
+            url = reverse(f"assessments:{name}", args=[slug, assessment.pk])
+            assert client.get(url).status_code == 200, url
+    aurora = client.get(reverse("alliances:detail", args=["project-aurora"])).content.decode()
+    assert "Showstopper" in aurora
+    assert "Manageable" in aurora
+    client.force_login(User.objects.get(username="contributor"))
+    draft = Assessment.objects.get(status=Assessment.Status.DRAFT)
+    mine = draft.responses.get(assessor__username="contributor")
+    fill = reverse("assessments:fill", args=[draft.alliance.slug, draft.pk, mine.pk])
+    assert re.search(r"\b0 of \d+ answered", client.get(fill).content.decode())
