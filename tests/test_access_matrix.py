@@ -349,6 +349,7 @@ def test_personal_agendas_and_notes_reach_only_managers_and_the_sponsor_themself
     sensitive texts appear exactly for those allowed, and at least once for each."""
     team = make_team(confidential=confidential, prefix=f"sensitive-{int(confidential)}")
     with_sponsors(team)
+    assessment_ready(team)
     our_sponsor = team.alliance.sponsorships.get(side="ours").sponsor
     urls = [
         reverse(name, kwargs=entry.kwargs(team))
