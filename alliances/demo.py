@@ -112,8 +112,8 @@ ALLIANCES = [
             "Win back mid-market manufacturers lost to cloud-native rivals"
         ),
         partner_fit=(
-            "Helios would fill the predictive-analytics gap in our ERP suite. Its forecasting "
-            "engine runs on the Helios Insight product line."
+            "Helios would fill the predictive-analytics gap in our ERP suite. Its product "
+            "line is built on our Northwind Insight platform."
         ),
         team={"manager": "manager", "contributor": "contributor", "executive": "executive"},
         kpis=[],
@@ -206,6 +206,7 @@ def seed_alliances(users: dict[str, User]) -> dict[str, Alliance]:
                 stage=data["stage"],
                 origin=data["origin"],
                 objectives=data["objectives"],
+                partner_fit=data.get("partner_fit", ""),
                 is_confidential=data["is_confidential"],
                 is_archived=False,
                 created_by=users["manager"],

@@ -184,6 +184,19 @@ def decide(data: DecisionInput) -> Decision:
     manageable = [f for f in data.findings if f.classification == Classification.MANAGEABLE]
     unclassified = [f for f in data.findings if f.classification == Classification.UNCLASSIFIED]
     sponsor_conditions = _sponsor_conditions(data.sponsor)
+    failing = [
+        a for a in data.assessments if a.overall is not None and a.overall < a.no_go_threshold
+    ]
+    scores = [
+        Reason(
+            "score",
+            f"{a.label.capitalize()} scores {_score(a.overall)} "
+            f"(go at {a.go_threshold:.0f}, no-go under {a.no_go_threshold:.0f}; "
+            f"{a.bank} v{a.version}; coverage {a.coverage:.0%}).",
+            decisive=a in failing,
+        )
+        for a in data.assessments
+    ]
     reasons: list[Reason] = []
 
     # 1. Showstoppers end the discussion whatever the scores.
@@ -202,7 +215,7 @@ def decide(data: DecisionInput) -> Decision:
         return Decision(
             Verdict.NO_GO,
             f"NO-GO: showstopper on {first.question_key} — {first.issue}",
-            tuple(reasons + _context_reasons(data, sponsor_conditions)),
+            tuple(reasons + scores + _context_reasons(data, sponsor_conditions)),
             tuple(sponsor_conditions),
         )
     reasons.append(Reason("showstopper", "No showstopper finding."))
@@ -237,7 +250,7 @@ def decide(data: DecisionInput) -> Decision:
         return Decision(
             Verdict.INCOMPLETE,
             "INCOMPLETE: still missing " + "; ".join(missing) + ".",
-            tuple(reasons + _context_reasons(data, sponsor_conditions)),
+            tuple(reasons + scores + _context_reasons(data, sponsor_conditions)),
             tuple(sponsor_conditions),
             tuple(missing),
         )
@@ -250,19 +263,7 @@ def decide(data: DecisionInput) -> Decision:
     )
 
     # 3. Scores under the no-go threshold.
-    failing = [
-        a for a in data.assessments if a.overall is not None and a.overall < a.no_go_threshold
-    ]
-    for a in data.assessments:
-        reasons.append(
-            Reason(
-                "score",
-                f"{a.label.capitalize()} scores {_score(a.overall)} "
-                f"(go at {a.go_threshold:.0f}, no-go under {a.no_go_threshold:.0f}; "
-                f"{a.bank} v{a.version}).",
-                decisive=a in failing,
-            )
-        )
+    reasons += scores
     if failing:
         worst = min(failing, key=lambda a: a.overall)
         return Decision(

@@ -5,8 +5,10 @@
   disagree on a few questions; the roadmap knock-out (our roadmap retires what
   the partner's product line runs on) is a showstopper; the NDA knock-out is
   manageable, with mitigation, owner and due date.
-- Cobalt Cloud co-sell: a healthy strategic fit above the GO threshold, and a
-  partner-selection assessment still in progress.
+- Cobalt Cloud co-sell: a healthy strategic fit above the GO threshold, a
+  partner selection with one gap (decision-making), so with no executive sponsor
+  on our side yet it is a GO WITH CONDITIONS; and a sponsor-readiness
+  assessment still in progress.
 """
 
 import datetime
@@ -91,7 +93,17 @@ COBALT_FIT = {
         "S9": 4,
     },
 }
-COBALT_PARTNER_DRAFT = {"manager": {"P1": 3, "P2": 4, "P3": 3, "P4": 2, "P5": 3, "P6": 3}}
+COBALT_PARTNER = {
+    name: {
+        "P1": 4, "P2": 3, "P3": 4, "P4": 3, "P5": 3, "P6": p6, "P7": 3, "P8": 4,
+        "P9": 3, "P10": 4, "P11": 4, "P12": 4, "P13": 3, "P14": 3, "P15": 3,
+    }
+    for name, p6 in (("manager", 1), ("contributor", 1))
+}  # fmt: skip
+COBALT_PARTNER_COMMENTS = {
+    ("manager", "P6"): "Cobalt escalates every pricing decision to its board: weeks per deal.",
+}
+COBALT_READINESS_DRAFT = {"manager": {"R1": 3, "R2": 2, "R3": 3}}
 
 SHOWSTOPPER = dict(
     issue="Helios's product line runs on Northwind Insight, which our FY2027 roadmap retires: "
@@ -203,9 +215,19 @@ def seed(users, alliances) -> list[str]:
     assessment, created = _run(
         cobalt,
         partner,
-        "Partner selection — contract renewal",
+        "Partner selection — Cobalt Cloud Services",
         users,
-        COBALT_PARTNER_DRAFT,
+        COBALT_PARTNER,
+        COBALT_PARTNER_COMMENTS,
+    )
+    if created:
+        lines.append(f"Cobalt: “{assessment.title}” with one gap.")
+    assessment, created = _run(
+        cobalt,
+        _published("sponsor-readiness"),
+        "Sponsor readiness — candidate sponsor",
+        users,
+        COBALT_READINESS_DRAFT,
         submit=False,
     )
     if created:

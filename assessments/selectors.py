@@ -5,9 +5,22 @@ Every function here runs a fixed number of queries, whatever the size of the ban
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from alliances.models import Alliance
+from assessments.decision import (
+    AssessmentSummary,
+    Classification,
+    Decision,
+    DecisionInput,
+    FindingSummary,
+    SponsorSummary,
+    decide,
+)
+from assessments.decision import Gap as DecisionGap
 from assessments.models import (
     Answer,
     Assessment,
@@ -29,33 +42,58 @@ from assessments.scoring import (
     consolidate,
     score_response,
 )
+from sponsors.selectors import our_executive_sponsors
+
+
+def version_specs(versions: Iterable[BankVersion]) -> dict[int, VersionSpec]:
+    """Scoring specs of several versions by id (2 queries whatever their number)."""
+    versions = {v.pk: v for v in versions}
+    dimensions = list(Dimension.objects.filter(version_id__in=versions).order_by("order", "pk"))
+    names = {d.pk: d.name for d in dimensions}
+    questions = Question.objects.filter(dimension__version_id__in=versions).order_by(
+        "dimension__order", "dimension_id", "order", "pk"
+    )
+    per_version: dict[int, list] = {pk: [] for pk in versions}
+    for q in questions.values(
+        "dimension_id",
+        "dimension__version_id",
+        "key",
+        "text",
+        "weight",
+        "kind",
+        "required",
+        "knockout_level",
+    ):
+        per_version[q["dimension__version_id"]].append(
+            QuestionSpec(
+                key=q["key"],
+                text=q["text"],
+                dimension=names[q["dimension_id"]],
+                weight=q["weight"],
+                kind=q["kind"],
+                required=q["required"],
+                knockout_level=q["knockout_level"],
+            )
+        )
+    return {
+        pk: VersionSpec(
+            dimensions=tuple(
+                DimensionSpec(d.name, d.weight) for d in dimensions if d.version_id == pk
+            ),
+            questions=tuple(per_version[pk]),
+            thresholds=Thresholds(
+                go=version.go_threshold,
+                no_go=version.no_go_threshold,
+                gap=version.gap_threshold,
+            ),
+        )
+        for pk, version in versions.items()
+    }
 
 
 def version_spec(version: BankVersion) -> VersionSpec:
     """The scoring spec of a version (2 queries)."""
-    dimensions = list(version.dimensions.order_by("order", "pk"))
-    names = {d.pk: d.name for d in dimensions}
-    questions = Question.objects.filter(dimension__version=version).order_by(
-        "dimension__order", "dimension_id", "order", "pk"
-    )
-    return VersionSpec(
-        dimensions=tuple(DimensionSpec(d.name, d.weight) for d in dimensions),
-        questions=tuple(
-            QuestionSpec(
-                key=q.key,
-                text=q.text,
-                dimension=names[q.dimension_id],
-                weight=q.weight,
-                kind=q.kind,
-                required=q.required,
-                knockout_level=q.knockout_level,
-            )
-            for q in questions
-        ),
-        thresholds=Thresholds(
-            go=version.go_threshold, no_go=version.no_go_threshold, gap=version.gap_threshold
-        ),
-    )
+    return version_specs([version])[version.pk]
 
 
 def _answer_input(row) -> AnswerInput:
@@ -75,21 +113,36 @@ def assessor_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def assessment_score(assessment: Assessment, *, submitted_only: bool = True) -> AssessmentScore:
-    """Consolidated score of an assessment's (submitted) responses, in 4 queries."""
-    spec = version_spec(assessment.version)
-    responses = assessment.responses.select_related("assessor").order_by("assessor__username")
+def assessment_scores(
+    assessments: Iterable[Assessment],
+    *,
+    submitted_only: bool = True,
+    specs: dict[int, VersionSpec] | None = None,
+) -> dict[int, AssessmentScore]:
+    """Consolidated scores of several assessments by id, in 4 queries whatever their number
+    (2 when `specs` of their versions are given)."""
+    assessments = list(assessments)
+    if specs is None:
+        specs = version_specs({a.version for a in assessments})
+    responses = Response.objects.filter(assessment__in=assessments).select_related("assessor")
     if submitted_only:
         responses = responses.filter(status=Response.Status.SUBMITTED)
-    responses = list(responses)
+    responses = list(responses.order_by("assessor__username"))
     by_response: dict[int, list[AnswerInput]] = {r.pk: [] for r in responses}
     rows = Answer.objects.filter(response__in=[r.pk for r in responses]).values(*ANSWER_FIELDS)
     for row in rows:
         by_response[row["response_id"]].append(_answer_input(row))
-    return consolidate(
-        spec,
-        [ResponseInput(assessor_name(r.assessor), tuple(by_response[r.pk])) for r in responses],
-    )
+    inputs: dict[int, list[ResponseInput]] = {a.pk: [] for a in assessments}
+    for r in responses:
+        inputs[r.assessment_id].append(
+            ResponseInput(assessor_name(r.assessor), tuple(by_response[r.pk]))
+        )
+    return {a.pk: consolidate(specs[a.version_id], inputs[a.pk]) for a in assessments}
+
+
+def assessment_score(assessment: Assessment, *, submitted_only: bool = True) -> AssessmentScore:
+    """Consolidated score of an assessment's (submitted) responses, in 4 queries."""
+    return assessment_scores([assessment], submitted_only=submitted_only)[assessment.pk]
 
 
 def response_score(response: Response) -> ResponseScore:
@@ -98,17 +151,24 @@ def response_score(response: Response) -> ResponseScore:
     return score_response(spec, [_answer_input(row) for row in rows])
 
 
-def latest_submitted_assessments(alliance: Alliance) -> dict[str, Assessment]:
-    """The alliance's latest submitted assessment of each bank kind (1 query)."""
+def latest_submitted_by_alliance(alliance_ids: Iterable[int]) -> dict[int, dict[str, Assessment]]:
+    """Each alliance's latest submitted assessment of each bank kind (1 query)."""
     submitted = (
-        Assessment.objects.filter(alliance=alliance, status=Assessment.Status.SUBMITTED)
+        Assessment.objects.filter(
+            alliance_id__in=list(alliance_ids), status=Assessment.Status.SUBMITTED
+        )
         .select_related("version__bank")
         .order_by("-submitted_at", "-pk")
     )
-    latest: dict[str, Assessment] = {}
+    latest: dict[int, dict[str, Assessment]] = defaultdict(dict)
     for assessment in submitted:
-        latest.setdefault(assessment.version.bank.kind, assessment)
+        latest[assessment.alliance_id].setdefault(assessment.version.bank.kind, assessment)
     return latest
+
+
+def latest_submitted_assessments(alliance: Alliance) -> dict[str, Assessment]:
+    """The alliance's latest submitted assessment of each bank kind (1 query)."""
+    return latest_submitted_by_alliance([alliance.pk]).get(alliance.pk, {})
 
 
 def alliance_assessments(alliance: Alliance) -> QuerySet[Assessment]:
@@ -226,3 +286,82 @@ def answer_rows(assessment: Assessment, responses: list[Response]):
         else:
             grouped.append((question.dimension, [row]))
     return grouped
+
+
+def _assessment_summary(
+    assessment: Assessment, score: AssessmentScore, spec: VersionSpec
+) -> AssessmentSummary:
+    return AssessmentSummary(
+        kind=assessment.version.bank.kind,
+        title=assessment.title,
+        bank=assessment.version.bank.name,
+        version=assessment.version.number,
+        overall=score.overall,
+        coverage=score.coverage,
+        go_threshold=score.thresholds.go,
+        no_go_threshold=score.thresholds.no_go,
+        gap_threshold=score.thresholds.gap,
+        gaps=tuple(
+            DecisionGap(
+                question_key=gap.key,
+                question=spec.by_key[gap.key].text,
+                dimension=gap.dimension,
+                score=gap.score,
+                priority=gap.priority,
+            )
+            for gap in score.gaps
+        ),
+    )
+
+
+def decision_inputs(alliances: Iterable[Alliance]) -> dict[int, DecisionInput]:
+    """What the decision rules read for each alliance, in a fixed number of queries:
+    its latest submitted assessment of each kind (scored), their findings, and our
+    executive sponsor with their health."""
+    alliance_ids = [a.pk for a in alliances]
+    latest = latest_submitted_by_alliance(alliance_ids)
+    assessments = [a for kinds in latest.values() for a in kinds.values()]
+    specs = version_specs({a.version for a in assessments})
+    scores = assessment_scores(assessments, specs=specs)
+    findings = defaultdict(list)
+    for finding in Finding.objects.filter(assessment__in=assessments).select_related(
+        "question", "assessment__version__bank"
+    ):
+        findings[finding.assessment.alliance_id].append(
+            FindingSummary(
+                question_key=finding.question.key,
+                issue=finding.issue or finding.question.text,
+                classification=Classification(finding.classification),
+                assessment_kind=finding.assessment.version.bank.kind,
+                mitigation=finding.mitigation,
+                owner=finding.owner,
+                due=finding.due_date,
+            )
+        )
+    sponsors = our_executive_sponsors(alliance_ids)
+    inputs = {}
+    for alliance_id in alliance_ids:
+        sponsorship, health = sponsors.get(alliance_id, (None, None))
+        inputs[alliance_id] = DecisionInput(
+            assessments=tuple(
+                _assessment_summary(a, scores[a.pk], specs[a.version_id])
+                for a in latest.get(alliance_id, {}).values()
+            ),
+            findings=tuple(findings[alliance_id]),
+            sponsor=SponsorSummary(
+                has_executive_sponsor=sponsorship is not None,
+                sponsor_name=sponsorship.sponsor.name if sponsorship else "",
+                health_colour=health.colour if health else "unknown",
+                health_score=health.score if health else None,
+            ),
+        )
+    return inputs
+
+
+def alliance_decisions(alliances: Iterable[Alliance]) -> dict[int, Decision]:
+    """The go / no-go decision of each alliance by id (for lists: fixed query count)."""
+    return {pk: decide(data) for pk, data in decision_inputs(alliances).items()}
+
+
+def alliance_decision(alliance: Alliance) -> Decision:
+    return alliance_decisions([alliance])[alliance.pk]

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -286,3 +287,27 @@ def sponsor_candidates(alliance: Alliance, *, today: date | None = None) -> tupl
         objectives=alliance.objectives,
     )
     return tuple((by_id[match.candidate.id], match) for match in ranked)
+
+
+def our_executive_sponsors(
+    alliance_ids: Iterable[int], *, today: date | None = None
+) -> dict[int, tuple[Sponsorship, HealthReport]]:
+    """Our active executive sponsorship of each alliance that has one, with its health,
+    in four queries whatever the number of alliances (the decision needs both)."""
+    sponsorships = list(
+        Sponsorship.objects.active(today)
+        .filter(
+            alliance_id__in=list(alliance_ids),
+            side=Sponsorship.Side.OURS,
+            role=Sponsorship.Role.EXECUTIVE_SPONSOR,
+        )
+        .select_related("sponsor")
+    )
+    healths = sponsorship_healths(sponsorships, today=today)
+    return {s.alliance_id: (s, healths[s.pk]) for s in sponsorships}
+
+
+def brief_sponsor_overview(alliance: Alliance) -> SponsorOverview:
+    """The overview as nobody in particular reads it, for the PDF brief that every
+    team member may download: no sensitive text, no names of other alliances."""
+    return sponsor_overview(alliance, user=AnonymousUser())

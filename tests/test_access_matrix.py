@@ -10,7 +10,10 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from django.core.files.base import ContentFile
+
 from alliances.access import ROLE_ACTIONS, Action
+from assessments.models import Brief
 from sponsors.models import Signal
 from tests.assessment_factories import give, make_version, question, start
 from tests.conftest import ROLES, Team, make_team
@@ -94,6 +97,27 @@ def assessment_ready(team):
     team.response = team.assessment.responses.get(assessor=team.users["manager"])
     give(team.assessment.responses.get(assessor=team.users["contributor"]), "A1", 0)
     team.question = question(version, "A2")
+
+
+def with_brief(status):
+    """A brief of the alliance in `status`, with a stored PDF when ready."""
+
+    def prepare(team):
+        brief = Brief.objects.create(
+            alliance=team.alliance,
+            snapshot={"decision": {"verdict": "NO-GO", "css": "no-go"}},
+            snapshot_sha256="0" * 64,
+            status=status,
+        )
+        if status == Brief.Status.READY:
+            brief.pdf.save("matrix.pdf", ContentFile(b"%PDF-1.7 matrix"))
+        team.brief = brief
+
+    return prepare
+
+
+def brief(team):
+    return {"slug": team.alliance.slug, "pk": team.brief.pk}
 
 
 def assessment(team):
@@ -285,6 +309,25 @@ MATRIX: dict[str, Entry] = {
         prepare=assessment_ready,
         expect=own_response_only(),
     ),
+    "assessments:brief_list": Entry(kwargs=slug, expect=alliance_action(Action.VIEW)),
+    "assessments:brief_prepare": Entry(
+        kwargs=slug, method="post", expect=alliance_action(Action.PREPARE_BRIEF, 302)
+    ),
+    "assessments:brief_detail": Entry(
+        kwargs=brief, prepare=with_brief("queued"), expect=alliance_action(Action.VIEW)
+    ),
+    "assessments:brief_status": Entry(
+        kwargs=brief, prepare=with_brief("rendering"), expect=alliance_action(Action.VIEW)
+    ),
+    "assessments:brief_download": Entry(
+        kwargs=brief, prepare=with_brief("ready"), expect=alliance_action(Action.VIEW)
+    ),
+    "assessments:brief_retry": Entry(
+        kwargs=brief,
+        method="post",
+        prepare=with_brief("failed"),
+        expect=alliance_action(Action.PREPARE_BRIEF, 302),
+    ),
 }
 
 
@@ -350,6 +393,7 @@ def test_personal_agendas_and_notes_reach_only_managers_and_the_sponsor_themself
     team = make_team(confidential=confidential, prefix=f"sensitive-{int(confidential)}")
     with_sponsors(team)
     assessment_ready(team)
+    with_brief("ready")(team)
     our_sponsor = team.alliance.sponsorships.get(side="ours").sponsor
     urls = [
         reverse(name, kwargs=entry.kwargs(team))
@@ -363,8 +407,8 @@ def test_personal_agendas_and_notes_reach_only_managers_and_the_sponsor_themself
         client.force_login(team.users[role])
         for url in urls:
             response = client.get(url)
-            if response.status_code != 200:
-                continue
+            if response.status_code != 200 or response.streaming:
+                continue  # the PDF download is checked in tests/test_briefs.py
             html = response.content.decode()
             for secret, readers in SENSITIVE_READERS.items():
                 if secret in html:

@@ -23,7 +23,7 @@ def demo(db):
 
 def test_seed_demo_loads_the_banks_and_assessments_once(demo):
     assert BankVersion.objects.filter(status="published").count() == 3
-    assert Assessment.objects.count() == 4
+    assert Assessment.objects.count() == 5
     assert Finding.objects.count() == 2
     assert Assessment.objects.filter(status=Assessment.Status.DRAFT).count() == 1
     draft = Assessment.objects.get(status=Assessment.Status.DRAFT)

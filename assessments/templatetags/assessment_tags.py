@@ -58,3 +58,24 @@ def level(value):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def decisions_for(alliances):
+    """`{% decisions_for alliances as decisions %}`: each alliance's decision by id, in a
+    fixed number of queries (the dashboard lists many alliances)."""
+    from assessments.selectors import alliance_decisions
+
+    return alliance_decisions(alliances)
+
+
+@register.inclusion_tag("assessments/_decision_card.html", takes_context=True)
+def decision_card(context, alliance):
+    """The alliance page's decision: verdict, rationale, every reason and the conditions."""
+    from assessments.selectors import alliance_decision
+
+    return {
+        "alliance": alliance,
+        "actions": context.get("actions", ()),
+        "decision": alliance_decision(alliance),
+    }

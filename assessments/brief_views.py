@@ -1,0 +1,96 @@
+"""Executive brief pages: prepare, follow the render (htmx polling), download, retry."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from alliances.access import Action
+from alliances.views import AllianceMixin
+from assessments import briefing
+from assessments.models import Brief
+
+PAGE_SIZE = 20
+
+
+class BriefListView(AllianceMixin, ListView):
+    template_name = "assessments/brief_list.html"
+    context_object_name = "briefs"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return self.alliance.briefs.select_related("requested_by")
+
+
+class BriefPrepareView(AllianceMixin, View):
+    action = Action.PREPARE_BRIEF
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        brief, created = briefing.brief_request(alliance=self.alliance, user=request.user)
+        if created:
+            messages.success(request, "Preparing the brief: it will be ready in a few seconds.")
+        else:
+            messages.info(request, "Nothing changed since this brief: here it is.")
+        return redirect(brief)
+
+
+class BriefMixin(AllianceMixin):
+    """A brief of this alliance only: an id from another alliance is a 404."""
+
+    def load_objects(self):
+        self.brief = get_object_or_404(
+            Brief.objects.select_related("requested_by"),
+            pk=self.kwargs["pk"],
+            alliance=self.alliance,
+        )
+        self.brief.alliance = self.alliance
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["brief"] = self.brief
+        context["stale"] = briefing.is_stale(self.brief)
+        return context
+
+
+class BriefDetailView(BriefMixin, TemplateView):
+    template_name = "assessments/brief_detail.html"
+
+
+class BriefStatusView(BriefMixin, TemplateView):
+    """The status panel alone, polled by htmx until the brief is ready or failed."""
+
+    template_name = "assessments/_brief_status.html"
+
+
+class BriefDownloadView(BriefMixin, View):
+    def get(self, request, *args, **kwargs):
+        if self.brief.status != Brief.Status.READY or not self.brief.pdf:
+            raise Http404("This brief has no PDF yet.")
+        try:
+            pdf = default_storage.open(self.brief.pdf.name, "rb")
+        except FileNotFoundError as exc:
+            raise Http404("The PDF of this brief is missing from storage.") from exc
+        return FileResponse(
+            pdf,
+            as_attachment=True,
+            filename=self.brief.download_name,
+            content_type="application/pdf",
+        )
+
+
+class BriefRetryView(BriefMixin, View):
+    action = Action.PREPARE_BRIEF
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            briefing.brief_retry(brief=self.brief, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Trying again: the brief is back in the queue.")
+        return redirect(self.brief)

@@ -1,0 +1,46 @@
+"""Print an alliance's go / no-go decision with every reason behind it."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from alliances.models import Alliance
+from assessments.selectors import alliance_decision
+from assessments.snapshot import as_json
+
+
+class Command(BaseCommand):
+    help = "Print the go / no-go decision of the alliance SLUG (--json for scripts)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug")
+        parser.add_argument("--json", action="store_true", help="Print JSON.")
+
+    def handle(self, *args, slug, **options):
+        alliance = Alliance.objects.select_related("partner").filter(slug=slug).first()
+        if alliance is None:
+            raise CommandError(f"No alliance has the slug “{slug}”.")
+        decision = alliance_decision(alliance)
+        if options["json"]:
+            data = {"alliance": alliance.slug, **as_json(decision)}
+            self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
+            return
+        self.stdout.write(f"{alliance.name} (with {alliance.partner.name})")
+        self.stdout.write(self.style.MIGRATE_HEADING(decision.verdict.value))
+        self.stdout.write(decision.rationale)
+        self.stdout.write("\nReasons:")
+        for reason in decision.reasons:
+            marker = "*" if reason.decisive else "-"
+            self.stdout.write(f"  {marker} [{reason.rule}] {reason.text}")
+        if decision.conditions:
+            self.stdout.write("\nConditions to proceed:")
+            for n, condition in enumerate(decision.conditions, 1):
+                extra = ", ".join(
+                    part
+                    for part in (
+                        condition.owner and f"owner {condition.owner}",
+                        condition.due and f"due {condition.due:%Y-%m-%d}",
+                    )
+                    if part
+                )
+                self.stdout.write(f"  {n}. {condition.text}" + (f" ({extra})" if extra else ""))

@@ -1,0 +1,51 @@
+"""Render an alliance's brief now, through the worker's code path, for operators."""
+
+from pathlib import Path
+
+from django.core.files.storage import default_storage
+from django.core.management.base import BaseCommand, CommandError
+
+from alliances.models import Alliance
+from assessments import briefing
+from assessments.models import Brief
+from assessments.snapshot import build_snapshot, snapshot_sha256
+
+
+class Command(BaseCommand):
+    help = (
+        "Render the executive brief of the alliance SLUG from its current evidence "
+        "(in this process, not on a worker) and optionally copy the PDF to FILE."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug")
+        parser.add_argument("--out", metavar="FILE", help="Also write the PDF to this file.")
+
+    def handle(self, *args, slug, out=None, **options):
+        alliance = Alliance.objects.select_related("partner").filter(slug=slug).first()
+        if alliance is None:
+            raise CommandError(f"No alliance has the slug “{slug}”.")
+        snapshot, decision = build_snapshot(alliance)
+        brief, created = Brief.objects.get_or_create(
+            alliance=alliance,
+            snapshot_sha256=snapshot_sha256(snapshot),
+            defaults={"snapshot": snapshot},
+        )
+        if brief.status != Brief.Status.READY:
+            if not created:
+                Brief.objects.filter(pk=brief.pk).update(status=Brief.Status.QUEUED, error="")
+            try:
+                briefing.brief_render(brief_id=brief.pk)
+            except briefing.BriefBusy as busy:
+                raise CommandError(f"A worker is rendering this brief now: {busy}") from busy
+            brief.refresh_from_db()
+        if brief.status != Brief.Status.READY:
+            raise CommandError(f"Rendering failed: {brief.error or brief.get_status_display()}")
+        self.stdout.write(
+            f"{decision.verdict.value}: brief {brief.pk} of {alliance.name} is ready "
+            f"({brief.pdf.name}, sha256 {brief.pdf_sha256[:16]}…)."
+        )
+        if out:
+            with default_storage.open(brief.pdf.name, "rb") as pdf:
+                Path(out).write_bytes(pdf.read())
+            self.stdout.write(f"Written to {out}.")

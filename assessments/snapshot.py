@@ -1,0 +1,291 @@
+"""The frozen snapshot a brief is rendered from.
+
+A snapshot is plain JSON: the decision with its reasons and conditions, the
+scored assessments (bank versions, thresholds, answers, disagreements), the
+findings and the sponsors. It holds display-ready text only and no sensitive
+sponsor details (personal agendas, notes, personal motives), because every
+team member may download the brief. Its sha256 identifies a brief: the same
+evidence gives the same snapshot, and so the same brief.
+"""
+
+import hashlib
+import json
+from dataclasses import asdict
+from datetime import date
+
+from alliances.models import Alliance, Membership
+from assessments.decision import Decision, decide
+from assessments.models import Answer, Finding
+from assessments.scoring import (
+    AssessmentScore,
+    DimensionScore,
+    ResponseScore,
+    Thresholds,
+    VersionSpec,
+    level_of,
+)
+from assessments.selectors import (
+    answer_rows,
+    assessment_scores,
+    assessor_name,
+    decision_inputs,
+    latest_submitted_assessments,
+    version_specs,
+)
+from sponsors.selectors import brief_sponsor_overview
+
+SCHEMA = 1
+KIND_ORDER = ("strategic_fit", "partner_selection", "sponsor_readiness", "custom")
+
+
+def snapshot_sha256(snapshot: dict) -> str:
+    """Hash of the canonical JSON form: key order and spacing never change it."""
+    canonical = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _level(score: float | None) -> str:
+    if score is None:
+        return "—"
+    level = level_of(score)
+    return f"{level:.0f}" if level == int(level) else f"{level:.1f}"
+
+
+def _answer_text(answer: Answer | None, question) -> str:
+    if answer is None:
+        return "not answered"
+    if answer.is_na:
+        return "N/A"
+    if answer.is_dont_know:
+        return "don't know"
+    if answer.choice_id:
+        if question.kind == "scale":
+            return _level(answer.choice.score)
+        return answer.choice.label
+    return "answered in text" if answer.text.strip() else "not answered"
+
+
+def _date(value: date | None) -> str:
+    return value.strftime("%-d %b %Y") if value else ""
+
+
+def _decision(decision: Decision) -> dict:
+    return {
+        "verdict": decision.verdict.value,
+        "css": decision.verdict.css,
+        "rationale": decision.rationale,
+        "reasons": [
+            {"rule": r.rule, "text": r.text, "decisive": r.decisive, "refs": list(r.refs)}
+            for r in decision.reasons
+        ],
+        "conditions": [
+            {"text": c.text, "source": c.source, "owner": c.owner, "due": _date(c.due)}
+            for c in decision.conditions
+        ],
+        "missing": list(decision.missing),
+    }
+
+
+def _answers(assessment, score: AssessmentScore) -> list[dict]:
+    responses = sorted(assessment.submitted_responses, key=lambda r: r.assessor.username)
+    names = [assessor_name(r.assessor) for r in responses]
+    medians = score.median_by_key
+    dimension_scores = {d.name: d.score for d in score.dimensions}
+    blocks = []
+    for dimension, rows in answer_rows(assessment, responses):
+        questions = []
+        for question, answers in rows:
+            given = [
+                f"{name} {_answer_text(answer, question)}"
+                for name, answer in zip(names, answers, strict=True)
+            ]
+            median = medians.get(question.key)
+            summary = "; ".join(given)
+            if len(responses) > 1 and median is not None:
+                summary = f"median {_level(median)} ({summary})"
+            questions.append(
+                {
+                    "key": question.key,
+                    "text": question.text,
+                    "answer": summary,
+                    "knockout": question.knockout_level is not None,
+                    "comments": [
+                        {"assessor": name, "text": answer.comment}
+                        for name, answer in zip(names, answers, strict=True)
+                        if answer is not None and answer.comment.strip()
+                    ],
+                }
+            )
+        score_value = dimension_scores.get(dimension.name)
+        blocks.append(
+            {
+                "name": dimension.name,
+                "weight": dimension.weight,
+                "score": None if score_value is None else round(score_value),
+                "questions": questions,
+            }
+        )
+    return blocks
+
+
+def _assessment(assessment, score: AssessmentScore, spec: VersionSpec) -> dict:
+    version = assessment.version
+    return {
+        "kind": version.bank.kind,
+        "label": version.bank.get_kind_display().lower(),
+        "title": assessment.title,
+        "bank": version.bank.name,
+        "version": version.number,
+        "go": version.go_threshold,
+        "no_go": version.no_go_threshold,
+        "gap": version.gap_threshold,
+        "overall": None if score.overall is None else round(score.overall, 1),
+        "coverage_pct": round(score.coverage * 100),
+        "dimensions": [
+            {"name": d.name, "weight": d.weight, "score": d.score} for d in score.dimensions
+        ],
+        "weights": ", ".join(f"{d.name} {d.weight}" for d in spec.dimensions),
+        "assessors": list(score.assessors),
+        "answers_by_dimension": _answers(assessment, score),
+        "disagreements": [
+            {
+                "key": d.key,
+                "text": spec.by_key[d.key].text,
+                "levels": " · ".join(f"{name} {_level(value)}" for name, value in d.scores),
+            }
+            for d in score.disagreements
+        ],
+    }
+
+
+def _findings(assessments) -> list[dict]:
+    rank = {"showstopper": 0, "unclassified": 1, "manageable": 2}
+    findings = Finding.objects.filter(assessment__in=assessments).select_related("question")
+    return [
+        {
+            "key": f.question.key,
+            "question": f.question.text,
+            "classification": f.classification,
+            "classification_label": f.get_classification_display(),
+            "issue": f.issue,
+            "evidence": f.evidence,
+            "mitigation": f.mitigation,
+            "owner": f.owner,
+            "due": _date(f.due_date),
+        }
+        for f in sorted(findings, key=lambda f: (rank[f.classification], f.question.key))
+    ]
+
+
+def _sponsors(alliance: Alliance) -> dict:
+    overview = brief_sponsor_overview(alliance)
+
+    def side(label, sponsorships):
+        return {
+            "label": label,
+            "sponsorships": [
+                {
+                    "name": s.sponsor.name,
+                    "title": s.sponsor.title,
+                    "role": s.get_role_display(),
+                }
+                for s in sponsorships
+            ],
+        }
+
+    health = overview.health
+    if health.score is None:
+        summary = health.summary or "unknown: no evidence yet"
+    else:
+        summary = f"{health.colour}, {health.score}/100"
+    rapport = overview.rapport
+    return {
+        "sides": [side("Our side", overview.ours), side(alliance.partner.name, overview.partner)],
+        "health": {
+            "colour": health.colour,
+            "score": health.score,
+            "summary": summary,
+            "indicators": [
+                {"name": i.name, "colour": i.colour, "figure": i.figure, "reason": i.reason}
+                for i in health.indicators
+            ],
+        },
+        "rapport": "" if rapport is None else _rapport_text(rapport),
+    }
+
+
+def _rapport_text(rapport) -> str:
+    if not rapport.shared_interests:
+        return rapport.summary
+    interests = ", ".join(tag.replace("-", " ") for tag in rapport.shared_interests)
+    return f"{rapport.summary} Shared: {interests}."
+
+
+def build_snapshot(alliance: Alliance) -> tuple[dict, Decision]:
+    """The snapshot of the alliance's current evidence, and the decision it holds."""
+    decision = decide(decision_inputs([alliance])[alliance.pk])
+    latest = latest_submitted_assessments(alliance)
+    assessments = sorted(latest.values(), key=lambda a: KIND_ORDER.index(a.version.bank.kind))
+    specs = version_specs({a.version for a in assessments})
+    scores = assessment_scores(assessments, specs=specs)
+    for assessment in assessments:
+        assessment.submitted_responses = list(
+            assessment.responses.filter(status="submitted").select_related("assessor")
+        )
+    managers = alliance.memberships.filter(role=Membership.Role.MANAGER).select_related("user")
+    assessed = [_assessment(a, scores[a.pk], specs[a.version_id]) for a in assessments]
+    snapshot = {
+        "schema": SCHEMA,
+        "alliance": {
+            "name": alliance.name,
+            "slug": alliance.slug,
+            "partner": alliance.partner.name,
+            "type": alliance.get_type_display(),
+            "origin": alliance.get_origin_display(),
+            "stage": alliance.get_stage_display(),
+            "is_confidential": alliance.is_confidential,
+            "objectives": alliance.objective_lines,
+            "partner_fit": alliance.partner_fit,
+        },
+        "prepared_by": sorted(assessor_name(m.user) for m in managers),
+        "assessors": sorted({name for a in assessed for name in a["assessors"]}),
+        "decision": _decision(decision),
+        "assessments": assessed,
+        "findings": _findings(assessments),
+        "sponsors": _sponsors(alliance),
+        "next_due": min((c.due for c in decision.conditions if c.due), default=None),
+    }
+    if snapshot["next_due"]:
+        snapshot["next_due"] = snapshot["next_due"].isoformat()
+    return snapshot, decision
+
+
+def chart_score(assessment: dict) -> ResponseScore:
+    """A score object for the chart partial, rebuilt from a snapshot's assessment."""
+    return ResponseScore(
+        overall=assessment["overall"],
+        dimensions=tuple(
+            DimensionScore(d["name"], d["weight"], d["score"], 1.0, 0, 0)
+            for d in assessment["dimensions"]
+        ),
+        coverage=assessment["coverage_pct"] / 100,
+        knockouts=(),
+        gaps=(),
+        missing_required=(),
+        dont_know=(),
+        answered=0,
+        thresholds=Thresholds(assessment["go"], assessment["no_go"], assessment["gap"]),
+    )
+
+
+def as_json(value):
+    """dataclasses and dates to JSON-ready values (for `manage.py decision --json`)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "__dataclass_fields__"):
+        return as_json(asdict(value))
+    if isinstance(value, dict):
+        return {k: as_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [as_json(v) for v in value]
+    return value
