@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from assessments.scoring import ResponseScore, VersionSpec
+
 REQUIRED_KINDS = ("strategic_fit", "partner_selection")
 KIND_LABELS = {
     "strategic_fit": "strategic fit",
@@ -84,6 +86,27 @@ class AssessmentSummary:
     @property
     def label(self) -> str:
         return KIND_LABELS.get(self.kind, self.kind.replace("_", " "))
+
+
+def assessment_summary(
+    *, kind: str, title: str, bank: str, version: int, score: ResponseScore, spec: VersionSpec
+) -> AssessmentSummary:
+    """What the rules need of a scored assessment (scoring.py's result and its spec)."""
+    return AssessmentSummary(
+        kind=kind,
+        title=title,
+        bank=bank,
+        version=version,
+        overall=score.overall,
+        coverage=score.coverage,
+        go_threshold=score.thresholds.go,
+        no_go_threshold=score.thresholds.no_go,
+        gap_threshold=score.thresholds.gap,
+        gaps=tuple(
+            Gap(g.key, spec.by_key[g.key].text, g.dimension, g.score, g.priority)
+            for g in score.gaps
+        ),
+    )
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,14 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from alliances.models import Alliance
 from assessments.decision import (
-    AssessmentSummary,
     Classification,
     Decision,
     DecisionInput,
     FindingSummary,
     SponsorSummary,
+    assessment_summary,
     decide,
 )
-from assessments.decision import Gap as DecisionGap
 from assessments.models import (
     Answer,
     Assessment,
@@ -288,32 +287,6 @@ def answer_rows(assessment: Assessment, responses: list[Response]):
     return grouped
 
 
-def _assessment_summary(
-    assessment: Assessment, score: AssessmentScore, spec: VersionSpec
-) -> AssessmentSummary:
-    return AssessmentSummary(
-        kind=assessment.version.bank.kind,
-        title=assessment.title,
-        bank=assessment.version.bank.name,
-        version=assessment.version.number,
-        overall=score.overall,
-        coverage=score.coverage,
-        go_threshold=score.thresholds.go,
-        no_go_threshold=score.thresholds.no_go,
-        gap_threshold=score.thresholds.gap,
-        gaps=tuple(
-            DecisionGap(
-                question_key=gap.key,
-                question=spec.by_key[gap.key].text,
-                dimension=gap.dimension,
-                score=gap.score,
-                priority=gap.priority,
-            )
-            for gap in score.gaps
-        ),
-    )
-
-
 def decision_inputs(alliances: Iterable[Alliance]) -> dict[int, DecisionInput]:
     """What the decision rules read for each alliance, in a fixed number of queries:
     its latest submitted assessment of each kind (scored), their findings, and our
@@ -344,7 +317,14 @@ def decision_inputs(alliances: Iterable[Alliance]) -> dict[int, DecisionInput]:
         sponsorship, health = sponsors.get(alliance_id, (None, None))
         inputs[alliance_id] = DecisionInput(
             assessments=tuple(
-                _assessment_summary(a, scores[a.pk], specs[a.version_id])
+                assessment_summary(
+                    kind=a.version.bank.kind,
+                    title=a.title,
+                    bank=a.version.bank.name,
+                    version=a.version.number,
+                    score=scores[a.pk],
+                    spec=specs[a.version_id],
+                )
                 for a in latest.get(alliance_id, {}).values()
             ),
             findings=tuple(findings[alliance_id]),

@@ -15,7 +15,15 @@ from assessments.decision import (
     Gap,
     SponsorSummary,
     Verdict,
+    assessment_summary,
     decide,
+)
+from assessments.scoring import (
+    AnswerInput,
+    DimensionSpec,
+    QuestionSpec,
+    VersionSpec,
+    score_response,
 )
 
 
@@ -211,3 +219,59 @@ def test_higher_scores_and_fewer_gaps_never_turn_go_into_anything_worse(
         return
     after = inputs(fit=max(fit, lift_fit), partner=max(partner, lift_partner), gaps=gaps[:1])
     assert decide(after).verdict == Verdict.GO
+
+
+SPEC = VersionSpec(
+    dimensions=(DimensionSpec("Alignment", 60), DimensionSpec("Value", 40)),
+    questions=(
+        QuestionSpec("Q1", "Serves a named objective", "Alignment", weight=3),
+        QuestionSpec("Q2", "Fits the roadmap", "Alignment", weight=1),
+        QuestionSpec("Q3", "Quantified value case", "Value", weight=2),
+        QuestionSpec("Q4", "Beats build or buy", "Value", weight=1),
+    ),
+)
+KEYS = [q.key for q in SPEC.questions]
+levels = st.lists(st.integers(0, 4), min_size=4, max_size=4)
+
+
+def scored_inputs(fit_levels, partner_levels):
+    def summary(kind, lvls):
+        answers = [AnswerInput(k, score=lvl * 25) for k, lvl in zip(KEYS, lvls, strict=True)]
+        score = score_response(SPEC, answers)
+        return assessment_summary(
+            kind=kind, title=kind, bank="b", version=1, score=score, spec=SPEC
+        )
+
+    return DecisionInput(
+        (summary("strategic_fit", fit_levels), summary("partner_selection", partner_levels)),
+        (),
+        SPONSOR,
+    )
+
+
+@given(fit=levels, partner=levels, which=st.integers(0, 7))
+def test_improving_an_answer_never_turns_go_into_anything_worse(fit, partner, which):
+    before = decide(scored_inputs(fit, partner))
+    if before.verdict != Verdict.GO:
+        return
+    both = [list(fit), list(partner)]
+    side, index = divmod(which, 4)
+    both[side][index] = min(both[side][index] + 1, 4)
+    assert decide(scored_inputs(*both)).verdict == Verdict.GO
+
+
+@given(fit=levels, partner=levels, which=st.integers(0, 7))
+def test_improving_an_answer_never_makes_a_verdict_worse(fit, partner, which):
+    rank = {Verdict.NO_GO: 0, Verdict.GO_WITH_CONDITIONS: 1, Verdict.GO: 2}
+    before = decide(scored_inputs(fit, partner)).verdict
+    both = [list(fit), list(partner)]
+    side, index = divmod(which, 4)
+    both[side][index] = min(both[side][index] + 1, 4)
+    after = decide(scored_inputs(*both)).verdict
+    assert rank[after] >= rank[before]
+
+
+def test_gaps_from_scoring_carry_the_question_text():
+    decision = decide(scored_inputs([4, 4, 1, 4], [4, 4, 4, 4]))
+    assert decision.verdict == Verdict.GO_WITH_CONDITIONS
+    assert any("Quantified value case" in c.text for c in decision.conditions)

@@ -91,3 +91,37 @@ def test_our_static_files_are_served():
         for font in [font.get_object()]
     }
     assert any("Source-Sans-3" in name for name in fonts), fonts
+
+
+@pytest.mark.django_db
+def test_a_brief_with_hostile_alliance_name_and_comment_fetches_nothing(canary, open_team):
+    """Through the real pipeline: snapshot → template → WeasyPrint → private storage."""
+    from django.core.files.storage import default_storage
+
+    from assessments import briefing
+    from assessments.tasks import render_brief
+    from tests.assessment_factories import answer_all, give, make_version, start, submit
+
+    port, hits = canary
+    alliance = open_team.alliance
+    alliance.name = "Aurora " + hostile(port)
+    alliance.save()
+    version = make_version(knockouts={})
+    assessment = start(open_team, version)
+    for response in assessment.responses.all():
+        answer_all(response, 3)
+        give(response, "A1", 2, comment="See " + hostile(port))
+        submit(response)
+
+    brief, _ = briefing.brief_request(alliance=alliance, user=open_team.users["manager"])
+    render_brief.delay(brief.pk)
+    brief.refresh_from_db()
+    assert brief.status == brief.Status.READY, brief.error
+    with default_storage.open(brief.pdf.name, "rb") as stored:
+        pdf = stored.read()
+    assert hits == []
+    assert PdfReader(io.BytesIO(pdf)).attachments == {}
+    text = "".join(text_of(pdf).split())
+    assert f'Aurora<imgsrc="http://127.0.0.1:{port}/img">' in text
+    assert 'See<imgsrc="http://127.0.0.1' in text
+    assert "<script>alert(1)</script>" in text
