@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 from weasyprint import HTML, URLFetcher
 from weasyprint.urls import URLFetcherResponse
@@ -58,8 +59,11 @@ class StaticOnlyFetcher(URLFetcher):
             return None
         relative = unquote(parts.path[len(static_prefix) :])
         try:
+            # Source files during development; collected (hashed) ones in production.
             found = finders.find(relative)
-        except SuspiciousFileOperation:
+            if not found and staticfiles_storage.exists(relative):
+                found = staticfiles_storage.path(relative)
+        except (SuspiciousFileOperation, NotImplementedError):
             return None
         return Path(found) if found else None
 

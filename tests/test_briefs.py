@@ -48,6 +48,10 @@ def assess(team, *, kind, slug, levels, knockout_level=None, comment=""):
 
 @pytest.fixture
 def assessed(open_team):
+    return make_assessed(open_team)
+
+
+def make_assessed(open_team):
     """Strategic fit and partner selection submitted, a showstopper, and both sponsors."""
     assess(open_team, kind="strategic_fit", slug="fit", levels=3)
     partner = assess(open_team, kind="partner_selection", slug="partner", levels={"A1": 0, "A2": 3})

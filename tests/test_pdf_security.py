@@ -2,6 +2,7 @@
 
 import http.server
 import io
+import re
 import threading
 
 import pytest
@@ -125,3 +126,28 @@ def test_a_brief_with_hostile_alliance_name_and_comment_fetches_nothing(canary, 
     assert f'Aurora<imgsrc="http://127.0.0.1:{port}/img">' in text
     assert 'See<imgsrc="http://127.0.0.1' in text
     assert "<script>alert(1)</script>" in text
+
+
+def test_collected_static_files_are_served_in_production(settings, tmp_path):
+    """With DEBUG off, {% static %} names hashed copies in STATIC_ROOT: the fetcher serves them."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", "--no-input", verbosity=0)
+    html = Template(
+        "{% load static %}<html><head><link rel='stylesheet' href='{% static \"css/brief.css\" %}'>"
+        "</head><body><p>Print check</p></body></html>"
+    ).render(Context())
+    assert re.search(r"css/brief\.[0-9a-f]{12}\.css", html)  # the hashed copy
+    pdf, refused = render_pdf(html)
+    assert refused == []
+    fonts = {
+        str(font.get_object().get("/BaseFont"))
+        for page in PdfReader(io.BytesIO(pdf)).pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert any("Source-Sans-3" in name for name in fonts), fonts
