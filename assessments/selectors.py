@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -287,15 +288,38 @@ def answer_rows(assessment: Assessment, responses: list[Response]):
     return grouped
 
 
-def decision_inputs(alliances: Iterable[Alliance]) -> dict[int, DecisionInput]:
-    """What the decision rules read for each alliance, in a fixed number of queries:
-    its latest submitted assessment of each kind (scored), their findings, and our
-    executive sponsor with their health."""
-    alliance_ids = [a.pk for a in alliances]
+@dataclass(frozen=True)
+class ScoredLatest:
+    """Each alliance's latest submitted assessment of each kind, with specs and scores."""
+
+    latest: dict[int, dict[str, Assessment]]
+    specs: dict[int, VersionSpec]
+    scores: dict[int, AssessmentScore]
+
+    @property
+    def assessments(self) -> list[Assessment]:
+        return [a for kinds in self.latest.values() for a in kinds.values()]
+
+
+def scored_latest(alliance_ids: Iterable[int]) -> ScoredLatest:
+    """Latest submitted assessments of the alliances, scored (5 queries)."""
     latest = latest_submitted_by_alliance(alliance_ids)
     assessments = [a for kinds in latest.values() for a in kinds.values()]
     specs = version_specs({a.version for a in assessments})
-    scores = assessment_scores(assessments, specs=specs)
+    return ScoredLatest(latest, specs, assessment_scores(assessments, specs=specs))
+
+
+def decision_inputs(
+    alliances: Iterable[Alliance], *, scored: ScoredLatest | None = None, sponsors=None
+) -> dict[int, DecisionInput]:
+    """What the decision rules read for each alliance, in a fixed number of queries:
+    its latest submitted assessment of each kind (scored), their findings, and our
+    executive sponsor with their health. Callers that already hold the scores or the
+    sponsors (alliance id → (sponsorship, health)) pass them in."""
+    alliance_ids = [a.pk for a in alliances]
+    scored = scored or scored_latest(alliance_ids)
+    latest, specs, scores = scored.latest, scored.specs, scored.scores
+    assessments = scored.assessments
     findings = defaultdict(list)
     for finding in Finding.objects.filter(assessment__in=assessments).select_related(
         "question", "assessment__version__bank"
@@ -311,7 +335,8 @@ def decision_inputs(alliances: Iterable[Alliance]) -> dict[int, DecisionInput]:
                 due=finding.due_date,
             )
         )
-    sponsors = our_executive_sponsors(alliance_ids)
+    if sponsors is None:
+        sponsors = our_executive_sponsors(alliance_ids)
     inputs = {}
     for alliance_id in alliance_ids:
         sponsorship, health = sponsors.get(alliance_id, (None, None))

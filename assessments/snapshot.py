@@ -10,12 +10,13 @@ evidence gives the same snapshot, and so the same brief.
 
 import hashlib
 import json
+from collections import defaultdict
 from dataclasses import asdict
 from datetime import date
 
 from alliances.models import Alliance, Membership
 from assessments.decision import Decision, decide
-from assessments.models import Answer, Finding
+from assessments.models import Answer, Finding, Response
 from assessments.scoring import (
     AssessmentScore,
     DimensionScore,
@@ -24,14 +25,7 @@ from assessments.scoring import (
     VersionSpec,
     level_of,
 )
-from assessments.selectors import (
-    answer_rows,
-    assessment_scores,
-    assessor_name,
-    decision_inputs,
-    latest_submitted_assessments,
-    version_specs,
-)
+from assessments.selectors import assessor_name, decision_inputs, scored_latest
 from sponsors.selectors import brief_sponsor_overview
 
 SCHEMA = 1
@@ -51,18 +45,44 @@ def _level(score: float | None) -> str:
     return f"{level:.0f}" if level == int(level) else f"{level:.1f}"
 
 
-def _answer_text(answer: Answer | None, question) -> str:
-    if answer is None:
+def _answer_text(row: dict | None, kind: str) -> str:
+    if row is None:
         return "not answered"
-    if answer.is_na:
+    if row["is_na"]:
         return "N/A"
-    if answer.is_dont_know:
+    if row["is_dont_know"]:
         return "don't know"
-    if answer.choice_id:
-        if question.kind == "scale":
-            return _level(answer.choice.score)
-        return answer.choice.label
-    return "answered in text" if answer.text.strip() else "not answered"
+    if row["choice__score"] is not None:
+        return _level(row["choice__score"]) if kind == "scale" else row["choice__label"]
+    return "answered in text" if row["text"].strip() else "not answered"
+
+
+def _display_name(row: dict) -> str:
+    full = f"{row['response__assessor__first_name']} {row['response__assessor__last_name']}"
+    return full.strip() or row["response__assessor__username"]
+
+
+def _submitted_answers(assessments) -> dict[int, dict[str, dict[str, dict]]]:
+    """assessment id → assessor name → question key → answer row, in one query."""
+    rows = Answer.objects.filter(
+        response__assessment__in=assessments, response__status=Response.Status.SUBMITTED
+    ).values(
+        "response__assessment_id",
+        "response__assessor__username",
+        "response__assessor__first_name",
+        "response__assessor__last_name",
+        "question__key",
+        "choice__score",
+        "choice__label",
+        "is_na",
+        "is_dont_know",
+        "text",
+        "comment",
+    )
+    answers: dict = defaultdict(lambda: defaultdict(dict))
+    for row in rows:
+        answers[row["response__assessment_id"]][_display_name(row)][row["question__key"]] = row
+    return answers
 
 
 def _date(value: date | None) -> str:
@@ -86,49 +106,44 @@ def _decision(decision: Decision) -> dict:
     }
 
 
-def _answers(assessment, score: AssessmentScore) -> list[dict]:
-    responses = sorted(assessment.submitted_responses, key=lambda r: r.assessor.username)
-    names = [assessor_name(r.assessor) for r in responses]
+def _answers(score: AssessmentScore, spec: VersionSpec, given: dict) -> list[dict]:
+    """Answers by dimension, each with every assessor's level and comments."""
+    names = score.assessors
     medians = score.median_by_key
     dimension_scores = {d.name: d.score for d in score.dimensions}
-    blocks = []
-    for dimension, rows in answer_rows(assessment, responses):
-        questions = []
-        for question, answers in rows:
-            given = [
-                f"{name} {_answer_text(answer, question)}"
-                for name, answer in zip(names, answers, strict=True)
-            ]
-            median = medians.get(question.key)
-            summary = "; ".join(given)
-            if len(responses) > 1 and median is not None:
-                summary = f"median {_level(median)} ({summary})"
-            questions.append(
-                {
-                    "key": question.key,
-                    "text": question.text,
-                    "answer": summary,
-                    "knockout": question.knockout_level is not None,
-                    "comments": [
-                        {"assessor": name, "text": answer.comment}
-                        for name, answer in zip(names, answers, strict=True)
-                        if answer is not None and answer.comment.strip()
-                    ],
-                }
-            )
-        score_value = dimension_scores.get(dimension.name)
-        blocks.append(
+    blocks = {
+        d.name: {"name": d.name, "weight": d.weight, "score": None, "questions": []}
+        for d in spec.dimensions
+    }
+    for question in spec.questions:
+        rows = [given.get(name, {}).get(question.key) for name in names]
+        summary = "; ".join(
+            f"{name} {_answer_text(row, question.kind)}"
+            for name, row in zip(names, rows, strict=True)
+        )
+        median = medians.get(question.key)
+        if len(names) > 1 and median is not None:
+            summary = f"median {_level(median)} ({summary})"
+        blocks[question.dimension]["questions"].append(
             {
-                "name": dimension.name,
-                "weight": dimension.weight,
-                "score": None if score_value is None else round(score_value),
-                "questions": questions,
+                "key": question.key,
+                "text": question.text,
+                "answer": summary,
+                "knockout": question.knockout_level is not None,
+                "comments": [
+                    {"assessor": name, "text": row["comment"]}
+                    for name, row in zip(names, rows, strict=True)
+                    if row and row["comment"].strip()
+                ],
             }
         )
-    return blocks
+    for name, block in blocks.items():
+        value = dimension_scores.get(name)
+        block["score"] = None if value is None else round(value)
+    return list(blocks.values())
 
 
-def _assessment(assessment, score: AssessmentScore, spec: VersionSpec) -> dict:
+def _assessment(assessment, score: AssessmentScore, spec: VersionSpec, given: dict) -> dict:
     version = assessment.version
     return {
         "kind": version.bank.kind,
@@ -146,7 +161,7 @@ def _assessment(assessment, score: AssessmentScore, spec: VersionSpec) -> dict:
         ],
         "weights": ", ".join(f"{d.name} {d.weight}" for d in spec.dimensions),
         "assessors": list(score.assessors),
-        "answers_by_dimension": _answers(assessment, score),
+        "answers_by_dimension": _answers(score, spec, given),
         "disagreements": [
             {
                 "key": d.key,
@@ -177,8 +192,7 @@ def _findings(assessments) -> list[dict]:
     ]
 
 
-def _sponsors(alliance: Alliance) -> dict:
-    overview = brief_sponsor_overview(alliance)
+def _sponsors(alliance: Alliance, overview) -> dict:
 
     def side(label, sponsorships):
         return {
@@ -223,17 +237,17 @@ def _rapport_text(rapport) -> str:
 
 def build_snapshot(alliance: Alliance) -> tuple[dict, Decision]:
     """The snapshot of the alliance's current evidence, and the decision it holds."""
-    decision = decide(decision_inputs([alliance])[alliance.pk])
-    latest = latest_submitted_assessments(alliance)
+    scored = scored_latest([alliance.pk])
+    overview = brief_sponsor_overview(alliance)
+    ours = overview.our_executive_sponsor
+    sponsors = {alliance.pk: (ours, overview.health)} if ours else {}
+    decision = decide(decision_inputs([alliance], scored=scored, sponsors=sponsors)[alliance.pk])
+    latest = scored.latest.get(alliance.pk, {})
     assessments = sorted(latest.values(), key=lambda a: KIND_ORDER.index(a.version.bank.kind))
-    specs = version_specs({a.version for a in assessments})
-    scores = assessment_scores(assessments, specs=specs)
-    for assessment in assessments:
-        assessment.submitted_responses = list(
-            assessment.responses.filter(status="submitted").select_related("assessor")
-        )
+    specs, scores = scored.specs, scored.scores
+    given = _submitted_answers(assessments)
     managers = alliance.memberships.filter(role=Membership.Role.MANAGER).select_related("user")
-    assessed = [_assessment(a, scores[a.pk], specs[a.version_id]) for a in assessments]
+    assessed = [_assessment(a, scores[a.pk], specs[a.version_id], given[a.pk]) for a in assessments]
     snapshot = {
         "schema": SCHEMA,
         "alliance": {
@@ -252,7 +266,7 @@ def build_snapshot(alliance: Alliance) -> tuple[dict, Decision]:
         "decision": _decision(decision),
         "assessments": assessed,
         "findings": _findings(assessments),
-        "sponsors": _sponsors(alliance),
+        "sponsors": _sponsors(alliance, overview),
         "next_due": min((c.due for c in decision.conditions if c.due), default=None),
     }
     if snapshot["next_due"]:
