@@ -1,3 +1,4 @@
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -10,7 +11,15 @@ from tests.factories import AllianceFactory, KPIFactory, MembershipFactory, User
 ROLES = ["anonymous", "outsider", "viewer", "executive", "contributor", "manager", "superuser"]
 
 
+# One queue per test session, so no other run's messages reach this run's workers.
+# Set before any worker starts: Celery caches its queues on first use.
+TEST_QUEUE = f"tests-{uuid.uuid4().hex[:12]}"
+
+
 def pytest_configure(config):
+    from config.celery import app
+
+    app.conf.task_default_queue = TEST_QUEUE
     # Strong password hashing costs ~0.3 s a user; tests create hundreds.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests render templates without running collectstatic first.

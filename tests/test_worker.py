@@ -19,6 +19,7 @@ from django.db import connection
 from assessments import briefing
 from assessments.models import Brief
 from config.celery import app
+from tests.conftest import TEST_QUEUE
 from tests.test_briefs import make_assessed, pdf_of, text_of
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -38,12 +39,9 @@ def broker():
 
 @pytest.fixture
 def queue(broker):
-    """A queue of this test's own, so no other run's messages reach its workers."""
-    name = f"test-briefs-{uuid.uuid4().hex[:10]}"
-    previous = app.conf.task_default_queue
-    app.conf.task_default_queue = name
-    yield name
-    app.conf.task_default_queue = previous
+    """This session's queue (tests/conftest.py): the worker processes must use it too."""
+    app.control.purge()
+    return TEST_QUEUE
 
 
 def wait_for(brief, statuses, timeout):

@@ -3,7 +3,6 @@ worker, downloads the PDF, and reads NO-GO with its showstopper."""
 
 import contextlib
 import os
-import uuid
 from io import StringIO
 
 import pytest
@@ -33,13 +32,8 @@ def brief_worker():
         return
     from celery.contrib.testing.worker import start_worker
 
-    previous = app.conf.task_default_queue
-    app.conf.task_default_queue = f"e2e-briefs-{uuid.uuid4().hex[:10]}"
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-            yield
-    finally:
-        app.conf.task_default_queue = previous
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        yield
 
 
 def test_executive_downloads_the_no_go_brief_of_project_aurora(live_server, page, login, tmp_path):
