@@ -11,7 +11,9 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 COPY . .
-RUN useradd --create-home app && mkdir -p /app/private && chown app /app/private
+RUN useradd --create-home app \
+    && mkdir -p /app/private /app/staticfiles \
+    && chown app /app/private /app/staticfiles
 USER app
 
 # collectstatic needs settings but no secret of real use.

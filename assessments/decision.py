@@ -163,6 +163,11 @@ class Decision:
     conditions: tuple[Condition, ...] = field(default=())
     missing: tuple[str, ...] = field(default=())
 
+    @property
+    def because(self) -> str:
+        """The rationale without its leading verdict, for pages that show the verdict apart."""
+        return self.rationale.removeprefix(f"{self.verdict.value}: ")
+
 
 def _score(value: float | None) -> str:
     return "no score" if value is None else f"{value:.0f}"

@@ -94,6 +94,7 @@ def _decision(decision: Decision) -> dict:
         "verdict": decision.verdict.value,
         "css": decision.verdict.css,
         "rationale": decision.rationale,
+        "because": decision.because,
         "reasons": [
             {"rule": r.rule, "text": r.text, "decisive": r.decisive, "refs": list(r.refs)}
             for r in decision.reasons

@@ -275,3 +275,9 @@ def test_gaps_from_scoring_carry_the_question_text():
     decision = decide(scored_inputs([4, 4, 1, 4], [4, 4, 4, 4]))
     assert decision.verdict == Verdict.GO_WITH_CONDITIONS
     assert any("Quantified value case" in c.text for c in decision.conditions)
+
+
+def test_because_drops_the_leading_verdict():
+    decision = decide(inputs(partner=None))
+    assert decision.rationale.startswith("INCOMPLETE: ")
+    assert decision.because.startswith("still missing")
