@@ -70,7 +70,7 @@ def decisions_for(alliances):
 
 
 @register.inclusion_tag("assessments/_decision_card.html", takes_context=True)
-def decision_card(context, alliance):
+def decision_card(context, alliance, brief_link=True):
     """The alliance page's decision: verdict, rationale, every reason and the conditions."""
     from assessments.selectors import alliance_decision
 
@@ -78,4 +78,5 @@ def decision_card(context, alliance):
         "alliance": alliance,
         "actions": context.get("actions", ()),
         "decision": alliance_decision(alliance),
+        "brief_link": brief_link,
     }
