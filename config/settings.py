@@ -8,7 +8,6 @@ variable. See https://docs.djangoproject.com/en/5.2/ref/settings/
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -17,11 +16,12 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 
-# A development key is only acceptable while DEBUG is on.
+# A development key is only acceptable while DEBUG is on. Without DEBUG an empty key
+# makes Django refuse any use of it; config/wsgi.py and config/celery.py check it at
+# start, so the web and worker processes fail fast, while commands that never sign
+# anything (makemigrations, collectstatic) still run.
 SECRET_KEY = env("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("Set SECRET_KEY (required when DEBUG is off).")
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
