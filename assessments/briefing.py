@@ -54,6 +54,16 @@ def _enqueue(brief: Brief) -> None:
     transaction.on_commit(lambda: render_brief.delay(brief_id))
 
 
+def brief_of_current_evidence(*, alliance: Alliance, requested_by=None) -> tuple[Brief, bool]:
+    """The brief of the alliance's current evidence, new or existing: (brief, created)."""
+    snapshot, _ = build_snapshot(alliance)
+    return Brief.objects.get_or_create(
+        alliance=alliance,
+        snapshot_sha256=snapshot_sha256(snapshot),
+        defaults={"snapshot": snapshot, "requested_by": requested_by},
+    )
+
+
 @transaction.atomic
 def brief_request(*, alliance: Alliance, user) -> tuple[Brief, bool]:
     """The brief of the alliance's current evidence: the existing one when the snapshot
@@ -61,16 +71,12 @@ def brief_request(*, alliance: Alliance, user) -> tuple[Brief, bool]:
     Returns (brief, created)."""
     if not can(user, Action.PREPARE_BRIEF, alliance):
         raise PermissionDenied("Only the alliance's managers and executives prepare briefs.")
-    snapshot, _ = build_snapshot(alliance)
-    brief, created = Brief.objects.get_or_create(
-        alliance=alliance,
-        snapshot_sha256=snapshot_sha256(snapshot),
-        defaults={"snapshot": snapshot, "requested_by": user},
-    )
+    brief, created = brief_of_current_evidence(alliance=alliance, requested_by=user)
     if created:
         _enqueue(brief)
     elif brief.status == Brief.Status.FAILED or is_stale(brief):
-        _requeue(brief, user)
+        brief_reset(brief=brief, requested_by=user)
+        _enqueue(brief)
     return brief, created
 
 
@@ -83,12 +89,11 @@ def is_stale(brief: Brief) -> bool:
     )
 
 
-def _requeue(brief: Brief, user) -> None:
-    Brief.objects.filter(pk=brief.pk).update(status=Brief.Status.QUEUED, error="")
+def brief_reset(*, brief: Brief, requested_by=None) -> None:
+    """Back to the queue, for another render; the asker becomes the requester if none."""
     brief.status, brief.error = Brief.Status.QUEUED, ""
-    if user is not None and brief.requested_by_id is None:
-        Brief.objects.filter(pk=brief.pk).update(requested_by=user)
-    _enqueue(brief)
+    brief.requested_by = brief.requested_by or requested_by
+    brief.save(update_fields=["status", "error", "requested_by"])
 
 
 @transaction.atomic
@@ -98,7 +103,8 @@ def brief_retry(*, brief: Brief, user) -> Brief:
     brief = Brief.objects.select_for_update().get(pk=brief.pk)
     if not (brief.status == Brief.Status.FAILED or is_stale(brief)):
         raise ValidationError("Only a brief that failed can be tried again.")
-    _requeue(brief, user)
+    brief_reset(brief=brief, requested_by=user)
+    _enqueue(brief)
     return brief
 
 

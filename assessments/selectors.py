@@ -36,11 +36,9 @@ from assessments.scoring import (
     DimensionSpec,
     QuestionSpec,
     ResponseInput,
-    ResponseScore,
     Thresholds,
     VersionSpec,
     consolidate,
-    score_response,
 )
 from sponsors.selectors import our_executive_sponsors
 
@@ -143,12 +141,6 @@ def assessment_scores(
 def assessment_score(assessment: Assessment, *, submitted_only: bool = True) -> AssessmentScore:
     """Consolidated score of an assessment's (submitted) responses, in 4 queries."""
     return assessment_scores([assessment], submitted_only=submitted_only)[assessment.pk]
-
-
-def response_score(response: Response) -> ResponseScore:
-    spec = version_spec(response.assessment.version)
-    rows = Answer.objects.filter(response=response).values(*ANSWER_FIELDS)
-    return score_response(spec, [_answer_input(row) for row in rows])
 
 
 def latest_submitted_by_alliance(alliance_ids: Iterable[int]) -> dict[int, dict[str, Assessment]]:

@@ -11,7 +11,6 @@ evidence gives the same snapshot, and so the same brief.
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import asdict
 from datetime import date
 
 from alliances.models import Alliance, Membership
@@ -291,16 +290,3 @@ def chart_score(assessment: dict) -> ResponseScore:
         answered=0,
         thresholds=Thresholds(assessment["go"], assessment["no_go"], assessment["gap"]),
     )
-
-
-def as_json(value):
-    """dataclasses and dates to JSON-ready values (for `manage.py decision --json`)."""
-    if isinstance(value, date):
-        return value.isoformat()
-    if hasattr(value, "__dataclass_fields__"):
-        return as_json(asdict(value))
-    if isinstance(value, dict):
-        return {k: as_json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [as_json(v) for v in value]
-    return value

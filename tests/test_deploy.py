@@ -23,18 +23,23 @@ PRODUCTION_ENV = {
 }
 
 
-def run_manage(*args, env):
-    # Start from the shell's environment minus what the test session itself set.
+def run_python(*args, env):
+    """Run Python in the project with `env` over the shell's environment, minus what
+    the test session itself set."""
     test_only = {"SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     clean = {k: v for k, v in os.environ.items() if k not in {*PRODUCTION_ENV, *test_only}}
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *args],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def run_manage(*args, env):
+    return run_python("manage.py", *args, env=env)
 
 
 def test_production_settings_pass_the_deploy_checks_without_warnings():
@@ -44,27 +49,15 @@ def test_production_settings_pass_the_deploy_checks_without_warnings():
 
 def test_without_a_secret_key_the_web_app_refuses_to_start_and_deploy_checks_fail():
     env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {*PRODUCTION_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
-    web = subprocess.run(
-        [sys.executable, "-c", "import config.wsgi"],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    web = run_python("-c", "import config.wsgi", env=env)
     assert web.returncode != 0
     assert "Set SECRET_KEY" in web.stderr
     assert run_manage("check", "--deploy", "--fail-level", "WARNING", env=env).returncode != 0
 
 
 def test_migration_checks_need_no_secret():
-    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
-    result = run_manage("makemigrations", "--check", "--dry-run", env={**env, "SECRET_KEY": ""})
+    env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
+    result = run_manage("makemigrations", "--check", "--dry-run", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

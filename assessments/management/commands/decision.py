@@ -1,12 +1,26 @@
 """Print an alliance's go / no-go decision with every reason behind it."""
 
 import json
+from dataclasses import asdict
+from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
 from alliances.models import Alliance
 from assessments.selectors import alliance_decision
-from assessments.snapshot import as_json
+
+
+def as_json(value):
+    """Dataclasses and dates as JSON-ready values."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "__dataclass_fields__"):
+        return as_json(asdict(value))
+    if isinstance(value, dict):
+        return {k: as_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [as_json(v) for v in value]
+    return value
 
 
 class Command(BaseCommand):

@@ -8,7 +8,6 @@ from django.core.management.base import BaseCommand, CommandError
 from alliances.models import Alliance
 from assessments import briefing
 from assessments.models import Brief
-from assessments.snapshot import build_snapshot, snapshot_sha256
 
 
 class Command(BaseCommand):
@@ -25,15 +24,10 @@ class Command(BaseCommand):
         alliance = Alliance.objects.select_related("partner").filter(slug=slug).first()
         if alliance is None:
             raise CommandError(f"No alliance has the slug “{slug}”.")
-        snapshot, decision = build_snapshot(alliance)
-        brief, created = Brief.objects.get_or_create(
-            alliance=alliance,
-            snapshot_sha256=snapshot_sha256(snapshot),
-            defaults={"snapshot": snapshot},
-        )
+        brief, created = briefing.brief_of_current_evidence(alliance=alliance)
         if brief.status != Brief.Status.READY:
             if not created:
-                Brief.objects.filter(pk=brief.pk).update(status=Brief.Status.QUEUED, error="")
+                briefing.brief_reset(brief=brief)
             try:
                 briefing.brief_render(brief_id=brief.pk)
             except briefing.BriefBusy as busy:
@@ -42,7 +36,7 @@ class Command(BaseCommand):
         if brief.status != Brief.Status.READY:
             raise CommandError(f"Rendering failed: {brief.error or brief.get_status_display()}")
         self.stdout.write(
-            f"{decision.verdict.value}: brief {brief.pk} of {alliance.name} is ready "
+            f"{brief.verdict}: brief {brief.pk} of {alliance.name} is ready "
             f"({brief.pdf.name}, sha256 {brief.pdf_sha256[:16]}…)."
         )
         if out:
