@@ -2,6 +2,7 @@ from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.html import format_html
 
 from alliances.forms import CrispyFormMixin
 from sponsors.models import (
@@ -123,7 +124,7 @@ class SponsorshipCreateForm(CrispyFormMixin, forms.ModelForm):
         ).select_related("organisation")
         sponsor.label_from_instance = _sponsor_label
         sponsor.empty_label = "— a new person (fill in below) —"
-        sponsor.help_text = f"One of our people, or someone at {alliance.partner}."
+        sponsor.help_text = format_html("One of our people, or someone at {}.", alliance.partner)
         self.helper.layout = Layout(
             Fieldset("Side and role", "side", "role"),
             Fieldset(
