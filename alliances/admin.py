@@ -1,8 +1,85 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
+from alliances.access import Action, can, visible_alliances
 from alliances.models import KPI, Alliance, Membership, Organisation
+
+
+def _alliance_filter(request, path: str) -> dict:
+    return {f"{path}__in" if path else "pk__in": visible_alliances(request.user).values("pk")}
+
+
+class AllianceScopedAdmin:
+    """The admin of an object that belongs to an alliance applies alliances/access.py
+    to everyone but superusers: lists hold only alliances they may see, another
+    object's page is a 404, and changing needs the right to edit the alliance.
+
+    `alliance_path` is the lookup from the model to its alliance ("" for Alliance)."""
+
+    alliance_path = "alliance"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**_alliance_filter(request, self.alliance_path))
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and not request.user.is_superuser:
+            raise Http404("No such object.")
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        # django-simple-history would find a hidden object through its history rows.
+        self.get_object(request, unquote(object_id))
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.get_object(request, unquote(object_id))
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def alliance_of(self, obj) -> Alliance | None:
+        try:
+            for name in filter(None, self.alliance_path.split("__")):
+                obj = getattr(obj, name)
+        except ObjectDoesNotExist:
+            return None
+        return obj
+
+    def _may(self, request, obj, action: Action) -> bool:
+        if obj is None or request.user.is_superuser:
+            return True
+        alliance = self.alliance_of(obj)
+        return alliance is not None and can(request.user, action, alliance)
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and self._may(request, obj, Action.VIEW)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and self._may(request, obj, Action.EDIT)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and self._may(request, obj, Action.EDIT)
+
+
+class AllianceScopedInline:
+    """An inline listing alliance-owned rows: only those of alliances the user may see."""
+
+    alliance_path = "alliance"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**_alliance_filter(request, self.alliance_path))
 
 
 @admin.register(Organisation)
@@ -25,7 +102,8 @@ class KPIInline(admin.TabularInline):
 
 
 @admin.register(Alliance)
-class AllianceAdmin(SimpleHistoryAdmin):
+class AllianceAdmin(AllianceScopedAdmin, SimpleHistoryAdmin):
+    alliance_path = ""
     list_display = ["name", "partner", "type", "stage", "origin", "is_confidential", "is_archived"]
     list_filter = ["stage", "type", "origin", "is_confidential", "is_archived"]
     search_fields = ["name", "slug", "partner__name", "objectives"]
@@ -36,7 +114,7 @@ class AllianceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(AllianceScopedAdmin, SimpleHistoryAdmin):
     list_display = ["alliance", "user", "role", "added_at"]
     list_filter = ["role"]
     search_fields = ["alliance__name", "user__username", "user__email"]
@@ -45,7 +123,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(KPI)
-class KPIAdmin(admin.ModelAdmin):
+class KPIAdmin(AllianceScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "alliance", "category", "target", "actual", "period", "is_current"]
     list_filter = ["category", "is_current"]
     search_fields = ["name", "alliance__name", "period"]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from alliances.admin import AllianceScopedAdmin
 from assessments import services
 from assessments.models import (
     Answer,
@@ -249,7 +250,7 @@ class ResponseInline(admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(AllianceScopedAdmin, admin.ModelAdmin):
     """Read-only in the admin: assessments are run in the app, where access rules apply."""
 
     list_display = ["title", "alliance", "version", "status", "created_at", "submitted_at"]
@@ -266,7 +267,8 @@ class AssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(SimpleHistoryAdmin):
+class AnswerAdmin(AllianceScopedAdmin, SimpleHistoryAdmin):
+    alliance_path = "response__assessment__alliance"
     list_display = ["question", "response", "choice", "is_na", "is_dont_know", "updated_at"]
     list_select_related = ["question", "response__assessor", "response__assessment", "choice"]
     search_fields = ["question__key", "response__assessment__title"]
@@ -279,7 +281,8 @@ class AnswerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(SimpleHistoryAdmin):
+class FindingAdmin(AllianceScopedAdmin, SimpleHistoryAdmin):
+    alliance_path = "assessment__alliance"
     list_display = ["question", "assessment", "classification", "owner", "due_date"]
     list_filter = ["classification"]
     list_select_related = ["question", "assessment"]

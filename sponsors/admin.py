@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.db import models
 
+from alliances.admin import AllianceScopedAdmin, AllianceScopedInline
 from sponsors.models import PeerLink, Signal, Sponsor, Sponsorship
 
 
-class SponsorshipInline(admin.TabularInline):
+class SponsorshipInline(AllianceScopedInline, admin.TabularInline):
     model = Sponsorship
     extra = 0
     autocomplete_fields = ["alliance"]
@@ -23,7 +24,7 @@ class SponsorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sponsorship)
-class SponsorshipAdmin(admin.ModelAdmin):
+class SponsorshipAdmin(AllianceScopedAdmin, admin.ModelAdmin):
     list_display = ["sponsor", "alliance", "side", "role", "since", "until"]
     list_filter = ["side", "role"]
     search_fields = ["sponsor__name", "alliance__name"]
@@ -33,7 +34,8 @@ class SponsorshipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Signal)
-class SignalAdmin(admin.ModelAdmin):
+class SignalAdmin(AllianceScopedAdmin, admin.ModelAdmin):
+    alliance_path = "sponsorship__alliance"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["date", "kind", "sponsorship", "recorded_by"]
     list_filter = ["kind"]
@@ -45,7 +47,7 @@ class SignalAdmin(admin.ModelAdmin):
 
 
 @admin.register(PeerLink)
-class PeerLinkAdmin(admin.ModelAdmin):
+class PeerLinkAdmin(AllianceScopedAdmin, admin.ModelAdmin):
     list_display = ["alliance", "ours", "theirs", "strength", "last_contact"]
     list_filter = ["strength"]
     search_fields = ["alliance__name", "ours__name", "theirs__name"]

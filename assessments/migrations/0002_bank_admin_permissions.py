@@ -5,7 +5,7 @@ from django.db import migrations
 
 GROUP = "Question bank admins"
 BANK_MODELS = ["questionbank", "bankversion", "dimension", "question", "choice"]
-# They may read assessments in the admin, never change them there.
+# Granted here once; revoked by 0004 (bank admins read no assessments).
 READ_MODELS = ["assessment", "answer", "finding"]
 
 
