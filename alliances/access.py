@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from alliances.models import Alliance, Membership
+from alliances.models import Alliance, Membership, Organisation
 
 MANAGERS_GROUP = "Alliance managers"
 EXECUTIVES_GROUP = "Executives"
@@ -115,3 +115,22 @@ def in_group(user, group_name: str) -> bool:
 def can_register_alliances(user) -> bool:
     """Alliance managers create alliances and partner organisations."""
     return in_group(user, MANAGERS_GROUP)
+
+
+def can_edit_organisation(user, organisation: Organisation) -> bool:
+    """Superusers; managers of an alliance with this partner; and, until it becomes
+    some alliance's partner, the manager who registered it (to mend a typo). Nobody
+    else, so a manager cannot rename the partner of an alliance they do not run."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if organisation.is_own or not can_register_alliances(user):
+        return False
+    managed = Membership.objects.filter(
+        user=user, role=Membership.Role.MANAGER, alliance__partner=organisation
+    )
+    if managed.exists():
+        return True
+    unused = not organisation.alliances.exists()
+    return unused and organisation.created_by_id == user.pk

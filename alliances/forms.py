@@ -79,6 +79,11 @@ class OrganisationForm(CrispyFormMixin, UniqueNameMixin, forms.ModelForm):
         model = Organisation
         fields = ["name", "website", "industry", "country", "size_band", "is_own"]
 
+    def __init__(self, *args, may_set_own: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_set_own:
+            del self.fields["is_own"]
+
 
 class KPIForm(CrispyFormMixin, forms.ModelForm):
     class Meta:

@@ -22,7 +22,12 @@ class Organisation(models.Model):
     country = models.CharField(max_length=80, blank=True)
     size_band = models.CharField(max_length=20, choices=SizeBand.choices, blank=True)
     is_own = models.BooleanField(
-        "our organisation", default=False, help_text="Tick for our own company, not a partner."
+        "our organisation",
+        default=False,
+        help_text="Our own company, not a partner. Only one; set by an administrator.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -30,6 +35,12 @@ class Organisation(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(Lower("name"), name="organisation_name_unique_ci"),
+            models.UniqueConstraint(
+                fields=["is_own"],
+                condition=models.Q(is_own=True),
+                name="one_own_organisation",
+                violation_error_message="Another organisation is already ours: there is one.",
+            ),
         ]
 
     def __str__(self):

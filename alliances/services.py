@@ -1,10 +1,11 @@
 """Writes to the alliance register: one transaction per action, readable errors."""
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from alliances.access import can_edit_organisation, can_register_alliances
 from alliances.models import KPI, Alliance, Membership, Organisation
 
 User = get_user_model()
@@ -87,7 +88,25 @@ def membership_remove(*, membership: Membership) -> None:
 
 
 @transaction.atomic
-def organisation_save(*, organisation: Organisation) -> Organisation:
+def organisation_save(*, organisation: Organisation, user: User) -> Organisation:
+    """Register or edit an organisation as `user` (alliances/access.py says who may).
+    Which organisation is ours is an administrator's decision, and there is one."""
+    stored = None
+    if organisation.pk:
+        stored = Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    if stored is not None and not can_edit_organisation(user, stored):
+        raise PermissionDenied("You may not edit this organisation.")
+    if stored is None and not can_register_alliances(user):
+        raise PermissionDenied("Only alliance managers can register organisations.")
+    was_own = stored.is_own if stored else False
+    if organisation.is_own != was_own and not user.is_superuser:
+        raise PermissionDenied("Only an administrator can say which organisation is ours.")
+    if organisation.is_own:
+        ours = Organisation.objects.filter(is_own=True).exclude(pk=organisation.pk).first()
+        if ours is not None:
+            raise ValidationError({"is_own": f"{ours} is already our organisation."})
+    if stored is None:
+        organisation.created_by = user
     return _save_unique(organisation, "An organisation with this name already exists.")
 
 

@@ -15,6 +15,7 @@ from alliances.access import (
     Action,
     allowed_actions,
     can,
+    can_edit_organisation,
     can_register_alliances,
     get_alliance,
     visible_alliances,
@@ -372,6 +373,7 @@ class PartnerDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_register"] = can_register_alliances(self.request.user)
+        context["can_edit"] = can_edit_organisation(self.request.user, self.object)
         return context
 
 
@@ -380,8 +382,11 @@ class PartnerFormMixin(RegistrarRequiredMixin, ServiceFormMixin):
     form_class = OrganisationForm
     success_message = "Organisation saved."
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "may_set_own": self.request.user.is_superuser}
+
     def save(self, form):
-        return services.organisation_save(organisation=form.instance)
+        return services.organisation_save(organisation=form.instance, user=self.request.user)
 
     def get_back(self):
         return reverse("alliances:partner_list"), "Organisations"
@@ -396,3 +401,11 @@ class PartnerCreateView(PartnerFormMixin, CreateView):
 
 class PartnerUpdateView(PartnerFormMixin, UpdateView):
     heading = "Edit organisation"
+
+    def get_object(self, queryset=None):
+        organisation = super().get_object(queryset)
+        if not can_edit_organisation(self.request.user, organisation):
+            raise PermissionDenied(
+                "Only the managers of an alliance with this organisation may edit it."
+            )
+        return organisation

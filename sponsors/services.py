@@ -61,7 +61,7 @@ def our_organisation() -> Organisation:
     organisation = Organisation.objects.filter(is_own=True).order_by("pk").first()
     if organisation is None:
         raise ValidationError(
-            "Register our own organisation first (tick “our organisation” on it)."
+            "Our own organisation is not registered yet: ask an administrator to add it."
         )
     return organisation
 

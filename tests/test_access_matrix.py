@@ -56,6 +56,15 @@ def registrar(ok: int = 200) -> Callable[[str, bool], int]:
     return expect
 
 
+def partner_managers(ok: int = 200) -> Callable[[str, bool], int]:
+    def expect(role, confidential):
+        if role == "anonymous":
+            return 302
+        return ok if role in ("manager", "superuser") else 403
+
+    return expect
+
+
 def alliance_action(action: Action, ok: int = 200) -> Callable[[str, bool], int]:
     """The rule of alliances/access.py, spelled out independently of its code."""
 
@@ -227,7 +236,8 @@ MATRIX: dict[str, Entry] = {
     "alliances:partner_list": Entry(expect=logged_in()),
     "alliances:partner_create": Entry(expect=registrar()),
     "alliances:partner_detail": Entry(kwargs=partner, expect=logged_in()),
-    "alliances:partner_edit": Entry(kwargs=partner, expect=registrar()),
+    # Only the managers of an alliance with this partner (and superusers) edit it.
+    "alliances:partner_edit": Entry(kwargs=partner, expect=partner_managers()),
     "sponsors:alliance": Entry(
         kwargs=slug, prepare=with_sponsors, expect=alliance_action(Action.VIEW)
     ),

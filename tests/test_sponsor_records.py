@@ -313,7 +313,7 @@ def test_our_side_needs_our_own_organisation_registered(client, open_team):
     client.force_login(open_team.users["manager"])
     response = client.post(sponsorship_url(open_team), new_person(side="ours"))
     assert response.status_code == 400
-    assert "Register our own organisation first" in response.content.decode()
+    assert "Our own organisation is not registered yet" in response.content.decode()
     OwnOrganisationFactory()
     assert client.post(sponsorship_url(open_team), new_person(side="ours")).status_code == 302
 
