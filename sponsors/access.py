@@ -7,12 +7,16 @@ particular to people:
   internal directory of our executives), or when they sponsor (now or in the
   past) an alliance the viewer may see. The person themself and superusers
   always see their record. Anyone else gets a 404.
-- Personal agenda, notes and personal motive are sensitive. On an alliance's
-  sponsor page: the alliance's managers (Action.VIEW_SENSITIVE) and each
-  sponsor for their own record. On a profile: superusers, the sponsor
-  themself (linked user account), and managers of any alliance the sponsor
-  sponsors or sponsored. Viewers, contributors and executives of the team
+- Personal agenda, notes and personal motive are sensitive and belong to one
+  sponsorship: the alliance's managers (Action.VIEW_SENSITIVE) and the sponsor
+  themself see them, on that alliance's pages and on the person's profile.
+  Managing one of a person's alliances shows nothing of what their other
+  alliances recorded, and viewers, contributors and executives of the team
   never see someone else's.
+- A person's details (name, title, interests) are edited by superusers, the
+  person themself and the managers of an alliance they sponsor; which user
+  account is theirs is set by a superuser, or by a user for themself on a new
+  record (and they may unlink themselves).
 - A signal can be changed by whoever may record signals on the alliance and
   either recorded it or manages the alliance's sponsors.
 """
@@ -54,15 +58,27 @@ def is_sponsor_themself(user, sponsor: Sponsor) -> bool:
     return user.is_authenticated and sponsor.user_id is not None and sponsor.user_id == user.pk
 
 
-def can_see_sensitive_of(user, sponsor: Sponsor) -> bool:
-    """Whether `user` may read this sponsor's personal agenda, notes and personal motives."""
-    return is_sponsor_themself(user, sponsor) or manages_sponsor(user, sponsor)
+def can_see_sensitive_of(user, sponsorship: Sponsorship) -> bool:
+    """Whether `user` may read this sponsorship's personal agenda, notes and motive."""
+    return is_sponsor_themself(user, sponsorship.sponsor) or can(
+        user, Action.VIEW_SENSITIVE, sponsorship.alliance
+    )
 
 
 def can_edit_sponsor(user, sponsor: Sponsor) -> bool:
-    """Editing shows the sensitive fields, so it needs the same right. Only those who
-    manage the sponsor may change which account is linked to it (`manages_sponsor`)."""
-    return can_see_sensitive_of(user, sponsor)
+    return is_sponsor_themself(user, sponsor) or manages_sponsor(user, sponsor)
+
+
+def can_link_account(user, *, linked_id: int | None, account, new_record: bool) -> bool:
+    """Whether `user` may link a person now linked to `linked_id` to `account` (None
+    unlinks). A link makes the account "the person themself", who reads every
+    sensitive note about them: nobody claims someone else's record or hands
+    theirs to another account."""
+    if user.is_superuser:
+        return True
+    if account is None:
+        return linked_id in (None, user.pk)
+    return new_record and account.pk == user.pk
 
 
 def can_change_signal(user, signal: Signal, alliance: Alliance) -> bool:

@@ -26,11 +26,6 @@ OUR_PEOPLE = [
         business_unit="Digital & Data",
         user="executive",
         interests=[TRACK_DAYS, "ai-ethics", "opera"],
-        personal_agenda=(
-            "Wants a visible AI success before the FY2027 board strategy review; "
-            "sees Aurora as her case for a group-wide data platform budget."
-        ),
-        notes="Prefers one-page briefs. Do not schedule on Fridays (track days).",
     ),
     dict(
         name="Marcus Webb",
@@ -38,7 +33,6 @@ OUR_PEOPLE = [
         seniority=Sponsor.Seniority.BU_HEAD,
         business_unit="Analytics Products",
         interests=["predictive-maintenance", "cycling"],
-        personal_agenda="Hopes to run the combined analytics line if Aurora launches.",
     ),
     dict(
         name="Hannah Schmidt",
@@ -46,7 +40,6 @@ OUR_PEOPLE = [
         seniority=Sponsor.Seniority.C_SUITE,
         business_unit="Sales — Public Sector & DACH",
         interests=["public-sector", "sovereign-cloud", "marathon-running"],
-        personal_agenda="Has a public-sector growth target that is behind plan this year.",
     ),
     dict(
         name="David Okonkwo",
@@ -72,7 +65,6 @@ PARTNER_PEOPLE = {
             seniority=Sponsor.Seniority.C_SUITE,
             business_unit="Executive team",
             interests=["Porsche 911 GT3 track days", "data-science-meetups"],
-            personal_agenda="Preparing a Series C round: a Northwind logo would help.",
         ),
         dict(
             name="Sanne Bakker",
@@ -107,12 +99,13 @@ def _person(organisation, data, users) -> Sponsor:
     return sponsor
 
 
-def _sponsorship(alliance, sponsor, side, role, since, **motives) -> Sponsorship:
+def _sponsorship(alliance, sponsor, side, role, since, **knowledge) -> Sponsorship:
+    """`knowledge`: what this alliance's team records of them (motives, agenda, notes)."""
     sponsorship, _ = Sponsorship.objects.update_or_create(
         alliance=alliance,
         sponsor=sponsor,
         until=None,
-        defaults=dict(side=side, role=role, since=since, **motives),
+        defaults=dict(side=side, role=role, since=since, **knowledge),
     )
     return sponsorship
 
@@ -156,6 +149,11 @@ def seed(users, alliances) -> None:
         motive_corporate="Predictive analytics in the ERP suite by FY2027.",
         motive_departmental="Digital & Data needs an AI offer to keep its budget growing.",
         motive_personal="Her board case for a group-wide data platform.",
+        personal_agenda=(
+            "Wants a visible AI success before the FY2027 board strategy review; "
+            "sees Aurora as her case for a group-wide data platform budget."
+        ),
+        notes="Prefers one-page briefs. Do not schedule on Fridays (track days).",
     )
     _sponsorship(
         aurora,
@@ -165,6 +163,7 @@ def seed(users, alliances) -> None:
         today - timedelta(days=150),
         motive_corporate="Recurring analytics revenue.",
         motive_departmental="Fills the predictive gap in his product line.",
+        personal_agenda="Hopes to run the combined analytics line if Aurora launches.",
     )
     pieter = _sponsorship(
         aurora,
@@ -175,6 +174,7 @@ def seed(users, alliances) -> None:
         motive_corporate="Access to Northwind's mid-market manufacturers.",
         motive_departmental="A reference customer at enterprise scale.",
         motive_personal="A strong logo for the Series C round.",
+        personal_agenda="Preparing a Series C round: a Northwind logo would help.",
     )
     _sponsorship(
         aurora,

@@ -6,7 +6,6 @@ from django.utils.html import format_html
 
 from alliances.forms import CrispyFormMixin
 from sponsors.models import (
-    AGENDA_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     PeerLink,
     Signal,
@@ -18,7 +17,10 @@ from sponsors.selectors import open_asks
 User = get_user_model()
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-SENSITIVE = " Sensitive: only this alliance's managers and the person themself see it."
+SENSITIVE_WIDGETS = {
+    "personal_agenda": forms.Textarea(attrs={"rows": 2}),
+    "notes": forms.Textarea(attrs={"rows": 2}),
+}
 
 
 class InterestsField(forms.CharField):
@@ -84,18 +86,8 @@ class SponsorshipCreateForm(CrispyFormMixin, forms.ModelForm):
     seniority = forms.ChoiceField(choices=[("", "—"), *Sponsor.Seniority.choices], required=False)
     business_unit = forms.CharField(max_length=200, required=False)
     interests = InterestsField()
-    account = AccountField()
-    personal_agenda = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=AGENDA_MAX_LENGTH,
-        help_text="What they want for themselves (career, visibility)." + SENSITIVE,
-    )
-    notes = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=NOTE_MAX_LENGTH,
-        help_text=SENSITIVE.strip(),
+    account = AccountField(
+        help_text="Only your own, if you are the new person: an administrator links others."
     )
 
     class Meta:
@@ -107,10 +99,12 @@ class SponsorshipCreateForm(CrispyFormMixin, forms.ModelForm):
             "motive_corporate",
             "motive_departmental",
             "motive_personal",
+            "personal_agenda",
+            "notes",
             "since",
             "until",
         ]
-        widgets = {"since": DATE, "until": DATE}
+        widgets = {"since": DATE, "until": DATE, **SENSITIVE_WIDGETS}
         labels = {"sponsor": "Existing person"}
 
     def __init__(self, *args, alliance, **kwargs):
@@ -137,10 +131,15 @@ class SponsorshipCreateForm(CrispyFormMixin, forms.ModelForm):
                 "business_unit",
                 "interests",
                 "account",
+            ),
+            Fieldset(
+                "Motives and agenda on this alliance",
+                "motive_corporate",
+                "motive_departmental",
+                "motive_personal",
                 "personal_agenda",
                 "notes",
             ),
-            Fieldset("Motives", "motive_corporate", "motive_departmental", "motive_personal"),
             Fieldset("Period", "since", "until"),
         )
 
@@ -161,8 +160,6 @@ class SponsorshipCreateForm(CrispyFormMixin, forms.ModelForm):
                 seniority=data.get("seniority", ""),
                 business_unit=data.get("business_unit", ""),
                 user=data.get("account"),
-                personal_agenda=data.get("personal_agenda", ""),
-                notes=data.get("notes", ""),
             )
         return data
 
@@ -175,31 +172,24 @@ class SponsorshipForm(CrispyFormMixin, forms.ModelForm):
             "motive_corporate",
             "motive_departmental",
             "motive_personal",
+            "personal_agenda",
+            "notes",
             "since",
             "until",
         ]
-        widgets = {"since": DATE, "until": DATE}
+        widgets = {"since": DATE, "until": DATE, **SENSITIVE_WIDGETS}
 
 
 class SponsorForm(CrispyFormMixin, forms.ModelForm):
+    """A person's own details; what an alliance knows of their agenda is edited on
+    that alliance's sponsorship."""
+
     interests = InterestsField()
-    account = AccountField()
-    personal_agenda = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=AGENDA_MAX_LENGTH,
-        help_text="Sensitive: only the managers of their alliances and the person themself see it.",
-    )
-    notes = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=NOTE_MAX_LENGTH,
-        help_text="Sensitive, like the personal agenda.",
-    )
+    account = AccountField(help_text="Lets them see “My sponsorships” and their own details.")
 
     class Meta:
         model = Sponsor
-        fields = ["name", "title", "seniority", "business_unit", "personal_agenda", "notes"]
+        fields = ["name", "title", "seniority", "business_unit"]
 
     def __init__(self, *args, can_link_account: bool, **kwargs):
         super().__init__(*args, **kwargs)

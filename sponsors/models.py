@@ -55,12 +55,6 @@ class Sponsor(models.Model):
         blank=True,
         help_text="Interests, comma-separated (e.g. sailing, Porsche 911 GT3 track days).",
     )
-    personal_agenda = models.TextField(
-        blank=True,
-        help_text="Sensitive: only the managers of an alliance they sponsor and the person "
-        "themself see it.",
-    )
-    notes = models.TextField(blank=True, help_text="Sensitive, like the personal agenda.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -79,12 +73,6 @@ class Sponsor(models.Model):
         return reverse("sponsors:profile", args=[self.pk])
 
     def clean(self):
-        if self.personal_agenda and len(self.personal_agenda) > AGENDA_MAX_LENGTH:
-            raise ValidationError(
-                {"personal_agenda": f"Keep the agenda under {AGENDA_MAX_LENGTH} characters."}
-            )
-        if self.notes and len(self.notes) > NOTE_MAX_LENGTH:
-            raise ValidationError({"notes": f"Keep the notes under {NOTE_MAX_LENGTH} characters."})
         duplicate = (
             Sponsor.objects.filter(organisation_id=self.organisation_id, name__iexact=self.name)
             .exclude(pk=self.pk)
@@ -92,10 +80,6 @@ class Sponsor(models.Model):
         )
         if self.organisation_id and duplicate:
             raise ValidationError({"name": "This organisation already has a sponsor of that name."})
-
-    @property
-    def is_ours(self) -> bool:
-        return self.organisation.is_own
 
 
 class SponsorshipQuerySet(models.QuerySet):
@@ -106,7 +90,8 @@ class SponsorshipQuerySet(models.QuerySet):
 
 
 class Sponsorship(models.Model):
-    """One person backing one alliance, on one side, in one role, for a period."""
+    """One person backing one alliance, on one side, in one role, for a period, with
+    what this alliance's team knows of their motives and agenda."""
 
     class Side(models.TextChoices):
         OURS = "ours", "Our side"
@@ -138,6 +123,17 @@ class Sponsorship(models.Model):
         max_length=MOTIVE_MAX_LENGTH,
         blank=True,
         help_text="What they gain personally. Sensitive, like the personal agenda.",
+    )
+    # Sensitive and kept per alliance: what one team recorded about a person never
+    # reaches the managers of their other alliances.
+    personal_agenda = models.TextField(
+        blank=True,
+        max_length=AGENDA_MAX_LENGTH,
+        help_text="What they want for themselves (career, visibility). Sensitive: only this "
+        "alliance's managers and the person themself see it.",
+    )
+    notes = models.TextField(
+        blank=True, max_length=NOTE_MAX_LENGTH, help_text="Sensitive, like the personal agenda."
     )
     since = models.DateField(default=timezone.localdate)
     until = models.DateField(null=True, blank=True, help_text="Leave empty while it lasts.")
@@ -183,6 +179,10 @@ class Sponsorship(models.Model):
 
     def clean(self):
         errors = {}
+        if self.personal_agenda and len(self.personal_agenda) > AGENDA_MAX_LENGTH:
+            errors["personal_agenda"] = f"Keep the agenda under {AGENDA_MAX_LENGTH} characters."
+        if self.notes and len(self.notes) > NOTE_MAX_LENGTH:
+            errors["notes"] = f"Keep the notes under {NOTE_MAX_LENGTH} characters."
         if self.until and self.since and self.until < self.since:
             errors["until"] = "The end date cannot be before the start date."
         if self.alliance_id and self.sponsor_id and self.side:

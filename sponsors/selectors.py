@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from alliances.access import Action, can, visible_alliances
-from alliances.models import KPI, Alliance
+from alliances.models import KPI, Alliance, Membership
 from sponsors import health, matching
 from sponsors.access import can_see_sensitive_of
 from sponsors.health import HealthReport, KPIFact, Rapport, SignalFact, SponsorFacts
@@ -219,19 +219,26 @@ class SponsorProfile:
     past: tuple[Sponsorship, ...]
     load: int
     average_score: int | None
-    can_see_sensitive: bool
+    sensitive: tuple[Sponsorship, ...]
 
 
 def sponsor_profile(sponsor: Sponsor, *, user) -> SponsorProfile:
+    """`sensitive`: the sponsorships whose agenda, notes and personal motive this reader
+    may see (the person themself: all; a manager: those of the alliances they manage)."""
     today = timezone.localdate()
+    my_role = Membership.objects.filter(alliance=OuterRef("alliance"), user=user.pk)
     sponsorships = list(
         sponsor.sponsorships.filter(alliance__in=visible_alliances(user).values("pk"))
         .select_related("alliance__partner")
+        .annotate(my_role=Subquery(my_role.values("role")[:1]))
         .order_by("-since", "pk")
     )
     healths = sponsorship_healths(sponsorships, today=today)
     for sponsorship in sponsorships:
+        sponsorship.alliance.my_role = sponsorship.my_role  # what access.can() reads
+        sponsorship.sponsor = sponsor
         sponsorship.health = healths[sponsorship.pk]
+        sponsorship.show_sensitive = can_see_sensitive_of(user, sponsorship)
     active = tuple(s for s in sponsorships if s.until is None or s.until >= today)
     scores = [s.health.score for s in active if s.health.score is not None]
     active_ids = {s.pk for s in active}
@@ -241,7 +248,7 @@ def sponsor_profile(sponsor: Sponsor, *, user) -> SponsorProfile:
         past=tuple(s for s in sponsorships if s.pk not in active_ids),
         load=len(active),
         average_score=round(sum(scores) / len(scores)) if scores else None,
-        can_see_sensitive=can_see_sensitive_of(user, sponsor),
+        sensitive=tuple(s for s in sponsorships if s.show_sensitive),
     )
 
 

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from alliances.models import Alliance, Organisation
-from sponsors.access import can_change_signal, can_edit_sponsor, manages_sponsor
+from sponsors.access import can_change_signal, can_edit_sponsor, can_link_account
 from sponsors.health import interest_key
 from sponsors.models import (
     INTEREST_MAX_LENGTH,
@@ -80,15 +80,30 @@ def sponsor_save(*, sponsor: Sponsor, interests: Iterable[str] | None = None) ->
     return sponsor
 
 
+def _ensure_may_link(user, sponsor: Sponsor, linked_id: int | None) -> None:
+    """`sponsor` as edited, `linked_id` the account it is linked to now."""
+    if sponsor.user_id == linked_id:
+        return
+    allowed = can_link_account(
+        user, linked_id=linked_id, account=sponsor.user, new_record=sponsor.pk is None
+    )
+    if not allowed:
+        raise ValidationError(
+            {
+                "account": "Only an administrator links a person to someone else's account; "
+                "you may link only your own, to a new person."
+            }
+        )
+
+
 @transaction.atomic
 def sponsor_update(*, sponsor: Sponsor, user, interests: Iterable[str]) -> Sponsor:
     """Edit a person as `user`: themself, or a manager of an alliance they sponsor.
-    Only a manager may change the linked account."""
+    Which account is theirs follows `can_link_account`."""
     stored = Sponsor.objects.select_for_update().get(pk=sponsor.pk)
     if not can_edit_sponsor(user, stored):
         raise PermissionDenied("Only this person and the managers of their alliances can edit it.")
-    if sponsor.user_id != stored.user_id and not manages_sponsor(user, stored):
-        raise PermissionDenied("Only a manager of their alliances can change the linked account.")
+    _ensure_may_link(user, sponsor, stored.user_id)
     return sponsor_save(sponsor=sponsor, interests=interests)
 
 
@@ -96,6 +111,7 @@ def sponsor_update(*, sponsor: Sponsor, user, interests: Iterable[str]) -> Spons
 def sponsorship_create(
     *,
     sponsorship: Sponsorship,
+    user,
     new_sponsor: Sponsor | None = None,
     interests: Iterable[str] = (),
 ) -> Sponsorship:
@@ -103,6 +119,7 @@ def sponsorship_create(
     the organisation of the chosen side. Either both are saved or neither."""
     _lock_alliance(sponsorship.alliance_id)
     if new_sponsor is not None:
+        _ensure_may_link(user, new_sponsor, None)
         if sponsorship.side == Sponsorship.Side.OURS:
             new_sponsor.organisation = our_organisation()
         else:
@@ -138,7 +155,7 @@ def sponsorship_delete(*, sponsorship: Sponsorship) -> None:
 
 
 @transaction.atomic
-def sponsor_choose(*, alliance: Alliance, sponsor: Sponsor) -> Sponsorship:
+def sponsor_choose(*, alliance: Alliance, sponsor: Sponsor, user) -> Sponsorship:
     """Sponsor match: make `sponsor` our executive sponsor of `alliance` from today."""
     sponsorship = Sponsorship(
         alliance=alliance,
@@ -147,7 +164,7 @@ def sponsor_choose(*, alliance: Alliance, sponsor: Sponsor) -> Sponsorship:
         role=Sponsorship.Role.EXECUTIVE_SPONSOR,
         since=timezone.localdate(),
     )
-    return sponsorship_create(sponsorship=sponsorship)
+    return sponsorship_create(sponsorship=sponsorship, user=user)
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from sponsors import health, selectors, services
 from sponsors.access import (
     can_change_signal,
     can_edit_sponsor,
-    manages_sponsor,
+    is_sponsor_themself,
     visible_sponsors,
 )
 from sponsors.forms import (
@@ -215,6 +215,7 @@ class SponsorshipCreateView(
     def save(self, form):
         return services.sponsorship_create(
             sponsorship=form.instance,
+            user=self.request.user,
             new_sponsor=form.new_sponsor,
             interests=form.cleaned_data.get("interests") or (),
         )
@@ -346,7 +347,7 @@ class SponsorMatchView(SponsorshipMixin, TemplateView):
         else:
             sponsor = form.cleaned_data["sponsor"]
             try:
-                services.sponsor_choose(alliance=self.alliance, sponsor=sponsor)
+                services.sponsor_choose(alliance=self.alliance, sponsor=sponsor, user=request.user)
             except ValidationError as exc:
                 error = " ".join(exc.messages)
             else:
@@ -376,7 +377,7 @@ class SponsorProfileView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["profile"] = selectors.sponsor_profile(self.object, user=self.request.user)
-        context["can_edit"] = context["profile"].can_see_sensitive
+        context["can_edit"] = can_edit_sponsor(self.request.user, self.object)
         return context
 
 
@@ -401,7 +402,9 @@ class SponsorUpdateView(BadRequestOnInvalidMixin, ServiceFormMixin, UpdateView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["can_link_account"] = manages_sponsor(self.request.user, self.object)
+        user = self.request.user
+        # Superusers link anyone; a linked person may unlink themself.
+        kwargs["can_link_account"] = user.is_superuser or is_sponsor_themself(user, self.object)
         return kwargs
 
     def save(self, form):

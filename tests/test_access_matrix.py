@@ -175,13 +175,11 @@ def with_sponsors(team):
     ours = SponsorshipFactory(
         alliance=team.alliance,
         sponsor__user=team.users["executive"],
-        sponsor__personal_agenda=OUR_AGENDA,
-        sponsor__notes=OUR_NOTES,
+        personal_agenda=OUR_AGENDA,
+        notes=OUR_NOTES,
         motive_personal=OUR_MOTIVE,
     )
-    theirs = PartnerSponsorshipFactory(
-        alliance=team.alliance, sponsor__personal_agenda=PARTNER_AGENDA
-    )
+    theirs = PartnerSponsorshipFactory(alliance=team.alliance, personal_agenda=PARTNER_AGENDA)
     SignalFactory(sponsorship=ours, recorded_by=team.users["contributor"])
     PeerLinkFactory(alliance=team.alliance, ours=ours.sponsor, theirs=theirs.sponsor)
 

@@ -66,7 +66,7 @@ def make_assessed(open_team):
         alliance=open_team.alliance,
         sponsor__name="Elena Rossi",
         sponsor__user=open_team.users["executive"],
-        sponsor__personal_agenda=AGENDA,
+        personal_agenda=AGENDA,
     )
     PartnerSponsorshipFactory(alliance=open_team.alliance, sponsor__name="Pieter de Vries")
     return open_team

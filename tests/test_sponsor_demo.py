@@ -65,7 +65,8 @@ def test_cobalt_has_no_sponsor_on_our_side_and_match_ranks_our_executives(client
 
 def test_the_demo_viewer_never_reads_a_personal_agenda(client, demo):
     client.force_login(get_user_model().objects.get(username="viewer"))
-    agendas = [s.personal_agenda for s in Sponsor.objects.exclude(personal_agenda="")]
+    agendas = [s.personal_agenda for s in Sponsorship.objects.exclude(personal_agenda="")]
+    assert agendas
     for sponsor in Sponsor.objects.all():
         response = client.get(reverse("sponsors:profile", args=[sponsor.pk]))
         for agenda in agendas:

@@ -157,7 +157,7 @@ def test_user_text_is_escaped_everywhere(client, open_team):
     ours = SponsorshipFactory(
         alliance=open_team.alliance,
         sponsor__name=f"Eve {script}",
-        sponsor__personal_agenda=script,
+        personal_agenda=script,
         motive_corporate=script,
     )
     SignalFactory(sponsorship=ours, note=script, kind="advocacy", where=script)
