@@ -81,11 +81,10 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(QuestionBank)
-class QuestionBankAdmin(admin.ModelAdmin):
+class QuestionBankAdmin(SimpleHistoryAdmin):
     list_display = ["name", "slug", "kind", "version_count"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "description"]
-    prepopulated_fields = {"slug": ["name"]}
     inlines = [VersionInline]
 
     def get_queryset(self, request):
@@ -96,11 +95,18 @@ class QuestionBankAdmin(admin.ModelAdmin):
         return bank.n
 
     def get_readonly_fields(self, request, obj=None):
-        # The slug names the bank in YAML files and assessments: stable once created.
-        return ["slug"] if obj else []
+        # The slug names the bank in YAML files and assessments: stable once created;
+        # the kind decides which decision rule its assessments feed: fixed once published.
+        if obj is None:
+            return []
+        if obj.versions.exclude(status=BankVersion.Status.DRAFT).exists():
+            return ["slug", "kind"]
+        return ["slug"]
 
     def get_prepopulated_fields(self, request, obj=None):
-        return {} if obj else self.prepopulated_fields
+        # Only when adding: the history pages of simple-history read the class
+        # attribute, which must not name the (then read-only) slug.
+        return {} if obj else {"slug": ["name"]}
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.versions.exclude(status=BankVersion.Status.DRAFT).exists():

@@ -41,14 +41,41 @@ class QuestionBank(models.Model):
         max_length=80, unique=True, help_text="Stable identifier, e.g. strategic-fit."
     )
     name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=30, choices=Kind.choices)
+    kind = models.CharField(
+        max_length=30,
+        choices=Kind.choices,
+        help_text="Which part of the decision its assessments feed; fixed once a version "
+        "is published.",
+    )
     description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # The decision picks assessments by their bank's kind: changing it would
+        # silently rewrite past decisions.
+        self._ensure_kind_kept()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self._ensure_kind_kept()
+
+    def _ensure_kind_kept(self):
+        if self.pk is None:
+            return
+        stored = type(self).objects.filter(pk=self.pk).values_list("kind", flat=True).first()
+        if stored is None or stored == self.kind:
+            return
+        if self.versions.exclude(status=BankVersion.Status.DRAFT).exists():
+            raise ValidationError(
+                {"kind": "A version of this bank is published: its kind can no longer change."}
+            )
 
 
 class BankVersion(models.Model):

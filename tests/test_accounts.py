@@ -54,10 +54,33 @@ def test_password_change_requires_the_old_password(client):
 def test_repeated_failed_logins_are_locked_out_even_with_the_right_password(client, settings):
     UserFactory(username="maya")
     wrong = {"username": "maya", "password": "guess"}
-    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+    for _ in range(settings.AXES_ADDRESS_FAILURE_LIMIT - 1):
         assert client.post(reverse("login"), wrong).status_code == 200
     locked = client.post(reverse("login"), wrong)
     assert locked.status_code == 429
     assert "Too many failed log-ins" in locked.content.decode()
     right = client.post(reverse("login"), {"username": "maya", "password": "pw-for-tests-1"})
     assert right.status_code == 429
+
+
+def test_many_addresses_give_no_more_guesses_than_the_username_limit(client, settings):
+    """Each address stays under its own limit; together they reach the username's."""
+    settings.AXES_USERNAME_FAILURE_LIMIT = 8
+    UserFactory(username="omar")
+    wrong = {"username": "omar", "password": "guess"}
+    per_address = settings.AXES_ADDRESS_FAILURE_LIMIT - 1
+    addresses = [f"203.0.113.{n}" for n in range(1, 4)]
+    statuses = [
+        client.post(reverse("login"), wrong, REMOTE_ADDR=address).status_code
+        for address in addresses
+        for _ in range(per_address)
+    ]
+    # Three addresses, four failures each: the eighth failure locks the username.
+    assert statuses == [200] * 7 + [429] * 5
+    right = {"username": "omar", "password": "pw-for-tests-1"}
+    fresh = client.post(reverse("login"), right, REMOTE_ADDR="198.51.100.7")
+    assert fresh.status_code == 429
+    assert "Too many failed log-ins" in fresh.content.decode()
+    UserFactory(username="nadia")  # other users on that address are unaffected
+    other = {"username": "nadia", "password": "pw-for-tests-1"}
+    assert client.post(reverse("login"), other, REMOTE_ADDR="198.51.100.7").status_code == 302

@@ -1,0 +1,71 @@
+"""A bank's kind is fixed once a version is published; renaming it is recorded and
+never changes a decision."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+
+from alliances.access import BANK_ADMINS_GROUP
+from alliances.models import Alliance
+from assessments.models import QuestionBank
+from assessments.selectors import alliance_decision
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command("seed_demo", "--quiet-logins")
+    return Alliance.objects.get(slug="cobalt-cloud-co-sell")
+
+
+def admin_post(client, bank, **changes):
+    """Post the bank's admin change form as shown, with `changes`."""
+    url = reverse("admin:assessments_questionbank_change", args=[bank.pk])
+    versions = list(bank.versions.order_by("pk"))
+    data = {
+        "name": bank.name,
+        "kind": bank.kind,
+        "description": bank.description,
+        "versions-TOTAL_FORMS": len(versions),
+        "versions-INITIAL_FORMS": len(versions),
+        "versions-MIN_NUM_FORMS": 0,
+        "versions-MAX_NUM_FORMS": 1000,
+    }
+    for n, version in enumerate(versions):
+        data.update({f"versions-{n}-id": version.pk, f"versions-{n}-bank": bank.pk})
+    data.update(changes)
+    return client.post(url, data)
+
+
+def test_the_kind_of_a_published_bank_cannot_change_in_the_admin(client, demo):
+    verdict = alliance_decision(demo).verdict
+    bank = QuestionBank.objects.get(slug="strategic-fit")
+    client.force_login(UserFactory(username="bankadm", is_staff=True, groups=[BANK_ADMINS_GROUP]))
+    response = admin_post(client, bank, kind="custom", name="Strategic fit (2027)")
+    assert response.status_code == 302
+    bank.refresh_from_db()
+    assert (bank.kind, bank.name) == ("strategic_fit", "Strategic fit (2027)")
+    assert alliance_decision(demo).verdict == verdict == "GO WITH CONDITIONS"
+    renamed = bank.history.order_by("-history_date").first()
+    assert renamed.name == "Strategic fit (2027)"
+    assert renamed.history_user.username == "bankadm"
+    assert renamed.prev_record.name != renamed.name
+
+
+def test_the_model_refuses_a_kind_change_once_published(demo):
+    bank = QuestionBank.objects.get(slug="partner-selection")
+    bank.kind = QuestionBank.Kind.CUSTOM
+    with pytest.raises(ValidationError, match="kind can no longer change"):
+        bank.save()
+    assert QuestionBank.objects.get(pk=bank.pk).kind == "partner_selection"
+
+
+def test_a_bank_with_drafts_only_may_still_change_kind(db):
+    bank = QuestionBank.objects.create(slug="draft-bank", name="Draft bank", kind="custom")
+    bank.versions.create(number=1)
+    bank.kind = QuestionBank.Kind.STRATEGIC_FIT
+    bank.save()
+    assert QuestionBank.objects.get(pk=bank.pk).kind == "strategic_fit"
