@@ -95,14 +95,19 @@ def allowed_actions(user, alliance: Alliance) -> frozenset[Action]:
     return frozenset(action for action in Action if can(user, action, alliance))
 
 
+def ensure_can(user, action: Action, alliance: Alliance) -> None:
+    """Raise PermissionDenied, with a sentence a user can read, unless `can`."""
+    if not can(user, action, alliance):
+        raise PermissionDenied(f"You may not {action.value.replace('_', ' ')} this alliance.")
+
+
 def get_alliance(user, slug: str, action: Action = Action.VIEW) -> Alliance:
     """The alliance for a view: 404 when the user may not know it exists, 403 when
     they may see it but not do `action`."""
     alliance = visible_alliances(user).select_related("partner").filter(slug=slug).first()
     if alliance is None:
         raise Http404("No such alliance.")
-    if not can(user, action, alliance):
-        raise PermissionDenied(f"You may not {action.value.replace('_', ' ')} this alliance.")
+    ensure_can(user, action, alliance)
     return alliance
 
 

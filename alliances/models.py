@@ -175,6 +175,8 @@ class KPI(models.Model):
         "current", default=True, help_text="Current KPIs count towards sponsor health."
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "KPI"
         verbose_name_plural = "KPIs"

@@ -1,14 +1,27 @@
-"""Writes to the alliance register: one transaction per action, readable errors."""
+"""Writes to the alliance register: one transaction per action, taken by a user whose
+right to it alliances/access.py checks, recorded in the history as theirs."""
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from alliances.access import can_edit_organisation, can_register_alliances
+from alliances.access import (
+    Action,
+    can_edit_organisation,
+    can_register_alliances,
+    ensure_can,
+)
 from alliances.models import KPI, Alliance, Membership, Organisation
 
 User = get_user_model()
+
+
+def as_done_by(instance, user):
+    """Name `user` in the history row the next save writes (requests name the user
+    themselves; commands and workers have no request)."""
+    instance._history_user = user
+    return instance
 
 
 def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
@@ -33,30 +46,38 @@ def _save_unique(instance, message: str):
 @transaction.atomic
 def alliance_create(*, creator: User, alliance: Alliance) -> Alliance:
     """Register an unsaved alliance; its creator becomes its first manager."""
+    if not can_register_alliances(creator):
+        raise PermissionDenied("Only alliance managers can register alliances and partners.")
     alliance.slug = _unique_slug(alliance.name)
     alliance.created_by = creator
-    _save_unique(alliance, "An alliance with this name already exists.")
-    Membership.objects.create(alliance=alliance, user=creator, role=Membership.Role.MANAGER)
+    _save_unique(as_done_by(alliance, creator), "An alliance with this name already exists.")
+    membership = Membership(alliance=alliance, user=creator, role=Membership.Role.MANAGER)
+    as_done_by(membership, creator).save()
     return alliance
 
 
 @transaction.atomic
-def alliance_update(*, alliance: Alliance) -> Alliance:
-    return _save_unique(alliance, "An alliance with this name already exists.")
+def alliance_update(*, alliance: Alliance, user: User) -> Alliance:
+    ensure_can(user, Action.EDIT, alliance)
+    return _save_unique(as_done_by(alliance, user), "An alliance with this name already exists.")
 
 
 @transaction.atomic
-def alliance_set_archived(*, alliance: Alliance, archived: bool) -> Alliance:
+def alliance_set_archived(*, alliance: Alliance, archived: bool, user: User) -> Alliance:
+    ensure_can(user, Action.EDIT if archived else Action.RESTORE, alliance)
     alliance.is_archived = archived
-    alliance.save(update_fields=["is_archived", "updated_at"])
+    as_done_by(alliance, user).save(update_fields=["is_archived", "updated_at"])
     return alliance
 
 
 @transaction.atomic
-def membership_add(*, alliance: Alliance, user: User, role: str) -> Membership:
+def membership_add(*, alliance: Alliance, user: User, role: str, by: User) -> Membership:
+    ensure_can(by, Action.MANAGE_TEAM, alliance)
     if Membership.objects.filter(alliance=alliance, user=user).exists():
         raise ValidationError(f"{user.get_username()} is already on this alliance's team.")
-    return Membership.objects.create(alliance=alliance, user=user, role=role)
+    membership = Membership(alliance=alliance, user=user, role=role)
+    as_done_by(membership, by).save()
+    return membership
 
 
 def _ensure_another_manager(membership: Membership) -> None:
@@ -72,19 +93,21 @@ def _ensure_another_manager(membership: Membership) -> None:
 
 
 @transaction.atomic
-def membership_change_role(*, membership: Membership, role: str) -> Membership:
+def membership_change_role(*, membership: Membership, role: str, by: User) -> Membership:
+    ensure_can(by, Action.MANAGE_TEAM, membership.alliance)
     if membership.role == Membership.Role.MANAGER and role != Membership.Role.MANAGER:
         _ensure_another_manager(membership)
     membership.role = role
-    membership.save(update_fields=["role"])
+    as_done_by(membership, by).save(update_fields=["role"])
     return membership
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership) -> None:
+def membership_remove(*, membership: Membership, by: User) -> None:
+    ensure_can(by, Action.MANAGE_TEAM, membership.alliance)
     if membership.role == Membership.Role.MANAGER:
         _ensure_another_manager(membership)
-    membership.delete()
+    as_done_by(membership, by).delete()
 
 
 @transaction.atomic
@@ -111,12 +134,14 @@ def organisation_save(*, organisation: Organisation, user: User) -> Organisation
 
 
 @transaction.atomic
-def kpi_save(*, kpi: KPI) -> KPI:
+def kpi_save(*, kpi: KPI, user: User) -> KPI:
+    ensure_can(user, Action.EDIT, kpi.alliance)
     kpi.full_clean()
-    kpi.save()
+    as_done_by(kpi, user).save()
     return kpi
 
 
 @transaction.atomic
-def kpi_delete(*, kpi: KPI) -> None:
-    kpi.delete()
+def kpi_delete(*, kpi: KPI, user: User) -> None:
+    ensure_can(user, Action.EDIT, kpi.alliance)
+    as_done_by(kpi, user).delete()

@@ -178,7 +178,7 @@ class AllianceUpdateView(AllianceMixin, ServiceFormMixin, UpdateView):
         return self.alliance
 
     def save(self, form):
-        return services.alliance_update(alliance=form.instance)
+        return services.alliance_update(alliance=form.instance, user=self.request.user)
 
     def get_back(self):
         return self.alliance.get_absolute_url(), self.alliance.name
@@ -192,7 +192,7 @@ class AllianceArchiveView(AllianceMixin, TemplateView):
     template_name = "alliances/alliance_archive.html"
 
     def post(self, request, *args, **kwargs):
-        services.alliance_set_archived(alliance=self.alliance, archived=True)
+        services.alliance_set_archived(alliance=self.alliance, archived=True, user=request.user)
         messages.success(request, f"“{self.alliance.name}” is archived. A manager can restore it.")
         return redirect("alliances:list")
 
@@ -202,7 +202,7 @@ class AllianceRestoreView(AllianceMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        services.alliance_set_archived(alliance=self.alliance, archived=False)
+        services.alliance_set_archived(alliance=self.alliance, archived=False, user=request.user)
         messages.success(request, f"“{self.alliance.name}” is restored.")
         return redirect(self.alliance)
 
@@ -223,7 +223,10 @@ class TeamView(AllianceMixin, FormView):
         user = form.cleaned_data["who"]
         try:
             services.membership_add(
-                alliance=self.alliance, user=user, role=form.cleaned_data["role"]
+                alliance=self.alliance,
+                user=user,
+                role=form.cleaned_data["role"],
+                by=self.request.user,
             )
         except ValidationError as exc:
             form.add_error("who", exc)
@@ -247,10 +250,11 @@ class MembershipActionMixin(AllianceMixin):
         self.membership = get_object_or_404(
             Membership.objects.select_related("user"), pk=self.kwargs["pk"], alliance=self.alliance
         )
+        self.membership.alliance = self.alliance
 
     def run(self, service, **kwargs):
         try:
-            service(membership=self.membership, **kwargs)
+            service(membership=self.membership, by=self.request.user, **kwargs)
         except ValidationError as exc:
             messages.error(self.request, " ".join(exc.messages))
             return False
@@ -297,11 +301,13 @@ class KPIMixin(AllianceMixin):
     success_message = "KPI saved."
 
     def get_object(self, queryset=None):
-        return get_object_or_404(KPI, pk=self.kwargs["pk"], alliance=self.alliance)
+        kpi = get_object_or_404(KPI, pk=self.kwargs["pk"], alliance=self.alliance)
+        kpi.alliance = self.alliance
+        return kpi
 
     def save(self, form):
         form.instance.alliance = self.alliance
-        return services.kpi_save(kpi=form.instance)
+        return services.kpi_save(kpi=form.instance, user=self.request.user)
 
     def get_success_url(self):
         return reverse("alliances:detail", args=[self.alliance.slug]) + "#kpis"
@@ -326,7 +332,7 @@ class KPIDeleteView(KPIMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         kpi = self.get_object()
-        services.kpi_delete(kpi=kpi)
+        services.kpi_delete(kpi=kpi, user=request.user)
         messages.success(request, f"KPI “{kpi.name}” deleted.")
         return redirect(self.get_success_url())
 

@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from alliances.access import Action, ensure_can
 from alliances.models import Alliance, Organisation
+from alliances.services import as_done_by
 from sponsors.access import can_change_signal, can_edit_sponsor, can_link_account
 from sponsors.health import interest_key
 from sponsors.models import (
@@ -21,6 +23,9 @@ from sponsors.models import (
 )
 
 User = get_user_model()
+
+TAKEN = "Someone else just took that role: reload and check."
+ANSWERED = "That request or escalation has just been answered: reload and check."
 
 
 def _lock_alliance(alliance_id: int) -> None:
@@ -117,6 +122,7 @@ def sponsorship_create(
 ) -> Sponsorship:
     """Save an unsaved sponsorship; with `new_sponsor`, create that person first, in
     the organisation of the chosen side. Either both are saved or neither."""
+    ensure_can(user, Action.MANAGE_SPONSORS, sponsorship.alliance)
     _lock_alliance(sponsorship.alliance_id)
     if new_sponsor is not None:
         _ensure_may_link(user, new_sponsor, None)
@@ -128,20 +134,22 @@ def sponsorship_create(
         sponsorship.sponsor = new_sponsor
     if sponsorship.sponsor_id is None:
         raise ValidationError({"sponsor": "Choose a person, or enter a new person's name."})
-    return _save(sponsorship, "Someone else just took that role: reload and check.")
+    return _save(as_done_by(sponsorship, user), TAKEN)
 
 
 @transaction.atomic
-def sponsorship_update(*, sponsorship: Sponsorship) -> Sponsorship:
+def sponsorship_update(*, sponsorship: Sponsorship, user) -> Sponsorship:
+    ensure_can(user, Action.MANAGE_SPONSORS, sponsorship.alliance)
     _lock_alliance(sponsorship.alliance_id)
-    return _save(sponsorship, "Someone else just took that role: reload and check.")
+    return _save(as_done_by(sponsorship, user), TAKEN)
 
 
 @transaction.atomic
-def sponsorship_delete(*, sponsorship: Sponsorship) -> None:
+def sponsorship_delete(*, sponsorship: Sponsorship, user) -> None:
     """Delete a sponsorship with its signals, and the person's peer links on the
     alliance when they no longer sponsor it at all."""
-    sponsorship.delete()
+    ensure_can(user, Action.MANAGE_SPONSORS, sponsorship.alliance)
+    as_done_by(sponsorship, user).delete()
     still_sponsors = Sponsorship.objects.filter(
         alliance_id=sponsorship.alliance_id, sponsor_id=sponsorship.sponsor_id
     ).exists()
@@ -169,8 +177,9 @@ def sponsor_choose(*, alliance: Alliance, sponsor: Sponsor, user) -> Sponsorship
 
 @transaction.atomic
 def signal_record(*, signal: Signal, recorded_by) -> Signal:
+    ensure_can(recorded_by, Action.RECORD_SIGNAL, signal.sponsorship.alliance)
     signal.recorded_by = recorded_by
-    return _save(signal, "That request or escalation has just been answered: reload and check.")
+    return _save(as_done_by(signal, recorded_by), ANSWERED)
 
 
 def _ensure_may_change(signal: Signal, user) -> None:
@@ -183,7 +192,7 @@ def _ensure_may_change(signal: Signal, user) -> None:
 @transaction.atomic
 def signal_update(*, signal: Signal, user) -> Signal:
     _ensure_may_change(signal, user)
-    return _save(signal, "That request or escalation has just been answered: reload and check.")
+    return _save(as_done_by(signal, user), ANSWERED)
 
 
 @transaction.atomic
@@ -195,14 +204,16 @@ def signal_delete(*, signal: Signal, user) -> None:
             f"It was answered by the {answer.get_kind_display().lower()} of "
             f"{answer.date:%d %b %Y}: delete that first."
         )
-    signal.delete()
+    as_done_by(signal, user).delete()
 
 
 @transaction.atomic
-def peer_link_save(*, link: PeerLink) -> PeerLink:
+def peer_link_save(*, link: PeerLink, user) -> PeerLink:
+    ensure_can(user, Action.MANAGE_SPONSORS, link.alliance)
     return _save(link, "These two are already mapped: edit that mapping instead.")
 
 
 @transaction.atomic
-def peer_link_delete(*, link: PeerLink) -> None:
+def peer_link_delete(*, link: PeerLink, user) -> None:
+    ensure_can(user, Action.MANAGE_SPONSORS, link.alliance)
     link.delete()

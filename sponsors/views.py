@@ -90,6 +90,7 @@ class SignalCreateView(AllianceSponsorsContextMixin, AllianceMixin, TemplateView
     def post(self, request, *args, **kwargs):
         form = SignalForm(request.POST, alliance=self.alliance)
         if form.is_valid():
+            form.instance.sponsorship.alliance = self.alliance
             try:
                 signal = services.signal_record(signal=form.instance, recorded_by=request.user)
             except ValidationError as exc:
@@ -245,7 +246,7 @@ class SponsorshipUpdateView(
         return f"{self.sponsorship.sponsor.name} on {self.alliance.name}"
 
     def save(self, form):
-        return services.sponsorship_update(sponsorship=form.instance)
+        return services.sponsorship_update(sponsorship=form.instance, user=self.request.user)
 
 
 class SponsorshipDeleteView(SponsorshipObjectMixin, TemplateView):
@@ -263,7 +264,7 @@ class SponsorshipDeleteView(SponsorshipObjectMixin, TemplateView):
         }
 
     def post(self, request, *args, **kwargs):
-        services.sponsorship_delete(sponsorship=self.sponsorship)
+        services.sponsorship_delete(sponsorship=self.sponsorship, user=request.user)
         messages.success(request, f"{self.sponsorship.sponsor.name} removed as a sponsor.")
         return redirect(self.get_success_url())
 
@@ -276,7 +277,7 @@ class PeerLinkMixin(SponsorshipMixin):
         return {**super().get_form_kwargs(), "alliance": self.alliance}
 
     def save(self, form):
-        return services.peer_link_save(link=form.instance)
+        return services.peer_link_save(link=form.instance, user=self.request.user)
 
     def get_success_url(self):
         return sponsor_page_url(self.alliance) + "#peer-map"
@@ -296,6 +297,7 @@ class PeerLinkObjectMixin(PeerLinkMixin):
             pk=self.kwargs["pk"],
             alliance=self.alliance,
         )
+        self.link.alliance = self.alliance
 
     def get_object(self, queryset=None):
         return self.link
@@ -321,7 +323,7 @@ class PeerLinkDeleteView(PeerLinkObjectMixin, TemplateView):
         }
 
     def post(self, request, *args, **kwargs):
-        services.peer_link_delete(link=self.link)
+        services.peer_link_delete(link=self.link, user=request.user)
         messages.success(request, "Mapping removed.")
         return redirect(self.get_success_url())
 
