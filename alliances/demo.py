@@ -6,8 +6,9 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from alliances import services
 from alliances.access import BANK_ADMINS_GROUP, EXECUTIVES_GROUP, MANAGERS_GROUP
-from alliances.models import KPI, Alliance, Membership, Organisation
+from alliances.models import KPI, Alliance, Organisation
 
 User = get_user_model()
 
@@ -183,51 +184,68 @@ def seed_users() -> dict[str, User]:
         )
         user.set_password(demo.password)
         user.save(update_fields=["password"])
-        user.groups.set(Group.objects.filter(name__in=demo.groups))
+        # The groups come from a data migration; get_or_create survives a flushed database.
+        user.groups.set([Group.objects.get_or_create(name=name)[0] for name in demo.groups])
         users[demo.username] = user
     return users
 
 
+def _organisation(data: dict, system: User) -> Organisation:
+    organisation = Organisation.objects.filter(name=data["name"]).first() or Organisation()
+    for field, value in data.items():
+        setattr(organisation, field, value)
+    return services.organisation_save(organisation=organisation, user=system)
+
+
+def _alliance(data: dict, partner: Organisation, users, system: User) -> Alliance:
+    alliance = Alliance.objects.filter(slug=data["slug"]).first()
+    fields = dict(
+        name=data["name"],
+        partner=partner,
+        type=data["type"],
+        stage=data["stage"],
+        origin=data["origin"],
+        objectives=data["objectives"],
+        partner_fit=data.get("partner_fit", ""),
+        is_confidential=data["is_confidential"],
+    )
+    if alliance is None:
+        # The slug comes from the name: the demo's names give the slugs its links use.
+        return services.alliance_create(creator=users["manager"], alliance=Alliance(**fields))
+    for field, value in fields.items():
+        setattr(alliance, field, value)
+    if alliance.is_archived:
+        services.alliance_set_archived(alliance=alliance, archived=False, user=system)
+    return services.alliance_update(alliance=alliance, user=system)
+
+
+def _team(alliance: Alliance, team: dict, users, system: User) -> None:
+    current = {m.user.username: m for m in alliance.memberships.select_related("user")}
+    for username, role in team.items():
+        membership = current.get(username)
+        if membership is None:
+            services.membership_add(alliance=alliance, user=users[username], role=role, by=system)
+        elif membership.role != role:
+            services.membership_change_role(membership=membership, role=role, by=system)
+
+
+def _kpis(alliance: Alliance, rows, system: User) -> None:
+    for category, name, target, actual, unit, period in rows:
+        kpi = KPI.objects.filter(alliance=alliance, name=name, period=period).first()
+        kpi = kpi or KPI(alliance=alliance, name=name, period=period)
+        kpi.category, kpi.unit, kpi.is_current = category, unit, True
+        kpi.target, kpi.actual = Decimal(target), Decimal(actual)
+        services.kpi_save(kpi=kpi, user=system)
+
+
 def seed_alliances(users: dict[str, User]) -> dict[str, Alliance]:
-    organisations = {}
-    for data in ORGANISATIONS:
-        organisation, _ = Organisation.objects.update_or_create(
-            name=data["name"], defaults={k: v for k, v in data.items() if k != "name"}
-        )
-        organisations[organisation.name] = organisation
+    """Organisations, alliances, teams and KPIs, through the same services as the pages."""
+    system = services.system_user()
+    organisations = {data["name"]: _organisation(data, system) for data in ORGANISATIONS}
     alliances = {}
     for data in ALLIANCES:
-        alliance, _ = Alliance.objects.update_or_create(
-            slug=data["slug"],
-            defaults=dict(
-                name=data["name"],
-                partner=organisations[data["partner"]],
-                type=data["type"],
-                stage=data["stage"],
-                origin=data["origin"],
-                objectives=data["objectives"],
-                partner_fit=data.get("partner_fit", ""),
-                is_confidential=data["is_confidential"],
-                is_archived=False,
-                created_by=users["manager"],
-            ),
-        )
-        for username, role in data["team"].items():
-            Membership.objects.update_or_create(
-                alliance=alliance, user=users[username], defaults={"role": role}
-            )
-        for category, name, target, actual, unit, period in data["kpis"]:
-            KPI.objects.update_or_create(
-                alliance=alliance,
-                name=name,
-                period=period,
-                defaults=dict(
-                    category=category,
-                    target=Decimal(target),
-                    actual=Decimal(actual),
-                    unit=unit,
-                    is_current=True,
-                ),
-            )
+        alliance = _alliance(data, organisations[data["partner"]], users, system)
+        _team(alliance, data["team"], users, system)
+        _kpis(alliance, data["kpis"], system)
         alliances[alliance.slug] = alliance
     return alliances

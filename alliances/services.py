@@ -17,6 +17,22 @@ from alliances.models import KPI, Alliance, Membership, Organisation
 User = get_user_model()
 
 
+SYSTEM_USERNAME = "system"
+
+
+def system_user() -> User:
+    """The account that management commands act as: a superuser nobody can log in as,
+    so the history says "system" rather than nothing."""
+    user, created = User.objects.get_or_create(
+        username=SYSTEM_USERNAME,
+        defaults=dict(first_name="System", is_superuser=True, is_active=False),
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
 def as_done_by(instance, user):
     """Name `user` in the history row the next save writes (requests name the user
     themselves; commands and workers have no request)."""

@@ -14,6 +14,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from alliances.models import Organisation
+from alliances.services import system_user
+from sponsors import services
 from sponsors.models import PeerLink, Signal, Sponsor, Sponsorship
 
 TRACK_DAYS = "porsche-911-gt3-track-days"
@@ -90,24 +92,28 @@ def _person(organisation, data, users) -> Sponsor:
     data = dict(data)
     interests = data.pop("interests", [])
     username = data.pop("user", None)
-    sponsor, _ = Sponsor.objects.update_or_create(
-        organisation=organisation,
-        name=data.pop("name"),
-        defaults={**data, "user": users[username] if username else None},
-    )
-    sponsor.interests.set(interests)
-    return sponsor
+    name = data.pop("name")
+    sponsor = Sponsor.objects.filter(organisation=organisation, name=name).first()
+    sponsor = sponsor or Sponsor(organisation=organisation, name=name)
+    for field, value in data.items():
+        setattr(sponsor, field, value)
+    sponsor.user = users[username] if username else None
+    return services.sponsor_save(sponsor=sponsor, interests=interests)
 
 
 def _sponsorship(alliance, sponsor, side, role, since, **knowledge) -> Sponsorship:
     """`knowledge`: what this alliance's team records of them (motives, agenda, notes)."""
-    sponsorship, _ = Sponsorship.objects.update_or_create(
-        alliance=alliance,
-        sponsor=sponsor,
-        until=None,
-        defaults=dict(side=side, role=role, since=since, **knowledge),
-    )
-    return sponsorship
+    system = system_user()
+    sponsorship = Sponsorship.objects.filter(
+        alliance=alliance, sponsor=sponsor, until__isnull=True
+    ).first()
+    fields = dict(side=side, role=role, since=since, **knowledge)
+    if sponsorship is None:
+        sponsorship = Sponsorship(alliance=alliance, sponsor=sponsor, **fields)
+        return services.sponsorship_create(sponsorship=sponsorship, user=system)
+    for field, value in fields.items():
+        setattr(sponsorship, field, value)
+    return services.sponsorship_update(sponsorship=sponsorship, user=system)
 
 
 def _signals(sponsorship, recorded_by, today, rows):
@@ -115,19 +121,26 @@ def _signals(sponsorship, recorded_by, today, rows):
     note, so a second run updates rather than duplicates."""
     made = {}
     for key, kind, days, answers, extra in rows:
-        signal, _ = Signal.objects.update_or_create(
-            sponsorship=sponsorship,
-            kind=kind,
-            note=extra.pop("note"),
-            defaults=dict(
-                date=today - timedelta(days=days),
-                responds_to=made.get(answers),
-                recorded_by=recorded_by,
-                **extra,
-            ),
-        )
-        made[key] = signal
+        extra = dict(extra)
+        note = extra.pop("note")
+        signal = Signal.objects.filter(sponsorship=sponsorship, kind=kind, note=note).first()
+        fields = dict(date=today - timedelta(days=days), responds_to=made.get(answers), **extra)
+        if signal is None:
+            signal = Signal(sponsorship=sponsorship, kind=kind, note=note, **fields)
+            made[key] = services.signal_record(signal=signal, recorded_by=recorded_by)
+            continue
+        for field, value in fields.items():
+            setattr(signal, field, value)
+        made[key] = services.signal_update(signal=signal, user=recorded_by)
     return made
+
+
+def _peer_link(alliance, ours, theirs, **fields) -> PeerLink:
+    link = PeerLink.objects.filter(alliance=alliance, ours=ours, theirs=theirs).first()
+    link = link or PeerLink(alliance=alliance, ours=ours, theirs=theirs)
+    for field, value in fields.items():
+        setattr(link, field, value)
+    return services.peer_link_save(link=link, user=system_user())
 
 
 def seed(users, alliances) -> None:
@@ -189,11 +202,12 @@ def seed(users, alliances) -> None:
         ("Elena Rossi", "Pieter de Vries", 3, 12),
         ("Marcus Webb", "Sanne Bakker", 2, 20),
     ]:
-        PeerLink.objects.update_or_create(
-            alliance=aurora,
-            ours=people[our],
-            theirs=people[their],
-            defaults=dict(strength=strength, last_contact=today - timedelta(days=days)),
+        _peer_link(
+            aurora,
+            people[our],
+            people[their],
+            strength=strength,
+            last_contact=today - timedelta(days=days),
         )
 
     manager = users["manager"]

@@ -36,3 +36,21 @@ def test_demo_confidential_alliance_is_ceo_initiated_and_hidden_outside_its_team
     assert aurora in visible_alliances(users.get(username="executive"))
     assert aurora not in visible_alliances(users.get(username="manager2"))
     assert aurora not in visible_alliances(users.get(username="viewer"))
+
+
+def test_the_demo_is_written_through_the_services_as_a_named_system_user():
+    """A second run updates through the same services as the pages: the history names
+    the system account (which nobody can log in as) for each change it makes."""
+    from alliances.services import SYSTEM_USERNAME
+
+    call_command("seed_demo", "--quiet-logins")
+    aurora = Alliance.objects.get(slug=CONFIDENTIAL_SLUG)
+    assert aurora.history.earliest().history_user.username == "manager"  # who registered it
+    call_command("seed_demo", "--quiet-logins")
+    system = aurora.history.latest().history_user
+    assert system.username == SYSTEM_USERNAME
+    assert system.is_superuser and not system.is_active and not system.has_usable_password()
+    kpi = Alliance.objects.get(slug="cobalt-cloud-co-sell").kpis.first()
+    assert kpi.history.latest().history_user == system
+    sponsorship = aurora.sponsorships.first()
+    assert sponsorship.history.latest().history_user == system
