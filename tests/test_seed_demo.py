@@ -49,7 +49,9 @@ def test_the_demo_is_written_through_the_services_as_a_named_system_user():
     call_command("seed_demo", "--quiet-logins")
     system = aurora.history.latest().history_user
     assert system.username == SYSTEM_USERNAME
-    assert system.is_superuser and not system.is_active and not system.has_usable_password()
+    assert system.is_superuser
+    assert not system.is_active  # nobody logs in as it
+    assert not system.has_usable_password()
     kpi = Alliance.objects.get(slug="cobalt-cloud-co-sell").kpis.first()
     assert kpi.history.latest().history_user == system
     sponsorship = aurora.sponsorships.first()
