@@ -117,10 +117,6 @@ class BankVersion(models.Model):
         return super().delete(*args, **kwargs)
 
     @property
-    def is_draft(self) -> bool:
-        return self.status == self.Status.DRAFT
-
-    @property
     def label(self) -> str:
         return f"{self.bank.name} v{self.number}"
 
@@ -326,6 +322,13 @@ class Response(models.Model):
         return self.status == self.Status.SUBMITTED
 
 
+class AnswerQuerySet(models.QuerySet):
+    def given(self):
+        """Answers the assessor gave: a level or choice, N/A, "don't know" or text (forms
+        strip text). The ORM side of `scoring.is_given`; a test keeps the two in step."""
+        return self.exclude(choice__isnull=True, is_na=False, is_dont_know=False, text="")
+
+
 class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
@@ -339,6 +342,7 @@ class Answer(models.Model):
     evidence_url = models.URLField("evidence link", blank=True, max_length=EVIDENCE_URL_MAX)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = AnswerQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -365,11 +369,6 @@ class Answer(models.Model):
         if self.choice_id:
             return self.choice.label
         return self.text
-
-    @property
-    def is_given(self) -> bool:
-        """Whether the assessor answered (a level or choice, N/A, don't know or text)."""
-        return bool(self.choice_id or self.is_na or self.is_dont_know or self.text.strip())
 
 
 class Finding(models.Model):
