@@ -27,6 +27,7 @@ from alliances.forms import (
     MembershipRoleForm,
     OrganisationForm,
 )
+from alliances.forms_support import add_service_errors
 from alliances.models import KPI, Membership, Organisation
 
 PAGE_SIZE = 25
@@ -89,11 +90,7 @@ class ServiceFormMixin:
         try:
             self.object = self.save(form)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())

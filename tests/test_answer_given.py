@@ -1,4 +1,4 @@
-""" "An answer is given" has one rule, stated twice: `scoring.is_given` for the pure core
+"""One rule says whether an answer is given, stated twice: `scoring.is_given` for the pure core
 and `Answer.objects.given()` for the ORM. They must agree on every kind of answer."""
 
 import itertools
