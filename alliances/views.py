@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 from django.views.generic.edit import FormView
 
-from alliances import services
+from alliances import pages, services
 from alliances.access import (
     Action,
     allowed_actions,
@@ -109,6 +109,7 @@ class DashboardView(TemplateView):
         )
         context["my_alliances"] = mine
         context["can_register"] = can_register_alliances(self.request.user)
+        context.update(pages.dashboard_context(self.request, mine))
         return context
 
 
@@ -161,6 +162,7 @@ class AllianceDetailView(AllianceMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["memberships"] = self.alliance.memberships.select_related("user")
         context["kpis"] = self.alliance.kpis.all()
+        context.update(pages.alliance_page_context(self.request, self.alliance, context))
         return context
 
 
