@@ -36,13 +36,16 @@ browser: install-dev
 	@if [ -x /usr/bin/chromium ] || [ -n "$$CHROMIUM_PATH" ]; then :; \
 	else $(BIN)/playwright install chromium || echo "Could not download Chromium: browser tests will fail"; fi
 
+# lint-imports first: a new import cycle or a wrong-way import fails the build.
 test: install-dev browser
+	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install-dev
 	$(BIN)/python -m bench
 
 lint: install-dev
+	$(BIN)/lint-imports
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 

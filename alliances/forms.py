@@ -2,12 +2,10 @@ import django_filters
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from alliances.forms_support import active_user_named
 from alliances.models import KPI, Alliance, Membership, Organisation
-
-User = get_user_model()
 
 OBJECTIVES_MAX_LENGTH = 4000
 
@@ -102,15 +100,7 @@ class MemberAddForm(forms.Form):
         self.alliance = alliance
 
     def clean_who(self):
-        who = self.cleaned_data["who"].strip()
-        matches = list(
-            User.objects.filter(Q(username__iexact=who) | Q(email__iexact=who), is_active=True)[:2]
-        )
-        if not matches:
-            raise forms.ValidationError(f"No active user has the username or email “{who}”.")
-        if len(matches) > 1:
-            raise forms.ValidationError("Several users match: enter the exact username instead.")
-        user = matches[0]
+        user = active_user_named(self.cleaned_data["who"].strip())
         if self.alliance.memberships.filter(user=user).exists():
             raise forms.ValidationError(f"{user.get_username()} is already on the team.")
         return user

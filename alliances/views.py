@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 from django.views.generic.edit import FormView
 
-from alliances import services
+from alliances import pages, services
 from alliances.access import (
     Action,
     allowed_actions,
@@ -28,6 +28,7 @@ from alliances.forms import (
     MembershipRoleForm,
     OrganisationForm,
 )
+from alliances.forms_support import add_service_errors
 from alliances.models import KPI, Membership, Organisation
 
 PAGE_SIZE = 25
@@ -90,11 +91,7 @@ class ServiceFormMixin:
         try:
             self.object = self.save(form)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())
@@ -113,6 +110,7 @@ class DashboardView(TemplateView):
         )
         context["my_alliances"] = mine
         context["can_register"] = can_register_alliances(self.request.user)
+        context.update(pages.dashboard_context(self.request, mine))
         return context
 
 
@@ -165,6 +163,7 @@ class AllianceDetailView(AllianceMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["memberships"] = self.alliance.memberships.select_related("user")
         context["kpis"] = self.alliance.kpis.all()
+        context.update(pages.alliance_page_context(self.request, self.alliance, context))
         return context
 
 

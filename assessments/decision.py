@@ -173,6 +173,228 @@ def _score(value: float | None) -> str:
     return "no score" if value is None else f"{value:.0f}"
 
 
+def _count(n: int, noun: str) -> str:
+    """`2 showstopper findings`, `1 condition`: the one place a plural is spelled."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the rules read, sorted once from the input."""
+
+    data: DecisionInput
+    showstoppers: tuple[FindingSummary, ...]
+    manageable: tuple[FindingSummary, ...]
+    unclassified: tuple[FindingSummary, ...]
+    failing: tuple[AssessmentSummary, ...]  # under their no-go threshold
+    sponsor_conditions: tuple[Condition, ...]
+
+    @classmethod
+    def of(cls, data: DecisionInput) -> "_Facts":
+        def classified(kind: Classification) -> tuple[FindingSummary, ...]:
+            return tuple(f for f in data.findings if f.classification == kind)
+
+        return cls(
+            data=data,
+            showstoppers=classified(Classification.SHOWSTOPPER),
+            manageable=classified(Classification.MANAGEABLE),
+            unclassified=classified(Classification.UNCLASSIFIED),
+            failing=tuple(
+                a
+                for a in data.assessments
+                if a.overall is not None and a.overall < a.no_go_threshold
+            ),
+            sponsor_conditions=tuple(_sponsor_conditions(data.sponsor)),
+        )
+
+    @property
+    def scores(self) -> list[Reason]:
+        """One reason per assessment; those under their no-go threshold are decisive."""
+        return [
+            Reason(
+                "score",
+                f"{a.label.capitalize()} scores {_score(a.overall)} "
+                f"(go at {a.go_threshold:.0f}, no-go under {a.no_go_threshold:.0f}; "
+                f"{a.bank} v{a.version}; coverage {a.coverage:.0%}).",
+                decisive=a in self.failing,
+            )
+            for a in self.data.assessments
+        ]
+
+
+@dataclass(frozen=True)
+class _Step:
+    """What one rule found: its reasons and, when it settles the matter, the verdict."""
+
+    reasons: tuple[Reason, ...]
+    verdict: Verdict | None = None
+    rationale: str = ""
+    conditions: tuple[Condition, ...] = ()
+    missing: tuple[str, ...] = ()
+
+
+def _showstopper_rule(facts: _Facts) -> _Step:
+    """1. A showstopper ends the discussion whatever the scores (which are still listed)."""
+    if not facts.showstoppers:
+        return _Step((Reason("showstopper", "No showstopper finding."),))
+    first = facts.showstoppers[0]
+    reason = Reason(
+        "showstopper",
+        f"{_count(len(facts.showstoppers), 'showstopper finding')}: "
+        + "; ".join(f"{f.question_key} {f.issue}" for f in facts.showstoppers),
+        decisive=True,
+        refs=tuple(f.question_key for f in facts.showstoppers),
+    )
+    return _Step(
+        (reason, *facts.scores),
+        Verdict.NO_GO,
+        f"NO-GO: showstopper on {first.question_key} — {first.issue}",
+        facts.sponsor_conditions,
+    )
+
+
+def _evidence_rule(facts: _Facts) -> _Step:
+    """2. Enough evidence to decide: the required kinds, coverage, classified findings."""
+    data, unclassified = facts.data, facts.unclassified
+    by_kind = {a.kind for a in data.assessments}
+    missing = [
+        f"the {KIND_LABELS[kind]} assessment (none submitted)"
+        for kind in REQUIRED_KINDS
+        if kind not in by_kind
+    ]
+    missing += [
+        f"answers to the {a.label} assessment (coverage {a.coverage:.0%}, "
+        f"{MIN_COVERAGE:.0%} needed)"
+        for a in data.assessments
+        if a.coverage < MIN_COVERAGE
+    ]
+    if unclassified:
+        missing.append(
+            f"a classification of {_count(len(unclassified), 'knock-out finding')} "
+            f"({', '.join(f.question_key for f in unclassified)}) as showstopper or manageable"
+        )
+    if not missing:
+        return _Step(
+            (
+                Reason(
+                    "evidence",
+                    "Strategic fit and partner selection are assessed with at least "
+                    f"{MIN_COVERAGE:.0%} coverage, and every finding is classified.",
+                ),
+            )
+        )
+    reason = Reason(
+        "evidence",
+        "Missing: " + "; ".join(missing) + ".",
+        decisive=True,
+        refs=tuple(f.question_key for f in unclassified),
+    )
+    return _Step(
+        (reason, *facts.scores),
+        Verdict.INCOMPLETE,
+        "INCOMPLETE: still missing " + "; ".join(missing) + ".",
+        facts.sponsor_conditions,
+        tuple(missing),
+    )
+
+
+def _no_go_score_rule(facts: _Facts) -> _Step:
+    """3. Any assessment under its no-go threshold: NO-GO, naming the worst."""
+    if not facts.failing:
+        return _Step(tuple(facts.scores))
+    worst = min(facts.failing, key=lambda a: a.overall)
+    return _Step(
+        tuple(facts.scores),
+        Verdict.NO_GO,
+        f"NO-GO: {worst.label} scores {_score(worst.overall)}, under the no-go "
+        f"threshold of {worst.no_go_threshold:.0f}.",
+        facts.sponsor_conditions,
+    )
+
+
+def _go_rule(facts: _Facts) -> _Step:
+    """4./5. GO when nothing stands in the way; otherwise GO WITH CONDITIONS, the
+    conditions being the manageable findings, the largest gaps and the sponsor's."""
+    data, manageable = facts.data, facts.manageable
+    below_go = [a for a in data.assessments if a.overall is None or a.overall < a.go_threshold]
+    gaps = _largest_gaps(data.assessments)
+    conditions = [_finding_condition(f) for f in manageable]
+    conditions += [
+        Condition(
+            f"Close the gap on {g.question_key} ({g.dimension}): {g.question} "
+            f"— scored {g.score:.0f}.",
+            source="gap",
+        )
+        for g in gaps
+    ]
+    conditions += facts.sponsor_conditions
+    reasons = []
+    if manageable:
+        reasons.append(
+            Reason(
+                "manageable",
+                f"{_count(len(manageable), 'manageable finding')} become conditions.",
+                decisive=True,
+                refs=tuple(f.question_key for f in manageable),
+            )
+        )
+    if gaps:
+        reasons.append(
+            Reason(
+                "gaps",
+                "Largest gaps: "
+                + ", ".join(f"{g.question_key} ({g.score:.0f})" for g in gaps)
+                + ".",
+                decisive=True,
+                refs=tuple(g.question_key for g in gaps),
+            )
+        )
+    if not (below_go or conditions):
+        names = " and ".join(f"{a.label} {_score(a.overall)}" for a in data.assessments)
+        return _Step(
+            tuple(reasons),
+            Verdict.GO,
+            f"GO: {names} clear the go threshold with no gap, no open finding and an "
+            "engaged executive sponsor.",
+        )
+    if below_go:
+        reasons.append(
+            Reason(
+                "score",
+                "Under the go threshold: "
+                + ", ".join(f"{a.label} ({_score(a.overall)})" for a in below_go)
+                + ".",
+                decisive=True,
+            )
+        )
+    rationale = (
+        "GO WITH CONDITIONS: the scores clear the no-go threshold; proceed on "
+        f"{_count(len(conditions), 'condition')}."
+        if conditions
+        else "GO WITH CONDITIONS: the scores clear the no-go threshold but not the go "
+        "threshold; agree how to lift them."
+    )
+    return _Step(tuple(reasons), Verdict.GO_WITH_CONDITIONS, rationale, tuple(conditions))
+
+
+# In order; the first rule that gives a verdict settles it. `_go_rule` always does.
+RULES = (_showstopper_rule, _evidence_rule, _no_go_score_rule, _go_rule)
+
+
+def decide(data: DecisionInput) -> Decision:
+    """Apply the rules above in order. Every rule run lists its reasons; the sponsor's
+    always closes the list. Deterministic; never raises on well-typed input."""
+    facts = _Facts.of(data)
+    reasons: list[Reason] = []
+    for rule in RULES:
+        step = rule(facts)
+        reasons += step.reasons
+        if step.verdict is not None:
+            break
+    reasons.append(_sponsor_reason(facts))
+    return Decision(step.verdict, step.rationale, tuple(reasons), step.conditions, step.missing)
+
+
 def _sponsor_conditions(sponsor: SponsorSummary) -> list[Condition]:
     if not sponsor.has_executive_sponsor:
         return [
@@ -205,171 +427,9 @@ def _largest_gaps(assessments) -> list[Gap]:
     return sorted(gaps, key=lambda g: (-g.priority, g.question_key))[:MAX_GAP_CONDITIONS]
 
 
-def decide(data: DecisionInput) -> Decision:
-    """Apply the rules above. Deterministic; never raises on well-typed input."""
-    by_kind = {a.kind: a for a in data.assessments}
-    showstoppers = [f for f in data.findings if f.classification == Classification.SHOWSTOPPER]
-    manageable = [f for f in data.findings if f.classification == Classification.MANAGEABLE]
-    unclassified = [f for f in data.findings if f.classification == Classification.UNCLASSIFIED]
-    sponsor_conditions = _sponsor_conditions(data.sponsor)
-    failing = [
-        a for a in data.assessments if a.overall is not None and a.overall < a.no_go_threshold
-    ]
-    scores = [
-        Reason(
-            "score",
-            f"{a.label.capitalize()} scores {_score(a.overall)} "
-            f"(go at {a.go_threshold:.0f}, no-go under {a.no_go_threshold:.0f}; "
-            f"{a.bank} v{a.version}; coverage {a.coverage:.0%}).",
-            decisive=a in failing,
-        )
-        for a in data.assessments
-    ]
-    reasons: list[Reason] = []
-
-    # 1. Showstoppers end the discussion whatever the scores.
-    if showstoppers:
-        refs = tuple(f.question_key for f in showstoppers)
-        reasons.append(
-            Reason(
-                "showstopper",
-                f"{len(showstoppers)} showstopper finding{'s' if len(showstoppers) > 1 else ''}: "
-                + "; ".join(f"{f.question_key} {f.issue}" for f in showstoppers),
-                decisive=True,
-                refs=refs,
-            )
-        )
-        first = showstoppers[0]
-        return Decision(
-            Verdict.NO_GO,
-            f"NO-GO: showstopper on {first.question_key} — {first.issue}",
-            tuple(reasons + scores + _context_reasons(data, sponsor_conditions)),
-            tuple(sponsor_conditions),
-        )
-    reasons.append(Reason("showstopper", "No showstopper finding."))
-
-    # 2. Is there enough evidence to decide?
-    missing = [
-        f"the {KIND_LABELS[kind]} assessment (none submitted)"
-        for kind in REQUIRED_KINDS
-        if kind not in by_kind
-    ]
-    missing += [
-        f"answers to the {a.label} assessment (coverage {a.coverage:.0%}, "
-        f"{MIN_COVERAGE:.0%} needed)"
-        for a in data.assessments
-        if a.coverage < MIN_COVERAGE
-    ]
-    if unclassified:
-        missing.append(
-            f"a classification of {len(unclassified)} knock-out finding"
-            f"{'s' if len(unclassified) > 1 else ''} "
-            f"({', '.join(f.question_key for f in unclassified)}) as showstopper or manageable"
-        )
-    if missing:
-        reasons.append(
-            Reason(
-                "evidence",
-                "Missing: " + "; ".join(missing) + ".",
-                decisive=True,
-                refs=tuple(f.question_key for f in unclassified),
-            )
-        )
-        return Decision(
-            Verdict.INCOMPLETE,
-            "INCOMPLETE: still missing " + "; ".join(missing) + ".",
-            tuple(reasons + scores + _context_reasons(data, sponsor_conditions)),
-            tuple(sponsor_conditions),
-            tuple(missing),
-        )
-    reasons.append(
-        Reason(
-            "evidence",
-            "Strategic fit and partner selection are assessed with at least "
-            f"{MIN_COVERAGE:.0%} coverage, and every finding is classified.",
-        )
-    )
-
-    # 3. Scores under the no-go threshold.
-    reasons += scores
-    if failing:
-        worst = min(failing, key=lambda a: a.overall)
-        return Decision(
-            Verdict.NO_GO,
-            f"NO-GO: {worst.label} scores {_score(worst.overall)}, under the no-go "
-            f"threshold of {worst.no_go_threshold:.0f}.",
-            tuple(reasons + _context_reasons(data, sponsor_conditions)),
-            tuple(sponsor_conditions),
-        )
-
-    # 4./5. GO, or GO on conditions.
-    below_go = [a for a in data.assessments if a.overall is None or a.overall < a.go_threshold]
-    gaps = _largest_gaps(data.assessments)
-    conditions = [_finding_condition(f) for f in manageable]
-    conditions += [
-        Condition(
-            f"Close the gap on {g.question_key} ({g.dimension}): {g.question} "
-            f"— scored {g.score:.0f}.",
-            source="gap",
-        )
-        for g in gaps
-    ]
-    conditions += sponsor_conditions
-    context = _context_reasons(data, sponsor_conditions)
-    if manageable:
-        reasons.append(
-            Reason(
-                "manageable",
-                f"{len(manageable)} manageable finding{'s' if len(manageable) > 1 else ''} "
-                "become conditions.",
-                decisive=True,
-                refs=tuple(f.question_key for f in manageable),
-            )
-        )
-    if gaps:
-        reasons.append(
-            Reason(
-                "gaps",
-                "Largest gaps: "
-                + ", ".join(f"{g.question_key} ({g.score:.0f})" for g in gaps)
-                + ".",
-                decisive=True,
-                refs=tuple(g.question_key for g in gaps),
-            )
-        )
-    if not (below_go or conditions):
-        names = " and ".join(f"{a.label} {_score(a.overall)}" for a in data.assessments)
-        return Decision(
-            Verdict.GO,
-            f"GO: {names} clear the go threshold with no gap, no open finding and an "
-            "engaged executive sponsor.",
-            tuple(reasons + context),
-        )
-    if below_go:
-        reasons.append(
-            Reason(
-                "score",
-                "Under the go threshold: "
-                + ", ".join(f"{a.label} ({_score(a.overall)})" for a in below_go)
-                + ".",
-                decisive=True,
-            )
-        )
-    count = len(conditions)
-    return Decision(
-        Verdict.GO_WITH_CONDITIONS,
-        f"GO WITH CONDITIONS: the scores clear the no-go threshold; proceed on "
-        f"{count} condition{'s' if count != 1 else ''}."
-        if count
-        else "GO WITH CONDITIONS: the scores clear the no-go threshold but not the go "
-        "threshold; agree how to lift them.",
-        tuple(reasons + context),
-        tuple(conditions),
-    )
-
-
-def _context_reasons(data: DecisionInput, sponsor_conditions: list[Condition]) -> list[Reason]:
-    sponsor = data.sponsor
+def _sponsor_reason(facts: _Facts) -> Reason:
+    """Our executive sponsor and their health; decisive when they make a condition."""
+    sponsor = facts.data.sponsor
     if not sponsor.has_executive_sponsor:
         text = "No active executive sponsor on our side: always a condition."
     else:
@@ -379,4 +439,4 @@ def _context_reasons(data: DecisionInput, sponsor_conditions: list[Condition]) -
             else f"{sponsor.health_colour} ({sponsor.health_score}/100)"
         )
         text = f"Our executive sponsor is {sponsor.sponsor_name}; sponsor health {health}."
-    return [Reason("sponsor", text, decisive=bool(sponsor_conditions))]
+    return Reason("sponsor", text, decisive=bool(facts.sponsor_conditions))

@@ -144,10 +144,6 @@ class BankVersion(models.Model):
         return super().delete(*args, **kwargs)
 
     @property
-    def is_draft(self) -> bool:
-        return self.status == self.Status.DRAFT
-
-    @property
     def label(self) -> str:
         return f"{self.bank.name} v{self.number}"
 
@@ -353,6 +349,13 @@ class Response(models.Model):
         return self.status == self.Status.SUBMITTED
 
 
+class AnswerQuerySet(models.QuerySet):
+    def given(self):
+        """Answers the assessor gave: a level or choice, N/A, "don't know" or text (forms
+        strip text). The ORM side of `scoring.is_given`; a test keeps the two in step."""
+        return self.exclude(choice__isnull=True, is_na=False, is_dont_know=False, text="")
+
+
 class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
@@ -366,6 +369,7 @@ class Answer(models.Model):
     evidence_url = models.URLField("evidence link", blank=True, max_length=EVIDENCE_URL_MAX)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = AnswerQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -392,11 +396,6 @@ class Answer(models.Model):
         if self.choice_id:
             return self.choice.label
         return self.text
-
-    @property
-    def is_given(self) -> bool:
-        """Whether the assessor answered (a level or choice, N/A, don't know or text)."""
-        return bool(self.choice_id or self.is_na or self.is_dont_know or self.text.strip())
 
 
 class Finding(models.Model):
@@ -445,61 +444,3 @@ class Finding(models.Model):
     @property
     def is_open(self) -> bool:
         return self.classification == self.Classification.UNCLASSIFIED
-
-
-class Brief(models.Model):
-    """An executive PDF brief of one frozen decision snapshot.
-
-    The snapshot (JSON) holds everything the PDF shows, so a brief can be
-    rendered again, by any worker, with the same result; one brief per
-    alliance and snapshot, so asking twice returns the same brief. The PDF
-    lives in private storage and is only served by a view that checks access.
-    """
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RENDERING = "rendering", "Rendering"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
-
-    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="briefs")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
-    snapshot = models.JSONField(help_text="The decision and evidence the PDF shows, frozen.")
-    snapshot_sha256 = models.CharField(max_length=64)
-    pdf = models.FileField(upload_to="briefs/", blank=True)
-    pdf_sha256 = models.CharField(max_length=64, blank=True)
-    error = models.TextField(blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    rendered_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["alliance", "snapshot_sha256"], name="one_brief_per_snapshot"
-            ),
-        ]
-
-    def __str__(self):
-        return f"Brief of {self.alliance} ({self.get_status_display().lower()})"
-
-    def get_absolute_url(self):
-        return reverse("assessments:brief_detail", args=[self.alliance.slug, self.pk])
-
-    @property
-    def verdict(self) -> str:
-        return self.snapshot.get("decision", {}).get("verdict", "")
-
-    @property
-    def is_settled(self) -> bool:
-        """Ready or failed: nothing more will happen without a retry."""
-        return self.status in (self.Status.READY, self.Status.FAILED)
-
-    @property
-    def download_name(self) -> str:
-        return f"brief-{self.alliance.slug}-{self.created_at:%Y-%m-%d}.pdf"

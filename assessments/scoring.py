@@ -113,6 +113,13 @@ class AnswerInput:
     has_text: bool = False
 
 
+def is_given(answer: AnswerInput) -> bool:
+    """Whether the assessor answered: a level or choice, N/A, "don't know" or some text.
+    A comment or an evidence link alone is no answer. (`Answer.objects.given()` is the
+    same rule in the ORM; a test keeps the two in step.)"""
+    return answer.score is not None or answer.is_na or answer.is_dont_know or answer.has_text
+
+
 @dataclass(frozen=True)
 class ResponseInput:
     """One assessor's answers; `assessor` is a display name."""
@@ -210,10 +217,7 @@ def _score(spec: VersionSpec, answers: Iterable[AnswerInput], cls=ResponseScore,
     scores: dict[str, float] = {}
     for answer in answers:
         key = answer.key
-        given_now = (
-            answer.score is not None or answer.is_na or answer.is_dont_know or answer.has_text
-        )
-        if given_now:
+        if is_given(answer):
             given.add(key)
         entry = index.get(key)
         if entry is None:

@@ -89,11 +89,6 @@ def version_specs(versions: Iterable[BankVersion]) -> dict[int, VersionSpec]:
     }
 
 
-def version_spec(version: BankVersion) -> VersionSpec:
-    """The scoring spec of a version (2 queries)."""
-    return version_specs([version])[version.pk]
-
-
 def _answer_input(row) -> AnswerInput:
     return AnswerInput(
         key=row["question__key"],
@@ -207,16 +202,11 @@ def alliance_findings(alliance: Alliance, assessments=None) -> list[Finding]:
 def fill_dimensions(version: BankVersion, response: Response) -> list[Dimension]:
     """Dimensions of the version with `question_count` and `answered_count` for the
     response (1 query), in order."""
-    given = Q(questions__answers__response=response) & ~Q(
-        questions__answers__choice__isnull=True,
-        questions__answers__is_na=False,
-        questions__answers__is_dont_know=False,
-        questions__answers__text="",
-    )
+    given = Answer.objects.given().filter(response=response).values("question_id")
     return list(
         version.dimensions.annotate(
             question_count=Count("questions", distinct=True),
-            answered_count=Count("questions__answers", filter=given, distinct=True),
+            answered_count=Count("questions", filter=Q(questions__in=given), distinct=True),
         ).order_by("order", "pk")
     )
 
@@ -236,26 +226,6 @@ def dimension_questions(dimension: Dimension, response: Response) -> list[Questi
         question.my_answer = answers.get(question.pk)
         question.form_prefix = f"q{question.pk}"  # the AnswerForm prefix
     return questions
-
-
-def progress(response: Response) -> tuple[int, int]:
-    """(answered, total) questions of the response, in one query."""
-    version_id = response.assessment.version_id
-    counts = Question.objects.filter(dimension__version_id=version_id).aggregate(
-        total=Count("pk", distinct=True),
-        answered=Count(
-            "answers",
-            filter=Q(answers__response=response)
-            & ~Q(
-                answers__choice__isnull=True,
-                answers__is_na=False,
-                answers__is_dont_know=False,
-                answers__text="",
-            ),
-            distinct=True,
-        ),
-    )
-    return counts["answered"], counts["total"]
 
 
 def answer_rows(assessment: Assessment, responses: list[Response]):

@@ -21,6 +21,7 @@ from assessments.models import (
     Question,
     Response,
 )
+from assessments.scoring import AnswerInput, is_given
 
 User = get_user_model()
 
@@ -185,6 +186,18 @@ class AnswerValue:
     # False when the form did not carry a level at all (plain submit of an untouched question).
     sets_level: bool = True
 
+    @property
+    def is_given(self) -> bool:
+        return is_given(
+            AnswerInput(
+                key="",
+                score=self.choice.score if self.choice else None,
+                is_na=self.is_na,
+                is_dont_know=self.is_dont_know,
+                has_text=bool(self.text.strip()),
+            )
+        )
+
 
 def answer_save(
     *, response: Response, question: Question, value: AnswerValue, user: User
@@ -217,9 +230,7 @@ def _answer_write(response: Response, question: Question, value: AnswerValue) ->
         raise ValidationError(f"{question.key} cannot be answered “don't know”.")
     answer = Answer.objects.filter(response=response, question=question).first()
     if answer is None:
-        if not (value.choice or value.is_na or value.is_dont_know or value.text.strip()) and not (
-            value.comment or value.evidence_url
-        ):
+        if not (value.is_given or value.comment or value.evidence_url):
             return None
         answer = Answer(response=response, question=question)
     if value.sets_level:
@@ -275,9 +286,7 @@ def _sync_finding(response: Response, question: Question, answer: Answer) -> Non
 
 def missing_required(response: Response) -> list[Question]:
     """Required questions of the response's version that have no answer at all."""
-    answered = Answer.objects.filter(response=response).exclude(
-        choice__isnull=True, is_na=False, is_dont_know=False, text=""
-    )
+    answered = Answer.objects.given().filter(response=response)
     return list(
         Question.objects.filter(dimension__version_id=response.assessment.version_id, required=True)
         .exclude(pk__in=answered.values("question_id"))

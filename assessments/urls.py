@@ -1,14 +1,12 @@
 from django.urls import path
 
-from assessments import brief_views, views
+from assessments import views
 
 app_name = "assessments"
 
 A = "alliances/<slug:slug>/assessments/"
 ONE = A + "<int:pk>/"
 MINE = ONE + "responses/<int:rid>/"
-BRIEFS = "alliances/<slug:slug>/briefs/"
-BRIEF = BRIEFS + "<int:pk>/"
 
 urlpatterns = [
     path(A, views.AssessmentListView.as_view(), name="list"),
@@ -23,10 +21,4 @@ urlpatterns = [
     path(MINE + "answers/<int:qid>/", views.AnswerView.as_view(), name="answer"),
     path(MINE + "submit/", views.SubmitView.as_view(), name="submit"),
     path(MINE + "reopen/", views.ReopenView.as_view(), name="reopen"),
-    path(BRIEFS, brief_views.BriefListView.as_view(), name="brief_list"),
-    path(BRIEFS + "prepare/", brief_views.BriefPrepareView.as_view(), name="brief_prepare"),
-    path(BRIEF, brief_views.BriefDetailView.as_view(), name="brief_detail"),
-    path(BRIEF + "status/", brief_views.BriefStatusView.as_view(), name="brief_status"),
-    path(BRIEF + "download/", brief_views.BriefDownloadView.as_view(), name="brief_download"),
-    path(BRIEF + "retry/", brief_views.BriefRetryView.as_view(), name="brief_retry"),
 ]

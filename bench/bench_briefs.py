@@ -18,9 +18,9 @@ from django.test import Client
 from django.urls import reverse
 
 from alliances.models import Alliance
-from assessments import briefing
-from assessments.models import Brief
 from bench.support import median_ms
+from briefs import services, worker
+from briefs.models import Brief
 from config.celery import app
 
 SLUG = "project-aurora"
@@ -46,7 +46,7 @@ def prepare_figures(client, alliance):
         return
     queue = f"bench-briefs-{uuid.uuid4().hex[:8]}"
     app.conf.update(broker_url=url, task_always_eager=False, task_default_queue=queue)
-    prepare = reverse("assessments:brief_prepare", args=[alliance.slug])
+    prepare = reverse("briefs:prepare", args=[alliance.slug])
 
     def fresh():
         Brief.objects.all().delete()  # a new snapshot each time: create + enqueue
@@ -71,16 +71,16 @@ def prepare_figures(client, alliance):
 def render_figures(alliance, user):
     from weasyprint import HTML
 
-    brief, _ = briefing.brief_request(alliance=alliance, user=user)
-    html = render_to_string("briefs/brief.html", briefing.brief_context(brief))
+    brief, _ = services.brief_request(alliance=alliance, user=user)
+    html = render_to_string("briefs/brief.html", worker.brief_context(brief))
     # The same HTML for bare WeasyPrint, its static links pointing straight at the files.
     static_dir = settings.BASE_DIR / "static"
     bare_html = html.replace('href="/static/', f'href="file://{static_dir}/')
-    briefing.brief_pdf(brief)  # warm up: imports, fonts
+    worker.brief_pdf(brief)  # warm up: imports, fonts
     HTML(string=bare_html).write_pdf()
     ours, bare = [], []
     for _ in range(RENDERS):  # interleaved, so drift on a shared machine hits both alike
-        ours.append(median_ms(lambda: briefing.brief_pdf(brief), repeat=1))
+        ours.append(median_ms(lambda: worker.brief_pdf(brief), repeat=1))
         bare.append(median_ms(lambda: HTML(string=bare_html).write_pdf(), repeat=1))
     ours_ms, bare_ms = statistics.median(ours), statistics.median(bare)
     print(f"render seeded brief (template + PDF) median {ours_ms:6.1f} ms over {RENDERS}")
@@ -88,7 +88,7 @@ def render_figures(alliance, user):
     print(f"ratio ours / bare                    {ours_ms / bare_ms:6.2f} (target <= 1.15)")
 
     tracemalloc.start()
-    briefing.brief_pdf(brief)
+    worker.brief_pdf(brief)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     print(f"peak Python memory of one render     {peak / 2**20:6.1f} MiB (tracemalloc)")

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "alliances",
     "sponsors",
     "assessments",
+    "briefs",
 ]
 
 MIDDLEWARE = [
@@ -126,7 +127,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # PDF briefs are private: stored outside any served directory, read only

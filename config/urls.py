@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("alliances.urls")),
     path("", include("sponsors.urls")),
     path("", include("assessments.urls")),
+    path("", include("briefs.urls")),
 ]

@@ -1,10 +1,10 @@
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.html import format_html
 
 from alliances.forms import CrispyFormMixin
+from alliances.forms_support import active_user_named
 from sponsors.models import (
     NOTE_MAX_LENGTH,
     PeerLink,
@@ -13,8 +13,6 @@ from sponsors.models import (
     Sponsorship,
 )
 from sponsors.selectors import open_asks
-
-User = get_user_model()
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SENSITIVE_WIDGETS = {
@@ -61,16 +59,7 @@ class AccountField(forms.CharField):
         value = super().clean(value).strip()
         if not value:
             return None
-        matches = list(
-            User.objects.filter(Q(username__iexact=value) | Q(email__iexact=value), is_active=True)[
-                :2
-            ]
-        )
-        if len(matches) != 1:
-            raise forms.ValidationError(
-                f"No single active user has the username or email “{value}”."
-            )
-        return matches[0]
+        return active_user_named(value)
 
 
 def _sponsor_label(sponsor: Sponsor) -> str:

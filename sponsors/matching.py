@@ -19,19 +19,26 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+# Seniority levels (Sponsor.Seniority uses the same values; a test keeps them in step).
+BOARD = "board"
+C_SUITE = "c_suite"
+REPORTS_TO_C_SUITE = "reports_to_c_suite"
+BU_HEAD = "bu_head"
+OTHER = "other"
+
 SENIORITY_POINTS = {
-    "board": 30,
-    "c_suite": 30,
-    "reports_to_c_suite": 22,
-    "bu_head": 15,
-    "other": 5,
+    BOARD: 30,
+    C_SUITE: 30,
+    REPORTS_TO_C_SUITE: 22,
+    BU_HEAD: 15,
+    OTHER: 5,
 }
 SENIORITY_LABELS = {
-    "board": "board member",
-    "c_suite": "C-suite",
-    "reports_to_c_suite": "reports to the C-suite",
-    "bu_head": "business-unit head",
-    "other": "below business-unit head",
+    BOARD: "board member",
+    C_SUITE: "C-suite",
+    REPORTS_TO_C_SUITE: "reports to the C-suite",
+    BU_HEAD: "business-unit head",
+    OTHER: "below business-unit head",
 }
 LOAD_POINTS = (30, 22, 12)  # by number of active sponsorships; 0 from three on
 BUSINESS_UNIT_POINTS = 20

@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from alliances.models import Alliance, Organisation
-from sponsors import health
+from sponsors import health, matching
 
 AGENDA_MAX_LENGTH = 2000
 NOTE_MAX_LENGTH = 2000
@@ -31,11 +31,12 @@ class Sponsor(models.Model):
     """A person who backs (or could back) alliances, on our side or a partner's."""
 
     class Seniority(models.TextChoices):
-        BOARD = "board", "Board"
-        C_SUITE = "c_suite", "C-suite"
-        REPORTS_TO_C_SUITE = "reports_to_c_suite", "Reports to the C-suite"
-        BU_HEAD = "bu_head", "Business-unit head"
-        OTHER = "other", "Other"
+        # The values are sponsors/matching.py's, which scores them.
+        BOARD = matching.BOARD, "Board"
+        C_SUITE = matching.C_SUITE, "C-suite"
+        REPORTS_TO_C_SUITE = matching.REPORTS_TO_C_SUITE, "Reports to the C-suite"
+        BU_HEAD = matching.BU_HEAD, "Business-unit head"
+        OTHER = matching.OTHER, "Other"
 
     name = models.CharField(max_length=200)
     title = models.CharField(max_length=200, blank=True)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 
 from alliances.access import Action, can
+from alliances.forms_support import add_service_errors
 from alliances.views import AllianceMixin, ServiceFormMixin
 from sponsors import health, selectors, services
 from sponsors.access import (
@@ -94,7 +95,7 @@ class SignalCreateView(AllianceSponsorsContextMixin, AllianceMixin, TemplateView
             try:
                 signal = services.signal_record(signal=form.instance, recorded_by=request.user)
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 message = (
                     f"{signal.get_kind_display()} recorded for {signal.sponsorship.sponsor.name}."
@@ -110,14 +111,6 @@ class SignalCreateView(AllianceSponsorsContextMixin, AllianceMixin, TemplateView
             return TemplateResponse(request, "sponsors/_signal_form.html", context, status=400)
         context = self.get_context_data(form=form)
         return self.render_to_response(context, status=400)
-
-
-def _add_service_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class SignalMixin(AllianceMixin):

@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from alliances.access import ROLE_ACTIONS, Action
-from assessments.models import Brief
+from briefs.models import Brief
 from sponsors.models import Signal
 from tests.assessment_factories import give, make_version, question, start
 from tests.conftest import ROLES, Team, make_team
@@ -316,20 +316,20 @@ MATRIX: dict[str, Entry] = {
         prepare=assessment_ready,
         expect=own_response_only(),
     ),
-    "assessments:brief_list": Entry(kwargs=slug, expect=alliance_action(Action.VIEW)),
-    "assessments:brief_prepare": Entry(
+    "briefs:list": Entry(kwargs=slug, expect=alliance_action(Action.VIEW)),
+    "briefs:prepare": Entry(
         kwargs=slug, method="post", expect=alliance_action(Action.PREPARE_BRIEF, 302)
     ),
-    "assessments:brief_detail": Entry(
+    "briefs:detail": Entry(
         kwargs=brief, prepare=with_brief("queued"), expect=alliance_action(Action.VIEW)
     ),
-    "assessments:brief_status": Entry(
+    "briefs:status": Entry(
         kwargs=brief, prepare=with_brief("rendering"), expect=alliance_action(Action.VIEW)
     ),
-    "assessments:brief_download": Entry(
+    "briefs:download": Entry(
         kwargs=brief, prepare=with_brief("ready"), expect=alliance_action(Action.VIEW)
     ),
-    "assessments:brief_retry": Entry(
+    "briefs:retry": Entry(
         kwargs=brief,
         method="post",
         prepare=with_brief("failed"),

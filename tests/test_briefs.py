@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from assessments import briefing
-from assessments.models import Brief, Finding
-from assessments.tasks import render_brief
+from assessments.models import Finding
+from briefs import services, worker
+from briefs.models import Brief, claim_lease
+from briefs.tasks import render_brief
 from tests.assessment_factories import answer_all, give, make_version, start, submit
 from tests.sponsor_factories import PartnerSponsorshipFactory, SponsorshipFactory
 
@@ -74,7 +75,7 @@ def make_assessed(open_team):
 
 def prepare(client, team, role="manager"):
     client.force_login(team.users[role])
-    return client.post(reverse("assessments:brief_prepare", args=[team.alliance.slug]))
+    return client.post(reverse("briefs:prepare", args=[team.alliance.slug]))
 
 
 def test_prepare_renders_a_two_page_pdf_with_the_decision_and_its_showstopper(
@@ -144,9 +145,7 @@ def test_download_is_an_attachment_named_after_the_alliance_and_date(
         prepare(client, assessed, role="executive")
     brief = Brief.objects.get()
     client.force_login(assessed.users["viewer"])
-    response = client.get(
-        reverse("assessments:brief_download", args=[assessed.alliance.slug, brief.pk])
-    )
+    response = client.get(reverse("briefs:download", args=[assessed.alliance.slug, brief.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     today = timezone.localdate().isoformat()
@@ -170,7 +169,7 @@ def test_the_pdf_is_stored_privately_never_under_a_public_url(
 def test_a_brief_still_rendering_has_no_download(client, open_team):
     brief = Brief.objects.create(alliance=open_team.alliance, snapshot={}, snapshot_sha256="a" * 64)
     client.force_login(open_team.users["manager"])
-    url = reverse("assessments:brief_download", args=[open_team.alliance.slug, brief.pk])
+    url = reverse("briefs:download", args=[open_team.alliance.slug, brief.pk])
     assert client.get(url).status_code == 404
 
 
@@ -179,8 +178,8 @@ def test_a_brief_of_another_alliance_is_a_404(client, open_team, confidential_te
         alliance=confidential_team.alliance, snapshot={}, snapshot_sha256="b" * 64
     )
     client.force_login(open_team.users["manager"])
-    for name in ("brief_detail", "brief_status", "brief_download"):
-        url = reverse(f"assessments:{name}", args=[open_team.alliance.slug, foreign.pk])
+    for name in ("detail", "status", "download"):
+        url = reverse(f"briefs:{name}", args=[open_team.alliance.slug, foreign.pk])
         assert client.get(url).status_code == 404
 
 
@@ -199,7 +198,7 @@ def test_the_requester_gets_an_email_when_the_brief_is_ready(
 def test_status_panel_polls_until_the_brief_is_settled(client, open_team):
     brief = Brief.objects.create(alliance=open_team.alliance, snapshot={}, snapshot_sha256="c" * 64)
     client.force_login(open_team.users["viewer"])
-    url = reverse("assessments:brief_status", args=[open_team.alliance.slug, brief.pk])
+    url = reverse("briefs:status", args=[open_team.alliance.slug, brief.pk])
     queued = client.get(url).content.decode()
     assert 'hx-trigger="every 1s"' in queued
     assert "Waiting for a worker" in queued
@@ -232,14 +231,14 @@ def test_a_failure_shows_its_reason_and_retry_renders_again(
 
     Brief.objects.filter(pk=broken.pk).update(snapshot=_real_snapshot(assessed))
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("assessments:brief_retry", args=[assessed.alliance.slug, broken.pk]))
+        client.post(reverse("briefs:retry", args=[assessed.alliance.slug, broken.pk]))
     broken.refresh_from_db()
     assert broken.status == Brief.Status.READY
     assert broken.attempts == 2
 
 
 def _real_snapshot(team):
-    from assessments.snapshot import build_snapshot
+    from briefs.snapshot import build_snapshot
 
     return build_snapshot(team.alliance)[0]
 
@@ -248,7 +247,7 @@ def test_retrying_a_brief_that_did_not_fail_is_refused(client, open_team):
     brief = Brief.objects.create(alliance=open_team.alliance, snapshot={}, snapshot_sha256="e" * 64)
     client.force_login(open_team.users["manager"])
     response = client.post(
-        reverse("assessments:brief_retry", args=[open_team.alliance.slug, brief.pk]), follow=True
+        reverse("briefs:retry", args=[open_team.alliance.slug, brief.pk]), follow=True
     )
     assert "Only a brief that failed can be tried again" in response.content.decode()
     brief.refresh_from_db()
@@ -256,7 +255,7 @@ def test_retrying_a_brief_that_did_not_fail_is_refused(client, open_team):
 
 
 def test_a_duplicate_delivery_does_nothing(assessed):
-    brief, _ = briefing.brief_request(alliance=assessed.alliance, user=assessed.users["manager"])
+    brief, _ = services.brief_request(alliance=assessed.alliance, user=assessed.users["manager"])
     render_brief.delay(brief.pk)
     brief.refresh_from_db()
     first_pdf = brief.pdf_sha256
@@ -266,17 +265,17 @@ def test_a_duplicate_delivery_does_nothing(assessed):
 
 
 def test_a_live_claim_makes_a_second_worker_wait(assessed):
-    brief, _ = briefing.brief_request(alliance=assessed.alliance, user=assessed.users["manager"])
-    assert briefing.brief_claim(brief.pk) is not None
-    with pytest.raises(briefing.BriefBusy) as busy:
-        briefing.brief_claim(brief.pk)
-    assert 0 < busy.value.retry_in <= briefing.claim_lease().total_seconds() + 1
+    brief, _ = services.brief_request(alliance=assessed.alliance, user=assessed.users["manager"])
+    assert worker.brief_claim(brief.pk) is not None
+    with pytest.raises(worker.BriefBusy) as busy:
+        worker.brief_claim(brief.pk)
+    assert 0 < busy.value.retry_in <= claim_lease().total_seconds() + 1
 
 
 def test_a_claim_older_than_the_hard_time_limit_is_taken_over(assessed):
     """A worker died mid-render: the redelivered task renders the brief."""
-    brief, _ = briefing.brief_request(alliance=assessed.alliance, user=assessed.users["manager"])
-    long_ago = timezone.now() - briefing.claim_lease() - timedelta(seconds=5)
+    brief, _ = services.brief_request(alliance=assessed.alliance, user=assessed.users["manager"])
+    long_ago = timezone.now() - claim_lease() - timedelta(seconds=5)
     Brief.objects.filter(pk=brief.pk).update(
         status=Brief.Status.RENDERING, claimed_at=long_ago, attempts=1
     )
@@ -300,3 +299,26 @@ def test_render_brief_command_names_an_unknown_alliance():
 
     with pytest.raises(CommandError, match="No alliance has the slug"):
         call_command("render_brief", "no-such-alliance")
+
+
+def test_the_former_task_name_is_registered_and_renders(assessed):
+    """Messages queued before the move carry `assessments.tasks.render_brief`."""
+    from config.celery import app
+
+    brief, _ = services.brief_of_current_evidence(
+        alliance=assessed.alliance, requested_by=assessed.users["manager"]
+    )
+    app.tasks["assessments.tasks.render_brief"].delay(brief.pk)
+    brief.refresh_from_db()
+    assert brief.status == Brief.Status.READY, brief.error
+    assert "NO-GO" in text_of(pdf_of(brief))
+
+
+def test_brief_pages_keep_the_addresses_they_had_before_the_briefs_app():
+    """Bookmarks and links in e-mails already sent keep working."""
+    assert reverse("briefs:list", args=["aurora"]) == "/alliances/aurora/briefs/"
+    assert reverse("briefs:prepare", args=["aurora"]) == "/alliances/aurora/briefs/prepare/"
+    for name, suffix in [("detail", ""), ("status", "status/"), ("download", "download/"),
+                         ("retry", "retry/")]:  # fmt: skip
+        url = reverse(f"briefs:{name}", args=["aurora", 7])
+        assert url == f"/alliances/aurora/briefs/7/{suffix}"

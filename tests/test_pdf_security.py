@@ -9,7 +9,7 @@ import pytest
 from django.template import Context, Template
 from pypdf import PdfReader
 
-from assessments.pdf import render_pdf
+from briefs.pdf import render_pdf
 
 
 @pytest.fixture
@@ -99,8 +99,8 @@ def test_a_brief_with_hostile_alliance_name_and_comment_fetches_nothing(canary, 
     """Through the real pipeline: snapshot → template → WeasyPrint → private storage."""
     from django.core.files.storage import default_storage
 
-    from assessments import briefing
-    from assessments.tasks import render_brief
+    from briefs import services
+    from briefs.tasks import render_brief
     from tests.assessment_factories import answer_all, give, make_version, start, submit
 
     port, hits = canary
@@ -114,7 +114,7 @@ def test_a_brief_with_hostile_alliance_name_and_comment_fetches_nothing(canary, 
         give(response, "A1", 2, comment="See " + hostile(port))
         submit(response)
 
-    brief, _ = briefing.brief_request(alliance=alliance, user=open_team.users["manager"])
+    brief, _ = services.brief_request(alliance=alliance, user=open_team.users["manager"])
     render_brief.delay(brief.pk)
     brief.refresh_from_db()
     assert brief.status == brief.Status.READY, brief.error

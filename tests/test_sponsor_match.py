@@ -76,3 +76,11 @@ def test_a_heavier_load_never_raises_the_score(person, extra, objectives):
     lighter = score_candidate(person, objectives=objectives).score
     heavier = Candidate(**{**person.__dict__, "load": person.load + extra})
     assert score_candidate(heavier, objectives=objectives).score <= lighter
+
+
+def test_every_seniority_a_sponsor_can_have_is_scored_and_labelled():
+    """The pure module owns the seniority values; the model's choices are the same ones."""
+    from sponsors.matching import SENIORITY_LABELS
+    from sponsors.models import Sponsor
+
+    assert set(Sponsor.Seniority.values) == set(SENIORITY_POINTS) == set(SENIORITY_LABELS)

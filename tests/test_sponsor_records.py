@@ -295,7 +295,7 @@ def test_the_same_person_on_the_wrong_side_is_refused_with_a_reason(client, open
         ({"interests": ", ".join(f"interest {n}" for n in range(21))}, "at most 20 interests"),
         ({"interests": "x" * 61}, "under 60 characters"),
         ({"until": days_ago(31).isoformat()}, "cannot be before the start date"),
-        ({"account": "nobody-here"}, "No single active user"),
+        ({"account": "nobody-here"}, "No active user has the username or email"),
     ],
 )
 def test_bad_sponsorship_input_gets_a_clear_message_and_saves_nothing(

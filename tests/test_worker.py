@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from assessments import briefing
-from assessments.models import Brief
+from briefs import services
+from briefs.models import Brief
 from config.celery import app
 from tests.conftest import TEST_QUEUE
 from tests.test_briefs import make_assessed, pdf_of, text_of
@@ -63,9 +63,26 @@ def test_a_real_worker_renders_the_brief_end_to_end(queue, assessed_tx):
     from celery.contrib.testing.worker import start_worker
 
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-        brief, _ = briefing.brief_request(
+        brief, _ = services.brief_request(
             alliance=assessed_tx.alliance, user=assessed_tx.users["manager"]
         )
+        wait_for(brief, {Brief.Status.READY, Brief.Status.FAILED}, timeout=60)
+    assert brief.status == Brief.Status.READY, brief.error
+    assert "NO-GO" in text_of(pdf_of(brief))
+
+
+def test_a_message_queued_under_the_former_task_name_still_renders_after_the_upgrade(
+    queue, assessed_tx
+):
+    """A release before the `briefs` app queued `assessments.tasks.render_brief`: a message
+    left on the broker by it is consumed by today's worker."""
+    from celery.contrib.testing.worker import start_worker
+
+    brief, _ = services.brief_of_current_evidence(
+        alliance=assessed_tx.alliance, requested_by=assessed_tx.users["manager"]
+    )
+    app.send_task("assessments.tasks.render_brief", args=[brief.pk], queue=queue)
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         wait_for(brief, {Brief.Status.READY, Brief.Status.FAILED}, timeout=60)
     assert brief.status == Brief.Status.READY, brief.error
     assert "NO-GO" in text_of(pdf_of(brief))
@@ -114,7 +131,7 @@ def test_a_worker_killed_mid_render_leaves_the_brief_to_the_next_worker(
     log = (tmp_path / "workers.log").open("w")
     first = worker_process(queue, media_root, log)
     try:
-        brief, _ = briefing.brief_request(
+        brief, _ = services.brief_request(
             alliance=assessed_tx.alliance, user=assessed_tx.users["manager"]
         )
         wait_for(brief, {Brief.Status.RENDERING}, timeout=60)

@@ -1,4 +1,4 @@
-"""Template tags shared by the assessment pages, the alliance page and (later) the PDF brief."""
+"""Template tags of the assessment pages and of the decision panels on the alliance pages."""
 
 from django import template
 
@@ -53,20 +53,6 @@ def level(value):
         return "—"
     lvl = level_of(value)
     return f"{lvl:.0f}" if lvl == int(lvl) else f"{lvl:.1f}"
-
-
-@register.filter
-def get_item(mapping, key):
-    return mapping.get(key) if mapping else None
-
-
-@register.simple_tag
-def decisions_for(alliances):
-    """`{% decisions_for alliances as decisions %}`: each alliance's decision by id, in a
-    fixed number of queries (the dashboard lists many alliances)."""
-    from assessments.selectors import alliance_decisions
-
-    return alliance_decisions(alliances)
 
 
 @register.inclusion_tag("assessments/_decision_card.html", takes_context=True)

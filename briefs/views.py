@@ -10,14 +10,14 @@ from django.views.generic import ListView, TemplateView
 
 from alliances.access import Action
 from alliances.views import AllianceMixin
-from assessments import briefing
-from assessments.models import Brief
+from briefs import services
+from briefs.models import Brief
 
 PAGE_SIZE = 20
 
 
 class BriefListView(AllianceMixin, ListView):
-    template_name = "assessments/brief_list.html"
+    template_name = "briefs/brief_list.html"
     context_object_name = "briefs"
     paginate_by = PAGE_SIZE
 
@@ -30,7 +30,7 @@ class BriefPrepareView(AllianceMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        brief, created = briefing.brief_request(alliance=self.alliance, user=request.user)
+        brief, created = services.brief_request(alliance=self.alliance, user=request.user)
         if created:
             messages.success(request, "Preparing the brief: it will be ready in a few seconds.")
         else:
@@ -52,18 +52,18 @@ class BriefMixin(AllianceMixin):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["brief"] = self.brief
-        context["stale"] = briefing.is_stale(self.brief)
+        context["stale"] = self.brief.is_stale
         return context
 
 
 class BriefDetailView(BriefMixin, TemplateView):
-    template_name = "assessments/brief_detail.html"
+    template_name = "briefs/brief_detail.html"
 
 
 class BriefStatusView(BriefMixin, TemplateView):
     """The status panel alone, polled by htmx until the brief is ready or failed."""
 
-    template_name = "assessments/_brief_status.html"
+    template_name = "briefs/_brief_status.html"
 
 
 class BriefDownloadView(BriefMixin, View):
@@ -88,7 +88,7 @@ class BriefRetryView(BriefMixin, View):
 
     def post(self, request, *args, **kwargs):
         try:
-            briefing.brief_retry(brief=self.brief, user=request.user)
+            services.brief_retry(brief=self.brief, user=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

@@ -6,8 +6,8 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
 from alliances.models import Alliance
-from assessments import briefing
-from assessments.models import Brief
+from briefs import services, worker
+from briefs.models import Brief
 
 
 class Command(BaseCommand):
@@ -24,13 +24,13 @@ class Command(BaseCommand):
         alliance = Alliance.objects.select_related("partner").filter(slug=slug).first()
         if alliance is None:
             raise CommandError(f"No alliance has the slug “{slug}”.")
-        brief, created = briefing.brief_of_current_evidence(alliance=alliance)
+        brief, created = services.brief_of_current_evidence(alliance=alliance)
         if brief.status != Brief.Status.READY:
             if not created:
-                briefing.brief_reset(brief=brief)
+                services.brief_reset(brief=brief)
             try:
-                briefing.brief_render(brief_id=brief.pk)
-            except briefing.BriefBusy as busy:
+                worker.brief_render(brief_id=brief.pk)
+            except worker.BriefBusy as busy:
                 raise CommandError(f"A worker is rendering this brief now: {busy}") from busy
             brief.refresh_from_db()
         if brief.status != Brief.Status.READY:

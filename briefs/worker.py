@@ -1,11 +1,12 @@
-"""Executive briefs: asked for in a request, rendered by a worker, downloaded through a view.
+"""The worker side of a brief: claim, render, store, fail, notify.
 
-The request only freezes a snapshot and enqueues `assessments.tasks.render_brief`;
+`briefs/services.py` freezes a snapshot and enqueues `briefs.tasks.render_brief`;
 the worker claims the brief atomically (queued → rendering), renders it and
 stores the PDF privately. A claim older than the task's hard time limit
 belongs to a worker that died, so a redelivered task may take it over; a
 younger one means another worker is on it, and a duplicate delivery waits.
-`manage.py render_brief` goes through the same functions.
+`manage.py render_brief` goes through the same functions. Nothing here enqueues a
+task, so `briefs/tasks.py` imports this module and nothing else of ours.
 """
 
 import hashlib
@@ -13,7 +14,6 @@ import logging
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
@@ -22,11 +22,9 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from alliances.access import Action, can
-from alliances.models import Alliance
 from assessments.charts import dimension_chart
-from assessments.models import Brief
-from assessments.snapshot import build_snapshot, chart_score, snapshot_sha256
+from briefs.models import Brief, claim_lease
+from briefs.snapshot import chart_score
 
 logger = logging.getLogger(__name__)
 
@@ -40,72 +38,6 @@ class BriefBusy(Exception):
     def __init__(self, retry_in: float):
         super().__init__(f"Brief is being rendered; retry in {retry_in:.0f} s.")
         self.retry_in = retry_in
-
-
-def claim_lease() -> timedelta:
-    """How long a render may hold its claim: the hard time limit kills it before that."""
-    return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-
-
-def _enqueue(brief: Brief) -> None:
-    from assessments.tasks import render_brief  # the task module imports this one
-
-    brief_id = brief.pk
-    transaction.on_commit(lambda: render_brief.delay(brief_id))
-
-
-def brief_of_current_evidence(*, alliance: Alliance, requested_by=None) -> tuple[Brief, bool]:
-    """The brief of the alliance's current evidence, new or existing: (brief, created)."""
-    snapshot, _ = build_snapshot(alliance)
-    return Brief.objects.get_or_create(
-        alliance=alliance,
-        snapshot_sha256=snapshot_sha256(snapshot),
-        defaults={"snapshot": snapshot, "requested_by": requested_by},
-    )
-
-
-@transaction.atomic
-def brief_request(*, alliance: Alliance, user) -> tuple[Brief, bool]:
-    """The brief of the alliance's current evidence: the existing one when the snapshot
-    is unchanged (a failed one is retried), else a new one, enqueued on commit.
-    Returns (brief, created)."""
-    if not can(user, Action.PREPARE_BRIEF, alliance):
-        raise PermissionDenied("Only the alliance's managers and executives prepare briefs.")
-    brief, created = brief_of_current_evidence(alliance=alliance, requested_by=user)
-    if created:
-        _enqueue(brief)
-    elif brief.status == Brief.Status.FAILED or is_stale(brief):
-        brief_reset(brief=brief, requested_by=user)
-        _enqueue(brief)
-    return brief, created
-
-
-def is_stale(brief: Brief) -> bool:
-    """Rendering for longer than any render may last: its worker died."""
-    return (
-        brief.status == Brief.Status.RENDERING
-        and brief.claimed_at is not None
-        and brief.claimed_at < timezone.now() - claim_lease()
-    )
-
-
-def brief_reset(*, brief: Brief, requested_by=None) -> None:
-    """Back to the queue, for another render; the asker becomes the requester if none."""
-    brief.status, brief.error = Brief.Status.QUEUED, ""
-    brief.requested_by = brief.requested_by or requested_by
-    brief.save(update_fields=["status", "error", "requested_by"])
-
-
-@transaction.atomic
-def brief_retry(*, brief: Brief, user) -> Brief:
-    if not can(user, Action.PREPARE_BRIEF, brief.alliance):
-        raise PermissionDenied("Only the alliance's managers and executives prepare briefs.")
-    brief = Brief.objects.select_for_update().get(pk=brief.pk)
-    if not (brief.status == Brief.Status.FAILED or is_stale(brief)):
-        raise ValidationError("Only a brief that failed can be tried again.")
-    brief_reset(brief=brief, requested_by=user)
-    _enqueue(brief)
-    return brief
 
 
 def brief_claim(brief_id: int) -> Brief | None:
@@ -144,7 +76,7 @@ def brief_context(brief: Brief) -> dict:
 
 def brief_pdf(brief: Brief) -> bytes:
     """Render the brief's snapshot to PDF (WeasyPrint is imported here, in the worker)."""
-    from assessments.pdf import render_pdf
+    from briefs.pdf import render_pdf
 
     html = render_to_string("briefs/brief.html", brief_context(brief))
     pdf, refused = render_pdf(html)

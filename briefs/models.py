@@ -1,0 +1,85 @@
+"""The executive brief: one frozen decision snapshot and the PDF rendered from it."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from alliances.models import Alliance
+
+
+def claim_lease() -> timedelta:
+    """How long a render may hold its claim: the hard time limit kills it before that."""
+    return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+
+
+class Brief(models.Model):
+    """An executive PDF brief of one frozen decision snapshot.
+
+    The snapshot (JSON) holds everything the PDF shows, so a brief can be
+    rendered again, by any worker, with the same result; one brief per
+    alliance and snapshot, so asking twice returns the same brief. The PDF
+    lives in private storage and is only served by a view that checks access.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RENDERING = "rendering", "Rendering"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="briefs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    snapshot = models.JSONField(help_text="The decision and evidence the PDF shows, frozen.")
+    snapshot_sha256 = models.CharField(max_length=64)
+    pdf = models.FileField(upload_to="briefs/", blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # The table kept its name when the model moved out of `assessments`: existing
+        # rows stay where they are.
+        db_table = "assessments_brief"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alliance", "snapshot_sha256"], name="one_brief_per_snapshot"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Brief of {self.alliance} ({self.get_status_display().lower()})"
+
+    def get_absolute_url(self):
+        return reverse("briefs:detail", args=[self.alliance.slug, self.pk])
+
+    @property
+    def verdict(self) -> str:
+        return self.snapshot.get("decision", {}).get("verdict", "")
+
+    @property
+    def is_settled(self) -> bool:
+        """Ready or failed: nothing more will happen without a retry."""
+        return self.status in (self.Status.READY, self.Status.FAILED)
+
+    @property
+    def download_name(self) -> str:
+        return f"brief-{self.alliance.slug}-{self.created_at:%Y-%m-%d}.pdf"
+
+    @property
+    def is_stale(self) -> bool:
+        """Rendering for longer than any render may last: its worker died."""
+        return (
+            self.status == self.Status.RENDERING
+            and self.claimed_at is not None
+            and self.claimed_at < timezone.now() - claim_lease()
+        )

@@ -1,0 +1,67 @@
+"""Asking for a brief: freeze a snapshot of the current evidence and enqueue its render.
+
+Writes with their permission checks; the render itself is the worker's job
+(`briefs/worker.py`, run by `briefs.tasks.render_brief`). This module imports the
+task to enqueue it; the task imports only the worker side, so there is no cycle.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from alliances.access import Action, can
+from alliances.models import Alliance
+from briefs.models import Brief
+from briefs.snapshot import build_snapshot, snapshot_sha256
+from briefs.tasks import render_brief
+
+NOT_ALLOWED = "Only the alliance's managers and executives prepare briefs."
+
+
+def _enqueue(brief: Brief) -> None:
+    brief_id = brief.pk
+    transaction.on_commit(lambda: render_brief.delay(brief_id))
+
+
+def brief_of_current_evidence(*, alliance: Alliance, requested_by=None) -> tuple[Brief, bool]:
+    """The brief of the alliance's current evidence, new or existing: (brief, created)."""
+    snapshot, _ = build_snapshot(alliance)
+    return Brief.objects.get_or_create(
+        alliance=alliance,
+        snapshot_sha256=snapshot_sha256(snapshot),
+        defaults={"snapshot": snapshot, "requested_by": requested_by},
+    )
+
+
+@transaction.atomic
+def brief_request(*, alliance: Alliance, user) -> tuple[Brief, bool]:
+    """The brief of the alliance's current evidence: the existing one when the snapshot
+    is unchanged (a failed one is retried), else a new one, enqueued on commit.
+    Returns (brief, created)."""
+    if not can(user, Action.PREPARE_BRIEF, alliance):
+        raise PermissionDenied(NOT_ALLOWED)
+    brief, created = brief_of_current_evidence(alliance=alliance, requested_by=user)
+    if created:
+        _enqueue(brief)
+    elif brief.status == Brief.Status.FAILED or brief.is_stale:
+        brief_reset(brief=brief, requested_by=user)
+        _enqueue(brief)
+    return brief, created
+
+
+def brief_reset(*, brief: Brief, requested_by=None) -> None:
+    """Back to the queue, for another render; the asker becomes the requester if none."""
+    brief.status, brief.error = Brief.Status.QUEUED, ""
+    brief.requested_by = brief.requested_by or requested_by
+    brief.save(update_fields=["status", "error", "requested_by"])
+
+
+@transaction.atomic
+def brief_retry(*, brief: Brief, user) -> Brief:
+    if not can(user, Action.PREPARE_BRIEF, brief.alliance):
+        raise PermissionDenied(NOT_ALLOWED)
+    brief = Brief.objects.select_for_update().get(pk=brief.pk)
+    if not (brief.status == Brief.Status.FAILED or brief.is_stale):
+        raise ValidationError("Only a brief that failed can be tried again.")
+    brief_reset(brief=brief, requested_by=user)
+    _enqueue(brief)
+    return brief
