@@ -36,6 +36,6 @@ def grant_again(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessments", "0003_brief")]
+    dependencies = [("assessments", "0004_brief_moves_to_briefs")]
 
     operations = [migrations.RunPython(revoke, grant_again)]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0004_bank_admins_edit_banks_only'),
+        ('assessments', '0005_bank_admins_edit_banks_only'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
