@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from alliances.access import ROLE_ACTIONS, Action, can
+from alliances.access import ROLE_ACTIONS, Action, ensure_can
 from alliances.models import Alliance
 from assessments.models import (
     Answer,
@@ -75,11 +75,6 @@ def version_new_draft(*, version: BankVersion) -> BankVersion:
 # ---------------------------------------------------------------- assessments
 
 
-def _ensure_assessable(user, alliance: Alliance, action: Action) -> None:
-    if not can(user, action, alliance):
-        raise PermissionDenied(f"You may not {action.value.replace('_', ' ')} this alliance.")
-
-
 def answering_members(alliance: Alliance):
     """Team members whose role lets them fill in assessments (managers and contributors)."""
     roles = [role for role, actions in ROLE_ACTIONS.items() if Action.ANSWER in actions]
@@ -106,7 +101,7 @@ def assessment_start(
     *, alliance: Alliance, version: BankVersion, title: str, created_by: User, assessors
 ) -> Assessment:
     """Start an assessment pinned to a published version, one response per assessor."""
-    _ensure_assessable(created_by, alliance, Action.RUN_ASSESSMENT)
+    ensure_can(created_by, Action.RUN_ASSESSMENT, alliance)
     version = BankVersion.objects.select_related("bank").get(pk=version.pk)
     if version.status != BankVersion.Status.PUBLISHED:
         raise ValidationError({"version": "Choose a published question bank version."})
@@ -127,7 +122,7 @@ def assessment_start(
 def assessment_set_assessors(*, assessment: Assessment, assessors, by: User) -> Assessment:
     """Add and remove assessors; someone who has answered cannot be removed."""
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    _ensure_assessable(by, assessment.alliance, Action.RUN_ASSESSMENT)
+    ensure_can(by, Action.RUN_ASSESSMENT, assessment.alliance)
     wanted = {user.pk: user for user in assessors}
     if not wanted:
         raise ValidationError({"assessors": "An assessment needs at least one assessor."})
@@ -163,6 +158,9 @@ def _locked_response(response: Response, user: User) -> Response:
     )
     if locked.assessor_id != user.pk:
         raise PermissionDenied("This is another assessor's response.")
+    # An assessor whose role changed (say, to viewer) answers no more. The caller's
+    # alliance may carry the user's role already (views): no extra query then.
+    ensure_can(user, Action.ANSWER, response.assessment.alliance)
     if locked.is_submitted:
         raise ValidationError("This response is submitted and locked: ask a manager to reopen it.")
     if locked.assessment.version.status == BankVersion.Status.RETIRED:
@@ -320,7 +318,7 @@ def response_reopen(*, response: Response, by: User) -> Response:
         .select_related("version", "alliance")
         .get(pk=response.assessment_id)
     )
-    _ensure_assessable(by, assessment.alliance, Action.RUN_ASSESSMENT)
+    ensure_can(by, Action.RUN_ASSESSMENT, assessment.alliance)
     response = Response.objects.select_for_update().get(pk=response.pk)
     if not response.is_submitted:
         raise ValidationError("This response is not submitted: there is nothing to reopen.")
@@ -356,7 +354,7 @@ def _refresh_assessment_status(assessment: Assessment) -> None:
 @transaction.atomic
 def finding_classify(*, finding: Finding, by: User) -> Finding:
     """Record the manager's classification of a finding (showstopper or manageable)."""
-    _ensure_assessable(by, finding.assessment.alliance, Action.RUN_ASSESSMENT)
+    ensure_can(by, Action.RUN_ASSESSMENT, finding.assessment.alliance)
     if finding.classification == Finding.Classification.UNCLASSIFIED:
         raise ValidationError({"classification": "Choose showstopper or manageable."})
     if finding.classification == Finding.Classification.MANAGEABLE:
@@ -378,7 +376,7 @@ def finding_classify(*, finding: Finding, by: User) -> Finding:
 def assessment_delete(*, assessment: Assessment, by: User) -> None:
     """Delete an assessment that is still in progress."""
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    _ensure_assessable(by, assessment.alliance, Action.RUN_ASSESSMENT)
+    ensure_can(by, Action.RUN_ASSESSMENT, assessment.alliance)
     if assessment.is_submitted:
         raise ValidationError("A submitted assessment is kept as a record; it cannot be deleted.")
     assessment.delete()

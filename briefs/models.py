@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from alliances.models import Alliance
 
@@ -44,6 +45,10 @@ class Brief(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
+
+    # Who asked, retried and when it was ready; the snapshot never changes, so it is
+    # not copied into every history row.
+    history = HistoricalRecords(excluded_fields=["snapshot"])
 
     class Meta:
         # The table kept its name when the model moved out of `assessments`: existing
