@@ -108,6 +108,11 @@ class BankVersion(models.Model):
     notes = models.TextField(blank=True, help_text="What changed in this version and why.")
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["bank", "-number"]
