@@ -8,12 +8,8 @@ import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from assessments.banks import (
-    BankFormatError,
-    parse_bank,
-    shipped_bank_files,
-    version_data,
-)
+from assessments.banks.format import BankFormatError, parse_bank
+from assessments.banks.services import shipped_bank_files, version_data
 from assessments.models import BankVersion, Choice, Question, QuestionBank
 
 pytestmark = pytest.mark.django_db
