@@ -148,7 +148,8 @@ def parse_bank(text: str, source: str = "bank") -> BankData:
         loader.dispose()
     check = _Checker()
     data = _check_file(check, root)
-    check.errors.extend(structure_errors(data))
+    if data.dimensions:  # else the checker said why; its thresholds message says it already
+        check.errors.extend(e for e in structure_errors(data) if not e.startswith("thresholds:"))
     if check.errors:
         raise BankFormatError([f"{source}: {e}" for e in dict.fromkeys(check.errors)])
     return data
@@ -168,22 +169,19 @@ def _refuse_from_events(text: str) -> list[str]:
     """Anchors, aliases, deep nesting and extra documents, seen in the event stream: before
     the composer builds (or an alias multiplies) a single node."""
     problems: list[str] = []
+    references: dict[int, list[str]] = {}  # line → "&name" / "*name", in order, once each
     depth = documents = 0
     loader = _Loader(text)
     try:
-        while loader.check_event() and len(problems) < MAX_ERRORS:
+        while loader.check_event() and len(references) < MAX_ERRORS:
             event = loader.get_event()
             line = event.start_mark.line + 1
             if isinstance(event, yaml.AliasEvent):
-                problems.append(
-                    f"line {line}: “*{event.anchor}” is a YAML alias; anchors and aliases are "
-                    "not part of the bank format: write each value out"
-                )
+                names = references.setdefault(line, [])
+                if f"*{event.anchor}" not in names:
+                    names.append(f"*{event.anchor}")
             elif getattr(event, "anchor", None) is not None:
-                problems.append(
-                    f"line {line}: “&{event.anchor}” is a YAML anchor; anchors and aliases are "
-                    "not part of the bank format: write each value out"
-                )
+                references.setdefault(line, []).append(f"&{event.anchor}")
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -200,9 +198,14 @@ def _refuse_from_events(text: str) -> list[str]:
         problems.append(_yaml_problem(exc, text))
     finally:
         loader.dispose()
+    refused = [
+        f"line {line}: {', '.join(names)}: YAML anchors (&) and aliases (*) are not part of "
+        "the bank format; write each value out"
+        for line, names in references.items()
+    ]
     if documents > 1:
         problems.append(f"the file holds {documents} YAML documents; a bank file is one")
-    return problems
+    return refused + problems
 
 
 def _yaml_problem(exc: yaml.YAMLError, text: str) -> str:
@@ -297,7 +300,7 @@ def _show(value) -> str:
         return "a mapping"
     if isinstance(value, list | tuple | set):
         return "a list"
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 100:
         return "a number too large"
     shown = repr(value)
     return shown if len(shown) <= 40 else shown[:39] + "…"
@@ -349,10 +352,14 @@ class _Checker:
 
     def sequence(self, parent, key, path) -> _Seq | None:
         node = parent.get(key)
-        if not isinstance(node, list) or not node:
+        if node is None:
+            self.error(parent, key, path, "is required (a non-empty list)")
+        elif not isinstance(node, list) or not node:
             got = "an empty list" if isinstance(node, list) else _show(node)
             self.error(parent, key, path, f"must be a non-empty list, got {got}")
-            return None
+        else:
+            return node
+        return None
         return node
 
     def text(self, node, key, path, *, max_length) -> str:
@@ -406,6 +413,9 @@ def _check_file(check: _Checker, root) -> BankData:
         check.errors.append("the file is empty")
         root = _Map(1)
     else:
+        if not isinstance(root, dict):
+            check.error(holder, "file", "file", f"must be a mapping of fields, got {_show(root)}")
+            return BankData("", "", "", "", 0, "draft", "", 70, 50, 50, [])
         root = check.mapping(
             holder, "file", "file", ["format", "bank", "version", "dimensions"], ["format"]
         )
