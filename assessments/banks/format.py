@@ -633,7 +633,10 @@ def structure_errors(data: BankData) -> list[str]:
 
 
 class _Dumper(yaml.SafeDumper):
-    """Block style, multi-line texts as literal blocks."""
+    """Block style, multi-line texts as literal blocks; never anchors (the reader refuses them)."""
+
+    def ignore_aliases(self, data):
+        return True
 
 
 def _str_presenter(dumper, value):
