@@ -169,19 +169,20 @@ def _refuse_from_events(text: str) -> list[str]:
     """Anchors, aliases, deep nesting and extra documents, seen in the event stream: before
     the composer builds (or an alias multiplies) a single node."""
     problems: list[str] = []
-    references: dict[int, list[str]] = {}  # line → "&name" / "*name", in order, once each
-    depth = documents = 0
+    references: dict[int, dict[str, None]] = {}  # line → {"&name" / "*name"}, in order
+    depth = documents = seen = 0
     loader = _Loader(text)
     try:
-        while loader.check_event() and len(references) < MAX_ERRORS:
+        # Stop early on a file made of anchors: a hundred lines of them say enough.
+        while loader.check_event() and len(references) < MAX_ERRORS and seen < 10 * MAX_ERRORS:
             event = loader.get_event()
             line = event.start_mark.line + 1
             if isinstance(event, yaml.AliasEvent):
-                names = references.setdefault(line, [])
-                if f"*{event.anchor}" not in names:
-                    names.append(f"*{event.anchor}")
+                references.setdefault(line, {})[f"*{event.anchor}"] = None
+                seen += 1
             elif getattr(event, "anchor", None) is not None:
-                references.setdefault(line, []).append(f"&{event.anchor}")
+                references.setdefault(line, {})[f"&{event.anchor}"] = None
+                seen += 1
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -199,8 +200,8 @@ def _refuse_from_events(text: str) -> list[str]:
     finally:
         loader.dispose()
     refused = [
-        f"line {line}: {', '.join(names)}: YAML anchors (&) and aliases (*) are not part of "
-        "the bank format; write each value out"
+        f"line {line}: {', '.join(list(names)[:10])}: YAML anchors (&) and aliases (*) are "
+        "not part of the bank format; write each value out"
         for line, names in references.items()
     ]
     if documents > 1:
