@@ -49,6 +49,19 @@ def run_import(path) -> CommandError:
     return excinfo.value
 
 
+def billion_laughs(levels: int) -> str:
+    """Each level repeats the one below nine times: `*lol{levels}` stands for 9**levels."""
+    lines = ["format: 1", "lol0: &lol0 lol"]
+    for n in range(1, levels + 1):
+        lines.append(f"lol{n}: &lol{n} [" + ", ".join([f"*lol{n - 1}"] * 9) + "]")
+    lines += [
+        f"bank: {{slug: laughs, name: *lol{levels}, kind: custom}}",
+        "version: {number: 1}",
+        f"dimensions: *lol{levels}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 # (content, messages expected in the output). Line numbers refer to the file as written.
 MALFORMED = {
     "issue: list for text, number for kind, mapping for list": (
@@ -59,6 +72,10 @@ MALFORMED = {
             "sponsor_readiness, custom, got 5",
             "line 8, dimensions: must be a non-empty list, got a mapping",
         ],
+    ),
+    "issue: billion laughs, seven levels, as name and dimensions": (
+        billion_laughs(7).encode(),
+        ["line 2: &lol0: YAML anchors (&) and aliases (*) are not part of the bank format"],
     ),
     "list where a mapping belongs": (
         small(
@@ -200,7 +217,7 @@ def test_every_problem_of_the_file_is_reported_at_once(tmp_path):
 def test_a_file_over_the_size_limit_is_refused_before_parsing(tmp_path, settings):
     settings.BANK_FILE_MAX_BYTES = 1000
     path = tmp_path / "big.yaml"
-    # Not even YAML: had it been parsed, the error would be a syntax error.
+    # Had it been parsed, it would have been refused as nested too deep.
     path.write_bytes(b"[" * 1001)
     assert "the file is over 1,000 bytes" in str(run_import(path))
     # A device that never ends is read no further than the limit.
@@ -211,19 +228,6 @@ def test_a_file_over_the_size_limit_is_refused_before_parsing(tmp_path, settings
 def test_a_file_that_cannot_be_read_is_a_clear_error(tmp_path):
     assert "cannot read the file" in str(run_import(tmp_path / "missing.yaml"))
     assert "cannot read the file" in str(run_import(tmp_path))
-
-
-def billion_laughs(levels: int) -> str:
-    """Each level repeats the one below nine times: `*lol{levels}` stands for 9**levels."""
-    lines = ["format: 1", "lol0: &lol0 lol"]
-    for n in range(1, levels + 1):
-        lines.append(f"lol{n}: &lol{n} [" + ", ".join([f"*lol{n - 1}"] * 9) + "]")
-    lines += [
-        f"bank: {{slug: laughs, name: *lol{levels}, kind: custom}}",
-        "version: {number: 1}",
-        f"dimensions: *lol{levels}",
-    ]
-    return "\n".join(lines) + "\n"
 
 
 def test_billion_laughs_is_refused_from_the_event_stream_before_any_expansion(tmp_path):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
 
@@ -38,10 +38,22 @@ def bank_import_file(*, path: str | Path) -> BankVersion:
     return bank_import(data=bank_file_read(path))
 
 
-@transaction.atomic
 def bank_import(*, data: BankData) -> BankVersion:
     """Write `data` as a new version of its bank (created if new); publishing retires the
-    previous published version. Raise BankFormatError if the version number is taken."""
+    previous published version. Raise BankFormatError (nothing written) if the version
+    number is taken or the version cannot be published."""
+    try:
+        with transaction.atomic():
+            return _bank_import(data)
+    except ValidationError as exc:  # from version_publish; parsing checks the same rules
+        raise BankFormatError(exc.messages) from exc
+    except IntegrityError as exc:  # another import took the number meanwhile
+        raise BankFormatError(
+            [f"version.number: bank “{data.slug}” got version {data.number} meanwhile; try again"]
+        ) from exc
+
+
+def _bank_import(data: BankData) -> BankVersion:
     bank, created = QuestionBank.objects.select_for_update().get_or_create(
         slug=data.slug,
         defaults=dict(name=data.name, kind=data.kind, description=data.description),
