@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from alliances.admin import AllianceScopedAdmin
-from assessments import services
+from assessments.banks import services as bank_services
 from assessments.models import (
     Answer,
     Assessment,
@@ -157,7 +157,7 @@ class BankVersionAdmin(LockedUnlessDraft, admin.ModelAdmin):
     @admin.action(description="New draft from this version", permissions=["add"])
     def make_draft(self, request, queryset):
         for version in queryset.select_related("bank"):
-            draft = services.version_new_draft(version=version)
+            draft = bank_services.version_new_draft(version=version)
             url = reverse("admin:assessments_bankversion_change", args=[draft.pk])
             self.message_user(
                 request,
@@ -171,7 +171,7 @@ class BankVersionAdmin(LockedUnlessDraft, admin.ModelAdmin):
     def publish(self, request, queryset):
         for version in queryset.select_related("bank"):
             try:
-                published = services.version_publish(version=version)
+                published = bank_services.version_publish(version=version)
             except ValidationError as exc:
                 for message in exc.messages:
                     self.message_user(request, message, messages.ERROR)

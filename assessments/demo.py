@@ -16,7 +16,7 @@ import datetime
 from django.utils import timezone
 
 from assessments import services
-from assessments.banks import load_shipped_banks
+from assessments.banks.services import load_shipped_banks
 from assessments.models import Assessment, BankVersion, Choice, Finding, Question
 
 AURORA, COBALT = "project-aurora", "cobalt-cloud-co-sell"

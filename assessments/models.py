@@ -16,14 +16,18 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from alliances.models import Alliance
+from assessments.banks.format import KEY_PATTERN, SLUG_PATTERN
+from assessments.scoring import LEVEL_POINTS
 
 KEY_VALIDATOR = RegexValidator(
-    r"^[A-Z]{1,4}[0-9]{1,4}$", "A key is one to four capital letters and a number, such as S1."
+    KEY_PATTERN, "A key is one to four capital letters and a number, such as S1."
+)
+SLUG_VALIDATOR = RegexValidator(
+    SLUG_PATTERN, "Use lowercase letters, digits and hyphens only, such as strategic-fit."
 )
 ANSWER_TEXT_MAX = 4000
 COMMENT_MAX = 2000
 EVIDENCE_URL_MAX = 500
-LEVEL_POINTS = 25  # level n of the anchored 0–4 scale scores n × 25
 
 
 class LockedVersionError(ValidationError):
@@ -38,7 +42,10 @@ class QuestionBank(models.Model):
         CUSTOM = "custom", "Custom"
 
     slug = models.SlugField(
-        max_length=80, unique=True, help_text="Stable identifier, e.g. strategic-fit."
+        max_length=80,
+        unique=True,
+        validators=[SLUG_VALIDATOR],
+        help_text="Stable identifier, e.g. strategic-fit.",
     )
     name = models.CharField(max_length=200)
     kind = models.CharField(

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-LEVEL_POINTS = 25
+LEVEL_POINTS = 25  # level n of the anchored 0–4 scale scores n × 25 (the one definition)
 DISAGREEMENT_LEVELS = 2  # assessors differ when their levels spread this much or more
 
 

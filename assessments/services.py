@@ -1,4 +1,4 @@
-"""Writes for question banks and assessments: one transaction per action, readable errors."""
+"""Writes for assessments: one transaction per action, readable errors (banks: see banks/)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from alliances.access import ROLE_ACTIONS, Action, ensure_can
@@ -24,52 +23,6 @@ from assessments.models import (
 from assessments.scoring import AnswerInput, is_given
 
 User = get_user_model()
-
-
-# ---------------------------------------------------------------- bank versions
-
-
-@transaction.atomic
-def version_publish(*, version: BankVersion) -> BankVersion:
-    """Check a draft and publish it; the bank's previous published version retires."""
-    from assessments.banks import version_publish_errors
-
-    version = BankVersion.objects.select_for_update().select_related("bank").get(pk=version.pk)
-    if version.status != BankVersion.Status.DRAFT:
-        raise ValidationError(f"{version.label} is already {version.get_status_display().lower()}.")
-    errors = version_publish_errors(version)
-    if errors:
-        raise ValidationError([f"{version.label} cannot be published: {e}." for e in errors])
-    for previous in BankVersion.objects.select_for_update().filter(
-        bank_id=version.bank_id, status=BankVersion.Status.PUBLISHED
-    ):
-        previous.status = BankVersion.Status.RETIRED
-        previous.save(update_fields=["status"])
-    version.status = BankVersion.Status.PUBLISHED
-    version.published_at = timezone.now()
-    version.save(update_fields=["status", "published_at"])
-    return version
-
-
-@transaction.atomic
-def version_new_draft(*, version: BankVersion) -> BankVersion:
-    """Copy `version` (any status) into a new draft with the next number."""
-    from assessments.banks import _write_structure, version_data
-
-    data = version_data(version)
-    # Lock the bank so two admins cannot take the same number.
-    bank = type(version.bank).objects.select_for_update().get(pk=version.bank_id)
-    number = (bank.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    draft = BankVersion.objects.create(
-        bank=bank,
-        number=number,
-        go_threshold=version.go_threshold,
-        no_go_threshold=version.no_go_threshold,
-        gap_threshold=version.gap_threshold,
-        notes=f"Draft made from version {version.number}.",
-    )
-    _write_structure(draft, data.dimensions)
-    return draft
 
 
 # ---------------------------------------------------------------- assessments

@@ -154,6 +154,10 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Alliance Readiness <noreply@localhost>")
 
+# Question-bank files larger than this are refused before parsing (import_bank and any
+# other way a bank file comes in); the shipped banks are about 20 kB.
+BANK_FILE_MAX_BYTES = env.int("BANK_FILE_MAX_BYTES", default=2 * 1024 * 1024)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -1,7 +1,8 @@
 """Small question banks and assessments built in code, for the assessment tests."""
 
 from assessments import services
-from assessments.banks import BankData, ChoiceData, DimensionData, QuestionData, bank_import
+from assessments.banks.format import BankData, ChoiceData, DimensionData, QuestionData
+from assessments.banks.services import bank_import
 from assessments.models import Choice, Question, Response
 
 LEVEL_LABELS = ["None", "Weak", "Partial", "Largely", "Fully evidenced"]

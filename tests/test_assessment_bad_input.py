@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from assessments import services
+from assessments.banks import services as bank_services
 from assessments.models import Answer
 from tests.assessment_factories import answer_all, make_version, question, start, submit
 
@@ -77,8 +77,8 @@ def test_another_assessors_response_is_404_and_untouched(client, open_team, setu
 
 def test_an_answer_to_a_retired_version_is_refused(client, setup):
     assessment, mine = setup
-    draft = services.version_new_draft(version=assessment.version)
-    services.version_publish(version=draft)
+    draft = bank_services.version_new_draft(version=assessment.version)
+    bank_services.version_publish(version=draft)
     q = question(assessment.version, "A2")
     response = post_answer(client, assessment, mine, q.pk, {f"q{q.pk}-level": q.choices.first().pk})
     assert response.status_code == 400

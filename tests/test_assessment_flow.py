@@ -66,7 +66,7 @@ def test_manager_starts_an_assessment_pinned_to_the_published_version(client, op
 
 
 def test_start_refuses_a_draft_version_and_a_viewer_as_assessor(client, open_team, version):
-    from assessments.services import version_new_draft
+    from assessments.banks.services import version_new_draft
 
     draft = version_new_draft(version=version)
     client.force_login(open_team.users["manager"])

@@ -8,13 +8,10 @@ import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from assessments.banks import (
-    BankFormatError,
-    parse_bank,
-    shipped_bank_files,
-    version_data,
-)
+from assessments.banks.format import BankFormatError, parse_bank
+from assessments.banks.services import bank_import, shipped_bank_files, version_data
 from assessments.models import BankVersion, Choice, Question, QuestionBank
+from tests.assessment_factories import make_bank_data
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +147,12 @@ def test_parse_errors_list_every_problem_at_once():
     with pytest.raises(BankFormatError) as excinfo:
         parse_bank(text)
     assert len(excinfo.value.errors) >= 2
+
+
+def test_a_published_bank_that_cannot_publish_is_the_format_error_and_writes_nothing():
+    data = make_bank_data(status="published")
+    data.dimensions[0].weight -= 10  # weights add up to 90
+    with pytest.raises(BankFormatError, match="weights add up to 90"):
+        bank_import(data=data)
+    assert not QuestionBank.objects.exists()
+    assert not Choice.objects.exists()

@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.banks import export_bank, version_data
+from assessments.banks.format import export_bank
+from assessments.banks.services import version_data
 from assessments.models import BankVersion
 
 

@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.banks import BankFormatError, bank_import, parse_bank_file
+from assessments.banks.format import BankFormatError
+from assessments.banks.services import bank_import_file
 
 
 class Command(BaseCommand):
@@ -13,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            version = bank_import(data=parse_bank_file(options["file"]))
+            version = bank_import_file(path=options["file"])
         except BankFormatError as exc:
             raise CommandError("The bank was not imported:\n  " + "\n  ".join(exc.errors)) from exc
         self.stdout.write(

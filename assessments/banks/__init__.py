@@ -1,0 +1,1 @@
+"""Question banks: `format` (the YAML file, pure) and `services` (import, draft, publish)."""

@@ -1,0 +1,228 @@
+"""Bank services: import a file as a new version, new draft from a version, publish.
+
+The file format itself (parse, check, export) is `assessments.banks.format`, which
+touches no database; everything here writes, in one transaction per action.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Prefetch
+from django.utils import timezone
+
+from assessments.banks.format import (
+    BankData,
+    BankFormatError,
+    ChoiceData,
+    DimensionData,
+    QuestionData,
+    read_bank_file,
+    structure_errors,
+)
+from assessments.models import BankVersion, Choice, Dimension, Question, QuestionBank
+
+SEED_DIR = Path(__file__).resolve().parent / "seed"
+
+
+def bank_file_read(path: str | Path) -> BankData:
+    """Parse a bank file within the `BANK_FILE_MAX_BYTES` limit; raise BankFormatError only."""
+    return read_bank_file(path, max_bytes=settings.BANK_FILE_MAX_BYTES)
+
+
+def bank_import_file(*, path: str | Path) -> BankVersion:
+    """Read, check and import a bank file: BankFormatError (and nothing written) if invalid."""
+    return bank_import(data=bank_file_read(path))
+
+
+def bank_import(*, data: BankData) -> BankVersion:
+    """Write `data` as a new version of its bank (created if new); publishing retires the
+    previous published version. Raise BankFormatError (nothing written) if the version
+    number is taken or the version cannot be published."""
+    try:
+        with transaction.atomic():
+            return _bank_import(data)
+    except ValidationError as exc:  # from version_publish; parsing checks the same rules
+        raise BankFormatError(exc.messages) from exc
+    except IntegrityError as exc:  # another import took the number meanwhile
+        raise BankFormatError(
+            [f"version.number: bank “{data.slug}” got version {data.number} meanwhile; try again"]
+        ) from exc
+
+
+def _bank_import(data: BankData) -> BankVersion:
+    bank, created = QuestionBank.objects.select_for_update().get_or_create(
+        slug=data.slug,
+        defaults=dict(name=data.name, kind=data.kind, description=data.description),
+    )
+    if not created:
+        if bank.kind != data.kind:
+            raise BankFormatError(
+                [f"bank.kind: bank “{bank.slug}” is {bank.kind}, the file says {data.kind}"]
+            )
+        latest = bank.versions.aggregate(n=Max("number"))["n"] or 0
+        if data.number <= latest:
+            raise BankFormatError(
+                [
+                    f"version.number: bank “{bank.slug}” already has version {latest}; "
+                    f"give the file a number above {latest}"
+                ]
+            )
+        bank.name, bank.description = data.name, data.description
+        bank.save(update_fields=["name", "description"])
+    version = BankVersion.objects.create(
+        bank=bank,
+        number=data.number,
+        status=BankVersion.Status.DRAFT,
+        go_threshold=data.go,
+        no_go_threshold=data.no_go,
+        gap_threshold=data.gap,
+        notes=data.notes,
+    )
+    _write_structure(version, data.dimensions)
+    if data.status == BankVersion.Status.PUBLISHED:
+        version = version_publish(version=version)
+    return version
+
+
+def _write_structure(version: BankVersion, dimensions: list[DimensionData]) -> None:
+    """Bulk-write the dimensions, questions and choices of a draft version."""
+    dims = Dimension.objects.bulk_create(
+        Dimension(version=version, name=d.name, description=d.description, weight=d.weight, order=i)
+        for i, d in enumerate(dimensions, start=1)
+    )
+    questions = []
+    for dim, d in zip(dims, dimensions, strict=True):
+        for i, q in enumerate(d.questions, start=1):
+            questions.append(
+                Question(
+                    dimension=dim,
+                    key=q.key,
+                    text=q.text,
+                    help=q.help,
+                    kind=q.kind,
+                    weight=q.weight,
+                    required=q.required,
+                    allows_na=q.allows_na,
+                    allows_dont_know=q.allows_dont_know,
+                    knockout_level=q.knockout_level,
+                    order=i,
+                )
+            )
+    questions = Question.objects.bulk_create(questions)
+    source = [q for d in dimensions for q in d.questions]
+    Choice.objects.bulk_create(
+        Choice(question=question, label=c.label, score=c.score, order=i)
+        for question, q in zip(questions, source, strict=True)
+        for i, c in enumerate(q.choices, start=1)
+    )
+
+
+def version_data(version: BankVersion) -> BankData:
+    """Read a version (3 queries) into the same structure the YAML parses to."""
+    dimensions = version.dimensions.prefetch_related(
+        Prefetch(
+            "questions",
+            queryset=Question.objects.order_by("order", "pk").prefetch_related(
+                Prefetch("choices", queryset=Choice.objects.order_by("order", "pk"))
+            ),
+        )
+    ).order_by("order", "pk")
+    bank = version.bank
+    return BankData(
+        slug=bank.slug,
+        name=bank.name,
+        kind=bank.kind,
+        description=bank.description,
+        number=version.number,
+        status=version.status,
+        notes=version.notes,
+        go=version.go_threshold,
+        no_go=version.no_go_threshold,
+        gap=version.gap_threshold,
+        dimensions=[
+            DimensionData(
+                name=d.name,
+                description=d.description,
+                weight=d.weight,
+                questions=[
+                    QuestionData(
+                        key=q.key,
+                        text=q.text,
+                        help=q.help,
+                        kind=q.kind,
+                        weight=q.weight,
+                        required=q.required,
+                        allows_na=q.allows_na,
+                        allows_dont_know=q.allows_dont_know,
+                        knockout_level=q.knockout_level,
+                        choices=[ChoiceData(c.label, c.score) for c in q.choices.all()],
+                    )
+                    for q in d.questions.all()
+                ],
+            )
+            for d in dimensions
+        ],
+    )
+
+
+def version_publish_errors(version: BankVersion) -> list[str]:
+    """What stops `version` from being published (empty when it can be)."""
+    return structure_errors(version_data(version))
+
+
+@transaction.atomic
+def version_publish(*, version: BankVersion) -> BankVersion:
+    """Check a draft and publish it; the bank's previous published version retires."""
+    version = BankVersion.objects.select_for_update().select_related("bank").get(pk=version.pk)
+    if version.status != BankVersion.Status.DRAFT:
+        raise ValidationError(f"{version.label} is already {version.get_status_display().lower()}.")
+    errors = version_publish_errors(version)
+    if errors:
+        raise ValidationError([f"{version.label} cannot be published: {e}." for e in errors])
+    for previous in BankVersion.objects.select_for_update().filter(
+        bank_id=version.bank_id, status=BankVersion.Status.PUBLISHED
+    ):
+        previous.status = BankVersion.Status.RETIRED
+        previous.save(update_fields=["status"])
+    version.status = BankVersion.Status.PUBLISHED
+    version.published_at = timezone.now()
+    version.save(update_fields=["status", "published_at"])
+    return version
+
+
+@transaction.atomic
+def version_new_draft(*, version: BankVersion) -> BankVersion:
+    """Copy `version` (any status) into a new draft with the next number."""
+    data = version_data(version)
+    # Lock the bank so two admins cannot take the same number.
+    bank = QuestionBank.objects.select_for_update().get(pk=version.bank_id)
+    number = (bank.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    draft = BankVersion.objects.create(
+        bank=bank,
+        number=number,
+        go_threshold=version.go_threshold,
+        no_go_threshold=version.no_go_threshold,
+        gap_threshold=version.gap_threshold,
+        notes=f"Draft made from version {version.number}.",
+    )
+    _write_structure(draft, data.dimensions)
+    return draft
+
+
+def shipped_bank_files() -> list[Path]:
+    """The seed banks that ship with the app (`assessments/banks/seed/*.yaml`)."""
+    return sorted(SEED_DIR.glob("*.yaml"))
+
+
+def load_shipped_banks() -> list[tuple[Path, BankVersion | None]]:
+    """Import each shipped bank whose version is not loaded yet; (file, version or None)."""
+    loaded = []
+    for path in shipped_bank_files():
+        data = bank_file_read(path)
+        exists = BankVersion.objects.filter(bank__slug=data.slug, number__gte=data.number)
+        loaded.append((path, None if exists.exists() else bank_import(data=data)))
+    return loaded
