@@ -123,7 +123,7 @@ class DimensionInline(LockedInline):
 
 
 @admin.register(BankVersion)
-class BankVersionAdmin(LockedUnlessDraft, admin.ModelAdmin):
+class BankVersionAdmin(LockedUnlessDraft, SimpleHistoryAdmin):
     list_display = ["__str__", "bank", "number", "status", "published_at", "thresholds"]
     list_filter = ["status", "bank"]
     list_select_related = ["bank"]
@@ -137,8 +137,9 @@ class BankVersionAdmin(LockedUnlessDraft, admin.ModelAdmin):
         "gap_threshold",
         "notes",
         "published_at",
+        "published_by",
     ]
-    readonly_fields = ["status", "published_at"]
+    readonly_fields = ["status", "published_at", "published_by"]
     inlines = [DimensionInline]
     actions = ["make_draft", "publish"]
 
@@ -157,7 +158,7 @@ class BankVersionAdmin(LockedUnlessDraft, admin.ModelAdmin):
     @admin.action(description="New draft from this version", permissions=["add"])
     def make_draft(self, request, queryset):
         for version in queryset.select_related("bank"):
-            draft = bank_services.version_new_draft(version=version)
+            draft = bank_services.version_new_draft(version=version, by=request.user)
             url = reverse("admin:assessments_bankversion_change", args=[draft.pk])
             self.message_user(
                 request,
@@ -171,7 +172,7 @@ class BankVersionAdmin(LockedUnlessDraft, admin.ModelAdmin):
     def publish(self, request, queryset):
         for version in queryset.select_related("bank"):
             try:
-                published = bank_services.version_publish(version=version)
+                published = bank_services.version_publish(version=version, by=request.user)
             except ValidationError as exc:
                 for message in exc.messages:
                     self.message_user(request, message, messages.ERROR)

@@ -108,3 +108,10 @@ def answer_all(response: Response, levels: dict[str, int] | int):
 
 def submit(response: Response):
     return services.response_submit(response=response, user=response.assessor)
+
+
+def bank_editor():
+    """Someone who may change question banks (the services check it)."""
+    from tests.factories import UserFactory
+
+    return UserFactory(username="bank-admin-root", is_staff=True, is_superuser=True)

@@ -5,7 +5,14 @@ from django.urls import reverse
 
 from assessments.banks import services as bank_services
 from assessments.models import Answer
-from tests.assessment_factories import answer_all, make_version, question, start, submit
+from tests.assessment_factories import (
+    answer_all,
+    bank_editor,
+    make_version,
+    question,
+    start,
+    submit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -77,8 +84,8 @@ def test_another_assessors_response_is_404_and_untouched(client, open_team, setu
 
 def test_an_answer_to_a_retired_version_is_refused(client, setup):
     assessment, mine = setup
-    draft = bank_services.version_new_draft(version=assessment.version)
-    bank_services.version_publish(version=draft)
+    draft = bank_services.version_new_draft(version=assessment.version, by=bank_editor())
+    bank_services.version_publish(version=draft, by=bank_editor())
     q = question(assessment.version, "A2")
     response = post_answer(client, assessment, mine, q.pk, {f"q{q.pk}-level": q.choices.first().pk})
     assert response.status_code == 400

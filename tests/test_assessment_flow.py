@@ -8,7 +8,15 @@ from django.urls import reverse
 
 from assessments.models import Answer, Assessment, BankVersion, Finding, Response
 from assessments.selectors import latest_submitted_assessments
-from tests.assessment_factories import answer_all, give, make_version, question, start, submit
+from tests.assessment_factories import (
+    answer_all,
+    bank_editor,
+    give,
+    make_version,
+    question,
+    start,
+    submit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +76,7 @@ def test_manager_starts_an_assessment_pinned_to_the_published_version(client, op
 def test_start_refuses_a_draft_version_and_a_viewer_as_assessor(client, open_team, version):
     from assessments.banks.services import version_new_draft
 
-    draft = version_new_draft(version=version)
+    draft = version_new_draft(version=version, by=bank_editor())
     client.force_login(open_team.users["manager"])
     url = reverse("assessments:start", args=[open_team.alliance.slug])
     response = client.post(

@@ -2,7 +2,7 @@
 never changes a decision."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -69,3 +69,27 @@ def test_a_bank_with_drafts_only_may_still_change_kind(db):
     bank.kind = QuestionBank.Kind.STRATEGIC_FIT
     bank.save()
     assert QuestionBank.objects.get(pk=bank.pk).kind == "strategic_fit"
+
+
+def test_publishing_records_who_published_and_needs_a_bank_admin(db):
+    from assessments.banks import services as bank_services
+    from assessments.models import BankVersion
+    from tests.assessment_factories import make_version
+
+    published = make_version()
+    beatriz = UserFactory(username="beatriz", is_staff=True, groups=[BANK_ADMINS_GROUP])
+    manager = UserFactory(username="maya")
+    with pytest.raises(PermissionDenied):
+        bank_services.version_new_draft(version=published, by=manager)
+    draft = bank_services.version_new_draft(version=published, by=beatriz)
+    with pytest.raises(PermissionDenied):
+        bank_services.version_publish(version=draft, by=manager)
+    assert BankVersion.objects.get(pk=draft.pk).status == BankVersion.Status.DRAFT
+
+    bank_services.version_publish(version=draft, by=beatriz)
+    draft.refresh_from_db()
+    assert (draft.status, draft.published_by) == (BankVersion.Status.PUBLISHED, beatriz)
+    assert draft.history.latest().history_user == beatriz
+    published.refresh_from_db()
+    assert published.status == BankVersion.Status.RETIRED
+    assert published.history.latest().history_user == beatriz

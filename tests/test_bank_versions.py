@@ -8,7 +8,14 @@ from alliances.access import BANK_ADMINS_GROUP
 from assessments.banks import services as bank_services
 from assessments.models import BankVersion, Choice, Dimension, LockedVersionError, Question
 from assessments.selectors import assessment_score
-from tests.assessment_factories import answer_all, make_version, question, start, submit
+from tests.assessment_factories import (
+    answer_all,
+    bank_editor,
+    make_version,
+    question,
+    start,
+    submit,
+)
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +52,7 @@ def test_a_published_version_and_its_contents_refuse_changes(published):
 
 
 def test_a_draft_can_be_edited_and_deleted(published):
-    draft = bank_services.version_new_draft(version=published)
+    draft = bank_services.version_new_draft(version=published, by=bank_editor())
     q = question(draft, "A1")
     q.text = "Reworded"
     q.save()
@@ -56,7 +63,7 @@ def test_a_draft_can_be_edited_and_deleted(published):
 
 
 def test_new_draft_copies_everything_with_the_next_number(published):
-    draft = bank_services.version_new_draft(version=published)
+    draft = bank_services.version_new_draft(version=published, by=bank_editor())
     assert (draft.number, draft.status) == (2, BankVersion.Status.DRAFT)
     for model_filter in ("dimension__version", "question__dimension__version"):
         model = Question if model_filter == "dimension__version" else Choice
@@ -68,13 +75,13 @@ def test_new_draft_copies_everything_with_the_next_number(published):
 
 
 def test_publish_validates_the_draft(published):
-    draft = bank_services.version_new_draft(version=published)
+    draft = bank_services.version_new_draft(version=published, by=bank_editor())
     q = question(draft, "A2")
     q.choices.first().delete()
     draft.no_go_threshold = 90
     draft.save()
     with pytest.raises(ValidationError) as excinfo:
-        bank_services.version_publish(version=draft)
+        bank_services.version_publish(version=draft, by=bank_editor())
     text = " ".join(excinfo.value.messages)
     assert "A2: a scale question needs five levels" in text
     assert "NO-GO (90) must not exceed GO (70)" in text
@@ -89,12 +96,12 @@ def test_publishing_retires_the_previous_version_without_changing_past_scores(op
         submit(response)
     before = assessment_score(assessment)
 
-    draft = bank_services.version_new_draft(version=published)
+    draft = bank_services.version_new_draft(version=published, by=bank_editor())
     q = question(draft, "A3")
     q.weight = 50  # the admin makes A3 dominate, and rewords it
     q.text = "Reworded"
     q.save()
-    bank_services.version_publish(version=draft)
+    bank_services.version_publish(version=draft, by=bank_editor())
 
     published.refresh_from_db()
     assert published.status == BankVersion.Status.RETIRED
@@ -105,7 +112,7 @@ def test_publishing_retires_the_previous_version_without_changing_past_scores(op
 
 
 def test_bank_admin_edits_a_draft_in_the_admin_without_superuser(client, bank_admin, published):
-    draft = bank_services.version_new_draft(version=published)
+    draft = bank_services.version_new_draft(version=published, by=bank_editor())
     client.force_login(bank_admin)
     q = question(draft, "A1")
     url = reverse("admin:assessments_question_change", args=[q.pk])
@@ -176,7 +183,7 @@ def test_admin_actions_make_a_draft_then_publish_it(client, bank_admin, publishe
 
 
 def test_publishing_an_invalid_draft_in_the_admin_shows_why(client, bank_admin, published):
-    draft = bank_services.version_new_draft(version=published)
+    draft = bank_services.version_new_draft(version=published, by=bank_editor())
     Dimension.objects.filter(version=draft).update(weight=1)  # weights no longer add up to 100
     client.force_login(bank_admin)
     response = client.post(

@@ -9,11 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
 
+from alliances.services import as_done_by, system_user
 from assessments.banks.format import (
     BankData,
     BankFormatError,
@@ -33,18 +34,28 @@ def bank_file_read(path: str | Path) -> BankData:
     return read_bank_file(path, max_bytes=settings.BANK_FILE_MAX_BYTES)
 
 
-def bank_import_file(*, path: str | Path) -> BankVersion:
+def _ensure_bank_admin(user) -> None:
+    # has_perm is False for inactive users, superusers included: the system user acts
+    # as a superuser nobody can log in as.
+    if not (user.is_superuser or user.has_perm("assessments.change_bankversion")):
+        raise PermissionDenied("Only question bank admins change question banks.")
+
+
+def bank_import_file(*, path: str | Path, by=None) -> BankVersion:
     """Read, check and import a bank file: BankFormatError (and nothing written) if invalid."""
-    return bank_import(data=bank_file_read(path))
+    return bank_import(data=bank_file_read(path), by=by)
 
 
-def bank_import(*, data: BankData) -> BankVersion:
+def bank_import(*, data: BankData, by=None) -> BankVersion:
     """Write `data` as a new version of its bank (created if new); publishing retires the
     previous published version. Raise BankFormatError (nothing written) if the version
-    number is taken or the version cannot be published."""
+    number is taken or the version cannot be published. `by` defaults to the system
+    user, as commands act."""
+    by = by or system_user()
+    _ensure_bank_admin(by)
     try:
         with transaction.atomic():
-            return _bank_import(data)
+            return _bank_import(data, by)
     except ValidationError as exc:  # from version_publish; parsing checks the same rules
         raise BankFormatError(exc.messages) from exc
     except IntegrityError as exc:  # another import took the number meanwhile
@@ -53,12 +64,14 @@ def bank_import(*, data: BankData) -> BankVersion:
         ) from exc
 
 
-def _bank_import(data: BankData) -> BankVersion:
-    bank, created = QuestionBank.objects.select_for_update().get_or_create(
-        slug=data.slug,
-        defaults=dict(name=data.name, kind=data.kind, description=data.description),
-    )
-    if not created:
+def _bank_import(data: BankData, by) -> BankVersion:
+    bank = QuestionBank.objects.select_for_update().filter(slug=data.slug).first()
+    if bank is None:
+        bank = QuestionBank(
+            slug=data.slug, name=data.name, kind=data.kind, description=data.description
+        )
+        as_done_by(bank, by).save()
+    else:
         if bank.kind != data.kind:
             raise BankFormatError(
                 [f"bank.kind: bank “{bank.slug}” is {bank.kind}, the file says {data.kind}"]
@@ -72,8 +85,8 @@ def _bank_import(data: BankData) -> BankVersion:
                 ]
             )
         bank.name, bank.description = data.name, data.description
-        bank.save(update_fields=["name", "description"])
-    version = BankVersion.objects.create(
+        as_done_by(bank, by).save(update_fields=["name", "description"])
+    version = BankVersion(
         bank=bank,
         number=data.number,
         status=BankVersion.Status.DRAFT,
@@ -82,9 +95,10 @@ def _bank_import(data: BankData) -> BankVersion:
         gap_threshold=data.gap,
         notes=data.notes,
     )
+    as_done_by(version, by).save()
     _write_structure(version, data.dimensions)
     if data.status == BankVersion.Status.PUBLISHED:
-        version = version_publish(version=version)
+        version = version_publish(version=version, by=by)
     return version
 
 
@@ -175,8 +189,9 @@ def version_publish_errors(version: BankVersion) -> list[str]:
 
 
 @transaction.atomic
-def version_publish(*, version: BankVersion) -> BankVersion:
-    """Check a draft and publish it; the bank's previous published version retires."""
+def version_publish(*, version: BankVersion, by) -> BankVersion:
+    """Check a draft and publish it as `by`; the bank's previous published version retires."""
+    _ensure_bank_admin(by)
     version = BankVersion.objects.select_for_update().select_related("bank").get(pk=version.pk)
     if version.status != BankVersion.Status.DRAFT:
         raise ValidationError(f"{version.label} is already {version.get_status_display().lower()}.")
@@ -187,21 +202,22 @@ def version_publish(*, version: BankVersion) -> BankVersion:
         bank_id=version.bank_id, status=BankVersion.Status.PUBLISHED
     ):
         previous.status = BankVersion.Status.RETIRED
-        previous.save(update_fields=["status"])
+        as_done_by(previous, by).save(update_fields=["status"])
     version.status = BankVersion.Status.PUBLISHED
-    version.published_at = timezone.now()
-    version.save(update_fields=["status", "published_at"])
+    version.published_at, version.published_by = timezone.now(), by
+    as_done_by(version, by).save(update_fields=["status", "published_at", "published_by"])
     return version
 
 
 @transaction.atomic
-def version_new_draft(*, version: BankVersion) -> BankVersion:
+def version_new_draft(*, version: BankVersion, by) -> BankVersion:
     """Copy `version` (any status) into a new draft with the next number."""
+    _ensure_bank_admin(by)
     data = version_data(version)
     # Lock the bank so two admins cannot take the same number.
     bank = QuestionBank.objects.select_for_update().get(pk=version.bank_id)
     number = (bank.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    draft = BankVersion.objects.create(
+    draft = BankVersion(
         bank=bank,
         number=number,
         go_threshold=version.go_threshold,
@@ -209,6 +225,7 @@ def version_new_draft(*, version: BankVersion) -> BankVersion:
         gap_threshold=version.gap_threshold,
         notes=f"Draft made from version {version.number}.",
     )
+    as_done_by(draft, by).save()
     _write_structure(draft, data.dimensions)
     return draft
 
