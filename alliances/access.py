@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from alliances.models import Alliance, Membership
+from alliances.models import Alliance, Membership, Organisation
 
 MANAGERS_GROUP = "Alliance managers"
 EXECUTIVES_GROUP = "Executives"
@@ -56,6 +56,21 @@ def visible_alliances(user) -> QuerySet[Alliance]:
     if user.is_superuser:
         return alliances
     return alliances.filter(Q(is_confidential=False) | Exists(my_membership))
+
+
+def visible_organisations(user) -> QuerySet[Organisation]:
+    """Organisations `user` may know exist: ours, those in no alliance yet, and partners of
+    at least one alliance they may see. A partner known only from confidential alliances
+    outside the user's teams does not exist for them, like those alliances."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    any_alliance = Alliance.objects.filter(partner=OuterRef("pk"))
+    seen_alliance = visible_alliances(user).filter(partner=OuterRef("pk"))
+    return Organisation.objects.filter(
+        Q(is_own=True) | ~Exists(any_alliance) | Exists(seen_alliance)
+    )
 
 
 def role_of(user, alliance: Alliance) -> str | None:

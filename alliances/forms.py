@@ -5,7 +5,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from alliances.access import visible_organisations
 from alliances.models import KPI, Alliance, Membership, Organisation
+from alliances.params import IdChoiceField
 
 User = get_user_model()
 
@@ -64,10 +66,16 @@ class AllianceForm(CrispyFormMixin, UniqueNameMixin, forms.ModelForm):
             "partner_fit",
             "is_confidential",
         ]
+        field_classes = {"partner": IdChoiceField}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = Organisation.objects.filter(is_own=False)
+        # Only partners the user may know exist (plus the current one), so a confidential
+        # alliance's partner is not revealed by the list.
+        partners = visible_organisations(user)
+        if self.instance.partner_id:
+            partners = partners | Organisation.objects.filter(pk=self.instance.partner_id)
+        self.fields["partner"].queryset = partners.filter(is_own=False)
         self.fields["partner"].empty_label = "Choose the partner organisation"
 
 

@@ -4,6 +4,7 @@ reopen, findings, results and history. Access goes through alliances/access.py."
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -13,6 +14,7 @@ from django.views.generic import TemplateView
 from django.views.generic.edit import FormView
 
 from alliances.access import Action
+from alliances.params import parse_optional_int
 from alliances.views import AllianceMixin, ServiceFormMixin
 from assessments import selectors, services
 from assessments.forms import AnswerForm, AssessmentStartForm, AssessorsForm, FindingForm
@@ -169,10 +171,9 @@ class FillView(OwnResponseMixin, TemplateView):
         self.dimensions = selectors.fill_dimensions(self.assessment.version, self.response)
         if not self.dimensions:
             raise Http404("This question bank has no questions.")
-        raw = self.request.GET.get("d") or self.request.POST.get("d") or "1"
-        if not raw.isdigit() or not 1 <= int(raw) <= len(self.dimensions):
+        self.position = request_position(self.request)
+        if not 1 <= self.position <= len(self.dimensions):
             raise Http404("No such section in this assessment.")
-        self.position = int(raw)
         self.dimension = self.dimensions[self.position - 1]
         self.retired = self.assessment.version.status == BankVersion.Status.RETIRED
 
@@ -237,22 +238,28 @@ class AnswerView(OwnResponseMixin, View):
             pk=self.kwargs["qid"],
             dimension__version_id=self.assessment.version_id,
         )
+        # Every parameter is read before anything is written: a bad one is a 400, never
+        # a 500 after the answer was saved.
+        self.position = request_position(self.request)
 
     def post(self, request, *args, **kwargs):
         form = AnswerForm(request.POST, question=self.question)
         if not form.is_valid():
             errors = [e for field_errors in form.errors.values() for e in field_errors]
             return self.status(errors=errors, status=400)
-        try:
-            answer = services.answer_save(
-                response=self.response,
-                question=self.question,
-                value=form.value(),
-                user=request.user,
-            )
-        except ValidationError as exc:
-            return self.status(errors=exc.messages, status=400)
-        return self.status(answer=answer, with_progress=True)
+        # The save and the page that reports it are one transaction: if the page
+        # cannot be rendered, the answer is not kept either.
+        with transaction.atomic():
+            try:
+                answer = services.answer_save(
+                    response=self.response,
+                    question=self.question,
+                    value=form.value(),
+                    user=request.user,
+                )
+            except ValidationError as exc:
+                return self.status(errors=exc.messages, status=400)
+            return self.status(answer=answer, with_progress=True).render()
 
     def status(self, *, answer=None, errors=(), status=200, with_progress=False):
         context = {"question": self.question, "answer": answer, "errors": errors}
@@ -265,7 +272,7 @@ class AnswerView(OwnResponseMixin, View):
                 dimensions=dimensions,
                 answered=sum(d.answered_count for d in dimensions),
                 total=sum(d.question_count for d in dimensions),
-                position=int(request_position(self.request)),
+                position=self.position,
                 oob=True,
             )
         return TemplateResponse(
@@ -273,9 +280,10 @@ class AnswerView(OwnResponseMixin, View):
         )
 
 
-def request_position(request) -> str:
-    raw = request.POST.get("d", "1")
-    return raw if raw.isdigit() else "1"
+def request_position(request) -> int:
+    """The section (`d`, from 1) a fill page or an answer save is about; 1 when absent."""
+    raw = request.GET.get("d") or request.POST.get("d")
+    return parse_optional_int(raw, name="d (the section)", default=1)
 
 
 class SubmitView(OwnResponseMixin, TemplateView):

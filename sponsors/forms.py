@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from alliances.forms import CrispyFormMixin
+from alliances.params import IdChoiceField
 from sponsors.models import (
     AGENDA_MAX_LENGTH,
     NOTE_MAX_LENGTH,
@@ -111,6 +112,7 @@ class SponsorshipCreateForm(CrispyFormMixin, forms.ModelForm):
         ]
         widgets = {"since": DATE, "until": DATE}
         labels = {"sponsor": "Existing person"}
+        field_classes = {"sponsor": IdChoiceField}
 
     def __init__(self, *args, alliance, **kwargs):
         super().__init__(*args, **kwargs)
@@ -246,6 +248,7 @@ class SignalForm(CrispyFormMixin, forms.ModelForm):
         ]
         widgets = {"date": DATE}
         labels = {"sponsorship": "Sponsor"}
+        field_classes = {"sponsorship": IdChoiceField, "responds_to": IdChoiceField}
         help_texts = {"responds_to": "Allocations answer a request, resolutions an escalation."}
 
     def __init__(self, *args, alliance, **kwargs):
@@ -289,6 +292,7 @@ class PeerLinkForm(CrispyFormMixin, forms.ModelForm):
         model = PeerLink
         fields = ["ours", "theirs", "strength", "last_contact", "note"]
         widgets = {"last_contact": DATE}
+        field_classes = {"ours": IdChoiceField, "theirs": IdChoiceField}
         help_texts = {
             "theirs": "Map by function, not title: a small partner's CEO may be the "
             "counterpart of one of our business-unit heads."
@@ -305,7 +309,7 @@ class PeerLinkForm(CrispyFormMixin, forms.ModelForm):
 
 
 class SponsorChoiceForm(forms.Form):
-    sponsor = forms.ModelChoiceField(
+    sponsor = IdChoiceField(
         queryset=Sponsor.objects.filter(organisation__is_own=True),
         error_messages={"invalid_choice": "Choose one of our people from the list."},
     )

@@ -73,6 +73,23 @@ def alliance_action(action: Action, ok: int = 200) -> Callable[[str, bool], int]
     return expect
 
 
+def organisation(ok: int = 200, *, registrars_only: bool = False):
+    """A partner organisation exists for a user who may see one of its alliances: the
+    team's partner is in the team's alliance only, so outside a confidential team it is
+    a 404, like the alliance."""
+
+    def expect(role, confidential):
+        if role == "anonymous":
+            return 302
+        if registrars_only and role not in REGISTRARS:
+            return 403
+        if role == "outsider" and confidential:
+            return 404
+        return ok
+
+    return expect
+
+
 slug = lambda team: {"slug": team.alliance.slug}  # noqa: E731
 
 
@@ -226,8 +243,8 @@ MATRIX: dict[str, Entry] = {
     "alliances:kpi_delete": Entry(kwargs=kpi, expect=alliance_action(Action.EDIT)),
     "alliances:partner_list": Entry(expect=logged_in()),
     "alliances:partner_create": Entry(expect=registrar()),
-    "alliances:partner_detail": Entry(kwargs=partner, expect=logged_in()),
-    "alliances:partner_edit": Entry(kwargs=partner, expect=registrar()),
+    "alliances:partner_detail": Entry(kwargs=partner, expect=organisation()),
+    "alliances:partner_edit": Entry(kwargs=partner, expect=organisation(registrars_only=True)),
     "sponsors:alliance": Entry(
         kwargs=slug, prepare=with_sponsors, expect=alliance_action(Action.VIEW)
     ),
