@@ -557,8 +557,10 @@ class Fuzzer:
             return Outcome(500, True, False, False, traceback.format_exc())
         status = response.status_code
         self.counts[(plan.role, status)] += 1
-        refused = status >= 400 or (
-            plan.method == "post" and plan.role == "anonymous" and status == 302
+        refused = (
+            status >= 400
+            or form_refused(response)
+            or (plan.method == "post" and plan.role == "anonymous" and status == 302)
         )
         changed = before is not None and refused and fingerprint() != before
         readable = True
@@ -566,6 +568,15 @@ class Fuzzer:
             html = response.content.decode(errors="replace")
             readable = any(marker in html for marker in MESSAGE_MARKERS)
         return Outcome(status, refused, changed, readable)
+
+
+def form_refused(response) -> bool:
+    """Whether the page is a form shown again with its errors (a refusal with a 200)."""
+    context = getattr(response, "context", None)
+    if context is None:
+        return False
+    form = context.get("form") if hasattr(context, "get") else None
+    return form is not None and bool(form.errors)
 
 
 def report(counts: Counter) -> str:
