@@ -21,7 +21,7 @@ from tests import fuzz
 
 pytestmark = pytest.mark.django_db
 
-REQUESTS = int(os.environ.get("FUZZ_REQUESTS", "1200"))
+REQUESTS = int(os.environ.get("FUZZ_REQUESTS", "2000"))
 
 
 def test_every_url_pattern_resolves_with_real_ids(db):
