@@ -14,13 +14,15 @@ from django.views.generic import TemplateView
 from django.views.generic.edit import FormView
 
 from alliances.access import Action
-from alliances.params import parse_optional_int
+from alliances.params import parse_choice, parse_optional_int
 from alliances.views import AllianceMixin, ServiceFormMixin
 from assessments import selectors, services
 from assessments.forms import AnswerForm, AssessmentStartForm, AssessorsForm, FindingForm
 from assessments.models import Answer, Assessment, BankVersion, Finding, Question, Response
 
 HISTORY_PAGE_SIZE = 50
+# Where the fill page's buttons go after saving.
+FILL_GOES = ("stay", "next", "previous", "submit")
 
 
 def _messages_of(exc: ValidationError) -> str:
@@ -201,6 +203,8 @@ class FillView(OwnResponseMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
+        # Read before anything is saved: a bad value is a 400 with nothing written.
+        go = parse_choice(request.POST.get("go"), name="go", choices=FILL_GOES, default="stay")
         questions = selectors.dimension_questions(self.dimension, self.response)
         forms = {q.pk: AnswerForm(request.POST, question=q) for q in questions}
         if not all(form.is_valid() for form in forms.values()):
@@ -215,7 +219,6 @@ class FillView(OwnResponseMixin, TemplateView):
         except ValidationError as exc:
             messages.error(request, _messages_of(exc))
             return self.render_to_response(self.get_context_data(), status=400)
-        go = request.POST.get("go", "stay")
         if go == "submit":
             return redirect(
                 "assessments:submit", self.alliance.slug, self.assessment.pk, self.response.pk

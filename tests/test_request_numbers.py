@@ -190,3 +190,15 @@ def test_a_30_digit_or_unicode_id_in_any_url_is_a_404(client, open_team):
                 assert client.post(url).status_code == 404, url
                 checked += 1
     assert checked > 20
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("go", ["elsewhere", "\x00", "x" * 10000])
+def test_an_unknown_button_on_the_fill_page_is_a_400_and_saves_nothing(client, mine, go):
+    assessment, response = mine
+    q = question(assessment.version, "A1")
+    url = reverse("assessments:fill", args=[assessment.alliance.slug, assessment.pk, response.pk])
+    reply = client.post(url, {f"q{q.pk}-level": q.choices.first().pk, "d": "1", "go": go})
+    assert reply.status_code == 400
+    assert "“go” must be one of stay, next, previous, submit" in reply.content.decode()
+    assert not Answer.objects.exists()
