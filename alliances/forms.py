@@ -3,6 +3,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
 
 from alliances.access import visible_organisations
@@ -23,6 +24,18 @@ class CrispyFormMixin:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", self.submit_label))
+
+    def add_error(self, field, error):
+        # A model's clean() may object to a field this form does not show (e.g. a
+        # sponsorship's sponsor, on the form that edits its role): Django would raise
+        # ValueError (a 500); the message goes on top of the form instead.
+        if field is None and hasattr(error, "error_dict"):
+            placed = {}
+            for name, errors in error.error_dict.items():
+                key = name if name in self.fields else NON_FIELD_ERRORS
+                placed.setdefault(key, []).extend(errors)
+            error = forms.ValidationError(placed)
+        super().add_error(field, error)
 
 
 class UniqueNameMixin:
