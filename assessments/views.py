@@ -251,8 +251,9 @@ class AnswerView(OwnResponseMixin, View):
             errors = [e for field_errors in form.errors.values() for e in field_errors]
             return self.status(errors=errors, status=400)
         # The save and the page that reports it are one transaction: if the page
-        # cannot be rendered, the answer is not kept either.
-        with transaction.atomic():
+        # cannot be rendered, the answer is not kept either. (No savepoint of its own:
+        # the service has one, and the fill page's query budget is tight.)
+        with transaction.atomic(savepoint=False):
             try:
                 answer = services.answer_save(
                     response=self.response,

@@ -202,3 +202,27 @@ def test_an_unknown_button_on_the_fill_page_is_a_400_and_saves_nothing(client, m
     assert reply.status_code == 400
     assert "“go” must be one of stay, next, previous, submit" in reply.content.decode()
     assert not Answer.objects.exists()
+
+
+def test_an_answer_is_not_kept_when_its_reply_cannot_be_rendered(
+    transactional_db, open_team, settings, tmp_path
+):
+    """Issue 15: the save and the reply that reports it are one transaction."""
+    from django.test import Client
+
+    broken = tmp_path / "assessments" / "_answer_saved.html"
+    broken.parent.mkdir()
+    broken.write_text("{% url 'no-such-page' %}")
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    assessment = start(open_team, make_version())
+    response = assessment.responses.get(assessor=open_team.users["manager"])
+    q = question(assessment.version, "A1")
+    client = Client(raise_request_exception=False)
+    client.force_login(open_team.users["manager"])
+    reply = client.post(
+        answer_url(assessment, response, q.pk), {f"q{q.pk}-level": q.choices.first().pk}
+    )
+    assert reply.status_code == 500
+    assert not Answer.objects.exists()
