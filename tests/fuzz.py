@@ -163,10 +163,6 @@ def _by_alliance(queryset, alliance_path):
     return [{"slug": slug, "pk": pk} for pk, slug in queryset.values_list("pk", alliance_path)]
 
 
-def _assessments():
-    return _by_alliance(Assessment.objects.all(), "alliance__slug")
-
-
 def _findings():
     rows = Finding.objects.values_list("pk", "assessment_id", "assessment__alliance__slug")
     return [{"slug": s, "pk": a, "fid": f} for f, a, s in rows]
@@ -198,52 +194,44 @@ def _answers():
     return out
 
 
-def _alliance_suffix(name):
-    return name.split(":")[-1]
+def _pks(model):
+    return [{"pk": pk} for pk in model.objects.values_list("pk", flat=True)]
+
+
+def _of_alliance(model, path="alliance__slug"):
+    return lambda: _by_alliance(model.objects.all(), path)
 
 
 # Which objects fill each URL's arguments, so a request reaches the view's real work.
 PROVIDERS = {
-    "alliances:member_role": lambda: _by_alliance(Membership.objects.all(), "alliance__slug"),
-    "alliances:member_remove": lambda: _by_alliance(Membership.objects.all(), "alliance__slug"),
-    "alliances:kpi_edit": lambda: _by_alliance(KPI.objects.all(), "alliance__slug"),
-    "alliances:kpi_delete": lambda: _by_alliance(KPI.objects.all(), "alliance__slug"),
-    "alliances:partner_detail": lambda: [
-        {"pk": pk} for pk in Organisation.objects.values_list("pk", flat=True)
-    ],
-    "alliances:partner_edit": lambda: [
-        {"pk": pk} for pk in Organisation.objects.values_list("pk", flat=True)
-    ],
-    "sponsors:sponsorship_edit": lambda: _by_alliance(Sponsorship.objects.all(), "alliance__slug"),
-    "sponsors:sponsorship_delete": lambda: _by_alliance(
-        Sponsorship.objects.all(), "alliance__slug"
-    ),
-    "sponsors:signal_edit": lambda: _by_alliance(
-        Signal.objects.all(), "sponsorship__alliance__slug"
-    ),
-    "sponsors:signal_delete": lambda: _by_alliance(
-        Signal.objects.all(), "sponsorship__alliance__slug"
-    ),
-    "sponsors:peer_edit": lambda: _by_alliance(PeerLink.objects.all(), "alliance__slug"),
-    "sponsors:peer_delete": lambda: _by_alliance(PeerLink.objects.all(), "alliance__slug"),
-    "sponsors:profile": lambda: [{"pk": pk} for pk in Sponsor.objects.values_list("pk", flat=True)],
-    "sponsors:sponsor_edit": lambda: [
-        {"pk": pk} for pk in Sponsor.objects.values_list("pk", flat=True)
-    ],
-    "assessments:detail": _assessments,
-    "assessments:assessors": _assessments,
-    "assessments:results": _assessments,
-    "assessments:history": _assessments,
-    "assessments:delete": _assessments,
+    "alliances:member_role": _of_alliance(Membership),
+    "alliances:member_remove": _of_alliance(Membership),
+    "alliances:kpi_edit": _of_alliance(KPI),
+    "alliances:kpi_delete": _of_alliance(KPI),
+    "alliances:partner_detail": lambda: _pks(Organisation),
+    "alliances:partner_edit": lambda: _pks(Organisation),
+    "sponsors:sponsorship_edit": _of_alliance(Sponsorship),
+    "sponsors:sponsorship_delete": _of_alliance(Sponsorship),
+    "sponsors:signal_edit": _of_alliance(Signal, "sponsorship__alliance__slug"),
+    "sponsors:signal_delete": _of_alliance(Signal, "sponsorship__alliance__slug"),
+    "sponsors:peer_edit": _of_alliance(PeerLink),
+    "sponsors:peer_delete": _of_alliance(PeerLink),
+    "sponsors:profile": lambda: _pks(Sponsor),
+    "sponsors:sponsor_edit": lambda: _pks(Sponsor),
+    "assessments:detail": _of_alliance(Assessment),
+    "assessments:assessors": _of_alliance(Assessment),
+    "assessments:results": _of_alliance(Assessment),
+    "assessments:history": _of_alliance(Assessment),
+    "assessments:delete": _of_alliance(Assessment),
     "assessments:finding": _findings,
     "assessments:fill": _responses,
     "assessments:submit": _responses,
     "assessments:reopen": _responses,
     "assessments:answer": _answers,
-    "assessments:brief_detail": lambda: _by_alliance(Brief.objects.all(), "alliance__slug"),
-    "assessments:brief_status": lambda: _by_alliance(Brief.objects.all(), "alliance__slug"),
-    "assessments:brief_download": lambda: _by_alliance(Brief.objects.all(), "alliance__slug"),
-    "assessments:brief_retry": lambda: _by_alliance(Brief.objects.all(), "alliance__slug"),
+    "assessments:brief_detail": _of_alliance(Brief),
+    "assessments:brief_status": _of_alliance(Brief),
+    "assessments:brief_download": _of_alliance(Brief),
+    "assessments:brief_retry": _of_alliance(Brief),
 }
 # Never sent by a signed-in fuzzing client: it would end the session the role runs in.
 SESSION_ENDING = {"logout"}
@@ -411,7 +399,7 @@ class Plan:
     query: list[tuple[str, str]] = field(default_factory=list)
     mutate: list[tuple[str, str]] = field(default_factory=list)
     drop: frozenset = frozenset()
-    extra: list[tuple[str, str]] = field(default_factory=list)
+    extra: list[tuple[str | int, str]] = field(default_factory=list)
     too_many_fields: bool = False
     numeric_sweep: str | None = None
     htmx: bool = False
@@ -461,7 +449,10 @@ def plans(draw, targets: list[Target], ids: list[int], roles=tuple(ROLES)):
     if method == "post":
         plan.mutate = draw(st.lists(st.tuples(st.integers(0, 40), value), max_size=3))
         plan.drop = frozenset(draw(st.lists(st.integers(0, 40), max_size=3)))
-        plan.extra = draw(st.lists(st.tuples(st.text(max_size=12), value), max_size=3))
+        # Extra fields: unknown names, or a second value for one of the form's own fields
+        # (an array where a scalar belongs).
+        names = st.text(max_size=12) | st.integers(0, 40)
+        plan.extra = draw(st.lists(st.tuples(names, value), max_size=3))
         plan.too_many_fields = draw(st.integers(0, 30)) == 0
         # Now and then one bad number in every id field of the form at once.
         if draw(st.booleans()):
@@ -532,7 +523,11 @@ class Fuzzer:
                 if fields:
                     name = fields[index % len(fields)][0]
                     fields[index % len(fields)] = (name, value)
-            fields = [f for i, f in enumerate(fields) if i not in plan.drop] + plan.extra
+            extra = [
+                (fields[k % len(fields)][0] if fields else "x", v) if isinstance(k, int) else (k, v)
+                for k, v in plan.extra
+            ]
+            fields = [f for i, f in enumerate(fields) if i not in plan.drop] + extra
             self.sent += 1
             fields = [(k, f"fuzz {self.sent}" if v == FILL else v) for k, v in fields]
             if plan.numeric_sweep is not None:
