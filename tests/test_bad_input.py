@@ -225,5 +225,6 @@ def test_every_form_refuses_hostile_values_without_a_500_or_a_half_save(client):
                     assert any(m in html for m in fuzz.MESSAGE_MARKERS), (url, name)
                 if response.status_code >= 400 or fuzz.form_refused(response):
                     assert fuzz.fingerprint() == before, f"half-saved: {url} {name}={value[:20]}"
+    print(f"\n{sent} hostile posts to {forms} forms")
     assert forms >= 15
     assert sent > 500
