@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint format install install-dev browser clean
+.PHONY: run test bench fuzz lint format install install-dev browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,13 @@ test: install-dev browser
 
 bench: install-dev
 	$(BIN)/python -m bench
+
+# The request fuzzer of tests/test_fuzz.py, longer (FUZZ_REQUESTS, default 10000), on the
+# database DATABASE_URL names (SQLite when unset): prints requests per role and status.
+FUZZ_REQUESTS ?= 10000
+fuzz: install-dev
+	FUZZ_REQUESTS=$(FUZZ_REQUESTS) $(BIN)/pytest -p no:xdist -q -s \
+		"tests/test_fuzz.py::test_no_request_makes_a_server_error_a_change_when_refused_or_a_silent_refusal"
 
 lint: install-dev
 	$(BIN)/lint-imports

@@ -58,6 +58,21 @@ def visible_alliances(user) -> QuerySet[Alliance]:
     return alliances.filter(Q(is_confidential=False) | Exists(my_membership))
 
 
+def visible_organisations(user) -> QuerySet[Organisation]:
+    """Organisations `user` may know exist: ours, those in no alliance yet, and partners of
+    at least one alliance they may see. A partner known only from confidential alliances
+    outside the user's teams does not exist for them, like those alliances."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    any_alliance = Alliance.objects.filter(partner=OuterRef("pk"))
+    seen_alliance = visible_alliances(user).filter(partner=OuterRef("pk"))
+    return Organisation.objects.filter(
+        Q(is_own=True) | ~Exists(any_alliance) | Exists(seen_alliance)
+    )
+
+
 def role_of(user, alliance: Alliance) -> str | None:
     """The user's team role on the alliance, using the `my_role` annotation when present."""
     if not user.is_authenticated:

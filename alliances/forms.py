@@ -2,10 +2,13 @@ import django_filters
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
 
+from alliances.access import visible_organisations
 from alliances.forms_support import active_user_named
 from alliances.models import KPI, Alliance, Membership, Organisation
+from alliances.params import IdChoiceField
 
 OBJECTIVES_MAX_LENGTH = 4000
 
@@ -19,6 +22,18 @@ class CrispyFormMixin:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", self.submit_label))
+
+    def add_error(self, field, error):
+        # A model's clean() may object to a field this form does not show (e.g. a
+        # sponsorship's sponsor, on the form that edits its role): Django would raise
+        # ValueError (a 500); the message goes on top of the form instead.
+        if field is None and hasattr(error, "error_dict"):
+            placed = {}
+            for name, errors in error.error_dict.items():
+                key = name if name in self.fields else NON_FIELD_ERRORS
+                placed.setdefault(key, []).extend(errors)
+            error = forms.ValidationError(placed)
+        super().add_error(field, error)
 
 
 class UniqueNameMixin:
@@ -62,10 +77,16 @@ class AllianceForm(CrispyFormMixin, UniqueNameMixin, forms.ModelForm):
             "partner_fit",
             "is_confidential",
         ]
+        field_classes = {"partner": IdChoiceField}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = Organisation.objects.filter(is_own=False)
+        # Only partners the user may know exist (plus the current one), so a confidential
+        # alliance's partner is not revealed by the list.
+        partners = visible_organisations(user)
+        if self.instance.partner_id:
+            partners = partners | Organisation.objects.filter(pk=self.instance.partner_id)
+        self.fields["partner"].queryset = partners.filter(is_own=False)
         self.fields["partner"].empty_label = "Choose the partner organisation"
 
 

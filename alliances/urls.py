@@ -13,26 +13,26 @@ urlpatterns = [
     path("alliances/<slug:slug>/restore/", views.AllianceRestoreView.as_view(), name="restore"),
     path("alliances/<slug:slug>/team/", views.TeamView.as_view(), name="team"),
     path(
-        "alliances/<slug:slug>/team/<int:pk>/role/",
+        "alliances/<slug:slug>/team/<id:pk>/role/",
         views.MembershipRoleView.as_view(),
         name="member_role",
     ),
     path(
-        "alliances/<slug:slug>/team/<int:pk>/remove/",
+        "alliances/<slug:slug>/team/<id:pk>/remove/",
         views.MembershipRemoveView.as_view(),
         name="member_remove",
     ),
     path("alliances/<slug:slug>/kpis/new/", views.KPICreateView.as_view(), name="kpi_create"),
     path(
-        "alliances/<slug:slug>/kpis/<int:pk>/edit/", views.KPIUpdateView.as_view(), name="kpi_edit"
+        "alliances/<slug:slug>/kpis/<id:pk>/edit/", views.KPIUpdateView.as_view(), name="kpi_edit"
     ),
     path(
-        "alliances/<slug:slug>/kpis/<int:pk>/delete/",
+        "alliances/<slug:slug>/kpis/<id:pk>/delete/",
         views.KPIDeleteView.as_view(),
         name="kpi_delete",
     ),
     path("partners/", views.PartnerListView.as_view(), name="partner_list"),
     path("partners/new/", views.PartnerCreateView.as_view(), name="partner_create"),
-    path("partners/<int:pk>/", views.PartnerDetailView.as_view(), name="partner_detail"),
-    path("partners/<int:pk>/edit/", views.PartnerUpdateView.as_view(), name="partner_edit"),
+    path("partners/<id:pk>/", views.PartnerDetailView.as_view(), name="partner_detail"),
+    path("partners/<id:pk>/edit/", views.PartnerUpdateView.as_view(), name="partner_edit"),
 ]

@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views import View
 from django.views.decorators.http import require_GET
@@ -19,6 +20,7 @@ from alliances.access import (
     can_register_alliances,
     get_alliance,
     visible_alliances,
+    visible_organisations,
 )
 from alliances.forms import (
     AllianceFilter,
@@ -135,9 +137,6 @@ class AllianceListView(ListView):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
         context["can_register"] = can_register_alliances(self.request.user)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["querystring"] = query.urlencode()
         return context
 
 
@@ -145,6 +144,9 @@ class AllianceCreateView(RegistrarRequiredMixin, ServiceFormMixin, CreateView):
     form_class = AllianceForm
     heading = "Register an alliance"
     success_message = "Alliance registered. You are its manager: add your team next."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def save(self, form):
         return services.alliance_create(creator=self.request.user, alliance=form.instance)
@@ -172,6 +174,9 @@ class AllianceUpdateView(AllianceMixin, ServiceFormMixin, UpdateView):
     form_class = AllianceForm
     heading = "Edit alliance"
     success_message = "Alliance updated."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_object(self, queryset=None):
         return self.alliance
@@ -349,7 +354,7 @@ class PartnerListView(ListView):
             counted &= Q(alliances__is_confidential=False) | Q(
                 alliances__memberships__user=self.request.user
             )
-        organisations = Organisation.objects.annotate(
+        organisations = visible_organisations(self.request.user).annotate(
             alliance_count=Count("alliances", filter=counted, distinct=True)
         )
         if self.query:
@@ -360,7 +365,6 @@ class PartnerListView(ListView):
         context = super().get_context_data(**kwargs)
         context["query"] = self.query
         context["can_register"] = can_register_alliances(self.request.user)
-        context["querystring"] = f"q={self.query}" if self.query else ""
         return context
 
 
@@ -371,7 +375,7 @@ class PartnerDetailView(DetailView):
 
     def get_queryset(self):
         visible = visible_alliances(self.request.user).filter(is_archived=False)
-        return Organisation.objects.prefetch_related(
+        return visible_organisations(self.request.user).prefetch_related(
             Prefetch("alliances", queryset=visible, to_attr="visible_alliances")
         )
 
@@ -407,6 +411,9 @@ class PartnerCreateView(PartnerFormMixin, CreateView):
 class PartnerUpdateView(PartnerFormMixin, UpdateView):
     heading = "Edit organisation"
 
+    def get_queryset(self):
+        return visible_organisations(self.request.user)
+
     def get_object(self, queryset=None):
         organisation = super().get_object(queryset)
         if not can_edit_organisation(self.request.user, organisation):
@@ -414,3 +421,26 @@ class PartnerUpdateView(PartnerFormMixin, UpdateView):
                 "Only the managers of an alliance with this organisation may edit it."
             )
         return organisation
+
+
+def _error_response(request, *, status, heading, reason):
+    # An htmx request gets the message alone, to show in place of the fragment it asked for.
+    template = "partials/error.html" if request.headers.get("HX-Request") else f"{status}.html"
+    context = {"heading": heading, "reason": reason}
+    return TemplateResponse(request, template, context, status=status).render()
+
+
+def bad_request(request, exception):
+    """400: our parameter parser's message says what was refused (alliances/params.py).
+    Other bad requests (e.g. too many fields) get a general message: Django keeps the
+    details of a suspicious request out of the page."""
+    reason = "The request could not be understood: check the address or the form, and try again."
+    if type(exception) is BadRequest and exception.args:
+        reason = str(exception)
+    return _error_response(request, status=400, heading="Bad request", reason=reason)
+
+
+def permission_denied(request, exception):
+    """403 with its reason, e.g. “You may not edit this alliance.”"""
+    reason = str(exception) if exception and str(exception) else "You may not do this."
+    return _error_response(request, status=403, heading="Not allowed", reason=reason)

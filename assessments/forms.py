@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from alliances.forms import CrispyFormMixin
+from alliances.params import IdChoiceField, IdMultipleChoiceField
 from assessments.models import (
     ANSWER_TEXT_MAX,
     COMMENT_MAX,
@@ -17,7 +18,7 @@ User = get_user_model()
 NA, DONT_KNOW = "na", "dk"
 
 
-class AssessorsField(forms.ModelMultipleChoiceField):
+class AssessorsField(IdMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj):
@@ -27,7 +28,7 @@ class AssessorsField(forms.ModelMultipleChoiceField):
 
 class AssessmentStartForm(CrispyFormMixin, forms.Form):
     submit_label = "Start assessment"
-    version = forms.ModelChoiceField(
+    version = IdChoiceField(
         label="Question bank",
         queryset=BankVersion.objects.none(),
         empty_label="Choose a question bank",

@@ -5,8 +5,8 @@ from assessments import views
 app_name = "assessments"
 
 A = "alliances/<slug:slug>/assessments/"
-ONE = A + "<int:pk>/"
-MINE = ONE + "responses/<int:rid>/"
+ONE = A + "<id:pk>/"
+MINE = ONE + "responses/<id:rid>/"
 
 urlpatterns = [
     path(A, views.AssessmentListView.as_view(), name="list"),
@@ -16,9 +16,9 @@ urlpatterns = [
     path(ONE + "results/", views.ResultsView.as_view(), name="results"),
     path(ONE + "history/", views.HistoryView.as_view(), name="history"),
     path(ONE + "delete/", views.AssessmentDeleteView.as_view(), name="delete"),
-    path(ONE + "findings/<int:fid>/", views.FindingView.as_view(), name="finding"),
+    path(ONE + "findings/<id:fid>/", views.FindingView.as_view(), name="finding"),
     path(MINE, views.FillView.as_view(), name="fill"),
-    path(MINE + "answers/<int:qid>/", views.AnswerView.as_view(), name="answer"),
+    path(MINE + "answers/<id:qid>/", views.AnswerView.as_view(), name="answer"),
     path(MINE + "submit/", views.SubmitView.as_view(), name="submit"),
     path(MINE + "reopen/", views.ReopenView.as_view(), name="reopen"),
 ]

@@ -4,6 +4,7 @@ reopen, findings, results and history. Access goes through alliances/access.py."
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -13,12 +14,15 @@ from django.views.generic import TemplateView
 from django.views.generic.edit import FormView
 
 from alliances.access import Action
+from alliances.params import parse_choice, parse_optional_int
 from alliances.views import AllianceMixin, ServiceFormMixin
 from assessments import selectors, services
 from assessments.forms import AnswerForm, AssessmentStartForm, AssessorsForm, FindingForm
 from assessments.models import Answer, Assessment, BankVersion, Finding, Question, Response
 
 HISTORY_PAGE_SIZE = 50
+# Where the fill page's buttons go after saving.
+FILL_GOES = ("stay", "next", "previous", "submit")
 
 
 def _messages_of(exc: ValidationError) -> str:
@@ -169,10 +173,9 @@ class FillView(OwnResponseMixin, TemplateView):
         self.dimensions = selectors.fill_dimensions(self.assessment.version, self.response)
         if not self.dimensions:
             raise Http404("This question bank has no questions.")
-        raw = self.request.GET.get("d") or self.request.POST.get("d") or "1"
-        if not raw.isdigit() or not 1 <= int(raw) <= len(self.dimensions):
+        self.position = request_position(self.request)
+        if not 1 <= self.position <= len(self.dimensions):
             raise Http404("No such section in this assessment.")
-        self.position = int(raw)
         self.dimension = self.dimensions[self.position - 1]
         self.retired = self.assessment.version.status == BankVersion.Status.RETIRED
 
@@ -200,6 +203,8 @@ class FillView(OwnResponseMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
+        # Read before anything is saved: a bad value is a 400 with nothing written.
+        go = parse_choice(request.POST.get("go"), name="go", choices=FILL_GOES, default="stay")
         questions = selectors.dimension_questions(self.dimension, self.response)
         forms = {q.pk: AnswerForm(request.POST, question=q) for q in questions}
         if not all(form.is_valid() for form in forms.values()):
@@ -214,7 +219,6 @@ class FillView(OwnResponseMixin, TemplateView):
         except ValidationError as exc:
             messages.error(request, _messages_of(exc))
             return self.render_to_response(self.get_context_data(), status=400)
-        go = request.POST.get("go", "stay")
         if go == "submit":
             return redirect(
                 "assessments:submit", self.alliance.slug, self.assessment.pk, self.response.pk
@@ -237,22 +241,29 @@ class AnswerView(OwnResponseMixin, View):
             pk=self.kwargs["qid"],
             dimension__version_id=self.assessment.version_id,
         )
+        # Every parameter is read before anything is written: a bad one is a 400, never
+        # a 500 after the answer was saved.
+        self.position = request_position(self.request)
 
     def post(self, request, *args, **kwargs):
         form = AnswerForm(request.POST, question=self.question)
         if not form.is_valid():
             errors = [e for field_errors in form.errors.values() for e in field_errors]
             return self.status(errors=errors, status=400)
-        try:
-            answer = services.answer_save(
-                response=self.response,
-                question=self.question,
-                value=form.value(),
-                user=request.user,
-            )
-        except ValidationError as exc:
-            return self.status(errors=exc.messages, status=400)
-        return self.status(answer=answer, with_progress=True)
+        # The save and the page that reports it are one transaction: if the page
+        # cannot be rendered, the answer is not kept either. (No savepoint of its own:
+        # the service has one, and the fill page's query budget is tight.)
+        with transaction.atomic(savepoint=False):
+            try:
+                answer = services.answer_save(
+                    response=self.response,
+                    question=self.question,
+                    value=form.value(),
+                    user=request.user,
+                )
+            except ValidationError as exc:
+                return self.status(errors=exc.messages, status=400)
+            return self.status(answer=answer, with_progress=True).render()
 
     def status(self, *, answer=None, errors=(), status=200, with_progress=False):
         context = {"question": self.question, "answer": answer, "errors": errors}
@@ -265,7 +276,7 @@ class AnswerView(OwnResponseMixin, View):
                 dimensions=dimensions,
                 answered=sum(d.answered_count for d in dimensions),
                 total=sum(d.question_count for d in dimensions),
-                position=int(request_position(self.request)),
+                position=self.position,
                 oob=True,
             )
         return TemplateResponse(
@@ -273,9 +284,10 @@ class AnswerView(OwnResponseMixin, View):
         )
 
 
-def request_position(request) -> str:
-    raw = request.POST.get("d", "1")
-    return raw if raw.isdigit() else "1"
+def request_position(request) -> int:
+    """The section (`d`, from 1) a fill page or an answer save is about; 1 when absent."""
+    raw = request.GET.get("d") or request.POST.get("d")
+    return parse_optional_int(raw, name="d (the section)", default=1)
 
 
 class SubmitView(OwnResponseMixin, TemplateView):

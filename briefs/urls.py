@@ -5,7 +5,7 @@ from briefs import views
 app_name = "briefs"
 
 BRIEFS = "alliances/<slug:slug>/briefs/"
-BRIEF = BRIEFS + "<int:pk>/"
+BRIEF = BRIEFS + "<id:pk>/"
 
 urlpatterns = [
     path(BRIEFS, views.BriefListView.as_view(), name="list"),

@@ -7,6 +7,10 @@ from alliances.views import DashboardView, healthz
 admin.site.site_header = "Alliance Readiness administration"
 admin.site.site_title = "Alliance Readiness admin"
 
+# Error pages in the site layout; 404 and 500 use Django's views with our templates.
+handler400 = "alliances.views.bad_request"
+handler403 = "alliances.views.permission_denied"
+
 urlpatterns = [
     path("", DashboardView.as_view(), name="dashboard"),
     path("healthz", healthz, name="healthz"),

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 
 from alliances.forms import CrispyFormMixin
 from alliances.forms_support import active_user_named
+from alliances.params import IdChoiceField
 from sponsors.models import (
     NOTE_MAX_LENGTH,
     PeerLink,
@@ -95,6 +96,7 @@ class SponsorshipCreateForm(CrispyFormMixin, forms.ModelForm):
         ]
         widgets = {"since": DATE, "until": DATE, **SENSITIVE_WIDGETS}
         labels = {"sponsor": "Existing person"}
+        field_classes = {"sponsor": IdChoiceField}
 
     def __init__(self, *args, alliance, **kwargs):
         super().__init__(*args, **kwargs)
@@ -226,6 +228,7 @@ class SignalForm(CrispyFormMixin, forms.ModelForm):
         ]
         widgets = {"date": DATE}
         labels = {"sponsorship": "Sponsor"}
+        field_classes = {"sponsorship": IdChoiceField, "responds_to": IdChoiceField}
         help_texts = {"responds_to": "Allocations answer a request, resolutions an escalation."}
 
     def __init__(self, *args, alliance, **kwargs):
@@ -269,6 +272,7 @@ class PeerLinkForm(CrispyFormMixin, forms.ModelForm):
         model = PeerLink
         fields = ["ours", "theirs", "strength", "last_contact", "note"]
         widgets = {"last_contact": DATE}
+        field_classes = {"ours": IdChoiceField, "theirs": IdChoiceField}
         help_texts = {
             "theirs": "Map by function, not title: a small partner's CEO may be the "
             "counterpart of one of our business-unit heads."
@@ -285,7 +289,7 @@ class PeerLinkForm(CrispyFormMixin, forms.ModelForm):
 
 
 class SponsorChoiceForm(forms.Form):
-    sponsor = forms.ModelChoiceField(
+    sponsor = IdChoiceField(
         queryset=Sponsor.objects.filter(organisation__is_own=True),
         error_messages={"invalid_choice": "Choose one of our people from the list."},
     )

@@ -57,9 +57,14 @@ def registrar(ok: int = 200) -> Callable[[str, bool], int]:
 
 
 def partner_managers(ok: int = 200) -> Callable[[str, bool], int]:
+    """Editing a partner: its alliance's managers and superusers; to an outsider the
+    partner of a confidential alliance does not exist."""
+    visible = organisation(registrars_only=True)
+
     def expect(role, confidential):
-        if role == "anonymous":
-            return 302
+        status = visible(role, confidential)
+        if status != ok:
+            return status
         return ok if role in ("manager", "superuser") else 403
 
     return expect
@@ -78,6 +83,23 @@ def alliance_action(action: Action, ok: int = 200) -> Callable[[str, bool], int]
                 return 404
             return ok if action == Action.VIEW else 403
         return ok if action in ROLE_ACTIONS[role] else 403
+
+    return expect
+
+
+def organisation(ok: int = 200, *, registrars_only: bool = False):
+    """A partner organisation exists for a user who may see one of its alliances: the
+    team's partner is in the team's alliance only, so outside a confidential team it is
+    a 404, like the alliance."""
+
+    def expect(role, confidential):
+        if role == "anonymous":
+            return 302
+        if registrars_only and role not in REGISTRARS:
+            return 403
+        if role == "outsider" and confidential:
+            return 404
+        return ok
 
     return expect
 
@@ -233,7 +255,7 @@ MATRIX: dict[str, Entry] = {
     "alliances:kpi_delete": Entry(kwargs=kpi, expect=alliance_action(Action.EDIT)),
     "alliances:partner_list": Entry(expect=logged_in()),
     "alliances:partner_create": Entry(expect=registrar()),
-    "alliances:partner_detail": Entry(kwargs=partner, expect=logged_in()),
+    "alliances:partner_detail": Entry(kwargs=partner, expect=organisation()),
     # Only the managers of an alliance with this partner (and superusers) edit it.
     "alliances:partner_edit": Entry(kwargs=partner, expect=partner_managers()),
     "sponsors:alliance": Entry(

@@ -142,11 +142,41 @@ def test_confidential_alliance_is_absent_from_lists_and_counts_for_outsiders(
     listing = client.get(reverse("alliances:list")).content.decode()
     assert confidential_team.alliance.name not in listing
     assert open_team.alliance.name in listing
-    partner = client.get(
-        reverse("alliances:partner_detail", args=[confidential_team.alliance.partner_id])
-    ).content.decode()
-    assert confidential_team.alliance.name not in partner
-    partners = client.get(
-        reverse("alliances:partner_list"), {"q": confidential_team.alliance.partner.name}
-    )
-    assert [o.alliance_count for o in partners.context["organisations"]] == [0]
+    hidden_partner = confidential_team.alliance.partner
+    # A partner known only from a confidential alliance does not exist for outsiders.
+    partner = client.get(reverse("alliances:partner_detail", args=[hidden_partner.pk]))
+    assert partner.status_code == 404
+    assert hidden_partner.name not in partner.content.decode()
+    edit = client.get(reverse("alliances:partner_edit", args=[hidden_partner.pk]))
+    assert edit.status_code == 404
+    partners = client.get(reverse("alliances:partner_list"), {"q": hidden_partner.name})
+    assert list(partners.context["organisations"]) == []
+    everyone = client.get(reverse("alliances:partner_list"))
+    assert hidden_partner.name not in everyone.content.decode()
+    assert open_team.alliance.partner.name in everyone.content.decode()
+
+
+def test_a_partner_of_open_and_confidential_alliances_counts_only_the_open_one(
+    client, confidential_team, open_team
+):
+    shared = open_team.alliance.partner
+    confidential_team.alliance.partner = shared
+    confidential_team.alliance.save()
+    client.force_login(confidential_team.users["outsider"])
+    partners = client.get(reverse("alliances:partner_list"), {"q": shared.name})
+    assert [o.alliance_count for o in partners.context["organisations"]] == [1]
+    page = client.get(reverse("alliances:partner_detail", args=[shared.pk])).content.decode()
+    assert open_team.alliance.name in page
+    assert confidential_team.alliance.name not in page
+    # Its team sees both.
+    client.force_login(confidential_team.users["manager"])
+    partners = client.get(reverse("alliances:partner_list"), {"q": shared.name})
+    assert [o.alliance_count for o in partners.context["organisations"]] == [2]
+
+
+def test_an_organisation_in_no_alliance_yet_is_listed_for_everyone(client, confidential_team):
+    from tests.factories import OrganisationFactory
+
+    fresh = OrganisationFactory(name="Brand new partner")
+    client.force_login(confidential_team.users["viewer"])
+    assert client.get(reverse("alliances:partner_detail", args=[fresh.pk])).status_code == 200

@@ -104,11 +104,20 @@ def test_an_answer_to_a_submitted_response_is_refused(client, setup):
     assert Answer.objects.get(response=mine, question=q).choice_id == before
 
 
-@pytest.mark.parametrize("section", ["0", "3", "abc", "-1"])
+@pytest.mark.parametrize("section", ["0", "3", "99999999999999999999"])
 def test_an_unknown_section_is_404(client, setup, section):
     assessment, mine = setup
     url = reverse("assessments:fill", args=[assessment.alliance.slug, assessment.pk, mine.pk])
-    assert client.get(url, {"d": section}).status_code == 404
+    assert client.get(url, {"d": section}).status_code == (404 if len(section) < 19 else 400)
+
+
+@pytest.mark.parametrize("section", ["abc", "-1", "²", "1.0"])
+def test_a_section_that_is_not_a_number_is_a_400_with_a_message(client, setup, section):
+    assessment, mine = setup
+    url = reverse("assessments:fill", args=[assessment.alliance.slug, assessment.pk, mine.pk])
+    response = client.get(url, {"d": section})
+    assert response.status_code == 400
+    assert "must be a whole number" in response.content.decode()
 
 
 def test_an_assessment_of_another_alliance_is_404(client, open_team, setup):

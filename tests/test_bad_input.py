@@ -171,3 +171,60 @@ def test_invalid_organisation_is_refused(as_manager, data, field):
 
 def test_unknown_alliance_slug_is_a_404(as_manager):
     assert as_manager.get("/alliances/no-such-thing/").status_code == 404
+
+
+# Posted into every field of every form of the demo, one field at a time.
+FORM_HOSTILE = [
+    "99999999999999999999",
+    "9" * 5000,
+    "-9223372036854775809",
+    "1e309",
+    "NaN",
+    "²",
+    "\x00",
+    "x" * 10000,
+    "2026-02-30",
+    "no-such-choice",
+]
+
+
+def test_every_form_refuses_hostile_values_without_a_500_or_a_half_save(client):
+    """Each form of the demo as its user would post it, then with one field at a time
+    replaced by a value from FORM_HOSTILE: never a 500, and a refused post (4xx, or the
+    form shown again) writes nothing."""
+    from tests import fuzz
+
+    users = fuzz.seed()
+    fuzzer = fuzz.Fuzzer(users)
+    sent = forms = 0
+    for target in fuzz.targets():
+        if "post" not in target.methods or target.name in {"logout", "login"}:
+            continue
+        for kwargs in target.kwargs:
+            role = fuzz.ROLE_OF.get(kwargs.get("owner"), "manager")
+            url = reverse(target.name, kwargs={k: v for k, v in kwargs.items() if k != "owner"})
+            fields = fuzzer.base_form(role, url, kwargs)
+            if fields:
+                break
+        if not fields:
+            continue
+        forms += 1
+        client.force_login(users[role])
+        for index, (name, _) in enumerate(fields):
+            for value in FORM_HOSTILE:
+                data = [(k, f"fuzz {sent}" if v == fuzz.FILL else v) for k, v in fields]
+                data[index] = (name, value)
+                before = fuzz.fingerprint()
+                response = client.post(
+                    url, fuzz.encode(data), content_type="application/x-www-form-urlencoded"
+                )
+                sent += 1
+                assert response.status_code < 500, (url, name, value[:20])
+                if response.status_code == 400:
+                    html = response.content.decode()
+                    assert any(m in html for m in fuzz.MESSAGE_MARKERS), (url, name)
+                if response.status_code >= 400 or fuzz.form_refused(response):
+                    assert fuzz.fingerprint() == before, f"half-saved: {url} {name}={value[:20]}"
+    print(f"\n{sent} hostile posts to {forms} forms")
+    assert forms >= 15
+    assert sent > 500

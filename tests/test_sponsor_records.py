@@ -475,3 +475,20 @@ def test_an_answered_request_stays_with_its_sponsor(client, open_team, request_s
     assert "it stays with its sponsor" in moved.content.decode()
     request_signal.refresh_from_db()
     assert request_signal.sponsorship_id != other.pk
+
+
+def test_editing_a_sponsorship_whose_person_changed_company_explains_instead_of_failing(
+    client, open_team, ours
+):
+    """Found by the request fuzzer: the model objects to the sponsor, a field the edit
+    form does not show; that was a 500 (ValueError), it is now a message on the form."""
+    ours.sponsor.organisation.is_own = False
+    ours.sponsor.organisation.save()
+    client.force_login(open_team.users["manager"])
+    url = reverse("sponsors:sponsorship_edit", args=[open_team.alliance.slug, ours.pk])
+    role = ours.role
+    response = client.post(url, {"role": "champion", "since": days_ago(5).isoformat()})
+    assert response.status_code == 400
+    assert "only our own people can sponsor on our side" in response.content.decode()
+    ours.refresh_from_db()
+    assert ours.role == role

@@ -1,0 +1,589 @@
+"""The request fuzzer behind tests/test_fuzz.py and `make fuzz`.
+
+Every URL pattern of the project is resolved with real ids of the demo data (and, now
+and then, another alliance's ids, out-of-range or non-ASCII ones); every role sends GETs
+with hostile query parameters and POSTs built from the page's own form with fields
+dropped, replaced by hostile values or added. Hypothesis draws the requests, so a
+failure shrinks to a small case.
+"""
+
+import traceback
+from collections import Counter
+from dataclasses import dataclass, field
+from hashlib import sha256
+from html.parser import HTMLParser
+from io import StringIO
+from urllib.parse import quote
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from hypothesis import strategies as st
+
+from alliances.models import KPI, Alliance, Membership, Organisation
+from assessments.models import Assessment, Finding, Question, Response
+from briefs.models import Brief
+from sponsors.models import PeerLink, Signal, Sponsor, Sponsorship
+
+User = get_user_model()
+
+# Role → demo username (None: not signed in). "outsider" has an account and no team;
+# "outside manager" may register alliances but is on no confidential team.
+ROLES = {
+    "anonymous": None,
+    "outsider": "fuzz-outsider",
+    "viewer": "viewer",
+    "contributor": "contributor",
+    "executive": "executive",
+    "manager": "manager",
+    "outside manager": "manager2",
+    "bank admin": "bankadmin",
+}
+
+# The values the issue lists, and a few more that broke parsers elsewhere.
+HOSTILE = [
+    "²",
+    "٣",
+    "𝟘",
+    "1²",
+    "9" * 5000,
+    "99999999999999999999",
+    "9223372036854775808",
+    "-9223372036854775809",
+    "1e309",
+    "-1e309",
+    "NaN",
+    "nan",
+    "inf",
+    "-0",
+    "-1",
+    "0",
+    "1.5",
+    " 1 ",
+    "0x10",
+    "1_000",
+    "\x00",
+    "1\x00",
+    "a\x00b",
+    "\ud800",
+    "\udfff1",
+    "x" * 10000,
+    "2026-02-30",
+    "0000-00-00",
+    "9999-99-99",
+    "31/12/2026",
+    "",
+    " ",
+    "true",
+    "on",
+    "[]",
+    "{}",
+    "null",
+    "None",
+    "<img src=x onerror=alert(1)>",
+    "' OR 1=1 --",
+    "%00",
+    "../../etc/passwd",
+    "https://evil.example/",
+    "javascript:alert(1)",
+]
+# What breaks a number or id parser: the most fruitful values, drawn most often.
+NUMERIC_HOSTILE = [
+    "²",
+    "٣",
+    "𝟘",
+    "9" * 5000,
+    "99999999999999999999",
+    "9223372036854775808",
+    "-9223372036854775809",
+    "1e309",
+    "NaN",
+    "-0",
+    "-1",
+    "0",
+    " 1 ",
+    "1.5",
+    "\x00",
+]
+# Query parameters our pages read, and some they do not.
+QUERY_KEYS = ["d", "d", "page", "page", "q", "stage", "type", "origin", "archived", "side", "next"]
+HEADER_HTMX = {"HTTP_HX_REQUEST": "true"}
+# Markers of a message a user can read, on a page or an htmx fragment.
+MESSAGE_MARKERS = ('role="alert"', "invalid-feedback", "errorlist", "alert-danger", "text-danger")
+SENTINEL_ID = 987654321987
+ROLE_OF = {name: role for role, name in ROLES.items() if name}
+
+
+def seed() -> dict:
+    """The demo data plus a plain signed-in user and a brief; returns the users by role."""
+    call_command("seed_demo", "--quiet-logins", stdout=StringIO())
+    User.objects.get_or_create(username="fuzz-outsider", defaults={"email": "out@example.com"})
+    for alliance in Alliance.objects.all()[:2]:
+        Brief.objects.get_or_create(
+            alliance=alliance,
+            snapshot_sha256=f"{alliance.pk:064d}",
+            defaults={"snapshot": {"decision": {"verdict": "NO-GO"}}, "status": "failed"},
+        )
+    return {role: User.objects.get(username=name) if name else None for role, name in ROLES.items()}
+
+
+# ---------------------------------------------------------------- URL patterns and ids
+
+
+def url_names(resolver=None, namespace=None):
+    """Every named URL pattern of the project, with its keyword arguments (admin aside:
+    it is Django's own code, covered by its own tests)."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                continue
+            yield from url_names(pattern, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield name, tuple(pattern.pattern.converters), _methods(pattern.callback)
+
+
+def _methods(view) -> tuple[str, ...]:
+    """The methods a view answers (GET and POST), so most requests reach its work."""
+    view_class = getattr(view, "view_class", None)
+    if view_class is None:
+        return ("get", "post")
+    return tuple(
+        m for m in ("get", "post") if m in view_class.http_method_names and hasattr(view_class, m)
+    ) or ("get", "post")
+
+
+def _alliance_urls():
+    return [{"slug": a.slug} for a in Alliance.objects.all()]
+
+
+def _by_alliance(queryset, alliance_path):
+    return [{"slug": slug, "pk": pk} for pk, slug in queryset.values_list("pk", alliance_path)]
+
+
+def _findings():
+    rows = Finding.objects.values_list("pk", "assessment_id", "assessment__alliance__slug")
+    return [{"slug": s, "pk": a, "fid": f} for f, a, s in rows]
+
+
+def _responses():
+    rows = Response.objects.values_list(
+        "pk", "assessment_id", "assessment__alliance__slug", "assessor__username"
+    )
+    return [{"slug": s, "pk": a, "rid": r, "owner": u} for r, a, s, u in rows]
+
+
+def _answers():
+    out = []
+    for response in Response.objects.select_related("assessment__alliance", "assessor"):
+        questions = Question.objects.filter(
+            dimension__version_id=response.assessment.version_id
+        ).values_list("pk", flat=True)
+        for qid in list(questions)[:6]:
+            out.append(
+                {
+                    "slug": response.assessment.alliance.slug,
+                    "pk": response.assessment_id,
+                    "rid": response.pk,
+                    "qid": qid,
+                    "owner": response.assessor.username,
+                }
+            )
+    return out
+
+
+def _pks(model):
+    return [{"pk": pk} for pk in model.objects.values_list("pk", flat=True)]
+
+
+def _of_alliance(model, path="alliance__slug"):
+    return lambda: _by_alliance(model.objects.all(), path)
+
+
+# Which objects fill each URL's arguments, so a request reaches the view's real work.
+PROVIDERS = {
+    "alliances:member_role": _of_alliance(Membership),
+    "alliances:member_remove": _of_alliance(Membership),
+    "alliances:kpi_edit": _of_alliance(KPI),
+    "alliances:kpi_delete": _of_alliance(KPI),
+    "alliances:partner_detail": lambda: _pks(Organisation),
+    "alliances:partner_edit": lambda: _pks(Organisation),
+    "sponsors:sponsorship_edit": _of_alliance(Sponsorship),
+    "sponsors:sponsorship_delete": _of_alliance(Sponsorship),
+    "sponsors:signal_edit": _of_alliance(Signal, "sponsorship__alliance__slug"),
+    "sponsors:signal_delete": _of_alliance(Signal, "sponsorship__alliance__slug"),
+    "sponsors:peer_edit": _of_alliance(PeerLink),
+    "sponsors:peer_delete": _of_alliance(PeerLink),
+    "sponsors:profile": lambda: _pks(Sponsor),
+    "sponsors:sponsor_edit": lambda: _pks(Sponsor),
+    "assessments:detail": _of_alliance(Assessment),
+    "assessments:assessors": _of_alliance(Assessment),
+    "assessments:results": _of_alliance(Assessment),
+    "assessments:history": _of_alliance(Assessment),
+    "assessments:delete": _of_alliance(Assessment),
+    "assessments:finding": _findings,
+    "assessments:fill": _responses,
+    "assessments:submit": _responses,
+    "assessments:reopen": _responses,
+    "assessments:answer": _answers,
+    "briefs:detail": _of_alliance(Brief),
+    "briefs:status": _of_alliance(Brief),
+    "briefs:download": _of_alliance(Brief),
+    "briefs:retry": _of_alliance(Brief),
+}
+# Never sent by a signed-in fuzzing client: it would end the session the role runs in.
+SESSION_ENDING = {"logout"}
+
+
+@dataclass
+class Target:
+    name: str
+    kwargs: list[dict]
+    methods: tuple[str, ...]
+
+
+def targets() -> list[Target]:
+    """Every URL pattern with the real argument sets that resolve it."""
+    out = []
+    for name, arguments, methods in url_names():
+        if name in PROVIDERS:
+            kwargs = PROVIDERS[name]()
+        elif set(arguments) == {"slug"}:
+            kwargs = _alliance_urls()
+        elif not arguments:
+            kwargs = [{}]
+        else:
+            raise LookupError(f"Say in tests/fuzz.py PROVIDERS which objects resolve {name}")
+        out.append(Target(name, kwargs or [dict.fromkeys(arguments, 1)], methods))
+    return out
+
+
+def all_ids() -> list[int]:
+    """Real ids of every kind of object (for "another alliance's id")."""
+    ids = set()
+    for model in (Alliance, Organisation, Membership, KPI, Sponsor, Sponsorship, Signal):
+        ids.update(model.objects.values_list("pk", flat=True))
+    for model in (PeerLink, Assessment, Response, Question, Finding, Brief, User):
+        ids.update(model.objects.values_list("pk", flat=True))
+    return sorted(ids)
+
+
+# ---------------------------------------------------------------- forms of our pages
+
+
+class FormReader(HTMLParser):
+    """The fields (and their current values) of the first POST form of a page that is
+    not the log-out button."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: list[tuple[str, str]] = []
+        self.in_form = self.done = False
+        self.select = self.textarea = None
+        self.option_value = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if self.done:
+            return
+        if tag == "form" and (a.get("method") or "").lower() == "post":
+            if "logout" not in (a.get("action") or ""):
+                self.in_form, self.fields = True, []
+            return
+        if not self.in_form:
+            return
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in ("submit", "button"):
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            value = a.get("value", "on" if kind == "checkbox" else "")
+            if kind == "text" and not value:
+                value = FILL
+            self.fields.append((name, value))
+        elif tag == "textarea" and name:
+            self.textarea, self.text = name, ""
+        elif tag == "select" and name:
+            self.select, self.first_option, self.chosen = name, None, None
+        elif tag == "option" and self.select:
+            value = a.get("value", "")
+            if self.first_option is None and value:
+                self.first_option = value
+            if "selected" in a:
+                self.chosen = value
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.text += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self.textarea:
+            self.fields.append((self.textarea, self.text.strip() or FILL))
+            self.textarea = None
+        elif tag == "select" and self.select:
+            # The selected option, or else the first real one: a form that validates.
+            value = self.chosen or self.first_option
+            if value:
+                self.fields.append((self.select, value))
+            self.select = None
+        elif tag == "form" and self.in_form:
+            self.in_form, self.done = False, True
+
+
+# An empty text field of a form: filled with a fresh text when sent, so names stay unique.
+FILL = "\x01fill"
+
+
+def page_form(html: str) -> list[tuple[str, str]]:
+    reader = FormReader()
+    reader.feed(html)
+    return [(k, v) for k, v in reader.fields if k != "csrfmiddlewaretoken"]
+
+
+def encode(pairs) -> str:
+    """application/x-www-form-urlencoded, keeping what a browser could not send (lone
+    surrogates become the bytes a broken client would send)."""
+    return "&".join(
+        f"{quote(str(k).encode('utf-8', 'surrogatepass'), safe='')}="
+        f"{quote(str(v).encode('utf-8', 'surrogatepass'), safe='')}"
+        for k, v in pairs
+    )
+
+
+# ---------------------------------------------------------------- the database fingerprint
+
+SKIPPED_TABLES = ("django_session", "axes_", "django_migrations")
+
+
+def fingerprint() -> str:
+    """A digest of every row of every table (sessions and log-in throttling aside): any
+    insert, update or delete changes it. The demo database is small enough to read
+    whole after each POST."""
+    digest = sha256()
+    with connection.cursor() as cursor:
+        for table in sorted(connection.introspection.table_names(cursor)):
+            if table.startswith(SKIPPED_TABLES):
+                continue
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            rows = sorted(repr(row) for row in cursor.fetchall())
+            digest.update(f"{table}:{len(rows)}:{''.join(rows)}".encode("utf-8", "replace"))
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------- strategies
+
+hostile_values = st.sampled_from(HOSTILE)
+
+
+def values(ids: list[int]):
+    return st.one_of(
+        st.sampled_from(NUMERIC_HOSTILE),
+        hostile_values,
+        st.sampled_from(ids).map(str),
+        st.integers(min_value=-(2**70), max_value=2**70).map(str),
+        st.text(max_size=30),
+    )
+
+
+@dataclass
+class Plan:
+    """One request to send."""
+
+    role: str
+    target: str
+    kwargs: dict
+    method: str
+    path_swap: tuple[str, str] | None = None
+    query: list[tuple[str, str]] = field(default_factory=list)
+    mutate: list[tuple[str, str]] = field(default_factory=list)
+    drop: frozenset = frozenset()
+    extra: list[tuple[str | int, str]] = field(default_factory=list)
+    too_many_fields: bool = False
+    numeric_sweep: str | None = None
+    htmx: bool = False
+
+
+@st.composite
+def plans(draw, targets: list[Target], ids: list[int], roles=tuple(ROLES)):
+    target = draw(st.sampled_from(targets))
+    kwargs = dict(draw(st.sampled_from(target.kwargs)))
+    # Every role, but the manager (on most teams) most often, and an assessment's own
+    # assessor for their response's pages: refusals at the door test little.
+    owner = kwargs.pop("owner", None)
+    favourites = [r for r in ("manager", ROLE_OF.get(owner)) if r in roles]
+    if favourites and draw(st.integers(0, 2)) == 0:
+        role = draw(st.sampled_from(favourites))
+    else:
+        role = draw(st.sampled_from(roles))
+    path_swap = None
+    if kwargs and draw(st.integers(0, 4)) == 0:
+        key = draw(st.sampled_from(sorted(kwargs)))
+        if key == "slug":
+            slugs = [k["slug"] for t in targets for k in t.kwargs if "slug" in k]
+            kwargs[key] = draw(st.sampled_from([*slugs, "x" * 300, "no-such-alliance"]))
+        else:
+            choice = draw(st.sampled_from(["real", "zero", "max", "overlong", "unicode"]))
+            if choice == "real":
+                kwargs[key] = draw(st.sampled_from(ids))
+            elif choice == "zero":
+                kwargs[key] = 0
+            elif choice == "max":
+                kwargs[key] = 10**18 - 1
+            else:
+                # Not a valid id for the converter: sent as raw text in the path.
+                kwargs[key] = SENTINEL_ID
+                path_swap = (
+                    str(SENTINEL_ID),
+                    "9" * 30 if choice == "overlong" else draw(st.sampled_from(["²", "٣", "𝟘"])),
+                )
+    # Mostly a method the view answers; now and then the other one (a 405).
+    method = draw(st.sampled_from(target.methods if draw(st.integers(0, 9)) else ("get", "post")))
+    value = values(ids)
+    plan = Plan(role=role, target=target.name, kwargs=kwargs, method=method, path_swap=path_swap)
+    plan.query = draw(
+        st.lists(st.tuples(st.sampled_from(QUERY_KEYS) | st.text(max_size=8), value), max_size=4)
+    )
+    plan.htmx = draw(st.booleans())
+    if method == "post":
+        plan.mutate = draw(st.lists(st.tuples(st.integers(0, 40), value), max_size=3))
+        plan.drop = frozenset(draw(st.lists(st.integers(0, 40), max_size=3)))
+        # Extra fields: unknown names, or a second value for one of the form's own fields
+        # (an array where a scalar belongs).
+        names = st.text(max_size=12) | st.integers(0, 40)
+        plan.extra = draw(st.lists(st.tuples(names, value), max_size=3))
+        plan.too_many_fields = draw(st.integers(0, 30)) == 0
+        # Now and then one bad number in every id field of the form at once.
+        if draw(st.booleans()):
+            plan.numeric_sweep = draw(st.sampled_from(NUMERIC_HOSTILE))
+    return plan
+
+
+# ---------------------------------------------------------------- sending
+
+
+@dataclass
+class Outcome:
+    status: int
+    refused: bool
+    changed: bool
+    readable: bool
+    error: str = ""
+
+
+class Fuzzer:
+    """Sends plans as each role and checks what came back."""
+
+    def __init__(self, users: dict):
+        self.users = users
+        self.clients = {}
+        self.forms: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        self.counts: Counter = Counter()
+        self.sent = 0
+
+    def client(self, role) -> Client:
+        client = self.clients.get(role)
+        if client is None:
+            client = self.clients[role] = Client(raise_request_exception=True)
+        user = self.users[role]
+        if user is not None and client.session.get("_auth_user_id") != str(user.pk):
+            client.force_login(user)
+        return client
+
+    def base_form(self, role, url, kwargs) -> list[tuple[str, str]]:
+        """What the page's own form would post (as this role, or as the manager)."""
+        if "qid" in kwargs:
+            q = kwargs["qid"]
+            return [(f"q{q}-level", ""), (f"q{q}-text", ""), (f"q{q}-comment", ""), ("d", "1")]
+        for who in (role, "manager"):
+            key = (who, url)
+            if key not in self.forms:
+                response = self.client(who).get(url)
+                html = response.content.decode() if response.status_code == 200 else ""
+                self.forms[key] = page_form(html) if not response.streaming else []
+            if self.forms[key]:
+                return self.forms[key]
+        return []
+
+    def send(self, plan: Plan) -> Outcome:
+        url = reverse(plan.target, kwargs=plan.kwargs)
+        if plan.path_swap:
+            url = url.replace(*plan.path_swap)
+        if plan.query:
+            url = f"{url}?{encode(plan.query)}"
+        headers = HEADER_HTMX if plan.htmx else {}
+        if plan.target in SESSION_ENDING and plan.role != "anonymous":
+            plan.method = "get"
+        client = self.client(plan.role)
+        before = None
+        if plan.method == "post":
+            fields = list(self.base_form(plan.role, url.split("?")[0], plan.kwargs))
+            for index, value in plan.mutate:
+                if fields:
+                    name = fields[index % len(fields)][0]
+                    fields[index % len(fields)] = (name, value)
+            extra = [
+                (fields[k % len(fields)][0] if fields else "x", v) if isinstance(k, int) else (k, v)
+                for k, v in plan.extra
+            ]
+            fields = [f for i, f in enumerate(fields) if i not in plan.drop] + extra
+            self.sent += 1
+            fields = [(k, f"fuzz {self.sent}" if v == FILL else v) for k, v in fields]
+            if plan.numeric_sweep is not None:
+                fields = [
+                    (k, plan.numeric_sweep if v.isascii() and v.isdigit() else v) for k, v in fields
+                ]
+            if plan.too_many_fields:
+                fields += [(f"f{i}", "1") for i in range(1100)]
+            before = fingerprint()
+        try:
+            if plan.method == "post":
+                response = client.post(
+                    url,
+                    encode(fields),
+                    content_type="application/x-www-form-urlencoded",
+                    **headers,
+                )
+            else:
+                response = client.get(url, **headers)
+        except Exception:
+            self.counts[(plan.role, 500)] += 1
+            return Outcome(500, True, False, False, traceback.format_exc())
+        status = response.status_code
+        self.counts[(plan.role, status)] += 1
+        refused = (
+            status >= 400
+            or form_refused(response)
+            or (plan.method == "post" and plan.role == "anonymous" and status == 302)
+        )
+        changed = before is not None and refused and fingerprint() != before
+        readable = True
+        if status in (400, 403, 404) and not response.streaming:
+            html = response.content.decode(errors="replace")
+            readable = any(marker in html for marker in MESSAGE_MARKERS)
+        return Outcome(status, refused, changed, readable)
+
+
+def form_refused(response) -> bool:
+    """Whether the page is a form shown again with its errors (a refusal with a 200)."""
+    context = getattr(response, "context", None)
+    if context is None:
+        return False
+    form = context.get("form") if hasattr(context, "get") else None
+    return form is not None and bool(form.errors)
+
+
+def report(counts: Counter) -> str:
+    """Requests per role and status code, as a small table."""
+    statuses = sorted({status for _, status in counts})
+    roles = [r for r in ROLES if any(role == r for role, _ in counts)]
+    width = max(len(r) for r in ROLES) + 2
+    lines = [f"{'role':<{width}}{'requests':>9}" + "".join(f"{s:>7}" for s in statuses)]
+    for role in roles:
+        row = [counts[(role, s)] for s in statuses]
+        lines.append(f"{role:<{width}}{sum(row):>9}" + "".join(f"{n:>7}" for n in row))
+    totals = [sum(counts[(r, s)] for r in roles) for s in statuses]
+    lines.append(f"{'all':<{width}}{sum(totals):>9}" + "".join(f"{n:>7}" for n in totals))
+    return "\n".join(lines)
