@@ -10,6 +10,7 @@ from django.db import transaction
 
 from alliances.access import Action, can
 from alliances.models import Alliance
+from alliances.services import as_done_by
 from briefs.models import Brief
 from briefs.snapshot import build_snapshot, snapshot_sha256
 from briefs.tasks import render_brief
@@ -52,7 +53,7 @@ def brief_reset(*, brief: Brief, requested_by=None) -> None:
     """Back to the queue, for another render; the asker becomes the requester if none."""
     brief.status, brief.error = Brief.Status.QUEUED, ""
     brief.requested_by = brief.requested_by or requested_by
-    brief.save(update_fields=["status", "error", "requested_by"])
+    as_done_by(brief, requested_by).save(update_fields=["status", "error", "requested_by"])
 
 
 @transaction.atomic

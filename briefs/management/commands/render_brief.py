@@ -6,6 +6,7 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
 from alliances.models import Alliance
+from alliances.services import system_user
 from briefs import services, worker
 from briefs.models import Brief
 
@@ -24,10 +25,11 @@ class Command(BaseCommand):
         alliance = Alliance.objects.select_related("partner").filter(slug=slug).first()
         if alliance is None:
             raise CommandError(f"No alliance has the slug “{slug}”.")
-        brief, created = services.brief_of_current_evidence(alliance=alliance)
+        system = system_user()  # commands act as the system user (named in the history)
+        brief, created = services.brief_of_current_evidence(alliance=alliance, requested_by=system)
         if brief.status != Brief.Status.READY:
             if not created:
-                services.brief_reset(brief=brief)
+                services.brief_reset(brief=brief, requested_by=system)
             try:
                 worker.brief_render(brief_id=brief.pk)
             except worker.BriefBusy as busy:
