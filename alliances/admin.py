@@ -13,12 +13,10 @@ def _alliance_filter(request, path: str) -> dict:
     return {f"{path}__in" if path else "pk__in": visible_alliances(request.user).values("pk")}
 
 
-class AllianceScopedAdmin:
-    """The admin of an object that belongs to an alliance applies alliances/access.py
-    to everyone but superusers: lists hold only alliances they may see, another
-    object's page is a 404, and changing needs the right to edit the alliance.
-
-    `alliance_path` is the lookup from the model to its alliance ("" for Alliance)."""
+class AllianceScopedInline:
+    """An inline listing alliance-owned rows: for anyone but superusers, only those of
+    alliances they may see. `alliance_path` is the lookup from the model to its
+    alliance ("" for Alliance itself)."""
 
     alliance_path = "alliance"
 
@@ -27,6 +25,12 @@ class AllianceScopedAdmin:
         if request.user.is_superuser:
             return queryset
         return queryset.filter(**_alliance_filter(request, self.alliance_path))
+
+
+class AllianceScopedAdmin(AllianceScopedInline):
+    """The admin of an object that belongs to an alliance applies alliances/access.py
+    to everyone but superusers: lists hold only alliances they may see, another
+    object's page is a 404, and changing needs the right to edit the alliance."""
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -68,18 +72,6 @@ class AllianceScopedAdmin:
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
         return allowed and self._may(request, obj, Action.EDIT)
-
-
-class AllianceScopedInline:
-    """An inline listing alliance-owned rows: only those of alliances the user may see."""
-
-    alliance_path = "alliance"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(**_alliance_filter(request, self.alliance_path))
 
 
 @admin.register(Organisation)

@@ -102,6 +102,25 @@ def _bank_import(data: BankData, by) -> BankVersion:
     return version
 
 
+# What a question holds in the file and in the database alike.
+QUESTION_FIELDS = (
+    "key",
+    "text",
+    "help",
+    "kind",
+    "weight",
+    "required",
+    "allows_na",
+    "allows_dont_know",
+    "knockout_level",
+)
+
+
+def _question_fields(question) -> dict:
+    """The shared fields of a QuestionData or a Question, to build the other."""
+    return {name: getattr(question, name) for name in QUESTION_FIELDS}
+
+
 def _write_structure(version: BankVersion, dimensions: list[DimensionData]) -> None:
     """Bulk-write the dimensions, questions and choices of a draft version."""
     dims = Dimension.objects.bulk_create(
@@ -111,21 +130,7 @@ def _write_structure(version: BankVersion, dimensions: list[DimensionData]) -> N
     questions = []
     for dim, d in zip(dims, dimensions, strict=True):
         for i, q in enumerate(d.questions, start=1):
-            questions.append(
-                Question(
-                    dimension=dim,
-                    key=q.key,
-                    text=q.text,
-                    help=q.help,
-                    kind=q.kind,
-                    weight=q.weight,
-                    required=q.required,
-                    allows_na=q.allows_na,
-                    allows_dont_know=q.allows_dont_know,
-                    knockout_level=q.knockout_level,
-                    order=i,
-                )
-            )
+            questions.append(Question(dimension=dim, order=i, **_question_fields(q)))
     questions = Question.objects.bulk_create(questions)
     source = [q for d in dimensions for q in d.questions]
     Choice.objects.bulk_create(
@@ -164,15 +169,7 @@ def version_data(version: BankVersion) -> BankData:
                 weight=d.weight,
                 questions=[
                     QuestionData(
-                        key=q.key,
-                        text=q.text,
-                        help=q.help,
-                        kind=q.kind,
-                        weight=q.weight,
-                        required=q.required,
-                        allows_na=q.allows_na,
-                        allows_dont_know=q.allows_dont_know,
-                        knockout_level=q.knockout_level,
+                        **_question_fields(q),
                         choices=[ChoiceData(c.label, c.score) for c in q.choices.all()],
                     )
                     for q in d.questions.all()
