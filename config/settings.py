@@ -142,14 +142,32 @@ STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # PDF briefs are private: stored outside any served directory, read only
-# through a view that checks access. Point PRIVATE_MEDIA_ROOT at a shared
-# volume when web and worker run on different hosts.
+# through a view that checks access. By default in PRIVATE_MEDIA_ROOT; with
+# AWS_STORAGE_BUCKET_NAME set, in that private S3-compatible bucket (MinIO in
+# docker-compose), so web and workers on different hosts share no volume.
+# https://django-storages.readthedocs.io/en/1.14.6/backends/amazon-S3.html
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private")))
-STORAGES = {
-    "default": {
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    _endpoint = env("AWS_S3_ENDPOINT_URL", default="")  # empty: AWS itself
+    _s3_options = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": _endpoint or None,
+        "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+        # Path-style (endpoint/bucket/key) is what MinIO and most other servers expect.
+        "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="path" if _endpoint else "")
+        or None,
+        # The keys are read from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY by django-storages
+        # and boto3; unset, boto3 looks further (credentials file, instance or task role).
+    }
+    _default_storage = {"BACKEND": "config.storage.PrivateS3Storage", "OPTIONS": _s3_options}
+else:
+    _default_storage = {
         "BACKEND": "config.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
-    },
+    }
+STORAGES = {
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

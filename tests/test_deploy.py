@@ -74,9 +74,9 @@ def compose():
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
-def test_compose_runs_database_broker_web_and_worker(compose):
+def test_compose_runs_database_broker_object_store_web_and_worker(compose):
     services = compose["services"]
-    assert set(services) == {"db", "redis", "web", "worker"}
+    assert set(services) == {"db", "redis", "minio", "minio-init", "web", "worker"}
     assert services["db"]["image"].startswith("postgres:16")
     assert services["redis"]["image"].startswith("redis:7")
     web = " ".join(services["web"]["command"].split())
@@ -91,8 +91,18 @@ def test_compose_runs_database_broker_web_and_worker(compose):
         env = services[name]["environment"]
         assert env["DATABASE_URL"].startswith("postgres://")
         assert env["CELERY_BROKER_URL"].startswith("redis://redis")
-    for service in services.values():
-        assert "healthcheck" in service
+        # Briefs live in the MinIO bucket, created before web and worker start: no shared volume.
+        assert env["AWS_STORAGE_BUCKET_NAME"] == "briefs"
+        assert env["AWS_S3_ENDPOINT_URL"] == "http://minio:9000"
+        assert env["AWS_ACCESS_KEY_ID"]
+        assert env["AWS_SECRET_ACCESS_KEY"]
+        assert depends["minio-init"]["condition"] == "service_completed_successfully"
+        assert "volumes" not in services[name]
+    assert services["minio"]["image"].startswith("minio/minio")
+    assert "local/briefs" in " ".join(services["minio-init"]["command"])
+    for name, service in services.items():
+        if name != "minio-init":  # a one-shot job: it runs, creates the bucket and exits
+            assert "healthcheck" in service
 
 
 def test_dockerfile_has_weasyprint_libraries():
