@@ -456,3 +456,21 @@ class Finding(models.Model):
     @property
     def is_open(self) -> bool:
         return self.classification == self.Classification.UNCLASSIFIED
+
+    @property
+    def statement(self) -> str:
+        """The finding in words that name its question once, for every place it is read
+        (findings list, decision reasons and conditions, brief): never a bare code."""
+        return finding_statement(self.question.key, self.question.text, self.issue)
+
+
+def finding_statement(key: str, question: str, issue: str) -> str:
+    """`issue` led by the question's words unless it already starts with them; an
+    issue written before the question's words led it ("S4 knock-out: …") loses that prefix."""
+    issue = issue.strip().removeprefix(f"{key} knock-out: ").strip()
+    question = question.strip()
+    if not issue:
+        return question
+    if issue.startswith(question.rstrip(".")):
+        return issue
+    return f"{question.rstrip('.')} — {issue}"

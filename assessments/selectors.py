@@ -289,7 +289,7 @@ def decision_inputs(
         findings[finding.assessment.alliance_id].append(
             FindingSummary(
                 question_key=finding.question.key,
-                issue=finding.issue or finding.question.text,
+                issue=finding.statement,
                 classification=Classification(finding.classification),
                 assessment_kind=finding.assessment.version.bank.kind,
                 mitigation=finding.mitigation,

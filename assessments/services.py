@@ -198,6 +198,13 @@ def _answer_write(response: Response, question: Question, value: AnswerValue) ->
     return answer
 
 
+def knockout_issue(question: Question, choice) -> str:
+    """`<question> — answered “<label>”.`: the question's words once, no code (pages put
+    the code before it) and no doubled punctuation."""
+    label = choice.label.strip().rstrip(".")
+    return f"{question.text.strip().rstrip('.')} — answered “{label}”."
+
+
 def _sync_finding(response: Response, question: Question, answer: Answer) -> None:
     """A knock-out answered at or below its level opens a finding; an unclassified
     finding closes again when no answer triggers it any more."""
@@ -214,10 +221,7 @@ def _sync_finding(response: Response, question: Question, answer: Answer) -> Non
                     question=question,
                     response=response,
                     answer=answer,
-                    issue=(
-                        f"{question.key} knock-out: {question.text} "
-                        f"— answered “{answer.choice.label}”."
-                    ),
+                    issue=knockout_issue(question, answer.choice),
                 )
             ],
             ignore_conflicts=True,

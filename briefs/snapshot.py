@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import date
 
 from alliances.models import Alliance, Membership
-from assessments.decision import Decision, decide
+from assessments.decision import KIND_LABELS, REQUIRED_KINDS, Decision, decide
 from assessments.models import Answer, Finding, Response
 from assessments.scoring import (
     AssessmentScore,
@@ -27,7 +27,7 @@ from assessments.scoring import (
 from assessments.selectors import assessor_name, decision_inputs, scored_latest
 from sponsors.selectors import brief_sponsor_overview
 
-SCHEMA = 1
+SCHEMA = 2  # 2: findings in words, KPIs, the assessments never done
 KIND_ORDER = ("strategic_fit", "partner_selection", "sponsor_readiness", "custom")
 
 
@@ -182,7 +182,7 @@ def _findings(assessments) -> list[dict]:
             "question": f.question.text,
             "classification": f.classification,
             "classification_label": f.get_classification_display(),
-            "issue": f.issue,
+            "issue": f.statement,
             "evidence": f.evidence,
             "mitigation": f.mitigation,
             "owner": f.owner,
@@ -190,6 +190,48 @@ def _findings(assessments) -> list[dict]:
         }
         for f in sorted(findings, key=lambda f: (rank[f.classification], f.question.key))
     ]
+
+
+def _number(value) -> str:
+    """`1,250` or `12.5`: a KPI figure without trailing zeros."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _kpis(alliance: Alliance) -> list[dict]:
+    """Current KPIs with target, actual and attainment, as display text."""
+    rows = []
+    for kpi in alliance.kpis.filter(is_current=True):
+        unit = f" {kpi.unit}" if kpi.unit else ""
+        attainment = kpi.attainment
+        rows.append(
+            {
+                "name": kpi.name,
+                "category": kpi.get_category_display(),
+                "period": kpi.period,
+                "target": f"{_number(kpi.target)}{unit}",
+                "actual": "not reported" if kpi.actual is None else f"{_number(kpi.actual)}{unit}",
+                "attainment": "—" if attainment is None else f"{attainment:.0f} %",
+            }
+        )
+    return rows
+
+
+def _not_assessed(assessed: list[dict]) -> str:
+    """One sentence naming the required assessments never submitted, or ""."""
+    done = {a["kind"] for a in assessed}
+    missing = [KIND_LABELS[kind] for kind in REQUIRED_KINDS if kind not in done]
+    if not missing:
+        return ""
+    if len(missing) == 1:
+        return (
+            f"The {missing[0]} assessment was never done (none submitted): "
+            "this decision does not rest on it."
+        )
+    names = " nor the ".join(missing)
+    return (
+        f"Neither the {names} assessment was ever done (none submitted): "
+        "this decision rests on neither."
+    )
 
 
 def _sponsors(alliance: Alliance, overview) -> dict:
@@ -265,6 +307,8 @@ def build_snapshot(alliance: Alliance) -> tuple[dict, Decision]:
         "assessors": sorted({name for a in assessed for name in a["assessors"]}),
         "decision": _decision(decision),
         "assessments": assessed,
+        "not_assessed": _not_assessed(assessed),
+        "kpis": _kpis(alliance),
         "findings": _findings(assessments),
         "sponsors": _sponsors(alliance, overview),
         "next_due": min((c.due for c in decision.conditions if c.due), default=None),

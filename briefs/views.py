@@ -31,9 +31,9 @@ class BriefPrepareView(AllianceMixin, View):
 
     def post(self, request, *args, **kwargs):
         brief, created = services.brief_request(alliance=self.alliance, user=request.user)
-        if created:
-            messages.success(request, "Preparing the brief: it will be ready in a few seconds.")
-        else:
+        # A new brief needs no message: its status panel follows the render and says
+        # when it is ready (a flash saying "Preparing…" would outlive the render).
+        if not created:
             messages.info(request, "Nothing changed since this brief: here it is.")
         return redirect(brief)
 

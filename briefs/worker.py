@@ -70,7 +70,8 @@ def brief_context(brief: Brief) -> dict:
         "s": {**snapshot, "assessments": assessments},
         "prepared_on": prepared_on,
         "review_on": date.fromisoformat(next_due) if next_due else prepared_on + REVIEW_AFTER,
-        "snapshot_sha256": brief.snapshot_sha256,
+        # A short reference to the snapshot, for the method note; the full hash stays out.
+        "reference": brief.snapshot_sha256[:8],
     }
 
 

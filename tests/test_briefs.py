@@ -96,7 +96,9 @@ def test_prepare_renders_a_two_page_pdf_with_the_decision_and_its_showstopper(
     assert "Elena Rossi" in text
     assert "Pieter de Vries" in text
     assert re.search(r"page 1 of 2", text)
-    assert brief.snapshot_sha256 in text.replace(" ", "")
+    # The full hash stays out of the executive's view: a short reference in the method note.
+    assert brief.snapshot_sha256 not in text.replace(" ", "")
+    assert f"Reference {brief.snapshot_sha256[:8]}" in text
     # Bank versions and thresholds are frozen with the decision.
     assert [a["version"] for a in brief.snapshot["assessments"]] == [1, 1]
     assert brief.snapshot["assessments"][0]["go"] == 70
@@ -201,9 +203,9 @@ def test_status_panel_polls_until_the_brief_is_settled(client, open_team):
     url = reverse("briefs:status", args=[open_team.alliance.slug, brief.pk])
     queued = client.get(url).content.decode()
     assert 'hx-trigger="every 1s"' in queued
-    assert "Waiting for a worker" in queued
+    assert "waiting for a worker" in queued
     Brief.objects.filter(pk=brief.pk).update(status=Brief.Status.RENDERING)
-    assert "Rendering the PDF" in client.get(url).content.decode()
+    assert "rendering the PDF" in client.get(url).content.decode()
     Brief.objects.filter(pk=brief.pk).update(status=Brief.Status.FAILED, error="Disk full")
     failed = client.get(url).content.decode()
     assert "hx-trigger" not in failed
