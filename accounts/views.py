@@ -1,6 +1,7 @@
 """Two-factor pages: set up, the code after the password, and the user's own settings."""
 
 from base64 import b32encode
+from textwrap import wrap
 from urllib.parse import urlencode
 
 import segno
@@ -93,7 +94,8 @@ class SetupView(BadRequestOnInvalidForm, FormView):
     def get_context_data(self, **kwargs):
         url = self.device.config_url
         return super().get_context_data(
-            secret=b32encode(self.device.bin_key).decode(),
+            # In groups of four, as authenticator apps accept it with or without spaces.
+            secret=" ".join(wrap(b32encode(self.device.bin_key).decode(), 4)),
             qr_code=segno.make(url, error="m").svg_data_uri(scale=5, border=2),
             required=two_factor_state(self.request.user).required,
             next=_next_url(self.request),

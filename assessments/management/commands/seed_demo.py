@@ -32,8 +32,9 @@ class Command(BaseCommand):
                 demo.username for demo in alliance_demo.DEMO_USERS if demo.needs_two_factor
             ]
             self.stdout.write(
-                f"\n{' and '.join(two_factor)} then enter a two-factor code: "
-                f"`.venv/bin/python manage.py two_factor_code {two_factor[-1]}` prints the\n"
-                f"current one, or add the demo key {alliance_demo.DEMO_TOTP_KEY_BASE32} "
-                "to an authenticator app."
+                f"\n{' and '.join(two_factor)} then enter a two-factor code:\n"
+                f"  .venv/bin/python manage.py two_factor_code {two_factor[-1]}   prints the "
+                f"current one ({' or '.join(two_factor)}),\n"
+                f"  or add the demo key {alliance_demo.DEMO_TOTP_KEY_BASE32} to an "
+                "authenticator app."
             )
