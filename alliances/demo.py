@@ -1,10 +1,12 @@
 """Demo users, organisations and alliances for `manage.py seed_demo` (idempotent)."""
 
+from base64 import b32encode
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from alliances import services
 from alliances.access import BANK_ADMINS_GROUP, EXECUTIVES_GROUP, MANAGERS_GROUP
@@ -28,6 +30,10 @@ class DemoUser:
     @property
     def password(self) -> str:
         return f"{self.username}-demo"
+
+    @property
+    def needs_two_factor(self) -> bool:
+        return self.is_superuser or BANK_ADMINS_GROUP in self.groups
 
 
 DEMO_USERS = [
@@ -168,6 +174,23 @@ ALLIANCES = [
 ]
 
 
+# Superusers and bank admins must use two-factor authentication: the demo gives them an
+# authenticator with this published key (base32 DEMO_TOTP_KEY_BASE32), so a newcomer can
+# add it to an app or ask `manage.py two_factor_code admin` for the current code.
+DEMO_TOTP_KEY = "616c6c69616e63652d726561646976657373cafe"
+DEMO_TOTP_KEY_BASE32 = b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
+DEMO_TOTP_DEVICE = "Demo authenticator (published key)"
+
+
+def _demo_two_factor(user: User) -> None:
+    TOTPDevice.objects.filter(user=user).exclude(name=DEMO_TOTP_DEVICE).delete()
+    TOTPDevice.objects.update_or_create(
+        user=user,
+        name=DEMO_TOTP_DEVICE,
+        defaults=dict(key=DEMO_TOTP_KEY, confirmed=True, throttling_failure_count=0),
+    )
+
+
 def seed_users() -> dict[str, User]:
     users = {}
     for demo in DEMO_USERS:
@@ -186,6 +209,8 @@ def seed_users() -> dict[str, User]:
         user.save(update_fields=["password"])
         # The groups come from a data migration; get_or_create survives a flushed database.
         user.groups.set([Group.objects.get_or_create(name=name)[0] for name in demo.groups])
+        if demo.needs_two_factor:
+            _demo_two_factor(user)
         users[demo.username] = user
     return users
 

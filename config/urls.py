@@ -30,6 +30,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/two-factor/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("alliances.urls")),
     path("", include("sponsors.urls")),

@@ -56,6 +56,33 @@ def _tasks_run_in_process(request):
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_factor(monkeypatch):
+    """`client.force_login` skips the log-in steps, the two-factor code included: a user
+    who must have (or has) an authenticator gets one and a session that entered its code.
+    The two-factor tests (tests/test_two_factor.py) log in through the real pages."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.policy import confirmed_device, two_factor_state
+
+    force_login = Client.force_login
+
+    def force_login_with_second_factor(self, user, backend="accounts.backends.ModelBackend"):
+        force_login(self, user, backend)
+        state = two_factor_state(user)
+        if state.has_device or state.required:
+            device = confirmed_device(user) or TOTPDevice.objects.create(
+                user=user, name="Test authenticator", confirmed=True
+            )
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login_with_second_factor)
+
+
 @dataclass
 class Team:
     """One alliance and a user for every relation to it."""

@@ -355,11 +355,13 @@ def encode(pairs) -> str:
 
 # ---------------------------------------------------------------- the database fingerprint
 
-SKIPPED_TABLES = ("django_session", "axes_", "django_migrations")
+# A refused log-in or two-factor code is counted on purpose (axes; django-otp's throttling).
+SKIPPED_TABLES = ("django_session", "axes_", "otp_", "django_migrations")
 
 
 def fingerprint() -> str:
-    """A digest of every row of every table (sessions and log-in throttling aside): any
+    """A digest of every row of every table (sessions and log-in throttling aside, the
+    two-factor devices included; tests/test_two_factor.py checks those): any
     insert, update or delete changes it. The demo database is small enough to read
     whole after each POST."""
     digest = sha256()

@@ -230,6 +230,15 @@ MATRIX: dict[str, Entry] = {
     "logout": Entry(method="post", expect=lambda role, c: 302),
     "password_change": Entry(expect=logged_in()),
     "password_change_done": Entry(expect=logged_in()),
+    # Two-factor pages (tests/test_two_factor.py walks them through); force_login has
+    # passed the second step, and only the superuser must have an authenticator.
+    "accounts:manage": Entry(expect=logged_in()),
+    "accounts:setup": Entry(
+        expect=lambda role, c: 302 if role in ("anonymous", "superuser") else 200
+    ),
+    "accounts:verify": Entry(expect=lambda role, c: 302),
+    "accounts:recovery_codes": Entry(expect=lambda role, c: 302),
+    "accounts:regenerate_recovery_codes": Entry(method="post", expect=lambda role, c: 302),
     "healthz": Entry(expect=lambda role, c: 200),
     "dashboard": Entry(expect=logged_in()),
     "alliances:list": Entry(expect=logged_in()),

@@ -18,6 +18,7 @@ PAGES = [
     "/alliances/project-aurora/briefs/",
     "/partners/",
     "/sponsors/mine/",
+    "/accounts/two-factor/",
     "/admin/",
     "/admin/alliances/alliance/",
     "/admin/assessments/questionbank/1/change/",

@@ -28,3 +28,13 @@ class Command(BaseCommand):
             self.stdout.write("\nDemo logins (username / password — who):")
             for demo in alliance_demo.DEMO_USERS:
                 self.stdout.write(f"  {demo.username:<12} {demo.password:<18} {demo.role}")
+            two_factor = [
+                demo.username for demo in alliance_demo.DEMO_USERS if demo.needs_two_factor
+            ]
+            self.stdout.write(
+                f"\n{' and '.join(two_factor)} then enter a two-factor code:\n"
+                f"  .venv/bin/python manage.py two_factor_code {two_factor[-1]}   prints the "
+                f"current one ({' or '.join(two_factor)}),\n"
+                f"  or add the demo key {alliance_demo.DEMO_TOTP_KEY_BASE32} to an "
+                "authenticator app."
+            )

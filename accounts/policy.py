@@ -1,0 +1,69 @@
+"""Who must use two-factor authentication, and who has it: the reads of the 2FA flow.
+
+Superusers and question-bank admins must; everyone else may, unless
+`OTP_REQUIRED_FOR_ALL` is on.
+"""
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from alliances.access import BANK_ADMINS_GROUP
+
+
+@dataclass(frozen=True)
+class TwoFactorState:
+    has_device: bool
+    required: bool
+
+
+def two_factor_annotations() -> dict:
+    """Query expressions for a User queryset: has an authenticator, is a bank admin."""
+    return dict(
+        otp_has_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+        otp_bank_admin=Exists(Group.objects.filter(user=OuterRef("pk"), name=BANK_ADMINS_GROUP)),
+    )
+
+
+def two_factor_state(user) -> TwoFactorState:
+    """Whether `user` has a confirmed authenticator and whether they must have one.
+
+    The signed-in user comes with the answer (accounts/backends.py); any other user
+    costs one query.
+    """
+    if hasattr(user, "otp_has_device"):
+        has_device, bank_admin = user.otp_has_device, user.otp_bank_admin
+    else:
+        row = get_user_model().objects.filter(pk=user.pk).values(**two_factor_annotations()).get()
+        has_device, bank_admin = row["otp_has_device"], row["otp_bank_admin"]
+    required = settings.OTP_REQUIRED_FOR_ALL or user.is_superuser or bank_admin
+    return TwoFactorState(has_device=has_device, required=required)
+
+
+def confirmed_device(user) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def recovery_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def current_code(device: TOTPDevice) -> str:
+    """The code `device` accepts now: the next time step it has not seen yet.
+
+    A TOTP code is refused once used, so a second log-in within the same 30 s needs the
+    next step's code (the device accepts one step of clock drift). For the demo command
+    and the tests; a real user reads the code from their app.
+    """
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if totp.t() <= device.last_t:
+        totp.time += (device.last_t + 1 - totp.t()) * device.step
+    return f"{totp.token():0{device.digits}d}"

@@ -1,0 +1,42 @@
+"""Setting up two-factor authentication in a real Chromium: the QR code shows under the
+Content-Security-Policy, the first code turns it on, the recovery codes appear once."""
+
+import time
+
+import pytest
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from alliances.access import MANAGERS_GROUP
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_set_up_from_the_user_menu(live_server, page, login):
+    UserFactory(username="maya", first_name="Maya", last_name="Patel", groups=[MANAGERS_GROUP])
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    login("maya")
+    page.get_by_role("button", name="Maya Patel").click()
+    page.get_by_role("link", name="Two-factor authentication").click()
+    page.get_by_role("link", name="Set up two-factor authentication").click()
+
+    qr = page.get_by_role("img", name="QR code")
+    assert qr.evaluate("image => image.complete && image.naturalWidth > 0")
+    device = TOTPDevice.objects.get(user__username="maya", confirmed=False)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    page.get_by_label("Code").fill(f"{totp.token():06d}")
+    page.get_by_role("button", name="Turn on two-factor authentication").click()
+
+    assert page.get_by_role("heading", name="Your recovery codes").is_visible()
+    assert page.locator("#recovery-codes li").count() == 10
+    page.get_by_role("link", name="I have saved them, continue").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert not violations, "\n".join(violations)
