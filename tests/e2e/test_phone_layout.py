@@ -1,6 +1,7 @@
 """On a phone (390 × 844) no main page of the demo scrolls sideways: wide tables scroll
 inside their card or stack, so the page itself stays within the screen."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -123,11 +124,17 @@ def test_the_dashboard_shows_the_decision_on_a_phone(live_server, phone, login):
     login("executive", "executive-demo")
     row = phone.get_by_role("row", name="Project Aurora")
     expect(row).to_contain_text("NO-GO")
-    verdict = row.get_by_text("NO-GO")
+    verdict = row.get_by_text("NO-GO", exact=True)
     expect(verdict).to_be_in_viewport()
     box = verdict.bounding_box()
     assert box["x"] >= 0
     assert box["x"] + box["width"] <= PHONE["width"]
+    # Why: a keyboard opens it, no hover needed.
+    row.get_by_text("Why").focus()
+    phone.keyboard.press("Enter")
+    why = row.locator("details")
+    expect(why).to_have_attribute("open", "")
+    expect(why).to_contain_text(re.compile("showstopper", re.IGNORECASE))
 
 
 def test_chart_labels_stay_readable_on_a_phone(live_server, phone, login):
