@@ -115,6 +115,10 @@ def test_no_main_page_scrolls_sideways_on_a_phone(live_server, phone, login):
     login("executive", "executive-demo")
     for path in ["/", reverse("sponsors:mine"), reverse("briefs:list", args=["project-aurora"])]:
         problems.append(overflowing(phone, f"{live_server.url}{path}"))
+    # The brief's own page, once asked for (tasks run in process in these tests).
+    phone.get_by_role("button", name="Prepare brief").click()
+    phone.wait_for_url(re.compile(r"/briefs/\d+/$"))
+    problems.append(overflowing(phone, phone.url))
     problems = [problem for problem in problems if problem]
     assert not problems, "\n".join(problems)
 
