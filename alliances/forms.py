@@ -9,6 +9,7 @@ from alliances.access import visible_organisations
 from alliances.forms_support import active_user_named
 from alliances.models import KPI, Alliance, Membership, Organisation
 from alliances.params import IdChoiceField
+from alliances.people import display_name
 
 OBJECTIVES_MAX_LENGTH = 4000
 
@@ -123,7 +124,7 @@ class MemberAddForm(forms.Form):
     def clean_who(self):
         user = active_user_named(self.cleaned_data["who"].strip())
         if self.alliance.memberships.filter(user=user).exists():
-            raise forms.ValidationError(f"{user.get_username()} is already on the team.")
+            raise forms.ValidationError(f"{display_name(user)} is already on the team.")
         return user
 
 

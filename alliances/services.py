@@ -13,6 +13,7 @@ from alliances.access import (
     ensure_can,
 )
 from alliances.models import KPI, Alliance, Membership, Organisation
+from alliances.people import display_name
 
 User = get_user_model()
 
@@ -90,7 +91,7 @@ def alliance_set_archived(*, alliance: Alliance, archived: bool, user: User) -> 
 def membership_add(*, alliance: Alliance, user: User, role: str, by: User) -> Membership:
     ensure_can(by, Action.MANAGE_TEAM, alliance)
     if Membership.objects.filter(alliance=alliance, user=user).exists():
-        raise ValidationError(f"{user.get_username()} is already on this alliance's team.")
+        raise ValidationError(f"{display_name(user)} is already on this alliance's team.")
     membership = Membership(alliance=alliance, user=user, role=role)
     as_done_by(membership, by).save()
     return membership

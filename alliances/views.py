@@ -32,6 +32,7 @@ from alliances.forms import (
 )
 from alliances.forms_support import add_service_errors
 from alliances.models import KPI, Membership, Organisation
+from alliances.people import display_name
 
 PAGE_SIZE = 25
 
@@ -235,7 +236,7 @@ class TeamView(AllianceMixin, FormView):
         except ValidationError as exc:
             form.add_error("who", exc)
             return self.form_invalid(form)
-        messages.success(self.request, f"{user.get_username()} added to the team.")
+        messages.success(self.request, f"{display_name(user)} added to the team.")
         return redirect("alliances:team", slug=self.alliance.slug)
 
     def get_context_data(self, **kwargs):
@@ -277,7 +278,7 @@ class MembershipRoleView(MembershipActionMixin, View):
         if self.run(services.membership_change_role, role=role):
             messages.success(
                 request,
-                f"{self.membership.user.get_username()} is now "
+                f"{display_name(self.membership.user)} is now "
                 f"{Membership.Role(role).label.lower()}.",
             )
         return redirect("alliances:team", slug=self.alliance.slug)
@@ -294,7 +295,7 @@ class MembershipRemoveView(MembershipActionMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         if self.run(services.membership_remove):
             messages.success(
-                request, f"{self.membership.user.get_username()} removed from the team."
+                request, f"{display_name(self.membership.user)} removed from the team."
             )
         return redirect("alliances:team", slug=self.alliance.slug)
 

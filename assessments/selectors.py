@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from alliances.models import Alliance
+from alliances.people import display_name
 from assessments.decision import (
     Classification,
     Decision,
@@ -103,7 +104,7 @@ ANSWER_FIELDS = ("response_id", "question__key", "choice__score", "is_na", "is_d
 
 
 def assessor_name(user) -> str:
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
 
 
 def assessment_scores(

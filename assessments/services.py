@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from alliances.access import ROLE_ACTIONS, Action, ensure_can
 from alliances.models import Alliance
+from alliances.people import display_name
 from assessments.models import (
     Answer,
     Assessment,
@@ -44,7 +45,7 @@ def _eligible_assessors(alliance: Alliance, users) -> None:
     for user in users:
         if user.pk not in eligible:
             raise ValidationError(
-                f"{user.get_username()} cannot fill in assessments on this alliance: "
+                f"{display_name(user)} cannot fill in assessments on this alliance: "
                 "add them to the team as manager or contributor first."
             )
 
@@ -87,7 +88,7 @@ def assessment_set_assessors(*, assessment: Assessment, assessors, by: User) -> 
         if response.answers.exists() or response.is_submitted:
             raise ValidationError(
                 {
-                    "assessors": f"{response.assessor.get_username()} has already answered: "
+                    "assessors": f"{display_name(response.assessor)} has already answered: "
                     "their answers stay part of the assessment."
                 }
             )
@@ -184,6 +185,7 @@ def _answer_write(response: Response, question: Question, value: AnswerValue) ->
         if not (value.is_given or value.comment or value.evidence_url):
             return None
         answer = Answer(response=response, question=question)
+    stored = _stored_values(answer)
     if value.sets_level:
         answer.choice = value.choice
         answer.is_na = value.is_na
@@ -191,6 +193,8 @@ def _answer_write(response: Response, question: Question, value: AnswerValue) ->
     answer.text = value.text if not question.is_scored else ""
     answer.comment = value.comment
     answer.evidence_url = value.evidence_url
+    if answer.pk is not None and _stored_values(answer) == stored:
+        return answer  # unchanged: a save would only repeat the last history row
     # The response row is locked (see _locked_response): no other save of it runs meanwhile.
     answer.save()
     if question.knockout_level is not None:
@@ -203,6 +207,17 @@ def knockout_issue(question: Question, choice) -> str:
     the code before it) and no doubled punctuation."""
     label = choice.label.strip().rstrip(".")
     return f"{question.text.strip().rstrip('.')} — answered “{label}”."
+
+
+def _stored_values(answer: Answer) -> tuple:
+    return (
+        answer.choice_id,
+        answer.is_na,
+        answer.is_dont_know,
+        answer.text,
+        answer.comment,
+        answer.evidence_url,
+    )
 
 
 def _sync_finding(response: Response, question: Question, answer: Answer) -> None:
@@ -287,7 +302,7 @@ def response_reopen(*, response: Response, by: User) -> Response:
     response.status = Response.Status.DRAFT
     response.reopened_at = timezone.now()
     response.reopened_by = by
-    response._change_reason = f"Reopened by {by.get_username()}"
+    response._change_reason = f"Reopened by {display_name(by)}"
     response.save(update_fields=["status", "reopened_at", "reopened_by"])
     _refresh_assessment_status(assessment)
     return response

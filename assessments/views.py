@@ -15,6 +15,7 @@ from django.views.generic.edit import FormView
 
 from alliances.access import Action
 from alliances.params import parse_choice, parse_optional_int
+from alliances.people import display_name
 from alliances.views import AllianceMixin, ServiceFormMixin
 from assessments import selectors, services
 from assessments.forms import AnswerForm, AssessmentStartForm, AssessorsForm, FindingForm
@@ -347,7 +348,7 @@ class ReopenView(AssessmentMixin, TemplateView):
             return redirect(self.assessment)
         messages.success(
             request,
-            f"{self.response.assessor.get_username()}'s response is open for changes again.",
+            f"{display_name(self.response.assessor)}'s response is open for changes again.",
         )
         return redirect(self.assessment)
 

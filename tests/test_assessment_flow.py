@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from assessments.models import Answer, Assessment, BankVersion, Finding, Response
 from assessments.selectors import latest_submitted_assessments
@@ -236,7 +237,8 @@ def test_manager_reopens_a_submitted_response_and_it_is_recorded(client, open_te
     history = client.get(
         reverse("assessments:history", args=[assessment.alliance.slug, assessment.pk])
     ).content.decode()
-    assert "Reopened by open-manager" in history
+    manager = open_team.users["manager"]
+    assert escape(f"Reopened by {manager.get_full_name()}") in history
     assert "Submitted" in history
 
 

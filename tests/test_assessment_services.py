@@ -120,3 +120,20 @@ class TestAnswerGuards:
         with pytest.raises(ValidationError, match="cannot be answered N/A"):
             self.save(response, q, services.AnswerValue(is_na=True), open_team.users["contributor"])
         assert not Answer.objects.exists()
+
+
+def test_saving_an_unchanged_answer_adds_no_history_row(open_team, version):
+    """The fill page saves every answer of a section at once: the history lists real
+    changes only, not the same answer again for each save."""
+    response = start(open_team, version).responses.get(assessor=open_team.users["manager"])
+    q, value = level(version, "A1", 3)
+    for _ in range(3):
+        services.answer_save(response=response, question=q, value=value, user=response.assessor)
+    services.answers_save(response=response, values={q: value}, user=response.assessor)
+    answer = Answer.objects.get(response=response, question=q)
+    assert answer.history.count() == 1
+
+    _, changed = level(version, "A1", 2)
+    services.answer_save(response=response, question=q, value=changed, user=response.assessor)
+    assert answer.history.count() == 2
+    assert answer.history.latest().choice.score == 50

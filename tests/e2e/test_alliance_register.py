@@ -13,7 +13,7 @@ def test_manager_registers_an_alliance_adds_a_member_and_finds_it_on_the_dashboa
     live_server, page, login
 ):
     UserFactory(username="maya", groups=[MANAGERS_GROUP])
-    UserFactory(username="chris", email="chris@example.com")
+    UserFactory(username="chris", email="chris@example.com", first_name="Chris", last_name="Okafor")
     OrganisationFactory(name="Helios Analytics")
 
     login("maya")
@@ -35,7 +35,7 @@ def test_manager_registers_an_alliance_adds_a_member_and_finds_it_on_the_dashboa
     add_member.get_by_label("Username or email").fill("chris@example.com")
     add_member.get_by_label("Role").select_option(label="Contributor")
     add_member.get_by_role("button", name="Add to team").click()
-    expect(page.get_by_text("chris added to the team")).to_be_visible()
+    expect(page.get_by_text("Chris Okafor added to the team")).to_be_visible()
 
     page.get_by_role("link", name="Dashboard").click()
     row = page.get_by_role("row", name=re.compile("Project Aurora"))
