@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from alliances.services import as_done_by, system_user
 from assessments.banks.format import (
+    QUESTION_FIELDS,
     BankData,
     BankFormatError,
     ChoiceData,
@@ -102,23 +103,14 @@ def _bank_import(data: BankData, by) -> BankVersion:
     return version
 
 
-# What a question holds in the file and in the database alike.
-QUESTION_FIELDS = (
-    "key",
-    "text",
-    "help",
-    "kind",
-    "weight",
-    "required",
-    "allows_na",
-    "allows_dont_know",
-    "knockout_level",
-)
+# What a question holds in the file and in the database alike: the file's fields but
+# the level labels and choices, which the database keeps as Choice rows.
+SHARED_QUESTION_FIELDS = tuple(f for f in QUESTION_FIELDS if f not in ("levels", "choices"))
 
 
 def _question_fields(question) -> dict:
     """The shared fields of a QuestionData or a Question, to build the other."""
-    return {name: getattr(question, name) for name in QUESTION_FIELDS}
+    return {name: getattr(question, name) for name in SHARED_QUESTION_FIELDS}
 
 
 def _write_structure(version: BankVersion, dimensions: list[DimensionData]) -> None:
