@@ -21,6 +21,7 @@ from assessments.banks.format import (
     ChoiceData,
     DimensionData,
     QuestionData,
+    default_scale_choices,
     read_bank_file,
     structure_errors,
 )
@@ -225,6 +226,20 @@ def version_new_draft(*, version: BankVersion, by) -> BankVersion:
     as_done_by(draft, by).save()
     _write_structure(draft, data.dimensions)
     return draft
+
+
+@transaction.atomic
+def question_give_default_levels(*, question: Question, by) -> bool:
+    """Give a scale question with no choices yet the five default anchors (0 to 100), which
+    stay editable; True if it got them. Other questions are left alone."""
+    _ensure_bank_admin(by)
+    if question.kind != Question.Kind.SCALE or question.choices.exists():
+        return False
+    for order, choice in enumerate(default_scale_choices(), start=1):
+        Choice.objects.create(
+            question=question, label=choice.label, score=choice.score, order=order
+        )
+    return True
 
 
 def shipped_bank_files() -> list[Path]:
