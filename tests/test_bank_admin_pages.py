@@ -8,7 +8,7 @@ from django.urls import reverse
 from alliances.access import BANK_ADMINS_GROUP
 from assessments.banks import services as bank_services
 from assessments.models import BankVersion, Question
-from tests.assessment_factories import bank_editor, make_version, question
+from tests.assessment_factories import bank_editor, make_version, question, start
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +191,26 @@ def test_the_question_list_shows_each_question_with_its_bank_and_version(
     assert "v1 (published)" in page
     assert "v2 (draft)" in page
     assert page.count('<td class="field-bank">Test fit</td>') == 12
+
+
+def test_managers_see_that_an_assessment_runs_on_a_retired_version_and_what_changed(
+    client, open_team, published
+):
+    assessment = start(open_team, published)
+    url = reverse("assessments:detail", args=[open_team.alliance.slug, assessment.pk])
+    client.force_login(open_team.users["manager"])
+    assert b"has been retired" not in client.get(url).content
+
+    draft = bank_services.version_new_draft(version=published, by=bank_editor())
+    q = question(draft, "A3")
+    q.text = "Reworded <i>A3</i>"
+    q.save()
+    draft.go_threshold = 80
+    draft.save()
+    bank_services.version_publish(version=draft, by=bank_editor())
+
+    page = client.get(url).content.decode()
+    assert "version 1, which has been retired: version 2 is current" in page
+    assert "Changes in version 2: 1 question reworded, 1 threshold changed." in page
+    assert "Reworded A3: now “Reworded &lt;i&gt;A3&lt;/i&gt;”" in page
+    assert "GO threshold: 70 → 80" in page

@@ -17,10 +17,12 @@ from django.utils import timezone
 from alliances.services import as_done_by, system_user
 from assessments.banks.format import (
     BankData,
+    BankDiff,
     BankFormatError,
     ChoiceData,
     DimensionData,
     QuestionData,
+    bank_diff,
     default_scale_choices,
     read_bank_file,
     structure_errors,
@@ -179,6 +181,21 @@ def version_data(version: BankVersion) -> BankData:
             for d in dimensions
         ],
     )
+
+
+def version_changes_since(version: BankVersion) -> tuple[BankVersion, BankDiff] | None:
+    """The bank's published version and what it changed against `version`, when `version`
+    is retired (None otherwise, or when nothing replaced it)."""
+    if version.status != BankVersion.Status.RETIRED:
+        return None
+    current = (
+        BankVersion.objects.filter(bank_id=version.bank_id, status=BankVersion.Status.PUBLISHED)
+        .select_related("bank")
+        .first()
+    )
+    if current is None:
+        return None
+    return current, bank_diff(version_data(version), version_data(current))
 
 
 def version_publish_errors(version: BankVersion) -> list[str]:
