@@ -6,6 +6,7 @@ each with a change link); published and retired versions are read-only.
 publishing first shows what changes against the version it replaces.
 """
 
+import nested_admin
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -51,7 +52,7 @@ class LockedUnlessDraft:
         return allowed and (obj is None or _is_draft(self.version_of(obj)))
 
 
-class LockedInline(admin.TabularInline):
+class LockedInlineMixin:
     """An inline of a parent that belongs to a version: frozen once the version is."""
 
     extra = 0
@@ -71,6 +72,10 @@ class LockedInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._open(obj)
+
+
+class LockedInline(LockedInlineMixin, admin.TabularInline):
+    pass
 
 
 class VersionInline(admin.TabularInline):
@@ -119,16 +124,41 @@ class QuestionBankAdmin(SimpleHistoryAdmin):
         return super().has_delete_permission(request, obj)
 
 
-class DimensionInline(LockedInline):
+QUESTION_FIELDS = [
+    "order",
+    "key",
+    "text",
+    "kind",
+    "weight",
+    "required",
+    "allows_na",
+    "allows_dont_know",
+    "knockout_level",
+]
+
+
+class VersionQuestionInline(LockedInlineMixin, nested_admin.NestedTabularInline):
+    """A dimension's questions, edited inside it on the version's page (levels: change link)."""
+
+    model = Question
+    fields = QUESTION_FIELDS
+
+    def parent_version(self, parent):
+        # Depending on the level asking, the parent is the version or the dimension.
+        return parent if isinstance(parent, BankVersion) else parent.version
+
+
+class DimensionInline(LockedInlineMixin, nested_admin.NestedStackedInline):
     model = Dimension
-    fields = ["order", "name", "weight", "description"]
+    fields = [("order", "name", "weight"), "description"]
+    inlines = [VersionQuestionInline]
 
     def parent_version(self, version):
         return version
 
 
 @admin.register(BankVersion)
-class BankVersionAdmin(LockedUnlessDraft, SimpleHistoryAdmin):
+class BankVersionAdmin(LockedUnlessDraft, nested_admin.NestedModelAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "bank", "number", "status", "published_at", "thresholds"]
     list_filter = ["status", "bank"]
     list_select_related = ["bank"]
@@ -222,6 +252,12 @@ class BankVersionAdmin(LockedUnlessDraft, SimpleHistoryAdmin):
             request, "admin/assessments/bankversion/publish_confirmation.html", context
         )
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        questions = Question.objects.filter(dimension__version=form.instance, kind="scale")
+        for question in questions.filter(choices__isnull=True):
+            _give_default_levels(self, request, question)
+
     @admin.display(description="GO / NO-GO / gap")
     def thresholds(self, version):
         return f"≥{version.go_threshold} / <{version.no_go_threshold} / <{version.gap_threshold}"
@@ -258,17 +294,7 @@ class BankVersionAdmin(LockedUnlessDraft, SimpleHistoryAdmin):
 
 class QuestionInline(LockedInline):
     model = Question
-    fields = [
-        "order",
-        "key",
-        "text",
-        "kind",
-        "weight",
-        "required",
-        "allows_na",
-        "allows_dont_know",
-        "knockout_level",
-    ]
+    fields = QUESTION_FIELDS
 
     def parent_version(self, dimension):
         return dimension.version

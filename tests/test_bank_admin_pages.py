@@ -214,3 +214,16 @@ def test_managers_see_that_an_assessment_runs_on_a_retired_version_and_what_chan
     assert "Changes in version 2: 1 question reworded, 1 threshold changed." in page
     assert "Reworded A3: now “Reworded &lt;i&gt;A3&lt;/i&gt;”" in page
     assert "GO threshold: 70 → 80" in page
+
+
+def test_questions_are_edited_inside_their_dimension_on_the_version_page(
+    client, bank_admin, published, draft
+):
+    client.force_login(bank_admin)
+    page = client.get(change_url(draft)).content.decode()
+    assert 'name="dimensions-0-questions-0-text"' in page
+    assert question(draft, "A1").text in page
+    # A published version shows its questions, read-only.
+    page = client.get(change_url(published)).content.decode()
+    assert 'name="dimensions-0-questions-0-text"' not in page
+    assert question(published, "A1").text in page
