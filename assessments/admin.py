@@ -1,7 +1,7 @@
 """Question bank editing for the Question bank admins group (no superuser needed).
 
-Drafts are edited with inlines (version → dimensions → questions → choices,
-each with a change link); published and retired versions are read-only.
+Drafts are edited on the version's page, questions inside their dimension (nested inlines;
+a question's levels behind its change link); published and retired versions are read-only.
 "New draft" and "Publish" are buttons on a version's own page (and changelist actions);
 publishing first shows what changes against the version it replaces.
 """

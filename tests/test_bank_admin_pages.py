@@ -227,3 +227,15 @@ def test_questions_are_edited_inside_their_dimension_on_the_version_page(
     page = client.get(change_url(published)).content.decode()
     assert 'name="dimensions-0-questions-0-text"' not in page
     assert question(published, "A1").text in page
+
+
+def test_an_id_too_large_for_the_database_is_a_404(client, bank_admin):
+    client.force_login(bank_admin)
+    huge = 99999999999999999999
+    assert (
+        client.get(reverse("admin:assessments_bankversion_publish", args=[huge])).status_code == 404
+    )
+    assert (
+        client.post(reverse("admin:assessments_bankversion_new_draft", args=[huge])).status_code
+        == 404
+    )
