@@ -382,6 +382,10 @@ class QuestionAdmin(LockedUnlessDraft, admin.ModelAdmin):
             kwargs["queryset"] = Dimension.objects.filter(
                 version__status=BankVersion.Status.DRAFT
             ).select_related("version__bank")
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            # Dimension names repeat from version to version: say whose each one is.
+            field.label_from_instance = lambda d: f"{d.version.label} · {d.name}"
+            return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

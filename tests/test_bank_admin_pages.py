@@ -163,6 +163,8 @@ def test_a_new_scale_question_gets_five_editable_default_levels(client, bank_adm
         "choices-TOTAL_FORMS": 0,
         "choices-INITIAL_FORMS": 0,
     }
+    form = client.get(reverse("admin:assessments_question_add")).content.decode()
+    assert f">Test fit v2 · {dimension.name}</option>" in form  # whose dimension it is
     response = client.post(reverse("admin:assessments_question_add"), data, follow=True)
     assert response.status_code == 200
     assert b"got the five default levels" in response.content
