@@ -1,19 +1,25 @@
 """Question bank editing for the Question bank admins group (no superuser needed).
 
-Drafts are edited with inlines (version → dimensions → questions → choices,
-each with a change link); published and retired versions are read-only.
-"New draft from this version" and "Publish" are admin actions.
+Drafts are edited on the version's page, questions inside their dimension (nested inlines;
+a question's levels behind its change link); published and retired versions are read-only.
+"New draft" and "Publish" are buttons on a version's own page (and changelist actions);
+publishing first shows what changes against the version it replaces.
 """
 
+import nested_admin
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from alliances.admin import AllianceScopedAdmin
 from assessments.banks import services as bank_services
+from assessments.banks.format import bank_diff
 from assessments.models import (
     Answer,
     Assessment,
@@ -46,7 +52,7 @@ class LockedUnlessDraft:
         return allowed and (obj is None or _is_draft(self.version_of(obj)))
 
 
-class LockedInline(admin.TabularInline):
+class LockedInlineMixin:
     """An inline of a parent that belongs to a version: frozen once the version is."""
 
     extra = 0
@@ -66,6 +72,10 @@ class LockedInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._open(obj)
+
+
+class LockedInline(LockedInlineMixin, admin.TabularInline):
+    pass
 
 
 class VersionInline(admin.TabularInline):
@@ -114,16 +124,41 @@ class QuestionBankAdmin(SimpleHistoryAdmin):
         return super().has_delete_permission(request, obj)
 
 
-class DimensionInline(LockedInline):
+QUESTION_FIELDS = [
+    "order",
+    "key",
+    "text",
+    "kind",
+    "weight",
+    "required",
+    "allows_na",
+    "allows_dont_know",
+    "knockout_level",
+]
+
+
+class VersionQuestionInline(LockedInlineMixin, nested_admin.NestedTabularInline):
+    """A dimension's questions, edited inside it on the version's page (levels: change link)."""
+
+    model = Question
+    fields = QUESTION_FIELDS
+
+    def parent_version(self, parent):
+        # Depending on the level asking, the parent is the version or the dimension.
+        return parent if isinstance(parent, BankVersion) else parent.version
+
+
+class DimensionInline(LockedInlineMixin, nested_admin.NestedStackedInline):
     model = Dimension
-    fields = ["order", "name", "weight", "description"]
+    fields = [("order", "name", "weight"), "description"]
+    inlines = [VersionQuestionInline]
 
     def parent_version(self, version):
         return version
 
 
 @admin.register(BankVersion)
-class BankVersionAdmin(LockedUnlessDraft, SimpleHistoryAdmin):
+class BankVersionAdmin(LockedUnlessDraft, nested_admin.NestedModelAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "bank", "number", "status", "published_at", "thresholds"]
     list_filter = ["status", "bank"]
     list_select_related = ["bank"]
@@ -145,6 +180,83 @@ class BankVersionAdmin(LockedUnlessDraft, SimpleHistoryAdmin):
 
     def version_of(self, obj):
         return obj
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:pk>/new-draft/",
+                self.admin_site.admin_view(require_POST(self.new_draft_view)),
+                name="assessments_bankversion_new_draft",
+            ),
+            path(
+                "<int:pk>/publish/",
+                self.admin_site.admin_view(self.publish_view),
+                name="assessments_bankversion_publish",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def _version_for(self, request, pk) -> BankVersion:
+        version = get_object_or_404(BankVersion.objects.select_related("bank"), pk=pk)
+        if not self.has_view_permission(request, version):
+            raise PermissionDenied
+        return version
+
+    def _change_url(self, version) -> str:
+        return reverse("admin:assessments_bankversion_change", args=[version.pk])
+
+    def new_draft_view(self, request, pk):
+        """POST only: copy this version into the bank's next draft and open it."""
+        version = self._version_for(request, pk)
+        draft = bank_services.version_new_draft(version=version, by=request.user)
+        self.message_user(request, f"Created {draft}: edit it, then publish it.", messages.SUCCESS)
+        return redirect(self._change_url(draft))
+
+    def publish_view(self, request, pk):
+        """GET: what publishing changes against the published version; POST: publish."""
+        version = self._version_for(request, pk)
+        if version.status != BankVersion.Status.DRAFT:
+            self.message_user(
+                request,
+                f"{version.label} is already {version.get_status_display().lower()}.",
+                messages.ERROR,
+            )
+            return redirect(self._change_url(version))
+        if not self.has_change_permission(request, version):
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                published = bank_services.version_publish(version=version, by=request.user)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    self.message_user(request, message, messages.ERROR)
+                return redirect(self._change_url(version))
+            self.message_user(request, f"Published {published.label}.", messages.SUCCESS)
+            return redirect(self._change_url(published))
+        current = version.bank.versions.filter(status=BankVersion.Status.PUBLISHED).first()
+        diff = (
+            bank_diff(bank_services.version_data(current), bank_services.version_data(version))
+            if current
+            else None
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Publish {version.label}?",
+            "opts": self.opts,
+            "version": version,
+            "current": current,
+            "diff": diff,
+            "errors": bank_services.version_publish_errors(version),
+        }
+        return TemplateResponse(
+            request, "admin/assessments/bankversion/publish_confirmation.html", context
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        questions = Question.objects.filter(dimension__version=form.instance, kind="scale")
+        for question in questions.filter(choices__isnull=True):
+            _give_default_levels(self, request, question)
 
     @admin.display(description="GO / NO-GO / gap")
     def thresholds(self, version):
@@ -182,17 +294,7 @@ class BankVersionAdmin(LockedUnlessDraft, SimpleHistoryAdmin):
 
 class QuestionInline(LockedInline):
     model = Question
-    fields = [
-        "order",
-        "key",
-        "text",
-        "kind",
-        "weight",
-        "required",
-        "allows_na",
-        "allows_dont_know",
-        "knockout_level",
-    ]
+    fields = QUESTION_FIELDS
 
     def parent_version(self, dimension):
         return dimension.version
@@ -208,6 +310,11 @@ class DimensionAdmin(LockedUnlessDraft, admin.ModelAdmin):
 
     def version_of(self, obj):
         return obj.version
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for question in form.instance.questions.all():
+            _give_default_levels(self, request, question)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "version":
@@ -226,9 +333,29 @@ class ChoiceInline(LockedInline):
         return question.dimension.version
 
 
+def _give_default_levels(model_admin, request, question) -> None:
+    if bank_services.question_give_default_levels(question=question, by=request.user):
+        model_admin.message_user(
+            request,
+            f"Question {question.key} got the five default levels (0 to 100): edit their labels.",
+            messages.INFO,
+        )
+
+
 @admin.register(Question)
 class QuestionAdmin(LockedUnlessDraft, admin.ModelAdmin):
-    list_display = ["key", "text", "dimension", "kind", "weight", "knockout_level", "required"]
+    # A question is never listed without its bank and version: keys repeat across versions.
+    list_display = [
+        "key",
+        "text",
+        "bank",
+        "version_number",
+        "dimension",
+        "kind",
+        "weight",
+        "knockout_level",
+        "required",
+    ]
     list_filter = ["kind", "dimension__version__bank", "dimension__version__status"]
     list_select_related = ["dimension__version__bank"]
     search_fields = ["key", "text", "help"]
@@ -237,11 +364,28 @@ class QuestionAdmin(LockedUnlessDraft, admin.ModelAdmin):
     def version_of(self, obj):
         return obj.dimension.version
 
+    @admin.display(description="bank", ordering="dimension__version__bank__name")
+    def bank(self, question):
+        return question.dimension.version.bank.name
+
+    @admin.display(description="version", ordering="dimension__version__number")
+    def version_number(self, question):
+        version = question.dimension.version
+        return f"v{version.number} ({version.get_status_display().lower()})"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        _give_default_levels(self, request, form.instance)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "dimension":
             kwargs["queryset"] = Dimension.objects.filter(
                 version__status=BankVersion.Status.DRAFT
             ).select_related("version__bank")
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            # Dimension names repeat from version to version: say whose each one is.
+            field.label_from_instance = lambda d: f"{d.version.label} · {d.name}"
+            return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

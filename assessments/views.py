@@ -18,6 +18,7 @@ from alliances.params import parse_choice, parse_optional_int
 from alliances.people import display_name
 from alliances.views import AllianceMixin, ServiceFormMixin
 from assessments import selectors, services
+from assessments.banks import services as bank_services
 from assessments.forms import AnswerForm, AssessmentStartForm, AssessorsForm, FindingForm
 from assessments.models import Answer, Assessment, BankVersion, Finding, Question, Response
 
@@ -133,6 +134,7 @@ class AssessmentDetailView(AssessmentMixin, TemplateView):
             (r for r in responses if r.assessor_id == self.request.user.pk), None
         )
         context["findings"] = selectors.alliance_findings(self.alliance, [self.assessment])
+        context["version_changes"] = bank_services.version_changes_since(self.assessment.version)
         return context
 
 

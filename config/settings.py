@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
+    "nested_admin",
     "taggit",
     "axes",
     "django_otp",

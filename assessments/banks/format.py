@@ -695,3 +695,106 @@ def _export_question(q: QuestionData) -> dict:
     elif q.kind == "choice":
         item["choices"] = [{"label": c.label, "score": c.score} for c in q.choices]
     return item
+
+
+# ---------------------------------------------------------------- comparing
+
+# The anchors a new scale question starts with (editable): level n scores n × LEVEL_POINTS.
+DEFAULT_LEVEL_LABELS = (
+    "No evidence, or evidence to the contrary",
+    "Weak evidence",
+    "Partly evidenced",
+    "Largely evidenced",
+    "Fully evidenced",
+)
+
+
+def default_scale_choices() -> list[ChoiceData]:
+    """The five default anchors of a scale question: 0, 25, 50, 75, 100 with their labels."""
+    return [ChoiceData(label, n * LEVEL_POINTS) for n, label in enumerate(DEFAULT_LEVEL_LABELS)]
+
+
+@dataclass(frozen=True)
+class QuestionRef:
+    key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Rewording:
+    key: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class NumberChange:
+    """A weight or threshold that moved: `what` names it ("question A1", "GO threshold")."""
+
+    what: str
+    before: int | None
+    after: int | None
+
+
+@dataclass(frozen=True)
+class BankDiff:
+    """What a version changes against the one it replaces, questions matched by stable key."""
+
+    added: tuple[QuestionRef, ...] = ()
+    removed: tuple[QuestionRef, ...] = ()
+    reworded: tuple[Rewording, ...] = ()
+    weights: tuple[NumberChange, ...] = ()
+    thresholds: tuple[NumberChange, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.removed or self.reworded or self.weights or self.thresholds)
+
+    def summary(self) -> str:
+        """One short line, e.g. "2 questions added, 1 reworded, 3 weights changed"."""
+        parts = []
+        for count, singular, plural in (
+            (len(self.added), "question added", "questions added"),
+            (len(self.removed), "question removed", "questions removed"),
+            (len(self.reworded), "question reworded", "questions reworded"),
+            (len(self.weights), "weight changed", "weights changed"),
+            (len(self.thresholds), "threshold changed", "thresholds changed"),
+        ):
+            if count:
+                parts.append(f"{count} {singular if count == 1 else plural}")
+        return ", ".join(parts) if parts else "no changes to questions, weights or thresholds"
+
+
+def bank_diff(old: BankData, new: BankData) -> BankDiff:
+    """Compare `new` with `old`: questions added, removed and reworded (by key, in `new`'s
+    order, then `old`'s), question and dimension weights and the three thresholds changed."""
+    old_q = {q.key: q for d in old.dimensions for q in d.questions}
+    new_q = {q.key: q for d in new.dimensions for q in d.questions}
+    added = tuple(QuestionRef(k, q.text) for k, q in new_q.items() if k not in old_q)
+    removed = tuple(QuestionRef(k, q.text) for k, q in old_q.items() if k not in new_q)
+    reworded = tuple(
+        Rewording(k, old_q[k].text, q.text)
+        for k, q in new_q.items()
+        if k in old_q and old_q[k].text != q.text
+    )
+    old_dims = {d.name: d.weight for d in old.dimensions}
+    weights = [
+        NumberChange(f"dimension “{d.name}”", old_dims[d.name], d.weight)
+        for d in new.dimensions
+        if d.name in old_dims and old_dims[d.name] != d.weight
+    ]
+    weights += [
+        NumberChange(f"question {k}", old_q[k].weight, q.weight)
+        for k, q in new_q.items()
+        if k in old_q and old_q[k].weight != q.weight
+    ]
+    thresholds = tuple(
+        NumberChange(what, before, after)
+        for what, before, after in (
+            ("GO threshold", old.go, new.go),
+            ("NO-GO threshold", old.no_go, new.no_go),
+            ("gap threshold", old.gap, new.gap),
+        )
+        if before != after
+    )
+    return BankDiff(added, removed, reworded, tuple(weights), thresholds)

@@ -18,10 +18,13 @@ from alliances.services import as_done_by, system_user
 from assessments.banks.format import (
     QUESTION_FIELDS,
     BankData,
+    BankDiff,
     BankFormatError,
     ChoiceData,
     DimensionData,
     QuestionData,
+    bank_diff,
+    default_scale_choices,
     read_bank_file,
     structure_errors,
 )
@@ -172,6 +175,21 @@ def version_data(version: BankVersion) -> BankData:
     )
 
 
+def version_changes_since(version: BankVersion) -> tuple[BankVersion, BankDiff] | None:
+    """The bank's published version and what it changed against `version`, when `version`
+    is retired (None otherwise, or when nothing replaced it)."""
+    if version.status != BankVersion.Status.RETIRED:
+        return None
+    current = (
+        BankVersion.objects.filter(bank_id=version.bank_id, status=BankVersion.Status.PUBLISHED)
+        .select_related("bank")
+        .first()
+    )
+    if current is None:
+        return None
+    return current, bank_diff(version_data(version), version_data(current))
+
+
 def version_publish_errors(version: BankVersion) -> list[str]:
     """What stops `version` from being published (empty when it can be)."""
     return structure_errors(version_data(version))
@@ -217,6 +235,20 @@ def version_new_draft(*, version: BankVersion, by) -> BankVersion:
     as_done_by(draft, by).save()
     _write_structure(draft, data.dimensions)
     return draft
+
+
+@transaction.atomic
+def question_give_default_levels(*, question: Question, by) -> bool:
+    """Give a scale question with no choices yet the five default anchors (0 to 100), which
+    stay editable; True if it got them. Other questions are left alone."""
+    _ensure_bank_admin(by)
+    if question.kind != Question.Kind.SCALE or question.choices.exists():
+        return False
+    for order, choice in enumerate(default_scale_choices(), start=1):
+        Choice.objects.create(
+            question=question, label=choice.label, score=choice.score, order=order
+        )
+    return True
 
 
 def shipped_bank_files() -> list[Path]:
