@@ -537,3 +537,21 @@ def test_moving_the_start_back_is_a_managers_change_and_all_or_nothing(client, o
     ours.refresh_from_db()
     assert ours.since == days_ago(5)
     assert not Signal.objects.exists()
+
+
+def test_quick_entry_by_htmx_offers_and_moves_the_start_back_too(client, open_team, ours):
+    ours.since = days_ago(5)
+    ours.save()
+    client.force_login(open_team.users["manager"])
+    data = signal_data(ours, date=days_ago(12).isoformat())
+    offered = client.post(signal_url(open_team), data, headers={"HX-Request": "true"})
+    assert offered.status_code == 400
+    assert 'type="checkbox" name="move_since"' in offered.content.decode()
+    moved = client.post(
+        signal_url(open_team), {**data, "move_since": "on"}, headers={"HX-Request": "true"}
+    )
+    assert moved.status_code == 200
+    assert f"The sponsorship now starts on {days_ago(12):%d %b %Y}." in moved.content.decode()
+    ours.refresh_from_db()
+    assert ours.since == days_ago(12)
+    assert Signal.objects.get().date == days_ago(12)
