@@ -100,6 +100,11 @@ class AnswerForm(forms.Form):
     def level_given(self) -> bool:
         return self.add_prefix("level") in self.data
 
+    @property
+    def only_link_refused(self) -> bool:
+        """Invalid, but only for the evidence link: the rest of the answer can still save."""
+        return not self.is_valid() and set(self.errors) == {"evidence_url"}
+
     def value(self) -> AnswerValue:
         level = self.cleaned_data["level"]
         return AnswerValue(
@@ -108,8 +113,9 @@ class AnswerForm(forms.Form):
             is_dont_know=level == DONT_KNOW,
             text=self.cleaned_data["text"],
             comment=self.cleaned_data["comment"],
-            evidence_url=self.cleaned_data["evidence_url"],
+            evidence_url=self.cleaned_data.get("evidence_url", ""),
             sets_level=self.level_given or not self.question.is_scored,
+            keeps_evidence_url="evidence_url" in self.errors,
         )
 
 

@@ -137,6 +137,8 @@ class AnswerValue:
     evidence_url: str = ""
     # False when the form did not carry a level at all (plain submit of an untouched question).
     sets_level: bool = True
+    # True when the link typed was refused: the rest saves, the last good link stays.
+    keeps_evidence_url: bool = False
 
     @property
     def is_given(self) -> bool:
@@ -192,7 +194,8 @@ def _answer_write(response: Response, question: Question, value: AnswerValue) ->
         answer.is_dont_know = value.is_dont_know
     answer.text = value.text if not question.is_scored else ""
     answer.comment = value.comment
-    answer.evidence_url = value.evidence_url
+    if not value.keeps_evidence_url:
+        answer.evidence_url = value.evidence_url
     if answer.pk is not None and _stored_values(answer) == stored:
         return answer  # unchanged: a save would only repeat the last history row
     # The response row is locked (see _locked_response): no other save of it runs meanwhile.

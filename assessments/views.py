@@ -250,7 +250,12 @@ class AnswerView(OwnResponseMixin, View):
 
     def post(self, request, *args, **kwargs):
         form = AnswerForm(request.POST, question=self.question)
-        if not form.is_valid():
+        refused_link = ()
+        if form.only_link_refused:
+            # A bad link must not cost the comment typed next to it: the rest saves, the
+            # link is marked and the last good one kept (422: saved, but not all of it).
+            refused_link = form.errors["evidence_url"]
+        elif not form.is_valid():
             errors = [e for field_errors in form.errors.values() for e in field_errors]
             return self.status(errors=errors, status=400)
         # The save and the page that reports it are one transaction: if the page
@@ -266,10 +271,20 @@ class AnswerView(OwnResponseMixin, View):
                 )
             except ValidationError as exc:
                 return self.status(errors=exc.messages, status=400)
+            if refused_link:
+                return self.status(
+                    answer=answer, refused_link=refused_link, status=422, with_progress=True
+                ).render()
             return self.status(answer=answer, with_progress=True).render()
 
-    def status(self, *, answer=None, errors=(), status=200, with_progress=False):
-        context = {"question": self.question, "answer": answer, "errors": errors}
+    def status(self, *, answer=None, errors=(), refused_link=(), status=200, with_progress=False):
+        context = {
+            "question": self.question,
+            "answer": answer,
+            "errors": errors,
+            "refused_link": refused_link,
+            "saved_parts": saved_parts(answer),
+        }
         if with_progress:
             dimensions = selectors.fill_dimensions(self.assessment.version, self.response)
             context.update(
@@ -285,6 +300,22 @@ class AnswerView(OwnResponseMixin, View):
         return TemplateResponse(
             self.request, "assessments/_answer_saved.html", context, status=status
         )
+
+
+def saved_parts(answer) -> str:
+    """What an answer holds, in words ("level and comment"); "" for nothing."""
+    if answer is None:
+        return ""
+    parts = []
+    if answer.choice_id or answer.is_na or answer.is_dont_know:
+        parts.append("level")
+    if answer.text:
+        parts.append("answer")
+    if answer.comment:
+        parts.append("comment")
+    if len(parts) < 2:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 def request_position(request) -> int:

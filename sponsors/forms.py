@@ -231,8 +231,12 @@ class SignalForm(CrispyFormMixin, forms.ModelForm):
         field_classes = {"sponsorship": IdChoiceField, "responds_to": IdChoiceField}
         help_texts = {"responds_to": "Allocations answer a request, resolutions an escalation."}
 
-    def __init__(self, *args, alliance, **kwargs):
+    move_since = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, alliance, may_move_since=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.may_move_since = may_move_since
+        self.order_fields(["sponsorship", "kind", "date", "move_since"])  # the offer by its date
         current = self.instance if self.instance.pk else None
         sponsorships = alliance.sponsorships.select_related("sponsor")
         # Every sponsorship of the alliance validates (so an ended one gets the model's
@@ -265,6 +269,22 @@ class SignalForm(CrispyFormMixin, forms.ModelForm):
             )
             for ask in open_asks(alliance, include=include)
         ]
+
+    def clean(self):
+        cleaned = super().clean()
+        sponsorship, day = cleaned.get("sponsorship"), cleaned.get("date")
+        if self.may_move_since and sponsorship and day and day < sponsorship.since:
+            # Offer, next to the refusal, to move the start back instead of refusing.
+            field = self.fields["move_since"]
+            field.widget = forms.CheckboxInput()
+            field.label = f"Move the sponsorship's start to {day:%d %b %Y}"
+            field.help_text = (
+                f"{sponsorship.sponsor.name}'s sponsorship is recorded as starting on "
+                f"{sponsorship.since:%d %b %Y}."
+            )
+            self._bound_fields_cache.pop("move_since", None)  # bound before the label was known
+            self.instance.moves_since_back = cleaned.get("move_since", False)
+        return cleaned
 
 
 class PeerLinkForm(CrispyFormMixin, forms.ModelForm):

@@ -28,6 +28,10 @@ peer map's "last direct contact", whichever is later.
 Overall score (0–100): the weighted mean of the known indicators' points
 (green 100, amber 50, red 0), weights below; green at 70 or more, amber at
 40 or more, else red. No known indicator → score None, colour "unknown".
+
+Too early to tell: a sponsorship younger than the evidence window (90 days) gets
+no overall score (None, colour "unknown", `too_early` set) whatever one early
+indicator says; its indicators still show what is known so far.
 """
 
 import math
@@ -67,6 +71,9 @@ OPEN_ESCALATION_RED_AFTER_DAYS = 14
 KPI_REVIEW_DUE_DAYS = 90
 OVERALL_GREEN_MIN = 70
 OVERALL_AMBER_MIN = 40
+# A sponsorship younger than this has no overall score yet: one early signal or a
+# KPI set before the sponsor arrived must not read as "0 · Red" on day one.
+EVIDENCE_WINDOW_DAYS = ADVOCACY_WINDOW_DAYS
 
 ALLOCATION_DELAY = "allocation_delay"
 KPI_ATTAINMENT = "kpi_attainment"
@@ -139,6 +146,7 @@ class HealthReport:
     overdue: tuple[str, ...] = ()
     summary: str = ""
     threshold_note: str = OVERALL_THRESHOLD_NOTE
+    too_early: bool = False
 
     def indicator(self, key: str) -> Indicator | None:
         return next((i for i in self.indicators if i.key == key), None)
@@ -164,7 +172,9 @@ def sponsorship_health(
     """Health of one sponsorship that started on `since`, as of `today`.
 
     Signals and contacts dated after `today` are ignored. The score is an int in
-    0–100, or None with colour "unknown" when no indicator has evidence.
+    0–100, or None with colour "unknown" when no indicator has evidence or when the
+    sponsorship is younger than `EVIDENCE_WINDOW_DAYS` (then `too_early` is set and
+    the summary says what is known so far).
     """
     signals = tuple(s for s in signals if s.date <= today)
     kpis = tuple(kpis)
@@ -179,7 +189,12 @@ def sponsorship_health(
     )
     score = overall_score(indicators)
     known = sum(1 for i in indicators if i.colour != UNKNOWN)
-    if score is None:
+    age = (today - since).days
+    too_early = age < EVIDENCE_WINDOW_DAYS
+    if too_early:
+        score, colour = None, UNKNOWN
+        summary = too_early_summary(indicators, age=age)
+    elif score is None:
         colour, summary = UNKNOWN, "No evidence yet: record signals and KPIs to measure health."
     else:
         colour = overall_colour(score)
@@ -190,6 +205,18 @@ def sponsorship_health(
         indicators=indicators,
         overdue=overdue(signals, contacts, since=since, today=today),
         summary=summary,
+        too_early=too_early,
+    )
+
+
+def too_early_summary(indicators: Iterable[Indicator], *, age: int) -> str:
+    """One sentence for a sponsorship younger than the evidence window: its age and
+    the colour of each indicator known so far (or that nothing is known yet)."""
+    known = [f"{i.name} {i.colour}" for i in indicators if i.colour != UNKNOWN]
+    so_far = f"So far: {', '.join(known)}." if known else "Nothing measured yet."
+    return (
+        f"Too early to tell: the sponsorship is {_days(max(age, 0))} old and health is "
+        f"scored after {EVIDENCE_WINDOW_DAYS} days. {so_far}"
     )
 
 

@@ -321,6 +321,10 @@ class Signal(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    # Set (not stored) when the person recording asked to move the sponsorship's start
+    # back to this signal's date: `services.signal_record` moves it in the same transaction.
+    moves_since_back = False
+
     def _period_errors(self) -> dict:
         sponsorship = self.sponsorship
         today = timezone.localdate()
@@ -329,7 +333,7 @@ class Signal(models.Model):
                 "sponsorship": f"This sponsorship ended on {sponsorship.until:%d %b %Y}: "
                 "signals can no longer be recorded on it."
             }
-        if self.date < sponsorship.since:
+        if self.date < sponsorship.since and not self.moves_since_back:
             return {
                 "date": f"The sponsorship started on {sponsorship.since:%d %b %Y}: "
                 "a signal cannot be dated before that."

@@ -176,8 +176,17 @@ def sponsor_choose(*, alliance: Alliance, sponsor: Sponsor, user) -> Sponsorship
 
 
 @transaction.atomic
-def signal_record(*, signal: Signal, recorded_by) -> Signal:
-    ensure_can(recorded_by, Action.RECORD_SIGNAL, signal.sponsorship.alliance)
+def signal_record(*, signal: Signal, recorded_by, move_since: bool = False) -> Signal:
+    """Record a signal. With `move_since`, a signal dated before its sponsorship's start
+    moves that start back to the signal's date (a manager's change, kept in history)."""
+    sponsorship = signal.sponsorship
+    ensure_can(recorded_by, Action.RECORD_SIGNAL, sponsorship.alliance)
+    signal.moves_since_back = False  # the start moves here, or the signal is refused
+    if move_since and signal.date and signal.date < sponsorship.since:
+        ensure_can(recorded_by, Action.MANAGE_SPONSORS, sponsorship.alliance)
+        _lock_alliance(sponsorship.alliance_id)
+        sponsorship.since = signal.date
+        _save(as_done_by(sponsorship, recorded_by), TAKEN)
     signal.recorded_by = recorded_by
     return _save(as_done_by(signal, recorded_by), ANSWERED)
 

@@ -89,17 +89,25 @@ class SignalCreateView(AllianceSponsorsContextMixin, AllianceMixin, TemplateView
         return context
 
     def post(self, request, *args, **kwargs):
-        form = SignalForm(request.POST, alliance=self.alliance)
+        may_move_since = can(request.user, Action.MANAGE_SPONSORS, self.alliance)
+        form = SignalForm(request.POST, alliance=self.alliance, may_move_since=may_move_since)
         if form.is_valid():
             form.instance.sponsorship.alliance = self.alliance
+            moving = form.cleaned_data["move_since"] and form.instance.moves_since_back
             try:
-                signal = services.signal_record(signal=form.instance, recorded_by=request.user)
+                signal = services.signal_record(
+                    signal=form.instance,
+                    recorded_by=request.user,
+                    move_since=form.cleaned_data["move_since"],
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
                 message = (
                     f"{signal.get_kind_display()} recorded for {signal.sponsorship.sponsor.name}."
                 )
+                if moving:
+                    message += f" The sponsorship now starts on {signal.date:%d %b %Y}."
                 if request.htmx:
                     context = self.sponsors_context()
                     context.update(alliance=self.alliance, saved_message=message)

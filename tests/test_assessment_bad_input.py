@@ -1,5 +1,7 @@
 """Bad answers get a clear message and a 4xx, never a 500, and nothing is saved."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -42,7 +44,11 @@ def post_answer(client, assessment, response, question_id, data):
         ("A2", lambda q, other: {f"q{q.pk}-level": "high"}, "Choose one of the listed answers"),
         ("A2", lambda q, other: {f"q{q.pk}-level": "na"}, "Choose one of the listed answers"),
         ("A2", lambda q, other: {f"q{q.pk}-comment": "x" * 2001}, "under 2000 characters"),
-        ("A2", lambda q, other: {f"q{q.pk}-evidence_url": "javascript:alert(1)"}, "valid URL"),
+        (
+            "A2",
+            lambda q, other: {f"q{q.pk}-comment": "x" * 2001, f"q{q.pk}-evidence_url": "x"},
+            "under 2000 characters",
+        ),
     ],
 )
 def test_a_bad_answer_is_refused_with_a_message(client, setup, key, data, message):
@@ -53,6 +59,45 @@ def test_a_bad_answer_is_refused_with_a_message(client, setup, key, data, messag
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Answer.objects.exists()
+
+
+def test_a_refused_evidence_link_alone_saves_nothing_and_says_so(client, setup):
+    assessment, mine = setup
+    q = question(assessment.version, "A2")
+    data = {f"q{q.pk}-evidence_url": "javascript:alert(1)"}
+    response = post_answer(client, assessment, mine, q.pk, data)
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert f'data-refused-field="q{q.pk}-evidence_url"' in html
+    assert "Evidence link not saved: Enter a valid URL." in html
+    assert "Nothing else to save yet." in html
+    assert not Answer.objects.exists()
+
+
+def test_a_refused_evidence_link_keeps_the_level_and_comment_typed_with_it(client, setup):
+    assessment, mine = setup
+    q = question(assessment.version, "A2")
+    good = "https://intranet.example/board"
+    first = {f"q{q.pk}-comment": "Draft", f"q{q.pk}-evidence_url": good}
+    assert post_answer(client, assessment, mine, q.pk, first).status_code == 200
+    data = {
+        f"q{q.pk}-level": q.choices.last().pk,
+        f"q{q.pk}-comment": "Confirmed at the <b>March</b> board",
+        f"q{q.pk}-evidence_url": "not a link",
+        "d": "1",
+    }
+    response = post_answer(client, assessment, mine, q.pk, data)
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "Evidence link not saved: Enter a valid URL. The last saved link is kept." in html
+    assert "✓ Your level and comment were saved at" in html
+    assert re.search(r"\b1 of \d+ answered", html)  # the progress follows, out of band
+    answer = Answer.objects.get()
+    assert (answer.choice, answer.comment, answer.evidence_url) == (
+        q.choices.last(),
+        "Confirmed at the <b>March</b> board",
+        good,
+    )
 
 
 def test_na_is_accepted_where_the_question_allows_it(client, setup):

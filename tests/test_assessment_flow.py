@@ -156,6 +156,14 @@ def test_one_bad_field_saves_nothing_on_the_page(client, open_team, assessment):
     assert response.status_code == 400
     assert "nothing on this page was saved" in response.content.decode()
     assert "Enter a valid URL" in response.content.decode()
+    # Without JavaScript too, the refused link is marked on its field.
+    assert (
+        f'is-invalid" aria-invalid="true" type="url" id="q{q2.pk}-evidence_url"'
+        in response.content.decode()
+    )
+    assert f'class="form-control form-control-sm" type="url" id="q{q1.pk}-evidence_url"' in (
+        response.content.decode()
+    )
     assert not mine.answers.exists()
 
 

@@ -207,8 +207,38 @@ def test_no_evidence_gives_no_score_never_a_made_up_number():
     ],
 )
 def test_overall_score_is_the_weighted_mean_of_known_indicators(signals, kpis, score, colour):
+    # 30 days old keeps advocacy unknown; the report itself is "too early to tell".
     report = sponsorship_health(signals=signals, kpis=kpis, since=ago(30), today=TODAY)
-    assert (report.score, report.colour) == (score, colour)
+    overall = health.overall_score(report.indicators)
+    assert (overall, health.overall_colour(overall)) == (score, colour)
+    assert report.too_early
+
+
+def test_a_sponsorship_on_day_one_is_too_early_to_tell_not_zero_red():
+    # A sponsor chosen today on an alliance whose KPIs are behind target.
+    report = sponsorship_health(signals=[], kpis=[kpi(100, 1)], since=TODAY, today=TODAY)
+    assert report.indicator("kpi_attainment").colour == RED  # what is known still shows
+    assert report.score is None
+    assert report.colour == UNKNOWN
+    assert report.too_early
+    assert report.summary == (
+        "Too early to tell: the sponsorship is 0 days old and health is scored after "
+        f"{health.EVIDENCE_WINDOW_DAYS} days. So far: KPI attainment red."
+    )
+
+
+def test_health_is_scored_once_the_sponsorship_is_as_old_as_the_evidence_window():
+    kpis = [kpi(100, 1)]
+    day_before = ago(health.EVIDENCE_WINDOW_DAYS - 1)
+    young = sponsorship_health(signals=[], kpis=kpis, since=day_before, today=TODAY)
+    assert young.too_early
+    assert young.score is None
+    assert young.summary.startswith("Too early to tell: the sponsorship is 89 days old")
+    ready = sponsorship_health(
+        signals=[], kpis=kpis, since=ago(health.EVIDENCE_WINDOW_DAYS), today=TODAY
+    )
+    assert not ready.too_early
+    assert (ready.score, ready.colour) == (0, RED)
 
 
 @pytest.mark.parametrize(
@@ -361,3 +391,17 @@ def test_score_is_in_range_and_matches_its_colour(state):
         assert indicator.figure
         assert indicator.reason
         assert indicator.threshold_note
+
+
+@settings(max_examples=200, deadline=None)
+@given(sponsorships(), st.integers(0, health.EVIDENCE_WINDOW_DAYS - 1))
+def test_a_sponsorship_younger_than_the_evidence_window_never_gets_a_score(state, age):
+    signals, kpis, _, _ = state
+    report = sponsorship_health(signals=signals, kpis=kpis, since=ago(age), today=TODAY)
+    assert report.score is None
+    assert report.colour == UNKNOWN
+    assert report.too_early
+    assert report.summary.startswith(f"Too early to tell: the sponsorship is {age} day")
+    for indicator in report.indicators:
+        if indicator.colour != UNKNOWN:
+            assert f"{indicator.name} {indicator.colour}" in report.summary

@@ -8,7 +8,7 @@ from django.urls import reverse
 from sponsors.models import Signal, Sponsor, Sponsorship
 from sponsors.selectors import sponsor_overview
 from tests.conftest import make_team
-from tests.factories import AllianceFactory, MembershipFactory, UserFactory
+from tests.factories import AllianceFactory, KPIFactory, MembershipFactory, UserFactory
 from tests.sponsor_factories import (
     PartnerSponsorshipFactory,
     PeerLinkFactory,
@@ -288,3 +288,23 @@ def test_sponsor_match_queries_do_not_grow_with_candidates(client, open_team):
     assert many == few
     assert many <= 11
     assert len(client.get(url).context["candidates"]) == 41
+
+
+def test_a_sponsor_chosen_today_is_too_early_to_tell_not_zero_red(client, open_team):
+    # The alliance's KPI is behind target: on its own it would make health "0 · Red".
+    KPIFactory(alliance=open_team.alliance, target=100, actual=10)
+    candidate = SponsorFactory(name="Hannah Schmidt")
+    client.force_login(open_team.users["manager"])
+    chosen = client.post(
+        reverse("sponsors:match", args=[open_team.alliance.slug]), {"sponsor": candidate.pk}
+    )
+    assert chosen.status_code == 302
+    response = client.get(sponsors_url(open_team.alliance))
+    html = response.content.decode()
+    health = response.context["overview"].health
+    assert (health.score, health.too_early) == (None, True)
+    assert "0 · Red" not in html
+    assert "Too early to tell</span>" in html
+    assert "the sponsorship is 0 days old and health is scored after 90 days" in html
+    assert "So far: KPI attainment red." in html
+    assert health.indicator("kpi_attainment").figure in html  # what is known still shows

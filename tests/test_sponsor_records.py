@@ -492,3 +492,66 @@ def test_editing_a_sponsorship_whose_person_changed_company_explains_instead_of_
     assert "only our own people can sponsor on our side" in response.content.decode()
     ours.refresh_from_db()
     assert ours.role == role
+
+
+def test_a_signal_before_the_sponsorship_start_offers_to_move_the_start_back(
+    client, open_team, ours
+):
+    ours.since = days_ago(5)
+    ours.save()
+    client.force_login(open_team.users["manager"])
+    earlier = days_ago(40)
+    data = signal_data(ours, date=earlier.isoformat())
+    refused = client.post(signal_url(open_team), data)
+    html = refused.content.decode()
+    assert refused.status_code == 400
+    assert "a signal cannot be dated before that" in html
+    assert f"Move the sponsorship&#x27;s start to {earlier:%d %b %Y}" in html
+    assert 'type="checkbox" name="move_since"' in html
+    assert not Signal.objects.exists()
+
+    moved = client.post(signal_url(open_team), {**data, "move_since": "on"}, follow=True)
+    assert moved.status_code == 200
+    assert f"The sponsorship now starts on {earlier:%d %b %Y}." in moved.content.decode()
+    ours.refresh_from_db()
+    assert ours.since == earlier
+    signal = Signal.objects.get()
+    assert (signal.date, signal.recorded_by) == (earlier, open_team.users["manager"])
+
+
+def test_moving_the_start_back_is_a_managers_change_and_all_or_nothing(client, open_team, ours):
+    ours.since = days_ago(5)
+    ours.save()
+    data = signal_data(ours, date=days_ago(40).isoformat(), move_since="on")
+    client.force_login(open_team.users["contributor"])
+    refused = client.post(signal_url(open_team), data)
+    assert refused.status_code == 400
+    assert "a signal cannot be dated before that" in refused.content.decode()
+    assert 'type="checkbox" name="move_since"' not in refused.content.decode()
+    # A manager whose move would overlap the previous executive sponsor: nothing saved.
+    SponsorshipFactory(alliance=open_team.alliance, since=days_ago(100), until=days_ago(20))
+    client.force_login(open_team.users["manager"])
+    overlap = client.post(signal_url(open_team), data)
+    assert overlap.status_code == 400
+    assert "is already the executive sponsor" in overlap.content.decode()
+    ours.refresh_from_db()
+    assert ours.since == days_ago(5)
+    assert not Signal.objects.exists()
+
+
+def test_quick_entry_by_htmx_offers_and_moves_the_start_back_too(client, open_team, ours):
+    ours.since = days_ago(5)
+    ours.save()
+    client.force_login(open_team.users["manager"])
+    data = signal_data(ours, date=days_ago(12).isoformat())
+    offered = client.post(signal_url(open_team), data, headers={"HX-Request": "true"})
+    assert offered.status_code == 400
+    assert 'type="checkbox" name="move_since"' in offered.content.decode()
+    moved = client.post(
+        signal_url(open_team), {**data, "move_since": "on"}, headers={"HX-Request": "true"}
+    )
+    assert moved.status_code == 200
+    assert f"The sponsorship now starts on {days_ago(12):%d %b %Y}." in moved.content.decode()
+    ours.refresh_from_db()
+    assert ours.since == days_ago(12)
+    assert Signal.objects.get().date == days_ago(12)
