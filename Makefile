@@ -46,7 +46,8 @@ bench: install-dev
 
 # 50 locust users with think time for 60 s against gunicorn + a throw-away PostgreSQL
 # database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/alliance_load, dropped
-# afterwards): prints p50 / p95 per page and the error count. See bench/load.py.
+# afterwards): prints p50 / p95 per page and the error count. With CELERY_BROKER_URL set,
+# briefs render in a Celery worker (as in production) instead of in the request. See bench/load.py.
 load: install-dev
 	$(BIN)/python bench/load.py
 

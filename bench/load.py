@@ -3,9 +3,10 @@
 Sets itself up and cleans up after itself: a throw-away PostgreSQL database (the one
 DATABASE_URL names, else postgres://postgres@127.0.0.1:5432/alliance_load; dropped and
 created again, dropped at the end), migrate, seed_demo, collectstatic into a temporary
-directory, gunicorn on a free loopback port with production settings (DEBUG off; plain
-http, so no SSL redirect and no Secure-only cookies), then locust (bench/locustfile.py)
-and a table of p50 / p95 per page with the error count. Loopback traffic only.
+directory, a Celery worker for the briefs when CELERY_BROKER_URL names a broker,
+gunicorn on a free loopback port with production settings (DEBUG off; plain http, so no
+SSL redirect and no Secure-only cookies), then locust (bench/locustfile.py) and a table
+of p50 / p95 per page with the error count. Loopback traffic only.
 
 Not a benchmark of `make bench` (its name has no bench_ prefix) and not a test.
 """
@@ -165,6 +166,7 @@ def main() -> int:
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
     if not url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("make load needs PostgreSQL: set DATABASE_URL=postgres://…")
+    broker = os.environ.get("CELERY_BROKER_URL", "")
     work = Path(tempfile.mkdtemp(prefix="alliance-load-"))
     port = free_port()
     env = {
@@ -179,15 +181,18 @@ def main() -> int:
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
         "STATIC_ROOT": str(work / "static"),
-        # No broker: a brief renders inside the request that asks for it (as in `make run`).
-        "CELERY_BROKER_URL": "",
+        "PRIVATE_MEDIA_ROOT": str(work / "private"),
+        # With a broker (CELERY_BROKER_URL), briefs render in a Celery worker on a queue of
+        # this run's own, as in production; without one, inside the request that asks.
+        "CELERY_BROKER_URL": broker,
+        "CELERY_QUEUE": f"alliance-load-{os.getpid()}",
         "PYTHONPATH": str(ROOT),
     }
     python = str(BIN / "python")
     manage = [python, str(ROOT / "manage.py")]
     print(f"Database {urlsplit(url).path.lstrip('/')}: new, migrate, seed_demo…", flush=True)
     recreate_database(url)
-    gunicorn = None
+    gunicorn = worker = None
     try:
         quiet = {"env": env, "cwd": ROOT, "check": True, "stdout": subprocess.DEVNULL}
         subprocess.run([*manage, "migrate", "--no-input"], **quiet)
@@ -195,6 +200,15 @@ def main() -> int:
         subprocess.run([*manage, "collectstatic", "--no-input"], **quiet)
         plan = work / "plan.json"
         subprocess.run([python, __file__, "--plan", str(plan)], env=env, cwd=ROOT, check=True)
+        if broker:
+            print("Celery worker (1 process) for the briefs", flush=True)
+            worker = subprocess.Popen(
+                [str(BIN / "celery"), "-A", "config", "worker", "--concurrency", "1",
+                 "--queues", env["CELERY_QUEUE"], "--loglevel", "WARNING"],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+            )  # fmt: skip
         host = f"http://127.0.0.1:{port}"
         print(f"gunicorn ({WORKERS} workers) on {host}", flush=True)
         gunicorn = subprocess.Popen(
@@ -230,12 +244,13 @@ def main() -> int:
             print("\nfailures:\n" + failures.read_text())
         return 1 if errors else 0
     finally:
-        if gunicorn is not None:
-            gunicorn.send_signal(signal.SIGTERM)
-            try:
-                gunicorn.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                gunicorn.kill()
+        for process in (gunicorn, worker):
+            if process is not None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
         recreate_database(url, drop_only=True)
         shutil.rmtree(work, ignore_errors=True)
 
