@@ -208,6 +208,7 @@ def main() -> int:
                 env=env,
                 cwd=ROOT,
                 stdout=subprocess.DEVNULL,
+                stderr=(work / "worker.log").open("w"),  # its console e-mails and warnings
             )  # fmt: skip
         host = f"http://127.0.0.1:{port}"
         print(f"gunicorn ({WORKERS} workers) on {host}", flush=True)
