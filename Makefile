@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench fuzz lint format install install-dev browser clean
+.PHONY: run test bench load fuzz lint format install install-dev browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,13 @@ test: install-dev browser
 
 bench: install-dev
 	$(BIN)/python -m bench
+
+# 50 locust users with think time for 60 s against gunicorn + a throw-away PostgreSQL
+# database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/alliance_load, dropped
+# afterwards): prints p50 / p95 per page and the error count. With CELERY_BROKER_URL set,
+# briefs render in a Celery worker (as in production) instead of in the request. See bench/load.py.
+load: install-dev
+	$(BIN)/python bench/load.py
 
 # The request fuzzer of tests/test_fuzz.py, longer (FUZZ_REQUESTS, default 10000), on the
 # database DATABASE_URL names (SQLite when unset): prints requests per role and status.

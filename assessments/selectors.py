@@ -26,6 +26,7 @@ from assessments.models import (
     Answer,
     Assessment,
     BankVersion,
+    Choice,
     Dimension,
     Finding,
     Question,
@@ -214,14 +215,16 @@ def fill_dimensions(version: BankVersion, response: Response) -> list[Dimension]
 
 def dimension_questions(dimension: Dimension, response: Response) -> list[Question]:
     """The dimension's questions with their choices and `my_answer` (3 queries)."""
+    # Explicit orders: the models' default orders (by question, by response) would join
+    # the question and dimension tables to sort rows that are grouped in Python anyway.
     questions = list(
         dimension.questions.order_by("order", "pk").prefetch_related(
-            Prefetch("choices", to_attr="choice_list")
+            Prefetch("choices", Choice.objects.order_by("order", "pk"), to_attr="choice_list")
         )
     )
     answers = {
         a.question_id: a
-        for a in Answer.objects.filter(response=response, question__dimension=dimension)
+        for a in Answer.objects.filter(response=response, question__dimension=dimension).order_by()
     }
     for question in questions:
         question.my_answer = answers.get(question.pk)
