@@ -121,3 +121,18 @@ def confidential_team(db):
 @pytest.fixture
 def manager(open_team):
     return open_team.users["manager"]
+
+
+@pytest.fixture
+def published(db):
+    """A published question bank version (tests/assessment_factories.py)."""
+    from tests.assessment_factories import make_version
+
+    return make_version()
+
+
+@pytest.fixture
+def bank_admin(db):
+    from alliances.access import BANK_ADMINS_GROUP
+
+    return UserFactory(username="beatriz", is_staff=True, groups=[BANK_ADMINS_GROUP])

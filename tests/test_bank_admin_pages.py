@@ -5,23 +5,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from alliances.access import BANK_ADMINS_GROUP
 from assessments.banks import services as bank_services
 from assessments.models import BankVersion, Question
-from tests.assessment_factories import bank_editor, make_version, question, start
+from tests.assessment_factories import bank_editor, question, start
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def published():
-    return make_version()
-
-
-@pytest.fixture
-def bank_admin(db):
-    return UserFactory(username="beatriz", is_staff=True, groups=[BANK_ADMINS_GROUP])
 
 
 @pytest.fixture

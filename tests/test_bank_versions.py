@@ -4,31 +4,18 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from alliances.access import BANK_ADMINS_GROUP
 from assessments.banks import services as bank_services
 from assessments.models import BankVersion, Choice, Dimension, LockedVersionError, Question
 from assessments.selectors import assessment_score
 from tests.assessment_factories import (
     answer_all,
     bank_editor,
-    make_version,
     question,
     start,
     submit,
 )
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def published():
-    return make_version()
-
-
-@pytest.fixture
-def bank_admin(db):
-    return UserFactory(username="beatriz", is_staff=True, groups=[BANK_ADMINS_GROUP])
 
 
 def test_a_published_version_and_its_contents_refuse_changes(published):

@@ -60,3 +60,16 @@ def login(page, live_server):
         return page
 
     return login_as
+
+
+@pytest.fixture
+def csp_violations(page):
+    """Every Content-Security-Policy violation Chromium reports on this page, as text."""
+    violations = []
+
+    def record(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", record)
+    return violations

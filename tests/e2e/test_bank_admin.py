@@ -14,17 +14,10 @@ def horizontal_overflow(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
-def test_new_draft_edit_inside_the_version_and_publish_at_1366_px(live_server, page, login):
+def test_new_draft_edit_inside_the_version_and_publish_at_1366_px(
+    live_server, page, login, csp_violations
+):
     call_command("seed_demo", "--quiet-logins")
-    violations = []
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(f"{page.url}: {message.text}")
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
     page.set_viewport_size({"width": 1366, "height": 768})
     login("admin", "admin-demo")
     published = BankVersion.objects.filter(status="published").order_by("pk").first()
@@ -79,4 +72,4 @@ def test_new_draft_edit_inside_the_version_and_publish_at_1366_px(live_server, p
     ]:
         page.goto(f"{live_server.url}{path}")
         assert horizontal_overflow(page) <= 0, f"{path} scrolls sideways at 1366 px"
-    assert not violations, "\n".join(violations)
+    assert not csp_violations, "\n".join(csp_violations)

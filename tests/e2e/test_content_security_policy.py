@@ -26,20 +26,11 @@ PAGES = [
 ]
 
 
-def test_no_page_violates_the_policy(live_server, page, login):
+def test_no_page_violates_the_policy(live_server, page, login, csp_violations):
     call_command("seed_demo", "--quiet-logins")
-    violations = []
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(f"{page.url}: {message.text}")
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
     login("admin", "admin-demo")
     for path in PAGES:
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 200, path
         assert "default-src 'self'" in response.headers["content-security-policy"]
-    assert not violations, "\n".join(violations)
+    assert not csp_violations, "\n".join(csp_violations)

@@ -13,15 +13,8 @@ from tests.factories import UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_set_up_from_the_user_menu(live_server, page, login):
+def test_set_up_from_the_user_menu(live_server, page, login, csp_violations):
     UserFactory(username="maya", first_name="Maya", last_name="Patel", groups=[MANAGERS_GROUP])
-    violations = []
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
     login("maya")
     page.get_by_role("button", name="Maya Patel").click()
     page.get_by_role("link", name="Two-factor authentication").click()
@@ -39,4 +32,4 @@ def test_set_up_from_the_user_menu(live_server, page, login):
     assert page.locator("#recovery-codes li").count() == 10
     page.get_by_role("link", name="I have saved them, continue").click()
     page.wait_for_url(f"{live_server.url}/")
-    assert not violations, "\n".join(violations)
+    assert not csp_violations, "\n".join(csp_violations)
