@@ -31,6 +31,7 @@ class Action(StrEnum):
     MANAGE_SPONSORS = "manage_sponsors"
     VIEW_SENSITIVE = "view_sensitive"  # sponsors' personal agendas and notes
     PREPARE_BRIEF = "prepare_brief"
+    REQUEST_SIGNOFF = "request_signoff"  # ask team executives to sign off the decision
 
 
 Role = Membership.Role

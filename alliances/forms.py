@@ -2,14 +2,16 @@ import django_filters
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.contrib.auth import password_validation
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from alliances.access import visible_organisations
-from alliances.forms_support import active_user_named
 from alliances.models import KPI, Alliance, Membership, Organisation
 from alliances.params import IdChoiceField
-from alliances.people import display_name
+from alliances.people import active_people, display_name
+from alliances.picker import PersonField
 
 OBJECTIVES_MAX_LENGTH = 4000
 
@@ -112,20 +114,45 @@ class KPIForm(CrispyFormMixin, forms.ModelForm):
 
 
 class MemberAddForm(forms.Form):
-    who = forms.CharField(
-        label="Username or email", max_length=254, widget=forms.TextInput(attrs={"autofocus": True})
-    )
+    who = PersonField(label=_("Name, username or email"), purpose="member")
     role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.CONTRIBUTOR)
 
     def __init__(self, *args, alliance, **kwargs):
         super().__init__(*args, **kwargs)
         self.alliance = alliance
+        # Suggestions leave the team out; typed text may still name a member, to say so.
+        self.fields["who"].for_alliance(alliance, active_people())
 
     def clean_who(self):
-        user = active_user_named(self.cleaned_data["who"].strip())
+        user = self.cleaned_data["who"]
         if self.alliance.memberships.filter(user=user).exists():
             raise forms.ValidationError(f"{display_name(user)} is already on the team.")
         return user
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.CONTRIBUTOR
+    )
+
+
+class InvitationAcceptForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    password1 = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
+    password2 = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        elif data.get("password1"):
+            try:
+                password_validation.validate_password(data["password1"])
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
 
 
 class MembershipRoleForm(forms.Form):

@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
@@ -191,3 +192,33 @@ class KPI(models.Model):
         if self.actual is None or not self.target:
             return None
         return round(self.actual / self.target * 100)
+
+
+class Invitation(models.Model):
+    """A manager's invitation to someone without an account: a single-use link, valid
+    for `INVITATION_DAYS`, whose token is stored only as a hash (a leaked table opens
+    nothing)."""
+
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(max_length=20, choices=Membership.Role.choices)
+    token_sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="accepted_invitations",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.email} → {self.alliance} ({self.get_role_display()})"

@@ -1,10 +1,20 @@
 """Writes to the alliance register: one transaction per action, taken by a user whose
 right to it alliances/access.py checks, recorded in the history as theirs."""
 
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from alliances.access import (
     Action,
@@ -12,7 +22,7 @@ from alliances.access import (
     can_register_alliances,
     ensure_can,
 )
-from alliances.models import KPI, Alliance, Membership, Organisation
+from alliances.models import KPI, Alliance, Invitation, Membership, Organisation
 from alliances.people import display_name
 
 User = get_user_model()
@@ -162,3 +172,114 @@ def kpi_save(*, kpi: KPI, user: User) -> KPI:
 def kpi_delete(*, kpi: KPI, user: User) -> None:
     ensure_can(user, Action.EDIT, kpi.alliance)
     as_done_by(kpi, user).delete()
+
+
+INVITATION_DAYS = 7
+
+
+class InvitationInvalid(Exception):
+    """A link that cannot be used: `status` is the HTTP status its page answers with."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+def _token_sha256(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_link(token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("alliances:invitation", args=[token])
+
+
+@transaction.atomic
+def invitation_send(*, alliance: Alliance, email: str, role: str, by: User) -> Invitation:
+    """Invite someone without an account to the team: an e-mail (sent on commit) with a
+    single-use link valid for `INVITATION_DAYS` days. Only its hash is stored."""
+    ensure_can(by, Action.MANAGE_TEAM, alliance)
+    email = User.objects.normalize_email(email).strip().lower()
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Choose one of the listed roles.")})
+    if User.objects.filter(email__iexact=email, is_active=True).exists():
+        raise ValidationError(
+            {"email": _("This person already has an account: add them to the team by name.")}
+        )
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        alliance=alliance,
+        email=email,
+        role=role,
+        token_sha256=_token_sha256(token),
+        invited_by=by,
+        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+    )
+    # A confidential alliance is not named in a mail that may be forwarded or misaddressed.
+    where = (
+        _("a confidential alliance")
+        if alliance.is_confidential
+        else _("the alliance “%(name)s”") % {"name": alliance.name}
+    )
+    subject = _("%(who)s invites you to %(where)s on Alliance Readiness") % {
+        "who": display_name(by),
+        "where": where,
+    }
+    body = _(
+        "%(who)s invites you to join the team of %(where)s as %(role)s.\n\n"
+        "Open this link to choose your password (valid for %(days)d days, once):\n%(link)s\n"
+    ) % {
+        "who": display_name(by),
+        "where": where,
+        "role": Membership.Role(role).label.lower(),
+        "days": INVITATION_DAYS,
+        "link": invitation_link(token),
+    }
+    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    return invitation
+
+
+def invitation_by_token(token: str, *, for_update: bool = False) -> Invitation:
+    """The usable invitation of a link, or InvitationInvalid saying why not."""
+    invitations = Invitation.objects.select_related("alliance")
+    if for_update:
+        invitations = invitations.select_for_update()
+    invitation = invitations.filter(token_sha256=_token_sha256(token[:200])).first()
+    if invitation is None:
+        raise InvitationInvalid(
+            _("This invitation link is not valid. Check that you copied all of it."), 404
+        )
+    if invitation.accepted_at is not None:
+        raise InvitationInvalid(
+            _("This invitation has already been used. Log in with the account it made."), 410
+        )
+    if invitation.expires_at <= timezone.now():
+        raise InvitationInvalid(
+            _("This invitation has expired. Ask the alliance manager for a new one."), 410
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(
+    *, token: str, first_name: str, last_name: str, password: str
+) -> tuple[User, Invitation]:
+    """Make the invitee's account and membership; the link is then spent."""
+    invitation = invitation_by_token(token, for_update=True)
+    email = invitation.email
+    if User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email[:150])).exists():
+        raise InvitationInvalid(
+            _("An account with this e-mail address already exists: log in instead."), 409
+        )
+    user = User.objects.create_user(
+        username=email[:150],
+        email=email,
+        password=password,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+    )
+    membership = Membership(alliance=invitation.alliance, user=user, role=invitation.role)
+    as_done_by(membership, invitation.invited_by or user).save()
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return user, invitation

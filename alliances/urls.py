@@ -13,6 +13,13 @@ urlpatterns = [
     path("alliances/<slug:slug>/restore/", views.AllianceRestoreView.as_view(), name="restore"),
     path("alliances/<slug:slug>/team/", views.TeamView.as_view(), name="team"),
     path(
+        "alliances/<slug:slug>/team/invite/",
+        views.InvitationCreateView.as_view(),
+        name="invite",
+    ),
+    path("invitations/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation"),
+    path("people/search/", views.PeopleSearchView.as_view(), name="people_search"),
+    path(
         "alliances/<slug:slug>/team/<id:pk>/role/",
         views.MembershipRoleView.as_view(),
         name="member_role",

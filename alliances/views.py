@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
@@ -6,6 +7,8 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
@@ -25,6 +28,8 @@ from alliances.access import (
 from alliances.forms import (
     AllianceFilter,
     AllianceForm,
+    InvitationAcceptForm,
+    InvitationForm,
     KPIForm,
     MemberAddForm,
     MembershipRoleForm,
@@ -32,7 +37,13 @@ from alliances.forms import (
 )
 from alliances.forms_support import add_service_errors
 from alliances.models import KPI, Membership, Organisation
-from alliances.people import display_name
+from alliances.people import (
+    MIN_QUERY,
+    colleagues_to_add,
+    display_name,
+    search_people,
+    team_people,
+)
 
 PAGE_SIZE = 25
 
@@ -445,3 +456,107 @@ def permission_denied(request, exception):
     """403 with its reason, e.g. “You may not edit this alliance.”"""
     reason = str(exception) if exception and str(exception) else "You may not do this."
     return _error_response(request, status=403, heading="Not allowed", reason=reason)
+
+
+# Who each picker may search, and the right it needs on the alliance.
+PICKER_PURPOSES = {
+    "member": (Action.MANAGE_TEAM, colleagues_to_add),
+    "owner": (Action.RUN_ASSESSMENT, team_people),
+}
+
+
+class PeopleSearchView(View):
+    """Suggestions for the people picker (htmx): only the people the form would accept,
+    for a user who may use that form, after two characters; at most ten."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        purpose = request.GET.get("for", "")
+        if purpose not in PICKER_PURPOSES:
+            raise BadRequest(_("Unknown kind of people search."))
+        action, candidates = PICKER_PURPOSES[purpose]
+        alliance = get_alliance(request.user, request.GET.get("alliance", "")[:200], action)
+        field = request.GET.get("name", "q")[:50]
+        query = request.GET.get(field, "") or request.GET.get("q", "")
+        people = search_people(candidates(alliance), query[:254])
+        rows = [
+            {"pk": p.pk, "name": display_name(p), "email": p.email, "label": display_name(p)}
+            for p in people
+        ]
+        return TemplateResponse(
+            request,
+            "partials/person_picker_results.html",
+            {"people": rows, "searched": len(query.strip()) >= MIN_QUERY},
+        )
+
+
+class InvitationCreateView(AllianceMixin, FormView):
+    action = Action.MANAGE_TEAM
+    form_class = InvitationForm
+    template_name = "alliances/invitation_form.html"
+
+    def form_valid(self, form):
+        try:
+            invitation = services.invitation_send(
+                alliance=self.alliance,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                by=self.request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Invitation sent to %(email)s: the link is valid for %(days)d days.")
+            % {"email": invitation.email, "days": services.INVITATION_DAYS},
+        )
+        return redirect("alliances:team", slug=self.alliance.slug)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class InvitationAcceptView(FormView):
+    """The invitee chooses a password; an unusable link gets a page that says why."""
+
+    form_class = InvitationAcceptForm
+    template_name = "alliances/invitation_accept.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            self.invitation = services.invitation_by_token(kwargs["token"])
+        except services.InvitationInvalid as exc:
+            return self.invalid(exc)
+        return super().dispatch(request, *args, **kwargs)
+
+    def invalid(self, exc):
+        return TemplateResponse(
+            self.request,
+            "alliances/invitation_invalid.html",
+            {"message": exc.message},
+            status=exc.status,
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["invitation"] = self.invitation
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            user, invitation = services.invitation_accept(
+                token=self.kwargs["token"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                password=data["password1"],
+            )
+        except services.InvitationInvalid as exc:
+            return self.invalid(exc)
+        login(self.request, user, backend="accounts.backends.ModelBackend")
+        messages.success(
+            self.request,
+            _("Welcome, %(name)s: you are on the team of %(alliance)s.")
+            % {"name": display_name(user), "alliance": invitation.alliance.name},
+        )
+        return redirect(invitation.alliance)

@@ -2,8 +2,10 @@
 alliance page through alliances/pages.py (registered in AssessmentsConfig.ready())."""
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 
-from assessments.selectors import alliance_decisions
+from assessments.selectors import alliance_conditions, alliance_decisions
+from assessments.services import may_update_condition
 from assessments.templatetags.assessment_tags import alliance_assessment_summary, decision_card
 
 
@@ -22,9 +24,25 @@ def alliance_page(request, alliance, context: dict) -> dict:
                 request=request,
             ),
             render_to_string(
+                "assessments/_conditions.html",
+                conditions_panel(request, alliance),
+                request=request,
+            ),
+            render_to_string(
                 "assessments/_alliance_summary.html",
                 alliance_assessment_summary(context, alliance),
                 request=request,
             ),
         ]
     }
+
+
+def conditions_panel(request, alliance) -> dict:
+    """The manageable findings of the current decision as conditions to follow up:
+    owner, due date, status; overdue ones marked."""
+    today = timezone.localdate()
+    conditions = alliance_conditions(alliance)
+    for finding in conditions:
+        finding.overdue = finding.is_overdue(today)
+        finding.may_update = may_update_condition(request.user, finding)
+    return {"alliance": alliance, "conditions": conditions}

@@ -32,6 +32,7 @@ KIND_LABELS = {
 }
 MIN_COVERAGE = 0.8
 MAX_GAP_CONDITIONS = 3
+CONDITION_DONE = "done"
 
 
 class Verdict(StrEnum):
@@ -118,6 +119,12 @@ class FindingSummary:
     mitigation: str = ""
     owner: str = ""
     due: date | None = None
+    status: str = "open"  # a manageable finding's condition: open, in_progress or done
+    overdue: bool = False  # not done and past its due date (the caller knows today)
+
+    @property
+    def met(self) -> bool:
+        return self.status == CONDITION_DONE
 
 
 @dataclass(frozen=True)
@@ -149,10 +156,19 @@ class Reason:
 
 @dataclass(frozen=True)
 class Condition:
+    """One condition to proceed. Only a finding's condition has a status (open,
+    in_progress, done); gaps and the sponsor's stay open until the evidence changes."""
+
     text: str
     source: str  # "finding", "gap" or "sponsor"
     owner: str = ""
     due: date | None = None
+    status: str = "open"
+    overdue: bool = False
+
+    @property
+    def met(self) -> bool:
+        return self.status == CONDITION_DONE
 
 
 @dataclass(frozen=True)
@@ -330,12 +346,15 @@ def _go_rule(facts: _Facts) -> _Step:
     conditions += facts.sponsor_conditions
     reasons = []
     if manageable:
+        still_open = [f for f in manageable if not f.met]
+        text = f"{_count(len(manageable), 'manageable finding')} become conditions"
+        text += f"; {conditions_met(manageable)}." if any(f.met for f in manageable) else "."
         reasons.append(
             Reason(
                 "manageable",
-                f"{_count(len(manageable), 'manageable finding')} become conditions.",
-                decisive=True,
-                refs=tuple(f.question_key for f in manageable),
+                text,
+                decisive=bool(still_open),
+                refs=tuple(f.question_key for f in still_open),
             )
         )
     if gaps:
@@ -367,9 +386,10 @@ def _go_rule(facts: _Facts) -> _Step:
                 decisive=True,
             )
         )
+    met = f" ({conditions_met(manageable)})" if manageable else ""
     rationale = (
         "GO WITH CONDITIONS: the scores clear the no-go threshold; proceed on "
-        f"{_count(len(conditions), 'condition')}."
+        f"{_count(len(conditions), 'condition')}{met}."
         if conditions
         else "GO WITH CONDITIONS: the scores clear the no-go threshold but not the go "
         "threshold; agree how to lift them."
@@ -415,11 +435,25 @@ def _sponsor_conditions(sponsor: SponsorSummary) -> list[Condition]:
     return []
 
 
+def conditions_met(findings) -> str:
+    """`2 of 3 conditions met`: how many of the manageable findings' conditions are done."""
+    total = len(findings)
+    met = sum(1 for f in findings if f.met)
+    return f"{met} of {_count(total, 'condition')} met"
+
+
 def _finding_condition(finding: FindingSummary) -> Condition:
     text = f"{finding.question_key}: {finding.issue}"
     if finding.mitigation:
         text += f" — mitigation: {finding.mitigation}"
-    return Condition(text, source="finding", owner=finding.owner, due=finding.due)
+    return Condition(
+        text,
+        source="finding",
+        owner=finding.owner,
+        due=finding.due,
+        status=finding.status,
+        overdue=finding.overdue and not finding.met,
+    )
 
 
 def _largest_gaps(assessments) -> list[Gap]:

@@ -1,8 +1,11 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from alliances.forms import CrispyFormMixin
 from alliances.params import IdChoiceField, IdMultipleChoiceField
+from alliances.people import team_people
+from alliances.picker import PersonField
 from assessments.models import (
     ANSWER_TEXT_MAX,
     COMMENT_MAX,
@@ -128,13 +131,14 @@ class FindingForm(CrispyFormMixin, forms.ModelForm):
         ],
         widget=forms.RadioSelect,
     )
+    owner_user = PersonField(label=_("Owner"), purpose="owner", required=False)
 
     class Meta:
         model = Finding
-        fields = ["classification", "issue", "evidence", "mitigation", "owner", "due_date"]
+        fields = ["classification", "issue", "evidence", "mitigation", "owner_user", "due_date"]
         widgets = {
             "issue": forms.Textarea(attrs={"rows": 2}),
-            "evidence": forms.Textarea(attrs={"rows": 2}),
+            "evidence": forms.Textarea(attrs={"rows": 3}),
             "mitigation": forms.Textarea(attrs={"rows": 3}),
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
@@ -142,3 +146,32 @@ class FindingForm(CrispyFormMixin, forms.ModelForm):
             "mitigation": "Required for a manageable finding: what will make it acceptable.",
             "due_date": "Required for a manageable finding.",
         }
+
+    def __init__(self, *args, alliance, **kwargs):
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner_user"]
+        owner.for_alliance(alliance, team_people(alliance))
+        owner.set_initial_person(self.instance.owner_user)
+        owner.help_text = _("Required for a manageable finding: a member of the team.")
+        if self.instance.owner and not self.instance.owner_user_id:
+            owner.help_text = _("Recorded before as “%(text)s”: pick their account.") % {
+                "text": self.instance.owner
+            }
+
+
+class ConditionForm(CrispyFormMixin, forms.Form):
+    submit_label = _("Save progress")
+    status = forms.ChoiceField(label=_("Status"), choices=Finding.ConditionStatus.choices)
+    done_note = forms.CharField(
+        label=_("What was done"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the condition is done."),
+    )
+    done_on = forms.DateField(
+        label=_("Done on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Today when left empty."),
+    )

@@ -6,6 +6,8 @@ a past score. `save()` and `delete()` refuse to touch a published or retired
 version or anything inside it; the admin shows such versions read-only.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -13,9 +15,11 @@ from django.db import models
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from alliances.models import Alliance
+from alliances.people import display_name
 from assessments.banks.format import KEY_PATTERN, SLUG_PATTERN
 from assessments.scoring import LEVEL_POINTS
 
@@ -410,8 +414,18 @@ class Answer(models.Model):
         return self.text
 
 
+class ConditionStatus(models.TextChoices):
+    """Where a manageable finding's condition stands: open → in progress → done."""
+
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+
+
 class Finding(models.Model):
     """An element of no fit: a knock-out answered at or below its level opens one."""
+
+    ConditionStatus = ConditionStatus
 
     class Classification(models.TextChoices):
         UNCLASSIFIED = "unclassified", "Unclassified"
@@ -432,8 +446,31 @@ class Finding(models.Model):
     issue = models.TextField(max_length=2000, help_text="What does not fit, in one or two lines.")
     evidence = models.TextField(blank=True, max_length=2000)
     mitigation = models.TextField(blank=True, max_length=2000)
-    owner = models.CharField(max_length=200, blank=True, help_text="Who owns the mitigation.")
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_conditions",
+        verbose_name=_("owner"),
+        help_text=_("The team member who owns the mitigation."),
+    )
+    # Kept from before owners were users: the text of an owner no account matched.
+    owner = models.CharField(
+        _("owner (no account)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who owns the mitigation, when they have no account here."),
+    )
     due_date = models.DateField(null=True, blank=True)
+    condition_status = models.CharField(
+        _("condition status"),
+        max_length=20,
+        choices=ConditionStatus.choices,
+        default=ConditionStatus.OPEN,
+    )
+    done_note = models.TextField(_("what was done"), blank=True, max_length=2000)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
     classified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -456,6 +493,24 @@ class Finding(models.Model):
     @property
     def is_open(self) -> bool:
         return self.classification == self.Classification.UNCLASSIFIED
+
+    @property
+    def is_condition(self) -> bool:
+        return self.classification == self.Classification.MANAGEABLE
+
+    @property
+    def owner_label(self) -> str:
+        """The owner's full name, or the text kept from before owners were users."""
+        return display_name(self.owner_user) if self.owner_user_id else self.owner
+
+    def is_overdue(self, today: date) -> bool:
+        """A condition not done whose due date has passed."""
+        return (
+            self.is_condition
+            and self.condition_status != ConditionStatus.DONE
+            and self.due_date is not None
+            and self.due_date < today
+        )
 
     @property
     def statement(self) -> str:

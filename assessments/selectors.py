@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from alliances.models import Alliance
 from alliances.people import display_name
@@ -190,7 +191,7 @@ def alliance_findings(alliance: Alliance, assessments=None) -> list[Finding]:
         scope = Q(assessment__in=assessments)
     findings = (
         Finding.objects.filter(scope, assessment__alliance=alliance)
-        .select_related("assessment__version__bank", "question", "classified_by")
+        .select_related("assessment__version__bank", "question", "classified_by", "owner_user")
         .order_by("assessment_id", "question__dimension__order", "question__order")
     )
     rank = {
@@ -287,8 +288,9 @@ def decision_inputs(
     latest, specs, scores = scored.latest, scored.specs, scored.scores
     assessments = scored.assessments
     findings = defaultdict(list)
+    today = timezone.localdate()
     for finding in Finding.objects.filter(assessment__in=assessments).select_related(
-        "question", "assessment__version__bank"
+        "question", "assessment__version__bank", "owner_user"
     ):
         findings[finding.assessment.alliance_id].append(
             FindingSummary(
@@ -297,8 +299,10 @@ def decision_inputs(
                 classification=Classification(finding.classification),
                 assessment_kind=finding.assessment.version.bank.kind,
                 mitigation=finding.mitigation,
-                owner=finding.owner,
+                owner=finding.owner_label,
                 due=finding.due_date,
+                status=finding.condition_status,
+                overdue=finding.is_overdue(today),
             )
         )
     if sponsors is None:
@@ -336,3 +340,19 @@ def alliance_decisions(alliances: Iterable[Alliance]) -> dict[int, Decision]:
 
 def alliance_decision(alliance: Alliance) -> Decision:
     return alliance_decisions([alliance])[alliance.pk]
+
+
+def alliance_conditions(alliance: Alliance) -> list[Finding]:
+    """Manageable findings of the alliance's latest submitted assessments (its current
+    decision's conditions), earliest due first (2 queries)."""
+    latest = [a.pk for a in latest_submitted_assessments(alliance).values()]
+    findings = (
+        Finding.objects.filter(
+            assessment_id__in=latest, classification=Finding.Classification.MANAGEABLE
+        )
+        .select_related("question", "owner_user", "assessment")
+        .order_by("due_date", "pk")
+    )
+    for finding in findings:
+        finding.assessment.alliance = alliance
+    return list(findings)

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from alliances.access import ROLE_ACTIONS, Action, ensure_can
+from alliances.access import ROLE_ACTIONS, Action, can, ensure_can
 from alliances.models import Alliance
 from alliances.people import display_name
+from alliances.services import as_done_by
 from assessments.models import (
     Answer,
     Assessment,
     BankVersion,
     Choice,
+    ConditionStatus,
     Finding,
     Question,
     Response,
@@ -329,17 +332,24 @@ def _refresh_assessment_status(assessment: Assessment) -> None:
 @transaction.atomic
 def finding_classify(*, finding: Finding, by: User) -> Finding:
     """Record the manager's classification of a finding (showstopper or manageable)."""
-    ensure_can(by, Action.RUN_ASSESSMENT, finding.assessment.alliance)
+    alliance = finding.assessment.alliance
+    ensure_can(by, Action.RUN_ASSESSMENT, alliance)
     if finding.classification == Finding.Classification.UNCLASSIFIED:
         raise ValidationError({"classification": "Choose showstopper or manageable."})
     if finding.classification == Finding.Classification.MANAGEABLE:
         missing = {
             name: "A manageable finding needs this, to be a condition someone owns."
-            for name in ("mitigation", "owner", "due_date")
+            for name in ("mitigation", "owner_user", "due_date")
             if not getattr(finding, name)
         }
+        if finding.owner and "owner_user" in missing:
+            del missing["owner_user"]  # text kept from before owners were users
         if missing:
             raise ValidationError(missing)
+        if finding.owner_user_id and not _is_team_member(finding.owner_user, alliance):
+            raise ValidationError({"owner_user": "The owner must be a member of the team."})
+        if finding.owner_user_id:
+            finding.owner = ""
     finding.classified_by = by
     finding.classified_at = timezone.now()
     finding.full_clean(exclude=["assessment", "question", "response", "answer"])
@@ -355,3 +365,63 @@ def assessment_delete(*, assessment: Assessment, by: User) -> None:
     if assessment.is_submitted:
         raise ValidationError("A submitted assessment is kept as a record; it cannot be deleted.")
     assessment.delete()
+
+
+def _is_team_member(user, alliance) -> bool:
+    return user.is_active and alliance.memberships.filter(user=user).exists()
+
+
+# open → in progress → done; a done condition can be reopened (back to in progress).
+CONDITION_MOVES = {
+    ConditionStatus.OPEN: {ConditionStatus.IN_PROGRESS, ConditionStatus.DONE},
+    ConditionStatus.IN_PROGRESS: {ConditionStatus.OPEN, ConditionStatus.DONE},
+    ConditionStatus.DONE: {ConditionStatus.IN_PROGRESS},
+}
+
+
+def may_update_condition(user, finding: Finding) -> bool:
+    """The alliance's managers, and the condition's owner while on the team."""
+    alliance = finding.assessment.alliance
+    if can(user, Action.RUN_ASSESSMENT, alliance):
+        return True
+    return (
+        finding.owner_user_id == user.pk
+        and can(user, Action.VIEW, alliance)
+        and not alliance.is_archived
+        and alliance.memberships.filter(user=user).exists()
+    )
+
+
+@transaction.atomic
+def condition_update(
+    *, finding: Finding, status: str, by: User, note: str = "", done_on: date | None = None
+) -> Finding:
+    """Move a manageable finding's condition along open → in progress → done. Done needs a
+    note on what was done, and a date (today by default, never in the future)."""
+    if not may_update_condition(by, finding):
+        raise PermissionDenied("Only the alliance's managers and the condition's owner may.")
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    if finding.classification != Finding.Classification.MANAGEABLE:
+        raise ValidationError("Only a manageable finding is a condition to follow up.")
+    current = ConditionStatus(finding.condition_status)
+    if status == current:
+        if status != ConditionStatus.DONE:
+            return finding
+    elif status not in CONDITION_MOVES[current]:
+        raise ValidationError(
+            {"status": f"A condition cannot go from {current.label.lower()} to that status."}
+        )
+    today = timezone.localdate()
+    if status == ConditionStatus.DONE:
+        note = note.strip()
+        if not note:
+            raise ValidationError({"done_note": "Say what was done."})
+        done_on = done_on or today
+        if done_on > today:
+            raise ValidationError({"done_on": "A condition cannot be done in the future."})
+        finding.done_note, finding.done_on = note, done_on
+    else:
+        finding.done_note, finding.done_on = "", None
+    finding.condition_status = status
+    as_done_by(finding, by).save(update_fields=["condition_status", "done_note", "done_on"])
+    return finding

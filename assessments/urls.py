@@ -17,6 +17,7 @@ urlpatterns = [
     path(ONE + "history/", views.HistoryView.as_view(), name="history"),
     path(ONE + "delete/", views.AssessmentDeleteView.as_view(), name="delete"),
     path(ONE + "findings/<id:fid>/", views.FindingView.as_view(), name="finding"),
+    path(ONE + "findings/<id:fid>/condition/", views.ConditionView.as_view(), name="condition"),
     path(MINE, views.FillView.as_view(), name="fill"),
     path(MINE + "answers/<id:qid>/", views.AnswerView.as_view(), name="answer"),
     path(MINE + "submit/", views.SubmitView.as_view(), name="submit"),

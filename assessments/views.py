@@ -2,13 +2,15 @@
 reopen, findings, results and history. Access goes through alliances/access.py."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 from django.views.generic.edit import FormView
@@ -19,7 +21,13 @@ from alliances.people import display_name
 from alliances.views import AllianceMixin, ServiceFormMixin
 from assessments import selectors, services
 from assessments.banks import services as bank_services
-from assessments.forms import AnswerForm, AssessmentStartForm, AssessorsForm, FindingForm
+from assessments.forms import (
+    AnswerForm,
+    AssessmentStartForm,
+    AssessorsForm,
+    ConditionForm,
+    FindingForm,
+)
 from assessments.models import Answer, Assessment, BankVersion, Finding, Question, Response
 
 HISTORY_PAGE_SIZE = 50
@@ -403,7 +411,7 @@ class FindingView(AssessmentMixin, ServiceFormMixin, FormView):
         self.finding.assessment = self.assessment
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.finding}
+        return {**super().get_form_kwargs(), "instance": self.finding, "alliance": self.alliance}
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "finding": self.finding}
@@ -485,3 +493,53 @@ class AssessmentDeleteView(AssessmentMixin, TemplateView):
             return redirect(self.assessment)
         messages.success(request, f"Assessment “{self.assessment.title}” deleted.")
         return redirect("assessments:list", self.alliance.slug)
+
+
+class ConditionView(AssessmentMixin, ServiceFormMixin, FormView):
+    """Progress of a manageable finding's condition, by a manager or its owner."""
+
+    form_class = ConditionForm
+    template_name = "assessments/condition_form.html"
+    heading = _("Follow up a condition")
+    success_message = _("Condition updated.")
+
+    def load_objects(self):
+        super().load_objects()
+        self.finding = get_object_or_404(
+            Finding.objects.select_related("question", "owner_user"),
+            pk=self.kwargs["fid"],
+            assessment=self.assessment,
+            classification=Finding.Classification.MANAGEABLE,
+        )
+        self.finding.assessment = self.assessment
+        if not services.may_update_condition(self.request.user, self.finding):
+            raise PermissionDenied(_("Only the alliance's managers and the condition's owner may."))
+
+    def get_initial(self):
+        return {
+            "status": self.finding.condition_status,
+            "done_note": self.finding.done_note,
+            "done_on": self.finding.done_on,
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["finding"] = self.finding
+        context["overdue"] = self.finding.is_overdue(timezone.localdate())
+        return context
+
+    def save(self, form):
+        data = form.cleaned_data
+        return services.condition_update(
+            finding=self.finding,
+            status=data["status"],
+            note=data["done_note"],
+            done_on=data["done_on"],
+            by=self.request.user,
+        )
+
+    def get_back(self):
+        return self.alliance.get_absolute_url(), self.alliance.name
+
+    def get_success_url(self):
+        return self.alliance.get_absolute_url()

@@ -8,10 +8,10 @@ team member may download the brief. Its sha256 identifies a brief: the same
 evidence gives the same snapshot, and so the same brief.
 """
 
-import hashlib
-import json
 from collections import defaultdict
 from datetime import date
+
+from django.utils import timezone
 
 from alliances.models import Alliance, Membership
 from assessments.decision import KIND_LABELS, REQUIRED_KINDS, Decision, decide
@@ -25,16 +25,44 @@ from assessments.scoring import (
     level_of,
 )
 from assessments.selectors import assessor_name, decision_inputs, scored_latest
+from signoffs.evidence import canonical_sha256
+from signoffs.selectors import signoff_state
 from sponsors.selectors import brief_sponsor_overview
 
-SCHEMA = 2  # 2: findings in words, KPIs, the assessments never done
+SCHEMA = 3  # 2: findings in words, KPIs, the assessments never done; 3: sign-off, conditions
 KIND_ORDER = ("strategic_fit", "partner_selection", "sponsor_readiness", "custom")
 
 
 def snapshot_sha256(snapshot: dict) -> str:
     """Hash of the canonical JSON form: key order and spacing never change it."""
-    canonical = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return canonical_sha256(snapshot)
+
+
+def _signoff(alliance: Alliance) -> dict | None:
+    """Who signed off the decision, when and what they said; stale when the evidence
+    changed since (the brief then says so)."""
+    state = signoff_state(alliance)
+    if state.request is None:
+        return None
+    return {
+        "verdict": state.request.verdict,
+        "requested_on": _date(state.request.requested_at.date()),
+        "requested_by": assessor_name(state.request.requested_by)
+        if state.request.requested_by
+        else "",
+        "stale": state.stale,
+        "since": _date(state.since.date()),
+        "answers": [
+            {
+                "name": assessor_name(s.executive),
+                "answer": str(s.get_answer_display()),
+                "answer_code": s.answer,
+                "on": _date(s.answered_at.date()) if s.answered_at else "",
+                "comment": s.comment,
+            }
+            for s in state.signoffs
+        ],
+    }
 
 
 def _level(score: float | None) -> str:
@@ -99,7 +127,14 @@ def _decision(decision: Decision) -> dict:
             for r in decision.reasons
         ],
         "conditions": [
-            {"text": c.text, "source": c.source, "owner": c.owner, "due": _date(c.due)}
+            {
+                "text": c.text,
+                "source": c.source,
+                "owner": c.owner,
+                "due": _date(c.due),
+                "met": c.met,
+                "overdue": c.overdue,
+            }
             for c in decision.conditions
         ],
         "missing": list(decision.missing),
@@ -175,7 +210,10 @@ def _assessment(assessment, score: AssessmentScore, spec: VersionSpec, given: di
 
 def _findings(assessments) -> list[dict]:
     rank = {"showstopper": 0, "unclassified": 1, "manageable": 2}
-    findings = Finding.objects.filter(assessment__in=assessments).select_related("question")
+    findings = Finding.objects.filter(assessment__in=assessments).select_related(
+        "question", "owner_user"
+    )
+    today = timezone.localdate()
     return [
         {
             "key": f.question.key,
@@ -185,8 +223,12 @@ def _findings(assessments) -> list[dict]:
             "issue": f.statement,
             "evidence": f.evidence,
             "mitigation": f.mitigation,
-            "owner": f.owner,
+            "owner": f.owner_label,
             "due": _date(f.due_date),
+            "status": f.get_condition_status_display() if f.is_condition else "",
+            "done": _date(f.done_on) if f.is_condition else "",
+            "done_note": f.done_note if f.is_condition else "",
+            "overdue": f.is_overdue(today),
         }
         for f in sorted(findings, key=lambda f: (rank[f.classification], f.question.key))
     ]
@@ -311,6 +353,7 @@ def build_snapshot(alliance: Alliance) -> tuple[dict, Decision]:
         "kpis": _kpis(alliance),
         "findings": _findings(assessments),
         "sponsors": _sponsors(alliance, overview),
+        "signoff": _signoff(alliance),
         "next_due": min((c.due for c in decision.conditions if c.due), default=None),
     }
     if snapshot["next_due"]:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "alliances",
     "sponsors",
     "assessments",
+    "signoffs",
     "briefs",
 ]
 

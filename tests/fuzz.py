@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from alliances.models import KPI, Alliance, Membership, Organisation
 from assessments.models import Assessment, Finding, Question, Response
 from briefs.models import Brief
+from signoffs.models import SignOff
 from sponsors.models import PeerLink, Signal, Sponsor, Sponsorship
 
 User = get_user_model()
@@ -108,7 +109,22 @@ NUMERIC_HOSTILE = [
     "\x00",
 ]
 # Query parameters our pages read, and some they do not.
-QUERY_KEYS = ["d", "d", "page", "page", "q", "stage", "type", "origin", "archived", "side", "next"]
+QUERY_KEYS = [
+    "d",
+    "d",
+    "page",
+    "page",
+    "q",
+    "stage",
+    "type",
+    "origin",
+    "archived",
+    "side",
+    "next",
+    "alliance",
+    "for",
+    "name",
+]
 HEADER_HTMX = {"HTTP_HX_REQUEST": "true"}
 # Markers of a message a user can read, on a page or an htmx fragment.
 MESSAGE_MARKERS = ('role="alert"', "invalid-feedback", "errorlist", "alert-danger", "text-danger")
@@ -229,6 +245,10 @@ PROVIDERS = {
     "assessments:submit": _responses,
     "assessments:reopen": _responses,
     "assessments:answer": _answers,
+    "assessments:condition": _findings,
+    # A token nobody was given: accepting a real one would switch the fuzzing session.
+    "alliances:invitation": lambda: [{"token": "not-a-token"}, {"token": "x" * 300}],
+    "signoffs:answer": _of_alliance(SignOff, "request__alliance__slug"),
     "briefs:detail": _of_alliance(Brief),
     "briefs:status": _of_alliance(Brief),
     "briefs:download": _of_alliance(Brief),

@@ -4,15 +4,21 @@ A URL pattern without an entry in MATRIX fails `test_every_url_pattern_is_in_the
 so each new page must say here who may use it.
 """
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from alliances.access import ROLE_ACTIONS, Action
+from alliances.models import Invitation
 from briefs.models import Brief
+from signoffs.evidence import evidence_sha256
+from signoffs.models import SignOff, SignOffRequest
 from sponsors.models import Signal
 from tests.assessment_factories import give, make_version, question, start
 from tests.conftest import ROLES, Team, make_team
@@ -225,6 +231,69 @@ def partner_sponsor(team):
     return {"pk": team.alliance.sponsorships.get(side="partner").sponsor_id}
 
 
+def invitation_token(team):
+    return {"token": f"matrix-invitation-{team.alliance.slug}"}
+
+
+def with_invitation(team):
+    Invitation.objects.create(
+        alliance=team.alliance,
+        email=f"invitee-{team.alliance.slug}@example.com",
+        role="viewer",
+        token_sha256=hashlib.sha256(invitation_token(team)["token"].encode()).hexdigest(),
+        invited_by=team.users["manager"],
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+
+
+def people_search(team):
+    return {"alliance": team.alliance.slug, "for": "member", "q": "ma"}
+
+
+def with_condition(team):
+    """assessment_ready, with its finding classified manageable and owned by the
+    contributor."""
+    assessment_ready(team)
+    team.assessment.findings.update(
+        classification="manageable",
+        mitigation="Agree the terms",
+        owner_user=team.users["contributor"],
+        due_date=date(2030, 1, 1),
+    )
+
+
+def condition_owner_or_managers(role, confidential):
+    if role == "anonymous":
+        return 302
+    if role in ("manager", "superuser", "contributor"):
+        return 200
+    return 404 if role == "outsider" and confidential else 403
+
+
+def with_signoff_request(team):
+    """A sign-off request to the team's executive."""
+    request = SignOffRequest.objects.create(
+        alliance=team.alliance,
+        requested_by=team.users["manager"],
+        evidence_sha256=evidence_sha256(team.alliance),
+        verdict="INCOMPLETE",
+        rationale="INCOMPLETE: still missing everything.",
+    )
+    team.signoff = SignOff.objects.create(request=request, executive=team.users["executive"])
+
+
+def signoff(team):
+    return {"slug": team.alliance.slug, "pk": team.signoff.pk}
+
+
+def only_the_executive_asked(role, confidential):
+    if role == "anonymous":
+        return 302
+    if role == "executive":
+        return 200
+    return 404 if role == "outsider" and confidential else 403
+
+
 MATRIX: dict[str, Entry] = {
     "login": Entry(expect=lambda role, c: 302 if role != "anonymous" else 200),
     "logout": Entry(method="post", expect=lambda role, c: 302),
@@ -258,6 +327,16 @@ MATRIX: dict[str, Entry] = {
     ),
     "alliances:member_remove": Entry(
         kwargs=member("viewer"), expect=alliance_action(Action.MANAGE_TEAM)
+    ),
+    "alliances:invite": Entry(kwargs=slug, expect=alliance_action(Action.MANAGE_TEAM)),
+    # The link itself is the credential: no login, the same page for everyone.
+    "alliances:invitation": Entry(
+        kwargs=invitation_token,
+        prepare=with_invitation,
+        expect=lambda role, c: 200,
+    ),
+    "alliances:people_search": Entry(
+        data=people_search, expect=alliance_action(Action.MANAGE_TEAM)
     ),
     "alliances:kpi_create": Entry(kwargs=slug, expect=alliance_action(Action.EDIT)),
     "alliances:kpi_edit": Entry(kwargs=kpi, expect=alliance_action(Action.EDIT)),
@@ -347,6 +426,14 @@ MATRIX: dict[str, Entry] = {
         prepare=assessment_ready,
         expect=own_response_only(),
     ),
+    "assessments:condition": Entry(
+        kwargs=finding, prepare=with_condition, expect=condition_owner_or_managers
+    ),
+    "signoffs:detail": Entry(kwargs=slug, expect=alliance_action(Action.VIEW)),
+    "signoffs:request": Entry(kwargs=slug, expect=alliance_action(Action.REQUEST_SIGNOFF)),
+    "signoffs:answer": Entry(
+        kwargs=signoff, prepare=with_signoff_request, expect=only_the_executive_asked
+    ),
     "briefs:list": Entry(kwargs=slug, expect=alliance_action(Action.VIEW)),
     "briefs:prepare": Entry(
         kwargs=slug, method="post", expect=alliance_action(Action.PREPARE_BRIEF, 302)
@@ -432,6 +519,8 @@ def test_personal_agendas_and_notes_reach_only_managers_and_the_sponsor_themself
     with_sponsors(team)
     assessment_ready(team)
     with_brief("ready")(team)
+    with_invitation(team)
+    with_signoff_request(team)
     our_sponsor = team.alliance.sponsorships.get(side="ours").sponsor
     urls = [
         reverse(name, kwargs=entry.kwargs(team))

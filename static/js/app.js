@@ -93,3 +93,29 @@ document.addEventListener("htmx:responseError", function (event) {
     event.returnValue = ""; // older browsers need it set to show their own warning
   });
 })();
+
+// The people picker (templates/partials/person_picker.html): a click on a suggestion
+// fills in the person; typing again forgets the previous choice.
+(function () {
+  document.addEventListener("click", function (event) {
+    var pick = event.target.closest ? event.target.closest("[data-pick]") : null;
+    if (!pick) return;
+    var picker = pick.closest("[data-picker]");
+    if (!picker) return;
+    picker.querySelector("[data-picker-text]").value = pick.dataset.label;
+    var chosen = picker.querySelector("[data-picker-id]");
+    if (chosen.tagName === "SELECT") {
+      var option = document.createElement("option");
+      option.value = pick.dataset.pick;
+      option.textContent = pick.dataset.label;
+      chosen.appendChild(option);
+    }
+    chosen.value = pick.dataset.pick;
+    pick.parentNode.innerHTML = "";
+  });
+  document.addEventListener("input", function (event) {
+    if (!event.target.matches || !event.target.matches("[data-picker-text]")) return;
+    var chosen = event.target.closest("[data-picker]").querySelector("input[data-picker-id]");
+    if (chosen) chosen.value = "";
+  });
+})();

@@ -1,0 +1,96 @@
+"""Writes of the executive sign-off: a manager's request, an executive's answer.
+
+Each checks its right through alliances/access.py and runs in one transaction; the
+answers keep their history (simple-history) and requests are never deleted.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alliances.access import Action, can, ensure_can, role_of
+from alliances.models import Alliance, Membership
+from alliances.people import team_people
+from alliances.services import as_done_by
+from assessments.selectors import alliance_decision
+from signoffs.evidence import evidence_sha256
+from signoffs.models import SignOff, SignOffRequest
+
+User = get_user_model()
+
+
+def team_executives(alliance: Alliance):
+    """Who may be asked to sign off: the team's active executives."""
+    return team_people(alliance, roles=[Membership.Role.EXECUTIVE])
+
+
+@transaction.atomic
+def signoff_request(
+    *, alliance: Alliance, executives, by: User, message: str = ""
+) -> SignOffRequest:
+    """Ask team executives to sign off the current decision, bound to its evidence."""
+    ensure_can(by, Action.REQUEST_SIGNOFF, alliance)
+    executives = list(executives)
+    if not executives:
+        raise ValidationError({"executives": _("Choose at least one executive.")})
+    allowed = set(team_executives(alliance).values_list("pk", flat=True))
+    if any(e.pk not in allowed for e in executives):
+        raise ValidationError({"executives": _("Only the team's executives can sign off.")})
+    decision = alliance_decision(alliance)
+    request = SignOffRequest.objects.create(
+        alliance=alliance,
+        requested_by=by,
+        evidence_sha256=evidence_sha256(alliance),
+        verdict=decision.verdict.value,
+        rationale=decision.rationale,
+        message=message.strip(),
+    )
+    for executive in executives:
+        as_done_by(SignOff(request=request, executive=executive), by).save()
+    return request
+
+
+ANSWERS = (SignOff.Answer.APPROVED, SignOff.Answer.REFUSED, SignOff.Answer.MORE)
+
+
+def may_answer(user, signoff: SignOff) -> bool:
+    """Only the executive asked, while an executive of the (not archived) team."""
+    alliance = signoff.request.alliance
+    return (
+        signoff.executive_id == user.pk
+        and can(user, Action.VIEW, alliance)
+        and not alliance.is_archived
+        and role_of(user, alliance) == Membership.Role.EXECUTIVE
+    )
+
+
+@transaction.atomic
+def signoff_answer(*, signoff: SignOff, answer: str, comment: str, by: User) -> SignOff:
+    """The executive approves, refuses or asks for more, with a comment (required unless
+    approving), on the evidence the request was made on."""
+    signoff = (
+        SignOff.objects.select_for_update().select_related("request__alliance").get(pk=signoff.pk)
+    )
+    if not may_answer(by, signoff):
+        raise PermissionDenied(_("Only the executive asked can answer this sign-off."))
+    request = signoff.request
+    alliance = request.alliance
+    if not signoff.is_pending:
+        raise ValidationError(_("You have already answered this request."))
+    latest = SignOffRequest.objects.filter(alliance=alliance).first()
+    if latest.pk != request.pk:
+        raise ValidationError(_("A newer request replaced this one: answer that one."))
+    if evidence_sha256(alliance) != request.evidence_sha256:
+        raise ValidationError(
+            _("The evidence changed since sign-off was requested: a manager must ask again.")
+        )
+    if answer not in ANSWERS:
+        raise ValidationError({"answer": _("Approve, refuse or ask for more.")})
+    comment = comment.strip()
+    if answer != SignOff.Answer.APPROVED and not comment:
+        raise ValidationError({"comment": _("Say why, or what more you need.")})
+    signoff.answer, signoff.comment, signoff.answered_at = answer, comment, timezone.now()
+    as_done_by(signoff, by).save(update_fields=["answer", "comment", "answered_at"])
+    return signoff
