@@ -74,9 +74,13 @@ def compose():
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
-def test_compose_runs_database_broker_object_store_web_and_worker(compose):
+def test_compose_runs_database_broker_object_store_web_worker_and_beat(compose):
     services = compose["services"]
-    assert set(services) == {"db", "redis", "minio", "minio-init", "web", "worker"}
+    assert set(services) == {"db", "redis", "minio", "minio-init", "web", "worker", "beat"}
+    # The beat sends the daily jobs (reminders, digests) to the workers over the broker.
+    assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
+    assert services["beat"]["environment"]["CELERY_BROKER_URL"].startswith("redis://redis")
+    assert services["beat"]["depends_on"]["redis"]["condition"] == "service_healthy"
     assert services["db"]["image"].startswith("postgres:16")
     assert services["redis"]["image"].startswith("redis:7")
     web = " ".join(services["web"]["command"].split())
