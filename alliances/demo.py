@@ -137,7 +137,12 @@ ALLIANCES = [
             "Reach German public-sector buyers through Cobalt's framework contracts\n"
             "Offer Northwind ERP as a managed service on Cobalt's sovereign cloud"
         ),
-        team={"manager": "manager", "contributor": "contributor", "viewer": "viewer"},
+        team={
+            "manager": "manager",
+            "contributor": "contributor",
+            "viewer": "viewer",
+            "executive": "executive",  # asked to sign off the decision
+        },
         kpis=[
             ("revenue", "Co-sold ARR", "2000000", "1450000", "EUR", "FY2026"),
             ("market_penetration", "Public-sector logos", "15", "9", "customers", "FY2026"),
@@ -274,3 +279,8 @@ def seed_alliances(users: dict[str, User]) -> dict[str, Alliance]:
         _kpis(alliance, data["kpis"], system)
         alliances[alliance.slug] = alliance
     return alliances
+
+
+# Apps above assessments (which runs `seed_demo`) add their demo data through this list,
+# from their AppConfig.ready(): (users, alliances) -> lines describing what was made.
+later_seeders: list = []

@@ -115,7 +115,6 @@ MANAGEABLE = dict(
     evidence="Email from Helios's COO: data room opens once the NDA is countersigned.",
     mitigation="Legal to agree the mutual NDA on our standard template and sign it before "
     "technical due diligence starts.",
-    owner="Maya Patel, with Legal (Sofia Marin)",
 )
 
 
@@ -202,11 +201,22 @@ def seed(users, alliances) -> list[str]:
         aurora, partner, "Partner selection — Helios Analytics", users, AURORA_PARTNER
     )
     if created:
-        due = timezone.localdate() + datetime.timedelta(days=30)
+        # Owned by the manager and already overdue: it shows in red on My work.
+        due = timezone.localdate() - datetime.timedelta(days=5)
         _classify(
-            assessment, "P8", manager, Finding.Classification.MANAGEABLE, due_date=due, **MANAGEABLE
+            assessment,
+            "P8",
+            manager,
+            Finding.Classification.MANAGEABLE,
+            due_date=due,
+            owner_user=manager,
+            **MANAGEABLE,
         )
-        lines.append(f"Aurora: “{assessment.title}” with a manageable finding.")
+        finding = assessment.findings.get(question__key="P8")
+        services.condition_update(
+            finding=finding, status=Finding.ConditionStatus.IN_PROGRESS, by=manager
+        )
+        lines.append(f"Aurora: “{assessment.title}” with a manageable finding, overdue.")
 
     cobalt = alliances[COBALT]
     assessment, created = _run(cobalt, fit, "Strategic fit — co-sell expansion", users, COBALT_FIT)

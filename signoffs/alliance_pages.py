@@ -1,9 +1,13 @@
 """The sign-off on the alliance page (registered in SignoffsConfig.ready())."""
 
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from alliances.access import Action, can
-from signoffs.selectors import signoff_state
+from alliances.pages import WorkItem
+from alliances.people import display_name
+from signoffs.selectors import signoff_state, signoffs_waiting_for
 
 
 def alliance_page(request, alliance, context: dict) -> dict:
@@ -27,3 +31,21 @@ def alliance_page(request, alliance, context: dict) -> dict:
         request=request,
     )
     return {"side_panels": [panel], "signoff": state}
+
+
+def my_signoffs(request) -> list[WorkItem]:
+    """My work: decisions waiting for my sign-off (1 query)."""
+    return [
+        WorkItem(
+            kind="signoff_waiting",
+            title=_("Sign off the decision: %(verdict)s") % {"verdict": s.request.verdict},
+            url=reverse("signoffs:answer", args=[s.request.alliance.slug, s.pk]),
+            detail=_("asked by %(who)s on %(on)s")
+            % {
+                "who": display_name(s.request.requested_by) if s.request.requested_by else "—",
+                "on": s.request.requested_at.strftime("%-d %b %Y"),
+            },
+            alliance_name=s.request.alliance.name,
+        )
+        for s in signoffs_waiting_for(request.user)
+    ]

@@ -7,14 +7,17 @@ answers keep their history (simple-history) and requests are never deleted.
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliances.access import Action, can, ensure_can, role_of
 from alliances.models import Alliance, Membership
-from alliances.people import team_people
+from alliances.people import display_name, team_people
 from alliances.services import as_done_by
 from assessments.selectors import alliance_decision
+from notifications.models import Kind
+from notifications.services import notify
 from signoffs.evidence import evidence_sha256
 from signoffs.models import SignOff, SignOffRequest
 
@@ -48,7 +51,19 @@ def signoff_request(
         message=message.strip(),
     )
     for executive in executives:
-        as_done_by(SignOff(request=request, executive=executive), by).save()
+        signoff = SignOff(request=request, executive=executive)
+        as_done_by(signoff, by).save()
+        notify(
+            Kind.SIGNOFF_REQUESTED,
+            alliance=alliance,
+            recipients=[executive],
+            title=_("%(who)s asks you to sign off %(alliance)s: %(verdict)s")
+            % {"who": display_name(by), "alliance": alliance.name, "verdict": request.verdict},
+            body=request.message or request.rationale,
+            url=reverse("signoffs:answer", args=[alliance.slug, signoff.pk]),
+            actor=by,
+            key=f"signoff-requested:{signoff.pk}",
+        )
     return request
 
 
@@ -93,4 +108,29 @@ def signoff_answer(*, signoff: SignOff, answer: str, comment: str, by: User) -> 
         raise ValidationError({"comment": _("Say why, or what more you need.")})
     signoff.answer, signoff.comment, signoff.answered_at = answer, comment, timezone.now()
     as_done_by(signoff, by).save(update_fields=["answer", "comment", "answered_at"])
+    _tell_managers(signoff, by)
     return signoff
+
+
+def _tell_managers(signoff: SignOff, by: User) -> None:
+    """Sign-off given (approved) or refused (refused, or more asked) → who requested it
+    and the team's managers."""
+    request, alliance = signoff.request, signoff.request.alliance
+    approved = signoff.answer == SignOff.Answer.APPROVED
+    titles = {
+        SignOff.Answer.APPROVED: _("%(who)s signed off %(alliance)s (%(verdict)s)"),
+        SignOff.Answer.REFUSED: _("%(who)s refused to sign off %(alliance)s (%(verdict)s)"),
+        SignOff.Answer.MORE: _("%(who)s asks for more before signing off %(alliance)s"),
+    }
+    managers = team_people(alliance, roles=[Membership.Role.MANAGER])
+    notify(
+        Kind.SIGNOFF_GIVEN if approved else Kind.SIGNOFF_REFUSED,
+        alliance=alliance,
+        recipients=[request.requested_by, *managers],
+        title=titles[signoff.answer]
+        % {"who": display_name(by), "alliance": alliance.name, "verdict": request.verdict},
+        body=signoff.comment,
+        url=alliance.get_absolute_url(),
+        actor=by,
+        key=f"signoff-answered:{signoff.pk}",
+    )

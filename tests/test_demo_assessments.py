@@ -42,7 +42,7 @@ def test_aurora_has_two_disagreeing_assessors_a_showstopper_and_a_manageable_fin
     assert "roadmap" in showstopper.issue
     manageable = Finding.objects.get(classification="manageable")
     assert manageable.mitigation
-    assert manageable.owner
+    assert manageable.owner_user.username == "manager"
     assert manageable.due_date
 
 

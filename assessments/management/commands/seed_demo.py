@@ -23,6 +23,9 @@ class Command(BaseCommand):
         sponsor_demo.seed(users, alliances)
         for line in assessment_demo.seed(users, alliances):
             self.stdout.write(f"  {line}")
+        for seed in alliance_demo.later_seeders:
+            for line in seed(users, alliances):
+                self.stdout.write(f"  {line}")
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         if not options["quiet_logins"]:
             self.stdout.write("\nDemo logins (username / password — who):")

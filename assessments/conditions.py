@@ -1,0 +1,109 @@
+"""Conditions to closure: what their owners must be told and shown.
+
+A manageable finding of an alliance's latest submitted assessment is a condition of its
+decision. Its owner sees it on My work when it is due within `MY_WORK_DAYS` or overdue,
+and the daily job reminds them `REMIND_DAYS_BEFORE` days ahead and every day it is
+overdue (one reminder per condition and day, through notify's key).
+"""
+
+from datetime import date, timedelta
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alliances.access import visible_alliances
+from alliances.models import Alliance
+from alliances.pages import WorkItem
+from assessments.models import ConditionStatus, Finding
+from assessments.selectors import latest_submitted_by_alliance
+from notifications.models import Kind
+from notifications.reminders import day_key
+from notifications.services import notify
+
+MY_WORK_DAYS = 14
+REMIND_DAYS_BEFORE = 7
+
+
+def open_conditions(alliances: QuerySet[Alliance]) -> QuerySet[Finding]:
+    """Conditions not done of the alliances' current decisions (latest submitted
+    assessments), with an owner and a due date."""
+    latest = latest_submitted_by_alliance(alliances.values_list("pk", flat=True))
+    current = [a.pk for kinds in latest.values() for a in kinds.values()]
+    return (
+        Finding.objects.filter(
+            assessment_id__in=current,
+            classification=Finding.Classification.MANAGEABLE,
+            owner_user__isnull=False,
+            due_date__isnull=False,
+        )
+        .exclude(condition_status=ConditionStatus.DONE)
+        .select_related("question", "assessment__alliance", "owner_user")
+        .order_by("due_date", "pk")
+    )
+
+
+def condition_url(finding: Finding) -> str:
+    return reverse(
+        "assessments:condition",
+        args=[finding.assessment.alliance.slug, finding.assessment_id, finding.pk],
+    )
+
+
+def my_conditions(request) -> list[WorkItem]:
+    """My work: the conditions I own due within 14 days or overdue (3 queries)."""
+    user = request.user
+    today = timezone.localdate()
+    mine = visible_alliances(user).filter(is_archived=False, memberships__user=user)
+    findings = open_conditions(mine).filter(
+        owner_user=user, due_date__lte=today + timedelta(days=MY_WORK_DAYS)
+    )
+    return [
+        WorkItem(
+            kind="condition_due",
+            title=_("Condition %(key)s: %(what)s")
+            % {"key": f.question.key, "what": f.mitigation or f.issue},
+            url=condition_url(f),
+            detail=f.get_condition_status_display(),
+            due=f.due_date,
+            overdue=f.due_date < today,
+            alliance_name=f.assessment.alliance.name,
+        )
+        for f in findings
+    ]
+
+
+def remind_condition_owners(today: date) -> int:
+    """The daily job: owners of conditions due in `REMIND_DAYS_BEFORE` days, or overdue,
+    hear of it once that day. Returns the number of reminders created."""
+    alliances = Alliance.objects.filter(is_archived=False)
+    due_soon = today + timedelta(days=REMIND_DAYS_BEFORE)
+    created = 0
+    for finding in open_conditions(alliances).filter(due_date__lte=due_soon):
+        overdue = finding.due_date < today
+        if not overdue and finding.due_date != due_soon:
+            continue
+        kind = Kind.CONDITION_OVERDUE if overdue else Kind.CONDITION_DUE
+        alliance = finding.assessment.alliance
+        title = (
+            _("Overdue since %(due)s: condition %(key)s on %(alliance)s")
+            if overdue
+            else _("Due on %(due)s: condition %(key)s on %(alliance)s")
+        ) % {
+            "due": finding.due_date.strftime("%-d %b %Y"),
+            "key": finding.question.key,
+            "alliance": alliance.name,
+        }
+        created += len(
+            notify(
+                kind,
+                alliance=alliance,
+                recipients=[finding.owner_user],
+                title=title,
+                body=finding.mitigation,
+                url=condition_url(finding),
+                key=day_key(kind, f"finding-{finding.pk}", today),
+            )
+        )
+    return created
