@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from alliances.params import digits_value
 from alliances.people import display_name, search_people
 
 
@@ -92,8 +93,9 @@ class PersonField(forms.Field):
         text, chosen = self.to_python(value)
         text = (text or "").strip()
         if chosen:
-            person = self.candidates.filter(pk=chosen).first() if str(chosen).isdigit() else None
-            if person is None or len(str(chosen)) > 18:
+            pk = digits_value(str(chosen).strip())
+            person = self.candidates.filter(pk=pk).first() if pk is not None else None
+            if person is None:
                 raise forms.ValidationError(self.error_messages["pick"], code="pick")
             return person
         if not text:
