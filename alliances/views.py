@@ -123,6 +123,7 @@ class DashboardView(TemplateView):
             .order_by("-updated_at")
         )
         context["my_alliances"] = mine
+        context["my_work"] = pages.my_work(self.request)
         context["can_register"] = can_register_alliances(self.request.user)
         context.update(pages.dashboard_context(self.request, mine))
         return context

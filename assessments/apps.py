@@ -7,13 +7,16 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         from alliances import pages
-        from assessments import alliance_pages, conditions
+        from assessments import alliance_pages, conditions, events, my_work
         from notifications.reminders import register_daily
 
         if alliance_pages.dashboard not in pages.dashboard_contributors:
             pages.dashboard_contributors.append(alliance_pages.dashboard)
         if alliance_pages.alliance_page not in pages.alliance_page_contributors:
             pages.alliance_page_contributors.append(alliance_pages.alliance_page)
+        if my_work.my_work not in pages.my_work_contributors:
+            pages.my_work_contributors.append(my_work.my_work)
+        register_daily(events.decisions_daily)
         if conditions.my_conditions not in pages.my_work_contributors:
             pages.my_work_contributors.append(conditions.my_conditions)
         register_daily(conditions.remind_condition_owners)

@@ -328,6 +328,21 @@ class Assessment(models.Model):
         return self.status == self.Status.SUBMITTED
 
 
+class DecisionRecord(models.Model):
+    """The decision of an alliance as last told to its team: when a recheck finds another
+    verdict, the team hears "from X to Y because …" and this record moves on."""
+
+    alliance = models.OneToOneField(
+        Alliance, on_delete=models.CASCADE, related_name="decision_record"
+    )
+    verdict = models.CharField(max_length=30)
+    rationale = models.TextField(blank=True)
+    changed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.alliance}: {self.verdict}"
+
+
 class Response(models.Model):
     """One assessor's answers to one assessment: nobody else writes to it."""
 

@@ -14,6 +14,7 @@ from alliances.access import ROLE_ACTIONS, Action, can, ensure_can
 from alliances.models import Alliance
 from alliances.people import display_name
 from alliances.services import as_done_by
+from assessments import events
 from assessments.models import (
     Answer,
     Assessment,
@@ -69,9 +70,10 @@ def assessment_start(
     assessment = Assessment.objects.create(
         alliance=alliance, version=version, title=title.strip(), created_by=created_by
     )
-    Response.objects.bulk_create(
+    responses = Response.objects.bulk_create(
         Response(assessment=assessment, assessor=user) for user in assessors
     )
+    events.assessors_assigned(assessment=assessment, responses=responses, by=created_by)
     return assessment
 
 
@@ -97,12 +99,18 @@ def assessment_set_assessors(*, assessment: Assessment, assessors, by: User) -> 
             )
         response.delete()
     added = [user for pk, user in wanted.items() if pk not in current]
-    Response.objects.bulk_create(Response(assessment=assessment, assessor=u) for u in added)
+    responses = Response.objects.bulk_create(
+        Response(assessment=assessment, assessor=u) for u in added
+    )
+    events.assessors_assigned(assessment=assessment, responses=responses, by=by)
+    was_submitted = assessment.is_submitted
     if added and assessment.is_submitted:
         assessment.status = Assessment.Status.DRAFT
         assessment.submitted_at = None
         assessment.save(update_fields=["status", "submitted_at"])
-    _refresh_assessment_status(assessment)
+    _refresh_assessment_status(assessment, by=by)
+    if assessment.is_submitted != was_submitted:
+        events.decision_after_change(alliance=assessment.alliance, by=by)
     return assessment
 
 
@@ -110,7 +118,7 @@ def _locked_response(response: Response, user: User) -> Response:
     """The user's own response, locked, with its assessment and version; refuse anyone else."""
     locked = (
         Response.objects.select_for_update(of=("self",))
-        .select_related("assessment__version", "assessment__alliance")
+        .select_related("assessment__version", "assessment__alliance", "assessor")
         .get(pk=response.pk)
     )
     if locked.assessor_id != user.pk:
@@ -235,18 +243,19 @@ def _sync_finding(response: Response, question: Question, answer: Answer) -> Non
     if triggered:
         # One finding per question: the first answer that triggers it opens it. A single
         # INSERT … ON CONFLICT DO NOTHING keeps the save to a fixed, small number of queries.
-        Finding.objects.bulk_create(
-            [
-                Finding(
-                    assessment=assessment,
-                    question=question,
-                    response=response,
-                    answer=answer,
-                    issue=knockout_issue(question, answer.choice),
-                )
-            ],
-            ignore_conflicts=True,
+        finding = Finding(
+            assessment=assessment,
+            question=question,
+            response=response,
+            answer=answer,
+            issue=knockout_issue(question, answer.choice),
         )
+        Finding.objects.bulk_create([finding], ignore_conflicts=True)
+        # This answer opened it (not an earlier one): the managers hear, once per finding.
+        opened = Finding.objects.filter(assessment=assessment, question=question, answer=answer)
+        finding.pk = opened.values_list("pk", flat=True).first()
+        if finding.pk is not None:
+            events.knockout_opened(finding=finding, by=response.assessor)
         return
     still = Answer.objects.filter(
         response__assessment=assessment, question=question, choice__score__lte=threshold
@@ -284,7 +293,8 @@ def response_submit(*, response: Response, user: User) -> Response:
     response.submitted_at = timezone.now()
     response._change_reason = "Submitted"
     response.save(update_fields=["status", "submitted_at"])
-    _refresh_assessment_status(response.assessment)
+    if _refresh_assessment_status(response.assessment, by=user):
+        events.decision_after_change(alliance=response.assessment.alliance, by=user)
     return response
 
 
@@ -310,12 +320,14 @@ def response_reopen(*, response: Response, by: User) -> Response:
     response.reopened_by = by
     response._change_reason = f"Reopened by {display_name(by)}"
     response.save(update_fields=["status", "reopened_at", "reopened_by"])
-    _refresh_assessment_status(assessment)
+    if _refresh_assessment_status(assessment, by=by):
+        events.decision_after_change(alliance=assessment.alliance, by=by)
     return response
 
 
-def _refresh_assessment_status(assessment: Assessment) -> None:
-    """An assessment is submitted when all of its responses are."""
+def _refresh_assessment_status(assessment: Assessment, *, by=None) -> bool:
+    """An assessment is submitted when all of its responses are; the managers hear when
+    the last one comes in. Returns whether the status changed."""
     statuses = set(assessment.responses.values_list("status", flat=True))
     submitted = statuses == {Response.Status.SUBMITTED}
     if submitted and not assessment.is_submitted:
@@ -325,8 +337,11 @@ def _refresh_assessment_status(assessment: Assessment) -> None:
         assessment.status = Assessment.Status.DRAFT
         assessment.submitted_at = None
     else:
-        return
+        return False
     assessment.save(update_fields=["status", "submitted_at"])
+    if assessment.is_submitted:
+        events.all_submitted(assessment=assessment, by=by)
+    return True
 
 
 @transaction.atomic
@@ -354,6 +369,7 @@ def finding_classify(*, finding: Finding, by: User) -> Finding:
     finding.classified_at = timezone.now()
     finding.full_clean(exclude=["assessment", "question", "response", "answer"])
     finding.save()
+    events.decision_after_change(alliance=finding.assessment.alliance, by=by)
     return finding
 
 

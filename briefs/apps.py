@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class BriefsConfig(AppConfig):
     name = "briefs"
     verbose_name = "Executive briefs"
+
+    def ready(self):
+        from alliances import pages
+        from briefs import my_work
+
+        if my_work.my_work not in pages.my_work_contributors:
+            pages.my_work_contributors.append(my_work.my_work)

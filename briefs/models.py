@@ -88,3 +88,22 @@ class Brief(models.Model):
             and self.claimed_at is not None
             and self.claimed_at < timezone.now() - claim_lease()
         )
+
+
+class BriefView(models.Model):
+    """Who opened (read or downloaded) a brief, first time: My work lists ready briefs a
+    team member has not opened yet."""
+
+    brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="views")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="brief_views"
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["brief", "user"], name="one_view_per_brief_and_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} opened {self.brief}"

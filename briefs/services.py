@@ -11,7 +11,7 @@ from django.db import transaction
 from alliances.access import Action, can
 from alliances.models import Alliance
 from alliances.services import as_done_by
-from briefs.models import Brief
+from briefs.models import Brief, BriefView
 from briefs.snapshot import build_snapshot, snapshot_sha256
 from briefs.tasks import render_brief
 
@@ -66,3 +66,10 @@ def brief_retry(*, brief: Brief, user) -> Brief:
     brief_reset(brief=brief, requested_by=user)
     _enqueue(brief)
     return brief
+
+
+def brief_opened(*, brief: Brief, user) -> None:
+    """Remember that the user opened a ready brief (once; a second opening changes nothing)."""
+    if brief.status != Brief.Status.READY or not user.is_authenticated:
+        return
+    BriefView.objects.bulk_create([BriefView(brief=brief, user=user)], ignore_conflicts=True)

@@ -59,6 +59,10 @@ class BriefMixin(AllianceMixin):
 class BriefDetailView(BriefMixin, TemplateView):
     template_name = "briefs/brief_detail.html"
 
+    def get(self, request, *args, **kwargs):
+        services.brief_opened(brief=self.brief, user=request.user)
+        return super().get(request, *args, **kwargs)
+
 
 class BriefStatusView(BriefMixin, TemplateView):
     """The status panel alone, polled by htmx until the brief is ready or failed."""
@@ -74,6 +78,7 @@ class BriefDownloadView(BriefMixin, View):
             pdf = default_storage.open(self.brief.pdf.name, "rb")
         except FileNotFoundError as exc:
             raise Http404("The PDF of this brief is missing from storage.") from exc
+        services.brief_opened(brief=self.brief, user=request.user)
         return FileResponse(
             pdf,
             as_attachment=True,

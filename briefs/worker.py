@@ -13,20 +13,23 @@ import hashlib
 import logging
 from datetime import date, timedelta
 
-from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessments.charts import dimension_chart
 from briefs.models import Brief, claim_lease
 from briefs.snapshot import chart_score
+from notifications.models import Kind
+from notifications.services import notify
 
 logger = logging.getLogger(__name__)
+User = get_user_model()
 
 ERROR_MAX = 2000
 REVIEW_AFTER = timedelta(days=30)  # next review when no condition has a due date
@@ -97,7 +100,7 @@ def brief_store(*, brief: Brief, pdf: bytes) -> Brief:
     brief.rendered_at = timezone.now()
     brief.status, brief.error = Brief.Status.READY, ""
     brief.save(update_fields=["pdf", "pdf_sha256", "rendered_at", "status", "error"])
-    transaction.on_commit(lambda: notify_ready(brief))
+    notify_ready(brief)
     return brief
 
 
@@ -123,17 +126,17 @@ def brief_release(*, brief_id: int) -> None:
 
 
 def notify_ready(brief: Brief) -> None:
-    user = brief.requested_by
-    if user is None or not user.email:
-        return
-    link = settings.SITE_URL.rstrip("/") + brief.get_absolute_url()
-    send_mail(
-        subject=f"Your brief of {brief.alliance.name} is ready",
-        message=(
-            f"The executive brief of {brief.alliance.name} is ready "
-            f"({brief.verdict}).\n\nDownload it here: {link}\n"
-        ),
-        from_email=None,
-        recipient_list=[user.email],
-        fail_silently=True,
+    """Everyone on the team (and whoever asked) hears the brief is ready, once per brief:
+    a render taken over after a crash tells nobody twice."""
+    alliance = brief.alliance
+    team = User.objects.filter(alliance_memberships__alliance=alliance, is_active=True)
+    notify(
+        Kind.BRIEF_READY,
+        alliance=alliance,
+        recipients=[*team, brief.requested_by],
+        title=_("The brief of %(alliance)s is ready (%(verdict)s)")
+        % {"alliance": alliance.name, "verdict": brief.verdict},
+        body=_("The executive brief is ready to read and download."),
+        url=brief.get_absolute_url(),
+        key=f"brief_ready:{brief.pk}",
     )

@@ -32,6 +32,13 @@ def open_url(notification: Notification) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+def target_url(notification: Notification) -> str:
+    """The absolute link to where the work is (an open alliance's page may be named)."""
+    if notification.url.startswith("/"):
+        return settings.SITE_URL.rstrip("/") + notification.url
+    return open_url(notification)
+
+
 def is_confidential(notification: Notification) -> bool:
     return notification.alliance is not None and notification.alliance.is_confidential
 
@@ -52,7 +59,7 @@ def text_of(notification: Notification) -> str:
     lines = [notification.title]
     if notification.body:
         lines.append(notification.body)
-    lines.append(open_url(notification))
+    lines.append(target_url(notification))
     return "\n".join(lines)
 
 
@@ -137,7 +144,7 @@ def digest_text(notifications: list[Notification]) -> str:
                 link = {"url": open_url(notification)}
                 lines.append("- " + _("Sign in to read it: %(url)s") % link)
             else:
-                lines.append(f"- {notification.title}\n  {open_url(notification)}")
+                lines.append(f"- {notification.title}\n  {target_url(notification)}")
         parts.append("\n".join(lines))
     return "\n\n".join(parts)
 

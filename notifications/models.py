@@ -39,7 +39,7 @@ DEFAULT_DELIVERY: dict[str, str] = {
     Kind.SIGNOFF_REQUESTED: Delivery.IMMEDIATELY,
     Kind.SIGNOFF_GIVEN: Delivery.IMMEDIATELY,
     Kind.SIGNOFF_REFUSED: Delivery.IMMEDIATELY,
-    Kind.BRIEF_READY: Delivery.DIGEST,
+    Kind.BRIEF_READY: Delivery.IMMEDIATELY,
     Kind.CONDITION_DUE: Delivery.DIGEST,
     Kind.CONDITION_OVERDUE: Delivery.DIGEST,
     Kind.REASSESSMENT_DUE: Delivery.DIGEST,

@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class SponsorsConfig(AppConfig):
     name = "sponsors"
     verbose_name = "Executive sponsors"
+
+    def ready(self):
+        from alliances import pages
+        from notifications.reminders import register_daily
+        from sponsors import my_work
+
+        if my_work.my_work not in pages.my_work_contributors:
+            pages.my_work_contributors.append(my_work.my_work)
+        register_daily(my_work.remind_overdue_signals)

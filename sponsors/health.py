@@ -435,11 +435,21 @@ def escalations(signals: Iterable[SignalFact], *, today: date) -> Indicator:
     return result(colour, figure, reason)
 
 
+# My work and the daily reminders chase contact earlier than health turns it red.
+REMIND_CONTACT_AFTER_DAYS = CONTACT_GREEN_MAX_DAYS
+
+
 def overdue(
-    signals: Iterable[SignalFact], contacts: Iterable[date], *, since: date, today: date
+    signals: Iterable[SignalFact],
+    contacts: Iterable[date],
+    *,
+    since: date,
+    today: date,
+    contact_after_days: int = CONTACT_AMBER_MAX_DAYS,
 ) -> tuple[str, ...]:
     """What the sponsor owes, oldest first: open requests over 30 days, escalations
-    open over 14, no counterpart contact for over 60 days, no KPI review for 90."""
+    open over 14, no counterpart contact for over `contact_after_days` (60 unless
+    told), no KPI review for 90."""
     signals = tuple(signals)
     items = []
     answered = {s.responds_to for s in signals if s.responds_to is not None}
@@ -454,7 +464,7 @@ def overdue(
         elif s.kind == ESCALATION_RAISED and age > OPEN_ESCALATION_RED_AFTER_DAYS:
             items.append(f"Escalation raised on {s.date:%d %b %Y}: unresolved after {_days(age)}.")
     contacts = [d for d in contacts if d <= today]
-    if contacts and (today - max(contacts)).days > CONTACT_AMBER_MAX_DAYS:
+    if contacts and (today - max(contacts)).days > contact_after_days:
         items.append(f"No contact with the counterpart for {_days((today - max(contacts)).days)}.")
     reviews = [s.date for s in signals if s.kind == KPI_REVIEW]
     last_review = max(reviews, default=since)

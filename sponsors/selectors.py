@@ -318,3 +318,34 @@ def brief_sponsor_overview(alliance: Alliance) -> SponsorOverview:
     """The overview as nobody in particular reads it, for the PDF brief that every
     team member may download: no sensitive text, no names of other alliances."""
     return sponsor_overview(alliance, user=AnonymousUser())
+
+
+def sponsorships_overdue(
+    sponsorships: Iterable[Sponsorship], *, today: date | None = None
+) -> dict[int, tuple[str, ...]]:
+    """What each sponsorship's sponsor owes (a request unanswered, an escalation open, no
+    counterpart contact for over 30 days, no KPI review), by id, only those that owe
+    something; two queries whatever their number."""
+    sponsorships = list(sponsorships)
+    if not sponsorships:
+        return {}
+    today = today or timezone.localdate()
+    signals = _signal_facts(s.pk for s in sponsorships)
+    contacts = _contacts(
+        PeerLink.objects.filter(alliance_id__in={s.alliance_id for s in sponsorships})
+    )
+    owed = {}
+    for sponsorship in sponsorships:
+        facts = [f for f in signals.get(sponsorship.pk, ()) if f.date <= today]
+        met = contacts.get((sponsorship.alliance_id, sponsorship.sponsor_id), [])
+        met = met + [f.date for f in facts if f.kind == health.MEETING and f.with_counterpart]
+        items = health.overdue(
+            facts,
+            met,
+            since=sponsorship.since,
+            today=today,
+            contact_after_days=health.REMIND_CONTACT_AFTER_DAYS,
+        )
+        if items:
+            owed[sponsorship.pk] = items
+    return owed

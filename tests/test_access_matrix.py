@@ -17,6 +17,8 @@ from django.utils import timezone
 from alliances.access import ROLE_ACTIONS, Action
 from alliances.models import Invitation
 from briefs.models import Brief
+from notifications.models import Kind
+from notifications.services import notify
 from signoffs.evidence import evidence_sha256
 from signoffs.models import SignOff, SignOffRequest
 from sponsors.models import Signal
@@ -190,6 +192,26 @@ def own_response_only(ok: int = 200) -> Callable[[str, bool], int]:
         return 403
 
     return expect
+
+
+def with_notification(team):
+    """A notification of the alliance for its manager."""
+    (team.notification,) = notify(
+        Kind.DECISION_CHANGED,
+        alliance=team.alliance,
+        recipients=[team.users["manager"]],
+        title=f"{team.alliance.name}: the decision is now NO-GO",
+        url=team.alliance.get_absolute_url(),
+    )
+
+
+def notification(team):
+    return {"pk": team.notification.pk}
+
+
+def recipient_only(ok: int = 200) -> Callable[[str, bool], int]:
+    """Someone's notification exists for them alone: anyone else gets a 404."""
+    return lambda role, confidential: {"anonymous": 302, "manager": ok}.get(role, 404)
 
 
 def archive(team):
@@ -452,6 +474,19 @@ MATRIX: dict[str, Entry] = {
         method="post",
         prepare=with_brief("failed"),
         expect=alliance_action(Action.PREPARE_BRIEF, 302),
+    ),
+    "notifications:list": Entry(expect=logged_in()),
+    "notifications:read_all": Entry(method="post", expect=logged_in(302)),
+    "notifications:preferences": Entry(expect=logged_in()),
+    "notifications:my_work_count": Entry(expect=logged_in()),
+    "notifications:open": Entry(
+        kwargs=notification, prepare=with_notification, expect=recipient_only(302)
+    ),
+    "notifications:read": Entry(
+        kwargs=notification,
+        method="post",
+        prepare=with_notification,
+        expect=recipient_only(302),
     ),
 }
 

@@ -10,6 +10,8 @@ from tests.assessment_factories import make_version, question, start
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 15
+# The knock-out save opens a finding and looks up the managers to tell of it.
+SAVE_MAX_QUERIES = 16
 
 
 def measure(client, team, n_questions):
@@ -37,7 +39,7 @@ def test_fill_page_and_answer_save_queries_do_not_grow_with_the_bank(client, ope
     assert len(set(counts.values())) == 1, counts
     page, save = counts[10]
     assert page <= MAX_QUERIES
-    assert save <= MAX_QUERIES
+    assert save <= SAVE_MAX_QUERIES
 
 
 def test_results_page_queries_do_not_grow_with_the_bank(client, open_team):

@@ -185,16 +185,18 @@ def test_a_brief_of_another_alliance_is_a_404(client, open_team, confidential_te
         assert client.get(url).status_code == 404
 
 
-def test_the_requester_gets_an_email_when_the_brief_is_ready(
+def test_the_whole_team_gets_an_email_when_the_brief_is_ready(
     client, assessed, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         prepare(client, assessed, role="executive")
     brief = Brief.objects.get()
-    [message] = mail.outbox
-    assert message.to == [assessed.users["executive"].email]
+    team = ("manager", "contributor", "executive", "viewer")
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(assessed.users[r].email for r in team)
+    message = next(m for m in mail.outbox if m.to == [assessed.users["executive"].email])
     assert assessed.alliance.name in message.subject
     assert brief.get_absolute_url() in message.body
+    assert assessed.users["outsider"].notifications.count() == 0
 
 
 def test_status_panel_polls_until_the_brief_is_settled(client, open_team):

@@ -231,7 +231,7 @@ def test_the_daily_job_reminds_the_owner_once_a_day(open_team):
 def test_the_migration_gives_owners_accounts_and_keeps_unmatched_text(open_team):
     from importlib import import_module
 
-    migration = import_module("assessments.migrations.0010_condition_owner_from_text")
+    migration = import_module("assessments.migrations.0011_condition_owner_from_text")
     finding = with_condition(open_team, owner=None)
     contributor = open_team.users["contributor"]
     contributor.first_name, contributor.last_name = "Chris", "Okafor"

@@ -3,7 +3,6 @@ as each person chose; confidential alliances are never named in an e-mail."""
 
 import pytest
 from django.core import mail
-from django.urls import reverse
 
 from notifications.models import Delivery, DeliveryPreference, Kind, Notification
 from notifications.services import notify
@@ -74,7 +73,7 @@ def test_the_email_of_an_open_alliance_says_what_and_links_to_it(
     (message,) = mail.outbox
     assert open_team.alliance.name in message.subject
     assert "From GO to NO-GO because" in message.body
-    assert reverse("notifications:open", args=[created.pk]) in message.body
+    assert open_team.alliance.get_absolute_url() in message.body
     created.refresh_from_db()
     assert created.emailed_at is not None
 

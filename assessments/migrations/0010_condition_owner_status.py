@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0008_bank_slug_pattern'),
+        ('assessments', '0009_decision_record_last_told_verdict'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -37,7 +37,7 @@ def owner_back_to_text(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("alliances", "0006_invitations"),
-        ("assessments", "0009_condition_owner_status"),
+        ("assessments", "0010_condition_owner_status"),
     ]
 
     operations = [migrations.RunPython(owner_from_text, owner_back_to_text)]

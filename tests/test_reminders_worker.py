@@ -1,0 +1,54 @@
+"""The daily job on a real Celery worker over the real broker: run twice for one day, it
+leaves one reminder and one digest; another day brings the next ones."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from config.celery import app
+from notifications.models import Kind, Notification
+from tests.sponsor_factories import SignalFactory, SponsorshipFactory, days_ago
+from tests.test_worker import broker, queue  # noqa: F401 (fixtures)
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def wait_until(check, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.1)
+    raise AssertionError("the worker did not get there in time")
+
+
+def test_the_daily_job_run_twice_leaves_one_reminder_per_thing_and_day(queue, open_team):  # noqa: F811
+    from celery.contrib.testing.worker import start_worker
+
+    sponsorship = SponsorshipFactory(alliance=open_team.alliance)
+    SignalFactory(sponsorship=sponsorship, kind="resources_requested", date=days_ago(45))
+    manager = open_team.users["manager"]
+    today = timezone.localdate()
+    tomorrow = today + timedelta(days=1)
+    reminders = Notification.objects.filter(recipient=manager, kind=Kind.SIGNAL_OVERDUE)
+
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        # Two beats (or a beat and a retry) for the same day, then the next day's: the
+        # solo worker runs them in order, so the third one's reminder means all ran.
+        for day in (today, today, tomorrow):
+            app.send_task("notifications.tasks.daily", args=[day.isoformat()], queue=queue)
+        wait_until(lambda: reminders.filter(key__endswith=tomorrow.isoformat()).exists())
+        wait_until(lambda: not reminders.filter(emailed_at__isnull=True).exists())
+
+    assert reminders.filter(key__endswith=today.isoformat()).count() == 1
+    assert reminders.count() == 2
+    # Each day's reminder went out in that day's digest, once.
+    digests = [m for m in mail.outbox if m.to == [manager.email]]
+    assert len(digests) == 2
+    assert all("Your daily digest" in m.subject for m in digests)
+    assert open_team.alliance.name in digests[0].body
+    # Nobody outside the managers (and the sponsor) was reminded.
+    assert set(Notification.objects.values_list("recipient_id", flat=True)) == {manager.pk}
