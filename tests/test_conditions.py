@@ -216,8 +216,8 @@ def test_the_daily_job_reminds_the_owner_once_a_day(open_team):
     due = with_condition(open_team, due_in_days=7)
     assert remind_condition_owners(today) == 1
     assert remind_condition_owners(today) == 0  # a second beat the same day
-    notification = Notification.objects.get(recipient=open_team.users["contributor"])
-    assert notification.kind == "condition_due"
+    notification = Notification.objects.get(kind="condition_due")
+    assert notification.recipient == open_team.users["contributor"]
     # Overdue the day after its due date: one reminder that day too.
     assert remind_condition_owners(due.due_date + timedelta(days=1)) == 1
     assert Notification.objects.filter(kind="condition_overdue").count() == 1
