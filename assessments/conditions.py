@@ -8,7 +8,7 @@ overdue (one reminder per condition and day, through notify's key).
 
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from alliances.access import visible_alliances
 from alliances.models import Alliance
 from alliances.pages import WorkItem
-from assessments.models import ConditionStatus, Finding
-from assessments.selectors import latest_submitted_by_alliance
+from assessments.models import Assessment, ConditionStatus, Finding
 from notifications.models import Kind
 from notifications.reminders import day_key
 from notifications.services import notify
@@ -27,18 +26,26 @@ REMIND_DAYS_BEFORE = 7
 
 
 def open_conditions(alliances: QuerySet[Alliance]) -> QuerySet[Finding]:
-    """Conditions not done of the alliances' current decisions (latest submitted
-    assessments), with an owner and a due date."""
-    latest = latest_submitted_by_alliance(alliances.values_list("pk", flat=True))
-    current = [a.pk for kinds in latest.values() for a in kinds.values()]
+    """Conditions not done of the alliances' current decisions (their latest submitted
+    assessment of each kind), with an owner and a due date: one query."""
+    newer = Assessment.objects.filter(
+        alliance=OuterRef("assessment__alliance"),
+        version__bank__kind=OuterRef("assessment__version__bank__kind"),
+        status=Assessment.Status.SUBMITTED,
+    ).filter(
+        Q(submitted_at__gt=OuterRef("assessment__submitted_at"))
+        | Q(submitted_at=OuterRef("assessment__submitted_at"), pk__gt=OuterRef("assessment_id"))
+    )
     return (
         Finding.objects.filter(
-            assessment_id__in=current,
+            assessment__alliance__in=alliances,
+            assessment__status=Assessment.Status.SUBMITTED,
             classification=Finding.Classification.MANAGEABLE,
             owner_user__isnull=False,
             due_date__isnull=False,
         )
         .exclude(condition_status=ConditionStatus.DONE)
+        .exclude(Exists(newer))
         .select_related("question", "assessment__alliance", "owner_user")
         .order_by("due_date", "pk")
     )
@@ -52,7 +59,7 @@ def condition_url(finding: Finding) -> str:
 
 
 def my_conditions(request) -> list[WorkItem]:
-    """My work: the conditions I own due within 14 days or overdue (3 queries)."""
+    """My work: the conditions I own due within 14 days or overdue (1 query)."""
     user = request.user
     today = timezone.localdate()
     mine = visible_alliances(user).filter(is_archived=False, memberships__user=user)
