@@ -65,11 +65,30 @@ def findings_to_classify(user):
     )
 
 
+def drafts_to_publish(user) -> list[BankVersion]:
+    """Draft question-bank versions, for those who may publish them (one query)."""
+    if not (user.is_superuser or user.has_perm("assessments.change_bankversion")):
+        return []
+    return list(
+        BankVersion.objects.filter(status=BankVersion.Status.DRAFT)
+        .select_related("bank")
+        .order_by("bank__name", "number")
+    )
+
+
 def my_work(request) -> list[WorkItem]:
     user = request.user
     if not user.is_authenticated:
         return []
-    items = []
+    items = [
+        WorkItem(
+            kind="bank_draft",
+            title=_("Review and publish the draft “%(version)s”") % {"version": version.label},
+            url=reverse("admin:assessments_bankversion_change", args=[version.pk]),
+            detail=_("Assessments use published versions only."),
+        )
+        for version in drafts_to_publish(user)
+    ]
     for response in answers_due(user):
         assessment = response.assessment
         alliance = assessment.alliance
