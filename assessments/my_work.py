@@ -67,7 +67,9 @@ def findings_to_classify(user):
 
 def drafts_to_publish(user) -> list[BankVersion]:
     """Draft question-bank versions, for those who may publish them (one query)."""
-    if not (user.is_superuser or user.has_perm("assessments.change_bankversion")):
+    # Publishing happens in the admin: only staff can; the permission check costs queries.
+    may_publish = user.is_staff and user.has_perm("assessments.change_bankversion")
+    if not (user.is_superuser or may_publish):
         return []
     return list(
         BankVersion.objects.filter(status=BankVersion.Status.DRAFT)
