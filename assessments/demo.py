@@ -16,6 +16,7 @@ import datetime
 from django.utils import timezone
 
 from assessments import services
+from assessments.banks import services as bank_services
 from assessments.banks.services import load_shipped_banks
 from assessments.models import Assessment, BankVersion, Choice, Finding, Question
 
@@ -242,4 +243,8 @@ def seed(users, alliances) -> list[str]:
     )
     if created:
         lines.append(f"Cobalt: “{assessment.title}” in progress.")
+    # A draft of the next strategic-fit version, for the bank admins to review (My work).
+    if not fit.bank.versions.filter(status=BankVersion.Status.DRAFT).exists():
+        draft = bank_services.version_new_draft(version=fit, by=users["admin"])
+        lines.append(f"Question bank draft {draft.label} to review.")
     return lines

@@ -140,7 +140,9 @@ def decision_recheck(
             % {"alliance": alliance.name, "verdict": verdict},
             body=decision_changed_text(previous, decision),
             url=alliance.get_absolute_url(),
-            actor=by,
+            # Not the actor's own act but its consequence: whoever moved the decision
+            # hears of it too (the manager who classified a showstopper sees NO-GO).
+            actor=None,
             key=key,
         )
         return True

@@ -65,11 +65,32 @@ def findings_to_classify(user):
     )
 
 
+def drafts_to_publish(user) -> list[BankVersion]:
+    """Draft question-bank versions, for those who may publish them (one query)."""
+    # Publishing happens in the admin: only staff can; the permission check costs queries.
+    may_publish = user.is_staff and user.has_perm("assessments.change_bankversion")
+    if not (user.is_superuser or may_publish):
+        return []
+    return list(
+        BankVersion.objects.filter(status=BankVersion.Status.DRAFT)
+        .select_related("bank")
+        .order_by("bank__name", "number")
+    )
+
+
 def my_work(request) -> list[WorkItem]:
     user = request.user
     if not user.is_authenticated:
         return []
-    items = []
+    items = [
+        WorkItem(
+            kind="bank_draft",
+            title=_("Review and publish the draft “%(version)s”") % {"version": version.label},
+            url=reverse("admin:assessments_bankversion_change", args=[version.pk]),
+            detail=_("Assessments use published versions only."),
+        )
+        for version in drafts_to_publish(user)
+    ]
     for response in answers_due(user):
         assessment = response.assessment
         alliance = assessment.alliance

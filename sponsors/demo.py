@@ -374,3 +374,30 @@ def seed(users, alliances) -> None:
             ),
         ],
     )
+
+    # Meridian: a champion's resource request unanswered for 40 days, so its manager
+    # (manager2) finds an overdue signal on My work.
+    meridian = alliances.get("meridian-warehouse-automation")
+    if meridian is not None:
+        champion = _sponsorship(
+            meridian,
+            people["David Okonkwo"],
+            side.OURS,
+            role.CHAMPION,
+            today - timedelta(days=120),
+            motive_corporate="Managed warehouse automation as a recurring service.",
+        )
+        _signals(
+            champion,
+            users["manager2"],
+            today,
+            [
+                (
+                    "meridian-ask",
+                    kind.RESOURCES_REQUESTED,
+                    40,
+                    None,
+                    {"note": "Two automation engineers for the pilot site survey"},
+                ),
+            ],
+        )

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from alliances.models import KPI, Alliance, Membership, Organisation
 from assessments.models import Assessment, Finding, Question, Response
 from briefs.models import Brief
+from notifications.models import Notification
 from signoffs.models import SignOff
 from sponsors.models import PeerLink, Signal, Sponsor, Sponsorship
 
@@ -249,6 +250,8 @@ PROVIDERS = {
     # A token nobody was given: accepting a real one would switch the fuzzing session.
     "alliances:invitation": lambda: [{"token": "not-a-token"}, {"token": "x" * 300}],
     "signoffs:answer": _of_alliance(SignOff, "request__alliance__slug"),
+    "notifications:open": lambda: _pks(Notification),
+    "notifications:read": lambda: _pks(Notification),
     "briefs:detail": _of_alliance(Brief),
     "briefs:status": _of_alliance(Brief),
     "briefs:download": _of_alliance(Brief),

@@ -3,6 +3,7 @@ as each person chose; confidential alliances are never named in an e-mail."""
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from notifications.models import Delivery, DeliveryPreference, Kind, Notification
 from notifications.services import notify
@@ -110,3 +111,96 @@ def test_off_means_no_email_but_the_notification_shows(
         tell(open_team, [viewer])
     assert mail.outbox == []
     assert Notification.objects.filter(recipient=viewer).count() == 1
+
+
+def test_the_list_shows_my_notifications_newest_first_and_pages_them(client, open_team):
+    viewer = open_team.users["viewer"]
+    for n in range(30):
+        notify(Kind.BRIEF_READY, alliance=open_team.alliance, recipients=[viewer], title=f"N{n}")
+    client.force_login(viewer)
+    first = client.get(reverse("notifications:list"))
+    shown = [n.title for n in first.context["notifications"]]
+    assert shown[0] == "N29"
+    assert len(shown) == 25
+    second = client.get(reverse("notifications:list") + "?page=2")
+    assert [n.title for n in second.context["notifications"]][-1] == "N0"
+    assert 'id="nav-unread">30<' in first.content.decode()
+
+
+def test_an_empty_list_says_what_will_come(client, open_team):
+    client.force_login(open_team.users["viewer"])
+    assert "No notifications yet" in client.get(reverse("notifications:list")).content.decode()
+
+
+def test_opening_a_notification_marks_it_read_and_leads_to_its_page(client, open_team):
+    viewer = open_team.users["viewer"]
+    (created,) = tell(open_team, [viewer])
+    client.force_login(viewer)
+    response = client.get(reverse("notifications:open", args=[created.pk]))
+    assert response.url == open_team.alliance.get_absolute_url()
+    created.refresh_from_db()
+    assert created.is_read
+
+
+def test_mark_read_and_mark_all_read(client, open_team):
+    viewer = open_team.users["viewer"]
+    one, two, three = (
+        tell(open_team, [viewer]) + tell(open_team, [viewer]) + tell(open_team, [viewer])
+    )
+    client.force_login(viewer)
+    assert client.post(reverse("notifications:read", args=[one.pk])).status_code == 302
+    assert set(Notification.objects.filter(read_at=None)) == {two, three}
+    client.post(reverse("notifications:read_all"))
+    assert not Notification.objects.filter(read_at=None).exists()
+
+
+def test_mark_read_is_a_post(client, open_team):
+    viewer = open_team.users["viewer"]
+    (created,) = tell(open_team, [viewer])
+    client.force_login(viewer)
+    assert client.get(reverse("notifications:read", args=[created.pk])).status_code == 405
+    assert client.get(reverse("notifications:read_all")).status_code == 405
+
+
+def test_someone_elses_notification_does_not_exist(client, open_team):
+    (theirs,) = tell(open_team, [open_team.users["viewer"]])
+    client.force_login(open_team.users["manager"])
+    for name, method in (("open", "get"), ("read", "post")):
+        response = getattr(client, method)(reverse(f"notifications:{name}", args=[theirs.pk]))
+        assert response.status_code == 404
+    client.post(reverse("notifications:read_all"))
+    theirs.refresh_from_db()
+    assert not theirs.is_read
+
+
+def test_a_read_notification_of_a_confidential_alliance_i_left_is_gone_from_my_list(
+    client, confidential_team
+):
+    viewer = confidential_team.users["viewer"]
+    (read,) = tell(confidential_team, [viewer])
+    client.force_login(viewer)
+    client.get(reverse("notifications:open", args=[read.pk]))
+    confidential_team.member("viewer").delete()
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert confidential_team.alliance.name not in page
+    assert client.get(reverse("notifications:open", args=[read.pk])).status_code == 404
+
+
+def test_preferences_page_stores_each_choice_and_refuses_nonsense(client, open_team):
+    viewer = open_team.users["viewer"]
+    client.force_login(viewer)
+    form = client.get(reverse("notifications:preferences")).context["form"]
+    data = {name: field.initial for name, field in form.fields.items()}
+    data[Kind.DECISION_CHANGED] = Delivery.OFF
+    assert client.post(reverse("notifications:preferences"), data).status_code == 302
+    stored = DeliveryPreference.objects.get(user=viewer, kind=Kind.DECISION_CHANGED)
+    assert stored.delivery == Delivery.OFF
+    data[Kind.BRIEF_READY] = "carrier-pigeon"
+    data[Kind.DECISION_CHANGED] = Delivery.DIGEST
+    refused = client.post(reverse("notifications:preferences"), data)
+    assert refused.status_code == 200
+    assert "carrier-pigeon is not one of the available choices" in refused.content.decode()
+    # Nothing half-saved.
+    assert not DeliveryPreference.objects.filter(delivery="carrier-pigeon").exists()
+    stored.refresh_from_db()
+    assert stored.delivery == Delivery.OFF

@@ -1,5 +1,5 @@
-"""Templates follow the apps' layers (alliances <- sponsors <- assessments <- briefs):
-a lower app's templates never load a higher app's template tags. import-linter checks
+"""Templates follow the apps' layers (alliances <- notifications <- sponsors <- assessments
+<- briefs): a lower app's templates never load a higher app's template tags. import-linter checks
 the Python imports; this checks what it cannot see."""
 
 import re
@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.template import engines
 
-LAYERS = ["alliances", "sponsors", "assessments", "briefs"]  # lowest first
+LAYERS = ["alliances", "notifications", "sponsors", "assessments", "briefs"]  # lowest first
 LOAD = re.compile(r"{%\s*load\s+([^%]+?)\s*%}")
 
 

@@ -1,5 +1,8 @@
 """Load demo users and data so every page has content; safe to run again."""
 
+import io
+
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -26,6 +29,10 @@ class Command(BaseCommand):
         for seed in alliance_demo.later_seeders:
             for line in seed(users, alliances):
                 self.stdout.write(f"  {line}")
+        # Cobalt's brief, ready for its team to read (My work, notifications). By command
+        # name: briefs sits above assessments, which imports nothing of it.
+        call_command("render_brief", "cobalt-cloud-co-sell", stdout=io.StringIO())
+        self.stdout.write("  Cobalt: the brief is ready.")
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         if not options["quiet_logins"]:
             self.stdout.write("\nDemo logins (username / password — who):")
