@@ -35,5 +35,6 @@ urlpatterns = [
     path("", include("alliances.urls")),
     path("", include("sponsors.urls")),
     path("", include("assessments.urls")),
+    path("", include("assessments.partner.urls")),
     path("", include("briefs.urls")),
 ]
