@@ -8,7 +8,7 @@ the client's address; a revoked or expired one is a 410 with a page that says so
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -84,8 +84,18 @@ class PartnerLinkMixin:
         self.invitation = invitation
         self.assessment = invitation.assessment
         self.token = kwargs["token"]
-        self.load_objects()
-        response = super().dispatch(request, *args, **kwargs)
+        try:
+            self.load_objects()
+            response = super().dispatch(request, *args, **kwargs)
+        except (Http404, BadRequest) as exc:
+            # Bad input on a link's page says so on a page of the link (private, too).
+            not_found = isinstance(exc, Http404)
+            return link_problem(
+                request,
+                title=_("Not found") if not_found else _("Bad request"),
+                text=str(exc) or _("This page does not exist."),
+                status=404 if not_found else 400,
+            )
         return _private(response)
 
     def load_objects(self):
@@ -115,14 +125,15 @@ class PartnerFillView(PartnerLinkMixin, TemplateView):
     def load_objects(self):
         if self.invitation.is_submitted:
             return
-        services.invitation_opened(invitation=self.invitation)
+        # Every parameter is read before the visit is recorded: bad input changes nothing.
+        self.position = request_position(self.request)
         self.dimensions = selectors.partner_fill_dimensions(self.invitation)
         if not self.dimensions:
-            raise Http404("This questionnaire has no questions.")
-        self.position = request_position(self.request)
+            raise Http404(_("This questionnaire has no questions."))
         if not 1 <= self.position <= len(self.dimensions):
-            raise Http404("No such section in this questionnaire.")
+            raise Http404(_("No such section in this questionnaire."))
         self.dimension = self.dimensions[self.position - 1]
+        services.invitation_opened(invitation=self.invitation)
 
     def get_template_names(self):
         if self.invitation.is_submitted:
