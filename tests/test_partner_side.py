@@ -2,12 +2,16 @@
 questionnaire, the link's security, blind results and the perception gap."""
 
 import datetime
+import io
 import re
 
 import pytest
 from django.core import mail
+from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from assessments.banks.format import BankFormatError, export_bank, parse_bank
 from assessments.charts import RADAR_HEIGHT, RADAR_RADIUS, RADAR_WIDTH, perception_radar
@@ -30,6 +34,7 @@ from assessments.scoring import (
     consolidate,
 )
 from assessments.selectors import alliance_decision
+from briefs.models import Brief
 from tests.assessment_factories import (
     answer_all,
     give,
@@ -341,6 +346,16 @@ def test_results_stay_blind_until_both_sides_submit_then_show_the_gap_and_the_co
         f"Agree with {partner_name} how dimension 1 works: we score it 75, they score it 25."
         in conditions
     )
+    # The brief (real WeasyPrint, read back with pypdf) shows the chart and the gaps.
+    call_command("render_brief", team.alliance.slug, stdout=io.StringIO())
+    brief = Brief.objects.get(alliance=team.alliance)
+    with default_storage.open(brief.pdf.name, "rb") as stored:
+        pages = [" ".join(p.extract_text().split()) for p in PdfReader(stored).pages]
+    text = " ".join(pages)
+    assert "Perception gap ·" in text
+    assert f"Dimension 1: we score it 75, {partner_name} scores it 25 (50 points apart)." in text
+    assert f"Agree with {partner_name} how dimension 1 works" in pages[0]
+    assert "partner-view-7d1e" not in text
 
 
 def test_the_partner_page_shows_nothing_of_our_side_and_escapes_what_it_prints(

@@ -18,6 +18,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 
 from alliances.params import parse_choice
@@ -44,6 +45,10 @@ def link_problem(request, *, title, text, status):
     return _private(response.render())
 
 
+# No CSRF check on these pages: the token in the URL is the credential, so a forged
+# request needs the link itself, and there is no session to ride on. (With
+# `Referrer-Policy: no-referrer` browsers also send `Origin: null` on these forms.)
+@method_decorator(csrf_exempt, name="dispatch")
 @method_decorator(login_not_required, name="dispatch")
 class PartnerLinkMixin:
     """Resolves the invitation from the link's token; every page of it is private."""
