@@ -170,6 +170,8 @@ class BankVersionAdmin(LockedUnlessDraft, nested_admin.NestedModelAdminMixin, Si
         "go_threshold",
         "no_go_threshold",
         "gap_threshold",
+        "perception_gap_threshold",
+        "perception_gaps_decide",
         "notes",
         "published_at",
         "published_by",

@@ -6,6 +6,7 @@ the SVG template only prints, so the page and the PDF draw the same chart.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from assessments.scoring import ResponseScore
@@ -111,4 +112,90 @@ def dimension_chart(score: ResponseScore) -> DimensionChart:
         description=f"Overall {overall}; GO at {go:.0f} or above, NO-GO below {no_go:.0f}. "
         + "; ".join(parts)
         + ".",
+    )
+
+
+# ---------------------------------------------------------------- perception radar
+
+RADAR_WIDTH, RADAR_HEIGHT = 600, 380  # wide: the axis labels sit left and right
+RADAR_RADIUS = 140
+RADAR_LABEL_GAP = 18
+OURS_COLOUR, THEIRS_COLOUR = "#1f4e79", "#b86e00"
+
+
+@dataclass(frozen=True)
+class RadarAxis:
+    label: str
+    x: float  # end of the axis (score 100)
+    y: float
+    label_x: float
+    label_y: float
+    anchor: str  # start | middle | end
+    is_gap: bool
+
+
+@dataclass(frozen=True)
+class RadarChart:
+    width: int
+    height: int
+    cx: float
+    cy: float
+    axes: tuple[RadarAxis, ...]
+    rings: tuple[str, ...]  # polygon points of the 25 / 50 / 75 / 100 rings
+    ours: str  # polygon points of our side
+    theirs: str  # polygon points of the partner's side
+    our_dots: tuple[tuple[float, float], ...]
+    their_dots: tuple[tuple[float, float], ...]
+    title: str
+    description: str
+
+
+def _radar_point(angle: float, value: float) -> tuple[float, float]:
+    r = RADAR_RADIUS * max(0.0, min(100.0, value)) / 100
+    x = RADAR_WIDTH / 2 + r * math.cos(angle)
+    return round(x, 1), round(RADAR_HEIGHT / 2 + r * math.sin(angle), 1)
+
+
+def _points(points) -> str:
+    return " ".join(f"{x},{y}" for x, y in points)
+
+
+def perception_radar(rows, *, ours_label: str, theirs_label: str, gap_dimensions=()) -> RadarChart:
+    """A radar (spider) chart: one axis per dimension from the centre (0) to the rim
+    (100), clockwise from the top; a polygon for each side. `rows` are
+    (dimension, our score or None, their score or None); an unanswered score sits at 0.
+    Needs no particular number of axes: fewer than three still draw (as lines)."""
+
+    n = max(len(rows), 1)
+    angles = [-math.pi / 2 + 2 * math.pi * i / n for i in range(len(rows))]
+    gap_dimensions = set(gap_dimensions)
+    axes = []
+    for (name, _ours, _theirs), angle in zip(rows, angles, strict=True):
+        x, y = _radar_point(angle, 100)
+        lx = round(RADAR_WIDTH / 2 + (RADAR_RADIUS + RADAR_LABEL_GAP) * math.cos(angle), 1)
+        ly = round(RADAR_HEIGHT / 2 + (RADAR_RADIUS + RADAR_LABEL_GAP) * math.sin(angle) + 4, 1)
+        cos = math.cos(angle)
+        anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
+        axes.append(RadarAxis(_shorten(name, 24), x, y, lx, ly, anchor, name in gap_dimensions))
+    rings = tuple(_points(_radar_point(a, level) for a in angles) for level in (25, 50, 75, 100))
+    our_dots = tuple(_radar_point(a, o or 0) for (_, o, _), a in zip(rows, angles, strict=True))
+    their_dots = tuple(_radar_point(a, t or 0) for (_, _, t), a in zip(rows, angles, strict=True))
+
+    def said(value):
+        return "not answered" if value is None else f"{value:.0f}"
+
+    parts = [f"{name}: {ours_label} {said(o)}, {theirs_label} {said(t)}" for name, o, t in rows]
+    return RadarChart(
+        width=RADAR_WIDTH,
+        height=RADAR_HEIGHT,
+        cx=RADAR_WIDTH / 2,
+        cy=RADAR_HEIGHT / 2,
+        axes=tuple(axes),
+        rings=rings,
+        ours=_points(our_dots),
+        theirs=_points(their_dots),
+        our_dots=our_dots,
+        their_dots=their_dots,
+        title="Perception gap by dimension",
+        description="; ".join(parts) + ".",
     )

@@ -14,7 +14,10 @@ Rules, in order (thresholds come from each assessment's bank version):
 5. Otherwise GO WITH CONDITIONS: the manageable findings (with mitigation,
    owner and due date) and the largest gaps.
 No active executive sponsor on our side, or red sponsor health, is always a
-condition.
+condition. Perception gaps of a two-sided assessment (a dimension the partner
+scores very differently from us) are conditions too ("agree with the partner how
+governance works"); they leave the verdict alone unless their bank says they
+decide, and then a perception gap turns a GO into a GO WITH CONDITIONS.
 """
 
 from dataclasses import dataclass, field
@@ -28,6 +31,7 @@ KIND_LABELS = {
     "strategic_fit": "strategic fit",
     "partner_selection": "partner selection",
     "sponsor_readiness": "sponsor readiness",
+    "mutual_fit": "mutual fit",
     "custom": "custom",
 }
 MIN_COVERAGE = 0.8
@@ -138,10 +142,27 @@ class SponsorSummary:
 
 
 @dataclass(frozen=True)
+class PerceptionGapSummary:
+    """A dimension both sides scored, more than the bank's threshold apart (0–100)."""
+
+    partner: str
+    dimension: str
+    ours: float
+    theirs: float
+    threshold: float
+    decides: bool = False  # the bank lets perception gaps change a GO
+
+    @property
+    def difference(self) -> float:
+        return abs(self.ours - self.theirs)
+
+
+@dataclass(frozen=True)
 class DecisionInput:
     assessments: tuple[AssessmentSummary, ...]
     findings: tuple[FindingSummary, ...]
     sponsor: SponsorSummary
+    perception_gaps: tuple[PerceptionGapSummary, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,7 +181,7 @@ class Condition:
     in_progress, done); gaps and the sponsor's stay open until the evidence changes."""
 
     text: str
-    source: str  # "finding", "gap" or "sponsor"
+    source: str  # "finding", "gap", "sponsor" or "perception"
     owner: str = ""
     due: date | None = None
     status: str = "open"
@@ -335,6 +356,10 @@ def _go_rule(facts: _Facts) -> _Step:
     below_go = [a for a in data.assessments if a.overall is None or a.overall < a.go_threshold]
     gaps = _largest_gaps(data.assessments)
     conditions = [_finding_condition(f) for f in manageable]
+    # Perception gaps count against a GO only when their bank says so; either way they
+    # are listed as conditions.
+    conditions += [_perception_condition(g) for g in data.perception_gaps if g.decides]
+    agree = [_perception_condition(g) for g in data.perception_gaps if not g.decides]
     conditions += [
         Condition(
             f"Close the gap on {g.question_key} ({g.dimension}): {g.question} "
@@ -375,6 +400,7 @@ def _go_rule(facts: _Facts) -> _Step:
             Verdict.GO,
             f"GO: {names} clear the go threshold with no gap, no open finding and an "
             "engaged executive sponsor.",
+            tuple(agree),
         )
     if below_go:
         reasons.append(
@@ -387,6 +413,7 @@ def _go_rule(facts: _Facts) -> _Step:
             )
         )
     met = f" ({conditions_met(manageable)})" if manageable else ""
+    conditions += agree
     rationale = (
         "GO WITH CONDITIONS: the scores clear the no-go threshold; proceed on "
         f"{_count(len(conditions), 'condition')}{met}."
@@ -412,7 +439,39 @@ def decide(data: DecisionInput) -> Decision:
         if step.verdict is not None:
             break
     reasons.append(_sponsor_reason(facts))
-    return Decision(step.verdict, step.rationale, tuple(reasons), step.conditions, step.missing)
+    conditions = step.conditions
+    if data.perception_gaps:
+        reasons.append(_perception_reason(data.perception_gaps))
+        if step.verdict in (Verdict.NO_GO, Verdict.INCOMPLETE):
+            # Still worth agreeing with the partner, whatever else must happen first.
+            conditions += tuple(map(_perception_condition, data.perception_gaps))
+    return Decision(step.verdict, step.rationale, tuple(reasons), conditions, step.missing)
+
+
+def _perception_condition(gap: PerceptionGapSummary) -> Condition:
+    """`Agree with Helios how governance works: we score it 75, they score it 40.`"""
+    return Condition(
+        f"Agree with {gap.partner} how {gap.dimension.lower()} works: "
+        f"we score it {gap.ours:.0f}, they score it {gap.theirs:.0f}.",
+        source="perception",
+    )
+
+
+def _perception_reason(gaps: tuple[PerceptionGapSummary, ...]) -> Reason:
+    """The two sides' views differ; decisive only when the bank lets that change a GO."""
+    first = gaps[0]
+    listed = ", ".join(f"{g.dimension} (we {g.ours:.0f}, {g.partner} {g.theirs:.0f})" for g in gaps)
+    effect = (
+        "they are conditions of going ahead"
+        if first.decides
+        else "they are conditions to agree with the partner and leave the verdict as it is"
+    )
+    return Reason(
+        "perception",
+        f"{_count(len(gaps), 'perception gap')} over {first.threshold:.0f} points: "
+        f"{listed}; {effect}.",
+        decisive=first.decides,
+    )
 
 
 def _sponsor_conditions(sponsor: SponsorSummary) -> list[Condition]:

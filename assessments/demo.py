@@ -8,7 +8,9 @@
 - Cobalt Cloud co-sell: a healthy strategic fit above the GO threshold, a
   partner selection with one gap (decision-making), so with no executive sponsor
   on our side yet it is a GO WITH CONDITIONS; and a sponsor-readiness
-  assessment still in progress.
+  assessment still in progress; and a two-sided mutual fit assessment that our
+  team (Maya and Chris) and Cobalt's alliance lead answered: the two sides see
+  governance 40 points apart, a perception gap that becomes a condition.
 """
 
 import datetime
@@ -103,6 +105,19 @@ COBALT_PARTNER = {
 }  # fmt: skip
 COBALT_PARTNER_COMMENTS = {
     ("manager", "P6"): "Cobalt escalates every pricing decision to its board: weeks per deal.",
+}
+# Two-sided: our team and Cobalt's contact agree but on governance (M3, M4).
+COBALT_MUTUAL_OURS = {
+    name: {"M1": 3, "M2": 3, "M3": 3, "M4": 3, "M5": 3, "M6": 3, "M7": 3, "M8": 2, "M9": 3,
+           "M10": 3, "M11": m11, "M12": 3}
+    for name, m11 in (("manager", 2), ("contributor", 3))
+}  # fmt: skip
+COBALT_MUTUAL_THEIRS = {"M1": 3, "M2": 3, "M3": 1, "M4": 1, "M5": 3, "M6": 2, "M7": 3,
+                        "M8": 2, "M9": 3, "M10": 2, "M11": 3, "M12": 3}  # fmt: skip
+COBALT_CONTACT = ("Dana Whitfield", "dana.whitfield@cobalt-cloud.example")
+COBALT_CONTACT_COMMENTS = {
+    "M3": "Every pricing exception still goes to our board: nobody told us who decides what "
+    "on your side.",
 }
 COBALT_READINESS_DRAFT = {"manager": {"R1": 3, "R2": 2, "R3": 3}}
 
@@ -247,4 +262,38 @@ def seed(users, alliances) -> list[str]:
     if not fit.bank.versions.filter(status=BankVersion.Status.DRAFT).exists():
         draft = bank_services.version_new_draft(version=fit, by=users["admin"])
         lines.append(f"Question bank draft {draft.label} to review.")
+    assessment, created = _run(
+        cobalt,
+        _published("mutual-fit"),
+        "Mutual fit — both sides' view",
+        users,
+        COBALT_MUTUAL_OURS,
+    )
+    if created:
+        _partner_answers(assessment, manager)
+        lines.append(f"Cobalt: “{assessment.title}”, two-sided, with a governance gap.")
     return lines
+
+
+def _partner_answers(assessment, manager) -> None:
+    """Cobalt's contact, invited and answering through the same services as the link."""
+    from assessments.partner import services as partner_services
+
+    name, email = COBALT_CONTACT
+    (invitation,) = partner_services.invitations_create(
+        assessment=assessment,
+        invitees=[partner_services.InviteeData(name=name, email=email)],
+        alliance_label="Cobalt Cloud co-sell",
+        by=manager,
+    )
+    questions = {q.key: q for q in Question.objects.filter(dimension__version=assessment.version)}
+    for key, level in COBALT_MUTUAL_THEIRS.items():
+        value = _value(questions[key], level)
+        comment = COBALT_CONTACT_COMMENTS.get(key, "")
+        if comment:
+            value = services.AnswerValue(choice=value.choice, comment=comment)
+        partner_services.partner_answer_save(
+            invitation=invitation, question=questions[key], value=value
+        )
+    partner_services.invitation_opened(invitation=invitation)
+    partner_services.partner_submit(invitation=invitation)

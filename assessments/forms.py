@@ -13,6 +13,7 @@ from assessments.models import (
     BankVersion,
     Finding,
     Question,
+    QuestionBank,
 )
 from assessments.services import AnswerValue, answering_members
 
@@ -27,6 +28,13 @@ class AssessorsField(IdMultipleChoiceField):
     def label_from_instance(self, obj):
         full = obj.get_full_name()
         return f"{full} ({obj.get_username()})" if full else obj.get_username()
+
+
+def version_label(version) -> str:
+    label = f"{version.bank.name} (version {version.number})"
+    if version.bank.kind == QuestionBank.Kind.MUTUAL_FIT:
+        label += _(" — two-sided, the partner answers too")
+    return label
 
 
 class AssessmentStartForm(CrispyFormMixin, forms.Form):
@@ -44,14 +52,18 @@ class AssessmentStartForm(CrispyFormMixin, forms.Form):
         "they disagree.",
     )
 
-    def __init__(self, *args, alliance, user, **kwargs):
+    def __init__(self, *args, alliance, user, two_sided=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].queryset = (
-            BankVersion.objects.filter(status=BankVersion.Status.PUBLISHED)
-            .select_related("bank")
-            .order_by("bank__name")
-        )
-        self.fields["version"].label_from_instance = lambda v: f"{v.bank.name} (version {v.number})"
+        versions = BankVersion.objects.filter(status=BankVersion.Status.PUBLISHED)
+        if two_sided:
+            # A two-sided assessment asks the partner too: only mutual fit banks do.
+            versions = versions.filter(bank__kind=QuestionBank.Kind.MUTUAL_FIT)
+            self.fields["version"].help_text = _(
+                "A mutual fit bank: both companies answer its questions, separately. You "
+                "invite the partner's contacts from the assessment's page."
+            )
+        self.fields["version"].queryset = versions.select_related("bank").order_by("bank__name")
+        self.fields["version"].label_from_instance = version_label
         members = answering_members(alliance)
         self.fields["assessors"].queryset = members
         if not self.is_bound and members.filter(pk=user.pk).exists():

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -43,6 +44,7 @@ class QuestionBank(models.Model):
         STRATEGIC_FIT = "strategic_fit", "Strategic fit"
         PARTNER_SELECTION = "partner_selection", "Partner selection"
         SPONSOR_READINESS = "sponsor_readiness", "Sponsor readiness"
+        MUTUAL_FIT = "mutual_fit", _("Mutual fit (two-sided)")
         CUSTOM = "custom", "Custom"
 
     slug = models.SlugField(
@@ -115,6 +117,23 @@ class BankVersion(models.Model):
         default=50,
         validators=[MaxValueValidator(100)],
         help_text="A question scoring below this is reported as a gap.",
+    )
+    perception_gap_threshold = models.PositiveSmallIntegerField(
+        _("perception gap above"),
+        default=20,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "Two-sided assessments: a dimension where our score and the partner's differ by "
+            "more than this many points is a perception gap."
+        ),
+    )
+    perception_gaps_decide = models.BooleanField(
+        _("perception gaps change the verdict"),
+        default=False,
+        help_text=_(
+            "Off: perception gaps are listed as conditions but never change the verdict. "
+            "On: a perception gap turns a GO into a GO WITH CONDITIONS."
+        ),
     )
     notes = models.TextField(blank=True, help_text="What changed in this version and why.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -544,3 +563,129 @@ def finding_statement(key: str, question: str, issue: str) -> str:
     if issue.startswith(question.rstrip(".")):
         return issue
     return f"{question.rstrip('.')} — {issue}"
+
+
+# ---------------------------------------------------------------- the partner's side
+
+
+class PartnerInvitation(models.Model):
+    """One partner contact invited to answer the partner side of a two-sided assessment.
+
+    The link is a password: only the sha256 of its random token is stored (see
+    assessments/partner/tokens.py), it expires, and a manager can revoke or resend it
+    (resending makes a new token: the old link stops working).
+    """
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="partner_invitations"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), max_length=254)
+    alliance_label = models.CharField(
+        _("alliance name shown to the partner"),
+        max_length=200,
+        help_text=_("How the partner sees the alliance named on their page and in the e-mail."),
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_count = models.PositiveSmallIntegerField(default=0)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+
+    class Meta:
+        ordering = ["assessment", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "email"], name="one_invitation_per_partner_email"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}> on {self.assessment}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at <= (now or timezone.now())
+
+    def is_pending(self, now=None) -> bool:
+        """Still expected to answer: neither submitted, revoked nor expired."""
+        return not (self.is_submitted or self.is_revoked or self.is_expired(now))
+
+    @property
+    def state(self) -> str:
+        """submitted, revoked, expired, answering, opened or sent (for the manager's list)."""
+        if self.is_submitted:
+            return "submitted"
+        if self.is_revoked:
+            return "revoked"
+        if self.is_expired():
+            return "expired"
+        if self.answered_at:
+            return "answering"
+        if self.opened_at:
+            return "opened"
+        return "sent"
+
+
+class PartnerAnswer(models.Model):
+    """A partner contact's answer to one question: the same shape as our `Answer`."""
+
+    invitation = models.ForeignKey(
+        PartnerInvitation, on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    choice = models.ForeignKey(
+        Choice, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(blank=True, max_length=ANSWER_TEXT_MAX)
+    is_na = models.BooleanField("N/A", default=False)
+    is_dont_know = models.BooleanField("don't know", default=False)
+    comment = models.TextField(blank=True, max_length=COMMENT_MAX)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AnswerQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["invitation", "question"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitation", "question"], name="one_partner_answer_per_question"
+            ),
+            models.CheckConstraint(
+                condition=~(models.Q(is_na=True) & models.Q(is_dont_know=True)),
+                name="partner_answer_not_both_na_and_dont_know",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.question.key}: {self.display}"
+
+    @property
+    def display(self) -> str:
+        if self.is_na:
+            return "N/A"
+        if self.is_dont_know:
+            return "Don't know"
+        if self.choice_id:
+            return self.choice.label
+        return self.text

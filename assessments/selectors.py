@@ -19,6 +19,7 @@ from assessments.decision import (
     Decision,
     DecisionInput,
     FindingSummary,
+    PerceptionGapSummary,
     SponsorSummary,
     assessment_summary,
     decide,
@@ -31,8 +32,11 @@ from assessments.models import (
     Dimension,
     Finding,
     Question,
+    QuestionBank,
     Response,
 )
+from assessments.partner.selectors import PartnerSide, partner_scores, partner_sides
+from assessments.perception import PerceptionComparison, compare_sides
 from assessments.scoring import (
     AnswerInput,
     AssessmentScore,
@@ -305,6 +309,7 @@ def decision_inputs(
                 overdue=finding.is_overdue(today),
             )
         )
+    perception = _perception_gaps(alliances, assessments, specs, scores)
     if sponsors is None:
         sponsors = our_executive_sponsors(alliance_ids)
     inputs = {}
@@ -329,8 +334,79 @@ def decision_inputs(
                 health_colour=health.colour if health else "unknown",
                 health_score=health.score if health else None,
             ),
+            perception_gaps=perception.get(alliance_id, ()),
         )
     return inputs
+
+
+def _perception_gaps(alliances, assessments, specs, scores) -> dict[int, tuple]:
+    """Perception gaps of each alliance's latest two-sided assessment whose partner side
+    has submitted (no query unless there is one; then 2 or 3)."""
+    two_sided = [a for a in assessments if a.version.bank.kind == QuestionBank.Kind.MUTUAL_FIT]
+    if not two_sided:
+        return {}
+    sides = partner_sides(two_sided)
+    theirs = partner_scores(sides, two_sided, specs)
+    if not theirs:
+        return {}
+    partners = dict(
+        Alliance.objects.filter(pk__in=[a.alliance_id for a in two_sided]).values_list(
+            "pk", "partner__name"
+        )
+    )
+    gaps = {}
+    for a in two_sided:
+        if a.pk not in theirs:
+            continue
+        version = a.version
+        comparison = compare_sides(
+            specs[a.version_id],
+            scores[a.pk],
+            theirs[a.pk],
+            threshold=version.perception_gap_threshold,
+        )
+        gaps[a.alliance_id] = tuple(
+            PerceptionGapSummary(
+                partner=partners[a.alliance_id],
+                dimension=g.dimension,
+                ours=g.ours,
+                theirs=g.theirs,
+                threshold=comparison.threshold,
+                decides=version.perception_gaps_decide,
+            )
+            for g in comparison.gaps
+        )
+    return gaps
+
+
+@dataclass(frozen=True)
+class Perception:
+    """The two sides of a two-sided assessment; `comparison` is None while blind (until
+    our side and the partner side have both submitted)."""
+
+    side: PartnerSide
+    comparison: PerceptionComparison | None
+    partner_score: AssessmentScore | None
+
+    @property
+    def is_blind(self) -> bool:
+        return self.comparison is None
+
+
+def assessment_perception(assessment: Assessment, our_score: AssessmentScore) -> Perception:
+    """The comparison for the results page (3–5 queries)."""
+    side = partner_sides([assessment])[assessment.pk]
+    if not (assessment.is_submitted and side.is_complete):
+        return Perception(side, None, None)
+    specs = version_specs([assessment.version])
+    theirs = partner_scores({assessment.pk: side}, [assessment], specs)[assessment.pk]
+    comparison = compare_sides(
+        specs[assessment.version_id],
+        our_score,
+        theirs,
+        threshold=assessment.version.perception_gap_threshold,
+    )
+    return Perception(side, comparison, theirs)
 
 
 def alliance_decisions(alliances: Iterable[Alliance]) -> dict[int, Decision]:

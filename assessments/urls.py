@@ -1,6 +1,7 @@
 from django.urls import path
 
 from assessments import views
+from assessments.partner import manage_views as partner
 
 app_name = "assessments"
 
@@ -18,6 +19,17 @@ urlpatterns = [
     path(ONE + "delete/", views.AssessmentDeleteView.as_view(), name="delete"),
     path(ONE + "findings/<id:fid>/", views.FindingView.as_view(), name="finding"),
     path(ONE + "findings/<id:fid>/condition/", views.ConditionView.as_view(), name="condition"),
+    path(ONE + "partner/invite/", partner.PartnerInviteView.as_view(), name="partner_invite"),
+    path(
+        ONE + "partner/<id:iid>/resend/",
+        partner.InvitationResendView.as_view(),
+        name="partner_resend",
+    ),
+    path(
+        ONE + "partner/<id:iid>/revoke/",
+        partner.InvitationRevokeView.as_view(),
+        name="partner_revoke",
+    ),
     path(MINE, views.FillView.as_view(), name="fill"),
     path(MINE + "answers/<id:qid>/", views.AnswerView.as_view(), name="answer"),
     path(MINE + "submit/", views.SubmitView.as_view(), name="submit"),

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -29,6 +30,8 @@ from assessments.forms import (
     FindingForm,
 )
 from assessments.models import Answer, Assessment, BankVersion, Finding, Question, Response
+from assessments.partner import selectors as partner_selectors
+from assessments.partner import services as partner_services
 
 HISTORY_PAGE_SIZE = 50
 # Where the fill page's buttons go after saving.
@@ -109,7 +112,22 @@ class AssessmentStartView(AllianceMixin, ServiceFormMixin, FormView):
     success_message = "Assessment started. Each assessor now fills in their own answers."
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "alliance": self.alliance, "user": self.request.user}
+        return {
+            **super().get_form_kwargs(),
+            "alliance": self.alliance,
+            "user": self.request.user,
+            "two_sided": self.two_sided,
+        }
+
+    @property
+    def two_sided(self) -> bool:
+        return self.request.GET.get("two_sided") == "1"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.two_sided:
+            context["heading"] = gettext("Start a two-sided assessment")
+        return context
 
     def save(self, form):
         return services.assessment_start(
@@ -143,6 +161,9 @@ class AssessmentDetailView(AssessmentMixin, TemplateView):
         )
         context["findings"] = selectors.alliance_findings(self.alliance, [self.assessment])
         context["version_changes"] = bank_services.version_changes_since(self.assessment.version)
+        if partner_services.is_two_sided(self.assessment):
+            context["invitations"] = partner_selectors.invitation_rows(self.assessment)
+            context["two_sided"] = True
         return context
 
 
@@ -453,6 +474,9 @@ class ResultsView(AssessmentMixin, TemplateView):
             dont_know=[questions[k] for k in score.dont_know],
             findings=selectors.alliance_findings(self.alliance, [self.assessment]),
         )
+        if partner_services.is_two_sided(self.assessment):
+            context["perception"] = selectors.assessment_perception(self.assessment, score)
+            context["company"] = partner_services.our_company_name()
         return context
 
 

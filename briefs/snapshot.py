@@ -16,6 +16,7 @@ from django.utils import timezone
 from alliances.models import Alliance, Membership
 from assessments.decision import KIND_LABELS, REQUIRED_KINDS, Decision, decide
 from assessments.models import Answer, Finding, Response
+from assessments.partner.services import our_company_name
 from assessments.scoring import (
     AssessmentScore,
     DimensionScore,
@@ -24,13 +25,18 @@ from assessments.scoring import (
     VersionSpec,
     level_of,
 )
-from assessments.selectors import assessor_name, decision_inputs, scored_latest
+from assessments.selectors import (
+    assessment_perception,
+    assessor_name,
+    decision_inputs,
+    scored_latest,
+)
 from signoffs.evidence import canonical_sha256
 from signoffs.selectors import signoff_state
 from sponsors.selectors import brief_sponsor_overview
 
 SCHEMA = 3  # 2: findings in words, KPIs, the assessments never done; 3: sign-off, conditions
-KIND_ORDER = ("strategic_fit", "partner_selection", "sponsor_readiness", "custom")
+KIND_ORDER = ("strategic_fit", "partner_selection", "sponsor_readiness", "mutual_fit", "custom")
 
 
 def snapshot_sha256(snapshot: dict) -> str:
@@ -319,6 +325,56 @@ def _rapport_text(rapport) -> str:
     return f"{rapport.summary} Shared: {interests}."
 
 
+def _round(value: float | None) -> int | None:
+    return None if value is None else round(value)
+
+
+def _perception(alliance: Alliance, assessment, score: AssessmentScore) -> dict:
+    """Both sides of a two-sided assessment, or only that it is still blind."""
+    perception = assessment_perception(assessment, score)
+    base = {
+        "title": assessment.title,
+        "partner": alliance.partner.name,
+        "ours_label": our_company_name(),
+        "threshold": assessment.version.perception_gap_threshold,
+        "blind": perception.is_blind,
+        "respondents": len(perception.side.submitted),
+    }
+    if perception.is_blind:
+        return base
+    comparison = perception.comparison
+    return {
+        **base,
+        "rows": [
+            {
+                "name": r.dimension,
+                "ours": _round(r.ours),
+                "theirs": _round(r.theirs),
+                "difference": _round(r.difference),
+            }
+            for r in comparison.rows
+        ],
+        "gaps": [
+            {
+                "dimension": g.dimension,
+                "ours": round(g.ours),
+                "theirs": round(g.theirs),
+                "difference": round(g.difference),
+                "questions": [
+                    {
+                        "key": q.key,
+                        "text": q.text,
+                        "ours": _level(q.ours),
+                        "theirs": _level(q.theirs),
+                    }
+                    for q in g.questions
+                ],
+            }
+            for g in comparison.gaps
+        ],
+    }
+
+
 def build_snapshot(alliance: Alliance) -> tuple[dict, Decision]:
     """The snapshot of the alliance's current evidence, and the decision it holds."""
     scored = scored_latest([alliance.pk])
@@ -356,6 +412,9 @@ def build_snapshot(alliance: Alliance) -> tuple[dict, Decision]:
         "signoff": _signoff(alliance),
         "next_due": min((c.due for c in decision.conditions if c.due), default=None),
     }
+    two_sided = [a for a in assessments if a.version.bank.kind == "mutual_fit"]
+    if two_sided:  # only then: the snapshots (and hashes) of other alliances stay as they were
+        snapshot["perception"] = _perception(alliance, two_sided[0], scores[two_sided[0].pk])
     if snapshot["next_due"]:
         snapshot["next_due"] = snapshot["next_due"].isoformat()
     return snapshot, decision

@@ -66,11 +66,19 @@ def brief_claim(brief_id: int) -> Brief | None:
 def brief_context(brief: Brief) -> dict:
     """Template context of briefs/brief.html: the snapshot plus the charts drawn from it."""
     snapshot = brief.snapshot
-    assessments = [{**a, "chart": dimension_chart(chart_score(a))} for a in snapshot["assessments"]]
+    # A two-sided assessment is shown with the partner's view (its own section), not among
+    # our one-sided scores and answers: the brief keeps to two pages.
+    two_sided = [a for a in snapshot["assessments"] if a["kind"] == "mutual_fit"]
+    assessments = [
+        {**a, "chart": dimension_chart(chart_score(a))}
+        for a in snapshot["assessments"]
+        if a["kind"] != "mutual_fit"
+    ]
     prepared_on = timezone.localdate(brief.created_at)
     next_due = snapshot.get("next_due")
     return {
         "s": {**snapshot, "assessments": assessments},
+        "two_sided": two_sided[0] if two_sided else None,
         "prepared_on": prepared_on,
         "review_on": date.fromisoformat(next_due) if next_due else prepared_on + REVIEW_AFTER,
         # A short reference to the snapshot, for the method note; the full hash stays out.

@@ -206,6 +206,11 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Alliance Readiness <nore
 
 # Question-bank files larger than this are refused before parsing (import_bank and any
 # other way a bank file comes in); the shipped banks are about 20 kB.
+# Two-sided assessments: how long a partner's invitation link works, and how many unknown
+# links one client address may try (per window) before every look-up is refused.
+PARTNER_LINK_DAYS = env.int("PARTNER_LINK_DAYS", default=21)
+PARTNER_LINK_FAILURE_LIMIT = env.int("PARTNER_LINK_FAILURE_LIMIT", default=10)
+PARTNER_LINK_FAILURE_WINDOW_SECONDS = env.int("PARTNER_LINK_FAILURE_WINDOW_SECONDS", default=900)
 BANK_FILE_MAX_BYTES = env.int("BANK_FILE_MAX_BYTES", default=2 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

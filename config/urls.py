@@ -37,5 +37,6 @@ urlpatterns = [
     path("", include("sponsors.urls")),
     path("", include("assessments.urls")),
     path("", include("signoffs.urls")),
+    path("", include("assessments.partner.urls")),
     path("", include("briefs.urls")),
 ]

@@ -42,6 +42,14 @@ def _private_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_link_throttle():
+    """The partner-link throttle counts failures in the cache: each test starts at zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_in_process(request):
     """Tasks run eagerly unless the test is about the worker (marked `worker`): a test
     that only enqueues must not leave messages on the shared broker."""

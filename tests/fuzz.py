@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from hypothesis import strategies as st
 
 from alliances.models import KPI, Alliance, Membership, Organisation
-from assessments.models import Assessment, Finding, Question, Response
+from assessments.models import Assessment, Finding, PartnerInvitation, Question, Response
 from briefs.models import Brief
 from notifications.models import Notification
 from signoffs.models import SignOff
@@ -143,7 +143,28 @@ def seed() -> dict:
             snapshot_sha256=f"{alliance.pk:064d}",
             defaults={"snapshot": {"decision": {"verdict": "NO-GO"}}, "status": "failed"},
         )
+    _partner_link()
     return {role: User.objects.get(username=name) if name else None for role, name in ROLES.items()}
+
+
+PARTNER_TOKEN = "fuzz-partner-link-token-0123456789abcdefghijklm"
+
+
+def _partner_link() -> None:
+    """A pending partner invitation whose link the fuzzer knows (the demo's is submitted)."""
+    from assessments.partner.services import InviteeData, invitations_create
+    from assessments.partner.tokens import token_hash
+
+    if PartnerInvitation.objects.filter(token_hash=token_hash(PARTNER_TOKEN)).exists():
+        return
+    assessment = Assessment.objects.get(version__bank__kind="mutual_fit")
+    (invitation,) = invitations_create(
+        assessment=assessment,
+        invitees=[InviteeData(name="Fuzz Partner", email="fuzz.partner@example.com")],
+        alliance_label="Fuzzed alliance",
+        by=User.objects.get(username="manager"),
+    )
+    PartnerInvitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash(PARTNER_TOKEN))
 
 
 # ---------------------------------------------------------------- URL patterns and ids
@@ -212,6 +233,19 @@ def _answers():
     return out
 
 
+def _invitations():
+    rows = PartnerInvitation.objects.values_list(
+        "pk", "assessment_id", "assessment__alliance__slug"
+    )
+    return [{"slug": s, "pk": a, "iid": i} for i, a, s in rows]
+
+
+def _partner_answers():
+    assessment = Assessment.objects.get(version__bank__kind="mutual_fit")
+    questions = Question.objects.filter(dimension__version_id=assessment.version_id)
+    return [{"token": PARTNER_TOKEN, "qid": q} for q in questions.values_list("pk", flat=True)[:6]]
+
+
 def _pks(model):
     return [{"pk": pk} for pk in model.objects.values_list("pk", flat=True)]
 
@@ -252,6 +286,12 @@ PROVIDERS = {
     "signoffs:answer": _of_alliance(SignOff, "request__alliance__slug"),
     "notifications:open": lambda: _pks(Notification),
     "notifications:read": lambda: _pks(Notification),
+    "assessments:partner_invite": _of_alliance(Assessment),
+    "assessments:partner_resend": _invitations,
+    "assessments:partner_revoke": _invitations,
+    "partner:fill": lambda: [{"token": PARTNER_TOKEN}],
+    "partner:submit": lambda: [{"token": PARTNER_TOKEN}],
+    "partner:answer": _partner_answers,
     "briefs:detail": _of_alliance(Brief),
     "briefs:status": _of_alliance(Brief),
     "briefs:download": _of_alliance(Brief),

@@ -137,6 +137,52 @@ def assessment_ready(team):
     team.question = question(version, "A2")
 
 
+def two_sided_ready(team):
+    """A two-sided (mutual fit) assessment with one partner contact invited; the test knows
+    the link's token (only its hash is stored)."""
+    from assessments.partner.services import InviteeData, invitations_create
+    from assessments.partner.tokens import token_hash
+
+    version = make_version(slug=f"mutual-{team.alliance.slug}", kind="mutual_fit")
+    team.two_sided = start(team, version, title="Both sides")
+    (team.invitation,) = invitations_create(
+        assessment=team.two_sided,
+        invitees=[InviteeData(name="Pat Partner", email=f"pat@{team.alliance.slug}.example")],
+        alliance_label="Our alliance",
+        by=team.users["manager"],
+    )
+    team.partner_token = f"matrix-link-{team.alliance.slug}-0123456789abcdefghij"
+    team.invitation.token_hash = token_hash(team.partner_token)
+    team.invitation.save()
+    team.partner_question = question(version, "A2")
+
+
+def two_sided(team):
+    return {"slug": team.alliance.slug, "pk": team.two_sided.pk}
+
+
+def invitation(team):
+    return {**two_sided(team), "iid": team.invitation.pk}
+
+
+def partner_link(team):
+    return {"token": team.partner_token}
+
+
+def partner_answer(team):
+    return {"token": team.partner_token, "qid": team.partner_question.pk}
+
+
+def partner_answer_data(team):
+    q = team.partner_question
+    return {f"q{q.pk}-level": q.choices.get(score=50).pk}
+
+
+def anyone_with_the_link(role, confidential):
+    """The link is the credential: whoever holds it, signed in or not, reaches its pages."""
+    return 200
+
+
 def with_brief(status):
     """A brief of the alliance in `status`, with a stored PDF when ready."""
 
@@ -456,6 +502,28 @@ MATRIX: dict[str, Entry] = {
     "signoffs:answer": Entry(
         kwargs=signoff, prepare=with_signoff_request, expect=only_the_executive_asked
     ),
+    "assessments:partner_invite": Entry(
+        kwargs=two_sided, prepare=two_sided_ready, expect=alliance_action(Action.RUN_ASSESSMENT)
+    ),
+    "assessments:partner_resend": Entry(
+        kwargs=invitation, prepare=two_sided_ready, expect=alliance_action(Action.RUN_ASSESSMENT)
+    ),
+    "assessments:partner_revoke": Entry(
+        kwargs=invitation, prepare=two_sided_ready, expect=alliance_action(Action.RUN_ASSESSMENT)
+    ),
+    "partner:fill": Entry(
+        kwargs=partner_link, prepare=two_sided_ready, expect=anyone_with_the_link
+    ),
+    "partner:submit": Entry(
+        kwargs=partner_link, prepare=two_sided_ready, expect=anyone_with_the_link
+    ),
+    "partner:answer": Entry(
+        kwargs=partner_answer,
+        method="post",
+        data=partner_answer_data,
+        prepare=two_sided_ready,
+        expect=anyone_with_the_link,
+    ),
     "briefs:list": Entry(kwargs=slug, expect=alliance_action(Action.VIEW)),
     "briefs:prepare": Entry(
         kwargs=slug, method="post", expect=alliance_action(Action.PREPARE_BRIEF, 302)
@@ -544,6 +612,17 @@ SENSITIVE_READERS = {
 }
 
 
+def with_every_object(team):
+    """What every URL of the matrix needs, for the tests that walk all of them."""
+    with_sponsors(team)
+    assessment_ready(team)
+    with_brief("ready")(team)
+    with_invitation(team)
+    with_signoff_request(team)
+    two_sided_ready(team)
+    with_notification(team)
+
+
 @pytest.mark.parametrize("confidential", [False, True])
 def test_personal_agendas_and_notes_reach_only_managers_and_the_sponsor_themself(
     client, confidential
@@ -551,11 +630,7 @@ def test_personal_agendas_and_notes_reach_only_managers_and_the_sponsor_themself
     """Every page of the matrix (and our sponsor's profile), as every role: the
     sensitive texts appear exactly for those allowed, and at least once for each."""
     team = make_team(confidential=confidential, prefix=f"sensitive-{int(confidential)}")
-    with_sponsors(team)
-    assessment_ready(team)
-    with_brief("ready")(team)
-    with_invitation(team)
-    with_signoff_request(team)
+    with_every_object(team)
     our_sponsor = team.alliance.sponsorships.get(side="ours").sponsor
     urls = [
         reverse(name, kwargs=entry.kwargs(team))
@@ -579,3 +654,33 @@ def test_personal_agendas_and_notes_reach_only_managers_and_the_sponsor_themself
                         leaks.append(f"{role} reads {secret} on {url}")
     assert not leaks, "\n".join(leaks)
     assert seen_by == SENSITIVE_READERS
+
+
+# Pages anyone may open, signed in or not: they hold nothing of an alliance.
+PUBLIC = {"login", "healthz", "logout"}
+
+
+@pytest.mark.parametrize("confidential", [False, True])
+def test_a_partner_link_reaches_its_own_questionnaire_and_nothing_else(client, confidential):
+    """A partner contact's browser, after using their link, against every URL of the
+    project: only the link's own pages answer; the rest sends them to a login they do not
+    have (or is a 404). The link gives no session as a user."""
+    team = make_team(confidential=confidential, prefix=f"link-{int(confidential)}")
+    with_every_object(team)
+    assert client.get(reverse("partner:fill", args=[team.partner_token])).status_code == 200
+    reached = []
+    for name, entry in sorted(MATRIX.items()):
+        # A team invitation's page answers whoever holds its own token, not this link.
+        if name in PUBLIC or name == "alliances:invitation":
+            continue
+        url = reverse(name, kwargs=entry.kwargs(team))
+        response = getattr(client, entry.method)(url, entry.data(team))
+        own = name.startswith("partner:")
+        if own and response.status_code != 200:
+            reached.append(f"{name}: its own page gave {response.status_code}")
+        if not own and response.status_code not in (302, 404):
+            reached.append(f"{name}: {response.status_code}")
+        if not own and response.status_code == 302:
+            assert response.url.startswith(reverse("login")), name
+    assert not reached, "\n".join(reached)
+    assert "_auth_user_id" not in client.session

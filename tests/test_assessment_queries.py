@@ -59,3 +59,32 @@ def test_results_page_queries_do_not_grow_with_the_bank(client, open_team):
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert counts[0] <= 20
+
+
+def test_the_partners_fill_page_and_answer_save_do_not_grow_with_the_bank(client, open_team):
+    from assessments.models import PartnerInvitation
+    from assessments.partner.services import InviteeData, invitations_create
+    from assessments.partner.tokens import token_hash
+
+    counts = {}
+    for n in (10, 60):
+        version = make_version(slug=f"mutual-{n}", kind="mutual_fit", n_questions=n)
+        assessment = start(open_team, version, title=f"Both sides {n}")
+        (invitation,) = invitations_create(
+            assessment=assessment,
+            invitees=[InviteeData(name="Pat", email=f"pat{n}@partner.example")],
+            alliance_label="Alliance",
+            by=open_team.users["manager"],
+        )
+        token = f"query-count-link-{n}-0123456789abcdefghij"
+        PartnerInvitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash(token))
+        asked = question(version, "A1")
+        with CaptureQueriesContext(connection) as page:
+            assert client.get(reverse("partner:fill", args=[token])).status_code == 200
+        data = {f"q{asked.pk}-level": asked.choices.get(score=50).pk}
+        with CaptureQueriesContext(connection) as save:
+            response = client.post(reverse("partner:answer", args=[token, asked.pk]), data)
+            assert response.status_code == 200
+        counts[n] = (len(page), len(save))
+    assert counts[10] == counts[60], counts
+    assert max(counts[10]) <= MAX_QUERIES

@@ -9,8 +9,13 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from alliances.models import Alliance
-from assessments.models import Answer, Assessment, BankVersion, Finding
-from assessments.selectors import assessment_score, latest_submitted_assessments
+from assessments.models import Answer, Assessment, BankVersion, Finding, PartnerInvitation
+from assessments.selectors import (
+    alliance_decision,
+    assessment_perception,
+    assessment_score,
+    latest_submitted_assessments,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +27,8 @@ def demo(db):
 
 
 def test_seed_demo_loads_the_banks_and_assessments_once(demo):
-    assert BankVersion.objects.filter(status="published").count() == 3
-    assert Assessment.objects.count() == 5
+    assert BankVersion.objects.filter(status="published").count() == 4
+    assert Assessment.objects.count() == 6
     assert Finding.objects.count() == 2
     assert Assessment.objects.filter(status=Assessment.Status.DRAFT).count() == 1
     draft = Assessment.objects.get(status=Assessment.Status.DRAFT)
@@ -51,6 +56,22 @@ def test_cobalt_is_a_healthy_case_above_the_go_threshold(demo):
     score = assessment_score(latest_submitted_assessments(cobalt)["strategic_fit"])
     assert score.overall >= score.thresholds.go
     assert score.knockouts == ()
+
+
+def test_cobalt_shows_both_sides_and_the_governance_gap_aurora_has_no_partner_side(demo):
+    cobalt = Alliance.objects.get(slug="cobalt-cloud-co-sell")
+    two_sided = latest_submitted_assessments(cobalt)["mutual_fit"]
+    perception = assessment_perception(two_sided, assessment_score(two_sided))
+    assert not perception.is_blind
+    assert [g.dimension for g in perception.comparison.gaps] == ["Governance"]
+    gap = perception.comparison.gaps[0]
+    assert (gap.ours, gap.theirs) == (75, 25)
+    assert (
+        "Agree with Cobalt Cloud Services how governance works: we score it 75, they score it 25."
+        in [c.text for c in alliance_decision(cobalt).conditions]
+    )
+    aurora = Alliance.objects.get(slug="project-aurora")
+    assert not PartnerInvitation.objects.filter(assessment__alliance=aurora).exists()
 
 
 def test_demo_pages_render_for_the_demo_users(client, demo):

@@ -31,7 +31,8 @@ KEY_PATTERN = r"^[A-Z]{1,4}[0-9]{1,4}$"
 SLUG_RE = re.compile(SLUG_PATTERN)
 KEY_RE = re.compile(KEY_PATTERN)
 SLUG_MAX, NAME_MAX, QUESTION_TEXT_MAX, LABEL_MAX = 80, 200, 500, 500
-BANK_KINDS = ("strategic_fit", "partner_selection", "sponsor_readiness", "custom")
+BANK_KINDS = ("strategic_fit", "partner_selection", "sponsor_readiness", "mutual_fit", "custom")
+PERCEPTION_GAP_DEFAULT = 20  # points between our score and the partner's on a dimension
 QUESTION_KINDS = ("scale", "choice", "yes_no", "text")
 STATUSES = ("draft", "published")  # retired only happens by publishing a newer version
 YES_NO = (("Yes", 100), ("No", 0))
@@ -95,6 +96,11 @@ class BankData:
     no_go: int
     gap: int
     dimensions: list[DimensionData]
+    # Two-sided (mutual fit) banks: a dimension where the sides differ by more than this
+    # is a perception gap; `perception_gaps_decide` lets such gaps turn a GO into a GO
+    # WITH CONDITIONS (by default they are conditions that leave the verdict alone).
+    perception_gap: int = PERCEPTION_GAP_DEFAULT
+    perception_gaps_decide: bool = False
 
 
 # ---------------------------------------------------------------- reading
@@ -435,7 +441,11 @@ def _check_file(check: _Checker, root) -> BankData:
     )
     version = (
         check.mapping(
-            root, "version", "version", ["number", "status", "notes", "thresholds"], ["number"]
+            root,
+            "version",
+            "version",
+            ["number", "status", "notes", "thresholds", "perception_gaps_decide"],
+            ["number"],
         )
         if "version" in root
         else _Map()
@@ -444,7 +454,9 @@ def _check_file(check: _Checker, root) -> BankData:
     if slug and not SLUG_RE.fullmatch(slug):
         check.error(bank, "slug", "bank.slug", "use lowercase letters, digits and hyphens only")
     thresholds = (
-        check.mapping(version, "thresholds", "version.thresholds", ["go", "no_go", "gap"])
+        check.mapping(
+            version, "thresholds", "version.thresholds", ["go", "no_go", "gap", "perception_gap"]
+        )
         if version.get("thresholds") is not None
         else _Map()
     )
@@ -452,6 +464,14 @@ def _check_file(check: _Checker, root) -> BankData:
     go = check.integer(thresholds, "go", f"{path}.go", low=0, high=100, default=70)
     no_go = check.integer(thresholds, "no_go", f"{path}.no_go", low=0, high=100, default=50)
     gap = check.integer(thresholds, "gap", f"{path}.gap", low=0, high=100, default=50)
+    perception_gap = check.integer(
+        thresholds,
+        "perception_gap",
+        f"{path}.perception_gap",
+        low=0,
+        high=100,
+        default=PERCEPTION_GAP_DEFAULT,
+    )
     if no_go > go:
         check.error(thresholds, "no_go", path, f"no_go ({no_go}) must not exceed go ({go})")
     return BankData(
@@ -468,6 +488,10 @@ def _check_file(check: _Checker, root) -> BankData:
         no_go=no_go,
         gap=gap,
         dimensions=_check_dimensions(check, root),
+        perception_gap=perception_gap,
+        perception_gaps_decide=check.boolean(
+            version, "perception_gaps_decide", "version.perception_gaps_decide", False
+        ),
     )
 
 
@@ -663,7 +687,13 @@ def export_bank(data: BankData) -> str:
             "number": data.number,
             "status": status,
             "notes": data.notes,
-            "thresholds": {"go": data.go, "no_go": data.no_go, "gap": data.gap},
+            "thresholds": {
+                "go": data.go,
+                "no_go": data.no_go,
+                "gap": data.gap,
+                "perception_gap": data.perception_gap,
+            },
+            "perception_gaps_decide": data.perception_gaps_decide,
         },
         "dimensions": [
             {
@@ -794,6 +824,7 @@ def bank_diff(old: BankData, new: BankData) -> BankDiff:
             ("GO threshold", old.go, new.go),
             ("NO-GO threshold", old.no_go, new.no_go),
             ("gap threshold", old.gap, new.gap),
+            ("perception gap threshold", old.perception_gap, new.perception_gap),
         )
         if before != after
     )

@@ -97,6 +97,8 @@ def _bank_import(data: BankData, by) -> BankVersion:
         go_threshold=data.go,
         no_go_threshold=data.no_go,
         gap_threshold=data.gap,
+        perception_gap_threshold=data.perception_gap,
+        perception_gaps_decide=data.perception_gaps_decide,
         notes=data.notes,
     )
     as_done_by(version, by).save()
@@ -157,6 +159,8 @@ def version_data(version: BankVersion) -> BankData:
         go=version.go_threshold,
         no_go=version.no_go_threshold,
         gap=version.gap_threshold,
+        perception_gap=version.perception_gap_threshold,
+        perception_gaps_decide=version.perception_gaps_decide,
         dimensions=[
             DimensionData(
                 name=d.name,
@@ -230,6 +234,8 @@ def version_new_draft(*, version: BankVersion, by) -> BankVersion:
         go_threshold=version.go_threshold,
         no_go_threshold=version.no_go_threshold,
         gap_threshold=version.gap_threshold,
+        perception_gap_threshold=version.perception_gap_threshold,
+        perception_gaps_decide=version.perception_gaps_decide,
         notes=f"Draft made from version {version.number}.",
     )
     as_done_by(draft, by).save()

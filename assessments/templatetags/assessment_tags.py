@@ -2,7 +2,7 @@
 
 from django import template
 
-from assessments.charts import dimension_chart
+from assessments.charts import dimension_chart, perception_radar
 from assessments.scoring import level_of
 
 register = template.Library()
@@ -65,4 +65,30 @@ def decision_card(context, alliance, brief_link=True):
         "actions": context.get("actions", ()),
         "decision": alliance_decision(alliance),
         "brief_link": brief_link,
+    }
+
+
+@register.inclusion_tag("charts/perception_radar.html")
+def perception_radar_chart(rows, ours_label, theirs_label, gaps=(), dom_id="perception-radar"):
+    """`{% perception_radar_chart rows "Us" "Helios" gaps %}`: the two sides' radar. `rows`
+    are perception.SideBySide objects or snapshot dicts (name, ours, theirs); `gaps` the
+    dimensions (names, or objects with `dimension`/`name`) drawn as perception gaps."""
+    triples = [
+        (row["name"], row["ours"], row["theirs"])
+        if isinstance(row, dict)
+        else (row.dimension, row.ours, row.theirs)
+        for row in rows
+    ]
+    names = [
+        g if isinstance(g, str) else (g["dimension"] if isinstance(g, dict) else g.dimension)
+        for g in gaps
+    ]
+    radar = perception_radar(
+        triples, ours_label=ours_label, theirs_label=theirs_label, gap_dimensions=names
+    )
+    return {
+        "radar": radar,
+        "ours_label": ours_label,
+        "theirs_label": theirs_label,
+        "dom_id": dom_id,
     }

@@ -1,0 +1,136 @@
+"""The manager's side of a two-sided assessment: invite partner contacts (with a
+confirmation step), resend or revoke their links. The partner's own pages are views.py."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+from django.views.generic.edit import FormView
+
+from alliances.access import Action
+from alliances.forms_support import add_service_errors
+from assessments.models import PartnerInvitation
+from assessments.partner import services
+from assessments.partner.forms import InviteForm
+from assessments.views import AssessmentMixin
+
+
+class TwoSidedMixin(AssessmentMixin):
+    action = Action.RUN_ASSESSMENT
+
+    def load_objects(self):
+        super().load_objects()
+        if not services.is_two_sided(self.assessment):
+            raise Http404("This assessment is not two-sided.")
+
+    def partner_url(self):
+        return self.assessment.get_absolute_url() + "#partner"
+
+
+class PartnerInviteView(TwoSidedMixin, FormView):
+    """First POST shows what will happen (a confirmation page); the confirmed POST invites."""
+
+    form_class = InviteForm
+    template_name = "assessments/partner/invite.html"
+
+    def get_initial(self):
+        return {"alliance_label": self.alliance.name}
+
+    def form_valid(self, form):
+        if not form.cleaned_data["confirmed"]:
+            return self.render_to_response(
+                self.get_context_data(
+                    form=form, confirming=True, invitees=form.cleaned_data["invitees"]
+                )
+            )
+        try:
+            created = services.invitations_create(
+                assessment=self.assessment,
+                invitees=form.cleaned_data["invitees"],
+                alliance_label=form.cleaned_data["alliance_label"],
+                by=self.request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Invited %(names)s: each receives their own link by e-mail.")
+            % {"names": ", ".join(i.name for i in created)},
+        )
+        return redirect(self.partner_url())
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["company"] = services.our_company_name()
+        return context
+
+
+class InvitationActionView(TwoSidedMixin, TemplateView):
+    """GET asks; POST resends or revokes one invitation of this assessment."""
+
+    template_name = "assessments/partner/invitation_action.html"
+    verb = ""
+
+    def load_objects(self):
+        super().load_objects()
+        self.invitation = get_object_or_404(
+            PartnerInvitation, pk=self.kwargs["iid"], assessment=self.assessment
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(invitation=self.invitation, cancel_url=self.partner_url(), **self.texts())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            self.act()
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(self.partner_url())
+        messages.success(request, self.texts()["done"])
+        return redirect(self.partner_url())
+
+
+class InvitationResendView(InvitationActionView):
+    def texts(self):
+        name = self.invitation.name
+        return {
+            "title": _("Resend the link to %(name)s?") % {"name": name},
+            "text": _(
+                "%(name)s receives a new link by e-mail, valid for another %(days)s days; the "
+                "link sent before stops working. Answers given so far are kept."
+            )
+            % {"name": name, "days": settings.PARTNER_LINK_DAYS},
+            "button": _("Resend link"),
+            "danger": False,
+            "done": _("A new link is on its way to %(name)s.") % {"name": name},
+        }
+
+    def act(self):
+        services.invitation_resend(invitation=self.invitation, by=self.request.user)
+
+
+class InvitationRevokeView(InvitationActionView):
+    def texts(self):
+        name = self.invitation.name
+        return {
+            "title": _("Revoke %(name)s's link?") % {"name": name},
+            "text": _(
+                "The link stops working at once. Answers given so far are kept but count only "
+                "if you resend the link and they submit."
+            ),
+            "button": _("Revoke link"),
+            "danger": True,
+            "done": _("%(name)s's link is revoked.") % {"name": name},
+        }
+
+    def act(self):
+        services.invitation_revoke(invitation=self.invitation, by=self.request.user)

@@ -1,0 +1,137 @@
+"""Reads of the partner's side: who was invited and where they are, the partner side's
+consolidated score, and whether the comparison may be shown yet (blind until both sides
+have submitted). A fixed number of queries, whatever the number of questions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from assessments.models import Assessment, Choice, PartnerAnswer, PartnerInvitation
+from assessments.scoring import (
+    AnswerInput,
+    AssessmentScore,
+    ResponseInput,
+    VersionSpec,
+    consolidate,
+)
+
+
+@dataclass(frozen=True)
+class PartnerSide:
+    """The invitations of one assessment and where the partner side stands."""
+
+    invitations: tuple[PartnerInvitation, ...]
+
+    @property
+    def submitted(self) -> tuple[PartnerInvitation, ...]:
+        return tuple(i for i in self.invitations if i.is_submitted)
+
+    @property
+    def pending(self) -> tuple[PartnerInvitation, ...]:
+        now = timezone.now()
+        return tuple(i for i in self.invitations if i.is_pending(now))
+
+    @property
+    def is_complete(self) -> bool:
+        """At least one contact submitted and nobody is still expected to answer."""
+        return bool(self.submitted) and not self.pending
+
+
+def partner_sides(assessments: Iterable[Assessment]) -> dict[int, PartnerSide]:
+    """Each assessment's partner side by id (1 query)."""
+    assessments = list(assessments)
+    grouped = defaultdict(list)
+    for invitation in PartnerInvitation.objects.filter(assessment__in=assessments).order_by(
+        "created_at", "pk"
+    ):
+        grouped[invitation.assessment_id].append(invitation)
+    return {a.pk: PartnerSide(tuple(grouped[a.pk])) for a in assessments}
+
+
+def partner_side(assessment: Assessment) -> PartnerSide:
+    return partner_sides([assessment])[assessment.pk]
+
+
+def invitation_rows(assessment: Assessment) -> list[PartnerInvitation]:
+    """The manager's list: every invitation with `answer_count` (1 query)."""
+    return list(
+        assessment.partner_invitations.select_related("created_by")
+        .annotate(
+            answer_count=Count(
+                "answers",
+                filter=Q(answers__choice__isnull=False)
+                | Q(answers__is_na=True)
+                | Q(answers__is_dont_know=True)
+                | ~Q(answers__text=""),
+            )
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+def partner_scores(
+    sides: dict[int, PartnerSide], assessments: Iterable[Assessment], specs: dict[int, VersionSpec]
+) -> dict[int, AssessmentScore]:
+    """The partner side's consolidated score (median of its submitted contacts) of each
+    assessment whose partner side is complete (1 query)."""
+    ready = [a for a in assessments if sides.get(a.pk) and sides[a.pk].is_complete]
+    if not ready:
+        return {}
+    submitted = {i.pk: i for a in ready for i in sides[a.pk].submitted}
+    answers = defaultdict(list)
+    for row in PartnerAnswer.objects.filter(invitation_id__in=submitted).values(
+        "invitation_id", "question__key", "choice__score", "is_na", "is_dont_know", "text"
+    ):
+        answers[row["invitation_id"]].append(
+            AnswerInput(
+                key=row["question__key"],
+                score=row["choice__score"],
+                is_na=row["is_na"],
+                is_dont_know=row["is_dont_know"],
+                has_text=bool(row["text"].strip()),
+            )
+        )
+    return {
+        a.pk: consolidate(
+            specs[a.version_id],
+            [ResponseInput(i.name, tuple(answers[i.pk])) for i in sides[a.pk].submitted],
+        )
+        for a in ready
+    }
+
+
+def partner_fill_dimensions(invitation: PartnerInvitation):
+    """Dimensions of the invitation's bank version with `question_count` and
+    `answered_count` of this invitation (1 query), in order."""
+    given = PartnerAnswer.objects.given().filter(invitation=invitation).values("question_id")
+    return list(
+        invitation.assessment.version.dimensions.annotate(
+            question_count=Count("questions", distinct=True),
+            answered_count=Count("questions", filter=Q(questions__in=given), distinct=True),
+        ).order_by("order", "pk")
+    )
+
+
+def partner_dimension_questions(dimension, invitation: PartnerInvitation):
+    """The dimension's questions with their choices and `my_answer` (3 queries): only this
+    invitation's answers, never anyone else's."""
+    questions = list(
+        dimension.questions.order_by("order", "pk").prefetch_related(
+            Prefetch("choices", Choice.objects.order_by("order", "pk"), to_attr="choice_list")
+        )
+    )
+    answers = {
+        a.question_id: a
+        for a in PartnerAnswer.objects.filter(
+            invitation=invitation, question__dimension=dimension
+        ).order_by()
+    }
+    for question in questions:
+        question.my_answer = answers.get(question.pk)
+        question.form_prefix = f"q{question.pk}"
+    return questions

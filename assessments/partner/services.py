@@ -1,0 +1,318 @@
+"""Writes of the partner's side: invite, resend, revoke (a manager), answer and submit
+(the partner contact, identified by their invitation, never by a user account)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alliances.access import Action, ensure_can
+from alliances.models import Organisation
+from assessments.models import (
+    Assessment,
+    BankVersion,
+    PartnerAnswer,
+    PartnerInvitation,
+    Question,
+    QuestionBank,
+)
+from assessments.partner.tokens import new_token, token_hash
+from assessments.services import AnswerValue
+
+
+def is_two_sided(assessment: Assessment) -> bool:
+    return assessment.version.bank.kind == QuestionBank.Kind.MUTUAL_FIT
+
+
+def our_company_name() -> str:
+    own = Organisation.objects.filter(is_own=True).values_list("name", flat=True).first()
+    return own or _("our company")
+
+
+def link_url(token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("partner:fill", args=[token])
+
+
+@dataclass(frozen=True)
+class InviteeData:
+    name: str
+    email: str
+
+
+def _expiry() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=settings.PARTNER_LINK_DAYS)
+
+
+def _send(invitation: PartnerInvitation, token: str) -> None:
+    """The e-mail with the link; sent after the transaction commits (never for a rollback)."""
+    context = {
+        "invitation": invitation,
+        "company": our_company_name(),
+        "url": link_url(token),
+        "expires_at": invitation.expires_at,
+    }
+    subject = _("%(company)s asks for your view of the alliance “%(alliance)s”") % {
+        "company": context["company"],
+        "alliance": invitation.alliance_label,
+    }
+    body = render_to_string("assessments/partner/invitation_email.txt", context)
+    recipient = invitation.email
+    transaction.on_commit(
+        lambda: send_mail(
+            subject.replace("\n", " "), body, settings.DEFAULT_FROM_EMAIL, [recipient]
+        )
+    )
+
+
+def _ensure_open_for_invitations(assessment: Assessment, by) -> None:
+    ensure_can(by, Action.RUN_ASSESSMENT, assessment.alliance)
+    if not is_two_sided(assessment):
+        raise ValidationError(
+            _("Only a two-sided assessment (a mutual fit bank) invites the partner.")
+        )
+    if assessment.version.status == BankVersion.Status.RETIRED:
+        raise ValidationError(
+            _("This assessment uses a retired version of the question bank: start a new one.")
+        )
+
+
+@transaction.atomic
+def invitations_create(
+    *, assessment: Assessment, invitees: list[InviteeData], alliance_label: str, by
+) -> list[PartnerInvitation]:
+    """Invite partner contacts: one invitation and one e-mailed link each."""
+    assessment = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("version__bank", "alliance")
+        .get(pk=assessment.pk)
+    )
+    _ensure_open_for_invitations(assessment, by)
+    if not invitees:
+        raise ValidationError({"invitees": _("Name at least one partner contact.")})
+    label = alliance_label.strip()
+    if not label:
+        raise ValidationError({"alliance_label": _("Say how the partner sees the alliance named.")})
+    existing = {e.lower() for e in assessment.partner_invitations.values_list("email", flat=True)}
+    created = []
+    for invitee in invitees:
+        email = invitee.email.strip()
+        if email.lower() in existing:
+            raise ValidationError(
+                {
+                    "invitees": _("%(email)s is already invited: resend their link instead.")
+                    % {"email": email}
+                }
+            )
+        existing.add(email.lower())
+        token = new_token()
+        invitation = PartnerInvitation(
+            assessment=assessment,
+            name=invitee.name.strip(),
+            email=email,
+            alliance_label=label,
+            token_hash=token_hash(token),
+            expires_at=_expiry(),
+            created_by=by,
+            sent_at=timezone.now(),
+            send_count=1,
+        )
+        invitation.full_clean(exclude=["assessment", "created_by", "token_hash"])
+        invitation.save()
+        _send(invitation, token)
+        created.append(invitation)
+    return created
+
+
+def _locked_invitation(invitation: PartnerInvitation, by) -> PartnerInvitation:
+    invitation = (
+        PartnerInvitation.objects.select_for_update(of=("self",))
+        .select_related("assessment__version__bank", "assessment__alliance")
+        .get(pk=invitation.pk)
+    )
+    _ensure_open_for_invitations(invitation.assessment, by)
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: PartnerInvitation, by) -> PartnerInvitation:
+    """A new link (the old one stops working) with a fresh expiry, e-mailed again."""
+    invitation = _locked_invitation(invitation, by)
+    if invitation.is_submitted:
+        raise ValidationError(
+            _("%(name)s has submitted: there is nothing to resend.") % {"name": invitation.name}
+        )
+    token = new_token()
+    invitation.token_hash = token_hash(token)
+    invitation.expires_at = _expiry()
+    invitation.revoked_at = None
+    invitation.revoked_by = None
+    invitation.sent_at = timezone.now()
+    invitation.send_count += 1
+    invitation._change_reason = "Link resent"
+    invitation.save()
+    _send(invitation, token)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: PartnerInvitation, by) -> PartnerInvitation:
+    """The link stops working at once; answers given so far are kept (resend to reopen)."""
+    invitation = _locked_invitation(invitation, by)
+    if invitation.is_submitted:
+        raise ValidationError(
+            _("%(name)s has submitted: their answers are part of the results.")
+            % {"name": invitation.name}
+        )
+    if invitation.is_revoked:
+        raise ValidationError(_("This invitation is already revoked."))
+    invitation.revoked_at = timezone.now()
+    invitation.revoked_by = by
+    invitation._change_reason = "Revoked"
+    invitation.save(update_fields=["revoked_at", "revoked_by"])
+    return invitation
+
+
+# ---------------------------------------------------------------- the partner contact
+
+
+class LinkClosed(PermissionDenied):
+    """The invitation exists but its link no longer opens: revoked or expired."""
+
+
+def invitation_for_token(token: str) -> PartnerInvitation | None:
+    """The invitation a link names, with its assessment, or None (unknown link)."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        PartnerInvitation.objects.select_related(
+            "assessment__version__bank", "assessment__alliance"
+        )
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+
+
+def ensure_link_open(invitation: PartnerInvitation) -> None:
+    if invitation.is_revoked:
+        raise LinkClosed(_("This link was withdrawn by the alliance manager."))
+    if invitation.is_expired() and not invitation.is_submitted:
+        raise LinkClosed(_("This link has expired."))
+
+
+def invitation_opened(*, invitation: PartnerInvitation) -> None:
+    """The first visit is recorded (the manager sees who opened their link)."""
+    if invitation.opened_at is None:
+        PartnerInvitation.objects.filter(pk=invitation.pk, opened_at=None).update(
+            opened_at=timezone.now()
+        )
+        invitation.opened_at = timezone.now()
+
+
+def _locked_for_answers(invitation: PartnerInvitation) -> PartnerInvitation:
+    locked = (
+        PartnerInvitation.objects.select_for_update(of=("self",))
+        .select_related("assessment__version")
+        .get(pk=invitation.pk)
+    )
+    ensure_link_open(locked)
+    if locked.is_submitted:
+        raise ValidationError(
+            _("Your answers are submitted: thank you, they can no longer change.")
+        )
+    if locked.assessment.version.status == BankVersion.Status.RETIRED:
+        raise ValidationError(_("This questionnaire is closed."))
+    return locked
+
+
+def _write(invitation: PartnerInvitation, question: Question, value: AnswerValue):
+    if question.dimension.version_id != invitation.assessment.version_id:
+        raise ValidationError(_("This question is not part of this questionnaire."))
+    if value.choice is not None and value.choice.question_id != question.pk:
+        raise ValidationError(_("That answer belongs to another question."))
+    if value.is_na and not question.allows_na:
+        raise ValidationError(_("%(key)s cannot be answered N/A.") % {"key": question.key})
+    if value.is_dont_know and not question.allows_dont_know:
+        raise ValidationError(_("%(key)s cannot be answered “don't know”.") % {"key": question.key})
+    answer = PartnerAnswer.objects.filter(invitation=invitation, question=question).first()
+    if answer is None:
+        if not (value.is_given or value.comment):
+            return None
+        answer = PartnerAnswer(invitation=invitation, question=question)
+    before = (answer.choice_id, answer.is_na, answer.is_dont_know, answer.text, answer.comment)
+    if value.sets_level:
+        answer.choice = value.choice
+        answer.is_na = value.is_na
+        answer.is_dont_know = value.is_dont_know
+    answer.text = value.text if not question.is_scored else ""
+    answer.comment = value.comment
+    after = (answer.choice_id, answer.is_na, answer.is_dont_know, answer.text, answer.comment)
+    if answer.pk is not None and before == after:
+        return answer
+    answer.save()
+    return answer
+
+
+def _mark_answered(invitation: PartnerInvitation) -> None:
+    if invitation.answered_at is None:
+        invitation.answered_at = timezone.now()
+        invitation.save(update_fields=["answered_at"])
+
+
+def partner_answer_save(
+    *, invitation: PartnerInvitation, question: Question, value: AnswerValue
+) -> PartnerAnswer | None:
+    """Save one answer of the invitation's own questionnaire (the htmx autosave)."""
+    with transaction.atomic():
+        locked = _locked_for_answers(invitation)
+        answer = _write(locked, question, value)
+        if answer is not None:
+            _mark_answered(locked)
+        return answer
+
+
+@transaction.atomic
+def partner_answers_save(
+    *, invitation: PartnerInvitation, values: dict[Question, AnswerValue]
+) -> None:
+    """Save a whole section at once (the page without JavaScript)."""
+    locked = _locked_for_answers(invitation)
+    saved = [_write(locked, question, value) for question, value in values.items()]
+    if any(a is not None for a in saved):
+        _mark_answered(locked)
+
+
+def partner_missing_required(invitation: PartnerInvitation) -> list[Question]:
+    answered = PartnerAnswer.objects.given().filter(invitation=invitation)
+    return list(
+        Question.objects.filter(
+            dimension__version_id=invitation.assessment.version_id, required=True
+        )
+        .exclude(pk__in=answered.values("question_id"))
+        .select_related("dimension")
+        .order_by("dimension__order", "dimension_id", "order", "pk")
+    )
+
+
+@transaction.atomic
+def partner_submit(*, invitation: PartnerInvitation) -> PartnerInvitation:
+    """Lock the partner contact's answers once every required question is answered."""
+    locked = _locked_for_answers(invitation)
+    missing = partner_missing_required(locked)
+    if missing:
+        keys = ", ".join(q.key for q in missing)
+        raise ValidationError(
+            _("Answer the required questions first: %(keys)s.") % {"keys": keys}, code="missing"
+        )
+    locked.submitted_at = timezone.now()
+    locked._change_reason = "Submitted"
+    locked.save(update_fields=["submitted_at"])
+    return locked

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from assessments.partner import views
+
+app_name = "partner"
+
+LINK = "partner/<str:token>/"
+
+urlpatterns = [
+    path(LINK, views.PartnerFillView.as_view(), name="fill"),
+    path(LINK + "answers/<id:qid>/", views.PartnerAnswerView.as_view(), name="answer"),
+    path(LINK + "submit/", views.PartnerSubmitView.as_view(), name="submit"),
+]
