@@ -69,7 +69,7 @@ MALFORMED = {
         [
             "line 4, bank.name: must be text, got a list",
             "line 5, bank.kind: must be one of strategic_fit, partner_selection, "
-            "sponsor_readiness, custom, got 5",
+            "sponsor_readiness, mutual_fit, custom, got 5",
             "line 8, dimensions: must be a non-empty list, got a mapping",
         ],
     ),

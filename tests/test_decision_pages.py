@@ -65,7 +65,8 @@ def test_decision_command_prints_json(demo):
     call_command("decision", "cobalt-cloud-co-sell", "--json", stdout=out)
     data = json.loads(out.getvalue())
     assert data["verdict"] == "GO WITH CONDITIONS"
-    assert {c["source"] for c in data["conditions"]} == {"gap", "sponsor"}
+    # Cobalt's two-sided assessment adds the governance perception gap.
+    assert {c["source"] for c in data["conditions"]} == {"gap", "sponsor", "perception"}
     assert all({"rule", "text", "decisive", "refs"} <= set(r) for r in data["reasons"])
 
 
