@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from alliances.models import KPI, Alliance, Membership, Organisation
 from assessments.models import Assessment, Finding, Question, Response
 from briefs.models import Brief
+from notifications.models import Notification
 from sponsors.models import PeerLink, Signal, Sponsor, Sponsorship
 
 User = get_user_model()
@@ -233,6 +234,9 @@ PROVIDERS = {
     "briefs:status": _of_alliance(Brief),
     "briefs:download": _of_alliance(Brief),
     "briefs:retry": _of_alliance(Brief),
+    # Someone's notification: everyone else gets a 404, its recipient the real work.
+    "notifications:open": lambda: _pks(Notification),
+    "notifications:read": lambda: _pks(Notification),
 }
 # Never sent by a signed-in fuzzing client: it would end the session the role runs in.
 SESSION_ENDING = {"logout"}

@@ -467,6 +467,7 @@ def test_personal_agendas_and_notes_reach_only_managers_and_the_sponsor_themself
     with_sponsors(team)
     assessment_ready(team)
     with_brief("ready")(team)
+    with_notification(team)
     our_sponsor = team.alliance.sponsorships.get(side="ours").sponsor
     urls = [
         reverse(name, kwargs=entry.kwargs(team))
