@@ -296,6 +296,9 @@ PROVIDERS = {
     "briefs:status": _of_alliance(Brief),
     "briefs:download": _of_alliance(Brief),
     "briefs:retry": _of_alliance(Brief),
+    # Someone's notification: everyone else gets a 404, its recipient the real work.
+    "notifications:open": lambda: _pks(Notification),
+    "notifications:read": lambda: _pks(Notification),
 }
 # Never sent by a signed-in fuzzing client: it would end the session the role runs in.
 SESSION_ENDING = {"logout"}
