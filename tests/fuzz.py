@@ -284,8 +284,6 @@ PROVIDERS = {
     # A token nobody was given: accepting a real one would switch the fuzzing session.
     "alliances:invitation": lambda: [{"token": "not-a-token"}, {"token": "x" * 300}],
     "signoffs:answer": _of_alliance(SignOff, "request__alliance__slug"),
-    "notifications:open": lambda: _pks(Notification),
-    "notifications:read": lambda: _pks(Notification),
     "assessments:partner_invite": _of_alliance(Assessment),
     "assessments:partner_resend": _invitations,
     "assessments:partner_revoke": _invitations,
