@@ -85,6 +85,18 @@ def csv_response(filename: str, header: Sequence, rows: Iterable[Sequence]):
     return response
 
 
+class SheetFormatConverter:
+    """`<sheet:fmt>` in a URL: `xlsx` or `csv`; anything else matches no URL (a 404)."""
+
+    regex = "xlsx|csv"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
 @dataclass
 class Sheet:
     """One worksheet: a title (cut to Excel's 31 characters), a header row and rows."""

@@ -195,6 +195,11 @@ def _answers():
     return out
 
 
+def _in_formats(provider):
+    """Each argument set once per download format (`<sheet:fmt>`)."""
+    return lambda: [{**kwargs, "fmt": fmt} for kwargs in provider() for fmt in ("xlsx", "csv")]
+
+
 def _pks(model):
     return [{"pk": pk} for pk in model.objects.values_list("pk", flat=True)]
 
@@ -225,6 +230,9 @@ PROVIDERS = {
     "assessments:history": _of_alliance(Assessment),
     "assessments:delete": _of_alliance(Assessment),
     "assessments:finding": _findings,
+    "assessments:export_answers": _in_formats(_of_alliance(Assessment)),
+    "assessments:export_results": _in_formats(_of_alliance(Assessment)),
+    "assessments:export_findings": _in_formats(_alliance_urls),
     "assessments:fill": _responses,
     "assessments:submit": _responses,
     "assessments:reopen": _responses,
@@ -421,8 +429,10 @@ def plans(draw, targets: list[Target], ids: list[int], roles=tuple(ROLES)):
     else:
         role = draw(st.sampled_from(roles))
     path_swap = None
-    if kwargs and draw(st.integers(0, 4)) == 0:
-        key = draw(st.sampled_from(sorted(kwargs)))
+    # Ids and slugs are swapped; a download's format (`fmt`) is a fixed word in the path.
+    swappable = sorted(k for k in kwargs if k != "fmt")
+    if swappable and draw(st.integers(0, 4)) == 0:
+        key = draw(st.sampled_from(swappable))
         if key == "slug":
             slugs = [k["slug"] for t in targets for k in t.kwargs if "slug" in k]
             kwargs[key] = draw(st.sampled_from([*slugs, "x" * 300, "no-such-alliance"]))

@@ -322,6 +322,21 @@ MATRIX: dict[str, Entry] = {
     "assessments:results": Entry(
         kwargs=assessment, prepare=assessment_ready, expect=alliance_action(Action.VIEW)
     ),
+    "assessments:export_answers": Entry(
+        kwargs=lambda team: {**assessment(team), "fmt": "xlsx"},
+        prepare=assessment_ready,
+        expect=alliance_action(Action.VIEW),
+    ),
+    "assessments:export_results": Entry(
+        kwargs=lambda team: {**assessment(team), "fmt": "csv"},
+        prepare=assessment_ready,
+        expect=alliance_action(Action.VIEW),
+    ),
+    "assessments:export_findings": Entry(
+        kwargs=lambda team: {**slug(team), "fmt": "xlsx"},
+        prepare=assessment_ready,
+        expect=alliance_action(Action.VIEW),
+    ),
     "assessments:history": Entry(
         kwargs=assessment, prepare=assessment_ready, expect=alliance_action(Action.RUN_ASSESSMENT)
     ),
