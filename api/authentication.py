@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
-from rest_framework.authentication import TokenAuthentication
+from rest_framework.authentication import TokenAuthentication, get_authorization_header
 
 from api.models import ApiToken, token_hash
 
@@ -16,12 +16,21 @@ LAST_USED_PRECISION = timedelta(minutes=5)
 
 class ApiTokenAuthentication(TokenAuthentication):
     keyword = "Token"
+    keywords = (b"token", b"bearer")
 
     def authenticate(self, request):
-        header = request.META.get("HTTP_AUTHORIZATION", "")
-        if header[:7].lower() == "bearer ":
-            request.META["HTTP_AUTHORIZATION"] = f"Token {header[7:]}"
-        return super().authenticate(request)
+        parts = get_authorization_header(request).split()
+        if not parts or parts[0].lower() not in self.keywords:
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed(
+                _("Send the header as “Authorization: Token <your token>”.")
+            )
+        try:
+            key = parts[1].decode()
+        except UnicodeError as exc:
+            raise exceptions.AuthenticationFailed(_("Invalid or revoked token.")) from exc
+        return self.authenticate_credentials(key)
 
     def authenticate_credentials(self, key):
         token = (

@@ -43,9 +43,7 @@ def token_create(*, user, name: str) -> NewToken:
             % {"max": TOKENS_PER_USER_MAX}
         )
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user, name=name, prefix=key[:10], key_hash=token_hash(key)
-    )
+    token = ApiToken.objects.create(user=user, name=name, prefix=key[:10], key_hash=token_hash(key))
     return NewToken(token=token, key=key)
 
 

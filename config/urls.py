@@ -36,4 +36,6 @@ urlpatterns = [
     path("", include("sponsors.urls")),
     path("", include("assessments.urls")),
     path("", include("briefs.urls")),
+    path("api/v1/", include("api.urls")),
+    path("accounts/api-tokens/", include("api.token_urls")),
 ]
