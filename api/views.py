@@ -16,6 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import renderers, viewsets
 from rest_framework.decorators import action
+from rest_framework.negotiation import BaseContentNegotiation
 
 from alliances.access import visible_alliances
 from alliances.models import Membership
@@ -151,14 +152,15 @@ class SponsorshipViewSet(ReadOnlyViewSet):
             sponsorship.show_sensitive = can_see_sensitive_of(self.request.user, sponsorship)
 
 
-class PDFRenderer(renderers.BaseRenderer):
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-    render_style = "binary"
+class FirstRenderer(BaseContentNegotiation):
+    """The PDF download answers its PDF whatever the Accept header says, and its
+    refusals (404) as JSON, as the schema documents."""
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 class BriefViewSet(ReadOnlyViewSet):
@@ -182,7 +184,8 @@ class BriefViewSet(ReadOnlyViewSet):
     )
     @action(
         detail=True,
-        renderer_classes=[renderers.JSONRenderer, PDFRenderer],
+        renderer_classes=[renderers.JSONRenderer],
+        content_negotiation_class=FirstRenderer,
         filter_backends=[],
         pagination_class=None,
     )

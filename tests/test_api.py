@@ -130,7 +130,9 @@ def test_assessments_come_with_their_results_and_filters_refuse_bad_values(clien
 
 def test_lists_are_paginated(client, open_team):
     for n in range(3):
-        MembershipFactory(alliance=AllianceFactory(name=f"Paged {n}"), user=open_team.users["viewer"])
+        MembershipFactory(
+            alliance=AllianceFactory(name=f"Paged {n}"), user=open_team.users["viewer"]
+        )
     client.force_login(open_team.users["viewer"])
     body = client.get(reverse("api:alliance-list") + "?page_size=2").json()
     assert body["count"] == 4
