@@ -16,7 +16,11 @@ class TokenMixin:
     def dispatch(self, request, *args, **kwargs):
         if not services.can_have_tokens(request.user):
             raise PermissionDenied(_("Only alliance managers can make API tokens."))
+        self.load_objects()
         return super().dispatch(request, *args, **kwargs)
+
+    def load_objects(self):
+        """Hook for views of one token."""
 
 
 class TokenListView(TokenMixin, TemplateView):
@@ -54,9 +58,9 @@ class TokenRevokeView(TokenMixin, TemplateView):
     template_name = "api/token_revoke.html"
     http_method_names = ["get", "post"]
 
-    def dispatch(self, request, *args, **kwargs):
-        self.token = get_object_or_404(ApiToken, pk=kwargs["pk"], user=request.user.pk)
-        return super().dispatch(request, *args, **kwargs)
+    def load_objects(self):
+        # Someone else's token does not exist for you.
+        self.token = get_object_or_404(ApiToken, pk=self.kwargs["pk"], user=self.request.user.pk)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

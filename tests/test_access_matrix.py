@@ -225,6 +225,41 @@ def partner_sponsor(team):
     return {"pk": team.alliance.sponsorships.get(side="partner").sponsor_id}
 
 
+def api(detail: bool = True) -> Callable[[str, bool], int]:
+    """The API: a 401 without a token or session (no log-in redirect), then the pages'
+    rule for reading; a list leaves out what the reader may not see (tests/test_api.py)."""
+
+    def expect(role, confidential):
+        if role == "anonymous":
+            return 401
+        if detail and role == "outsider" and confidential:
+            return 404
+        return 200
+
+    return expect
+
+
+def with_manager_token(team):
+    from api.services import token_create
+
+    team.token = token_create(user=team.users["manager"], name="matrix").token
+
+
+def own_token_only(role, confidential):
+    """A token is its owner's (the manager's): to other registrars it does not exist."""
+    if role == "anonymous":
+        return 302
+    if role == "manager":
+        return 200
+    return 404 if role in REGISTRARS else 403
+
+
+def sponsored_assessment(team):
+    with_sponsors(team)
+    assessment_ready(team)
+    with_brief("ready")(team)
+
+
 MATRIX: dict[str, Entry] = {
     "login": Entry(expect=lambda role, c: 302 if role != "anonymous" else 200),
     "logout": Entry(method="post", expect=lambda role, c: 302),
@@ -362,6 +397,43 @@ MATRIX: dict[str, Entry] = {
         prepare=assessment_ready,
         expect=own_response_only(),
     ),
+    "api:schema": Entry(expect=api(detail=False)),
+    "api:docs": Entry(expect=logged_in()),
+    "api:alliance-list": Entry(prepare=sponsored_assessment, expect=api(detail=False)),
+    "api:alliance-detail": Entry(kwargs=slug, expect=api()),
+    "api:assessment-list": Entry(prepare=sponsored_assessment, expect=api(detail=False)),
+    "api:assessment-detail": Entry(
+        kwargs=lambda team: {"pk": team.assessment.pk}, prepare=assessment_ready, expect=api()
+    ),
+    "api:finding-list": Entry(prepare=sponsored_assessment, expect=api(detail=False)),
+    "api:finding-detail": Entry(
+        kwargs=lambda team: {"pk": team.assessment.findings.get().pk},
+        prepare=assessment_ready,
+        expect=api(),
+    ),
+    "api:decision-list": Entry(prepare=sponsored_assessment, expect=api(detail=False)),
+    "api:decision-detail": Entry(
+        kwargs=lambda team: {"alliance": team.alliance.slug},
+        prepare=sponsored_assessment,
+        expect=api(),
+    ),
+    "api:sponsorship-list": Entry(prepare=sponsored_assessment, expect=api(detail=False)),
+    "api:sponsorship-detail": Entry(
+        kwargs=lambda team: {"pk": sponsorship(team)["pk"]}, prepare=with_sponsors, expect=api()
+    ),
+    "api:brief-list": Entry(prepare=sponsored_assessment, expect=api(detail=False)),
+    "api:brief-detail": Entry(
+        kwargs=lambda team: {"pk": team.brief.pk}, prepare=with_brief("ready"), expect=api()
+    ),  # fmt: skip
+    "api:brief-download": Entry(
+        kwargs=lambda team: {"pk": team.brief.pk}, prepare=with_brief("ready"), expect=api()
+    ),
+    "api_tokens:list": Entry(expect=registrar()),
+    "api_tokens:revoke": Entry(
+        kwargs=lambda team: {"pk": team.token.pk},
+        prepare=with_manager_token,
+        expect=own_token_only,
+    ),
     "briefs:list": Entry(kwargs=slug, expect=alliance_action(Action.VIEW)),
     "briefs:prepare": Entry(
         kwargs=slug, method="post", expect=alliance_action(Action.PREPARE_BRIEF, 302)
@@ -447,6 +519,7 @@ def test_personal_agendas_and_notes_reach_only_managers_and_the_sponsor_themself
     with_sponsors(team)
     assessment_ready(team)
     with_brief("ready")(team)
+    with_manager_token(team)
     our_sponsor = team.alliance.sponsorships.get(side="ours").sponsor
     urls = [
         reverse(name, kwargs=entry.kwargs(team))
