@@ -23,6 +23,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from hypothesis import strategies as st
 
 from alliances.models import KPI, Alliance, Membership, Organisation
+from api.models import ApiToken
+from api.services import token_create
 from assessments.models import Assessment, Finding, Question, Response
 from briefs.models import Brief
 from sponsors.models import PeerLink, Signal, Sponsor, Sponsorship
@@ -119,6 +121,7 @@ ROLE_OF = {name: role for role, name in ROLES.items() if name}
 def seed() -> dict:
     """The demo data plus a plain signed-in user and a brief; returns the users by role."""
     call_command("seed_demo", "--quiet-logins", stdout=StringIO())
+    token_create(user=User.objects.get(username="manager"), name="fuzz")
     User.objects.get_or_create(username="fuzz-outsider", defaults={"email": "out@example.com"})
     for alliance in Alliance.objects.all()[:2]:
         Brief.objects.get_or_create(
@@ -237,6 +240,14 @@ PROVIDERS = {
     "assessments:submit": _responses,
     "assessments:reopen": _responses,
     "assessments:answer": _answers,
+    "api:alliance-detail": _alliance_urls,
+    "api:decision-detail": lambda: [{"alliance": a.slug} for a in Alliance.objects.all()],
+    "api:assessment-detail": lambda: _pks(Assessment),
+    "api:finding-detail": lambda: _pks(Finding),
+    "api:sponsorship-detail": lambda: _pks(Sponsorship),
+    "api:brief-detail": lambda: _pks(Brief),
+    "api:brief-download": lambda: _pks(Brief),
+    "api_tokens:revoke": lambda: _pks(ApiToken),
     "briefs:detail": _of_alliance(Brief),
     "briefs:status": _of_alliance(Brief),
     "briefs:download": _of_alliance(Brief),
@@ -572,9 +583,13 @@ class Fuzzer:
         )
         changed = before is not None and refused and fingerprint() != before
         readable = True
-        if status in (400, 403, 404) and not response.streaming:
+        if status in (400, 401, 403, 404) and not response.streaming:
             html = response.content.decode(errors="replace")
-            readable = any(marker in html for marker in MESSAGE_MARKERS)
+            if response.get("Content-Type", "").startswith("application/json"):
+                # The API: a JSON body with the reason ({"detail": …} or per parameter).
+                readable = bool(response.json())
+            else:
+                readable = any(marker in html for marker in MESSAGE_MARKERS)
         return Outcome(status, refused, changed, readable)
 
 

@@ -424,7 +424,7 @@ MATRIX: dict[str, Entry] = {
     "api:brief-list": Entry(prepare=sponsored_assessment, expect=api(detail=False)),
     "api:brief-detail": Entry(
         kwargs=lambda team: {"pk": team.brief.pk}, prepare=with_brief("ready"), expect=api()
-    ),  # fmt: skip
+    ),
     "api:brief-download": Entry(
         kwargs=lambda team: {"pk": team.brief.pk}, prepare=with_brief("ready"), expect=api()
     ),
