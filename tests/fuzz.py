@@ -524,8 +524,10 @@ class Fuzzer:
             key = (who, url)
             if key not in self.forms:
                 response = self.client(who).get(url)
-                html = response.content.decode() if response.status_code == 200 else ""
-                self.forms[key] = page_form(html) if not response.streaming else []
+                # A download (streamed) has no form to post back.
+                readable_page = response.status_code == 200 and not response.streaming
+                html = response.content.decode() if readable_page else ""
+                self.forms[key] = page_form(html)
             if self.forms[key]:
                 return self.forms[key]
         return []
