@@ -16,6 +16,13 @@ urlpatterns = [
     path(ONE + "assessors/", views.AssessorsView.as_view(), name="assessors"),
     path(ONE + "results/", views.ResultsView.as_view(), name="results"),
     path(ONE + "history/", views.HistoryView.as_view(), name="history"),
+    path(ONE + "answers.<sheet:fmt>", views.AnswersExportView.as_view(), name="export_answers"),
+    path(ONE + "results.<sheet:fmt>", views.ResultsExportView.as_view(), name="export_results"),
+    path(
+        "alliances/<slug:slug>/findings.<sheet:fmt>",
+        views.FindingsExportView.as_view(),
+        name="export_findings",
+    ),
     path(ONE + "delete/", views.AssessmentDeleteView.as_view(), name="delete"),
     path(ONE + "findings/<id:fid>/", views.FindingView.as_view(), name="finding"),
     path(ONE + "findings/<id:fid>/condition/", views.ConditionView.as_view(), name="condition"),

@@ -17,10 +17,11 @@ from django.views.generic import TemplateView
 from django.views.generic.edit import FormView
 
 from alliances.access import Action
+from alliances.exports import Sheet, csv_response, xlsx_response
 from alliances.params import parse_choice, parse_optional_int
 from alliances.people import display_name
 from alliances.views import AllianceMixin, ServiceFormMixin
-from assessments import selectors, services
+from assessments import exports, selectors, services
 from assessments.banks import services as bank_services
 from assessments.forms import (
     AnswerForm,
@@ -567,3 +568,50 @@ class ConditionView(AssessmentMixin, ServiceFormMixin, FormView):
 
     def get_success_url(self):
         return self.alliance.get_absolute_url()
+
+
+def _download_name(alliance, *parts) -> str:
+    return "-".join([alliance.slug, *map(str, parts), timezone.localdate().isoformat()])
+
+
+class AnswersExportView(AssessmentMixin, View):
+    """Every assessor's answer to every question, as a spreadsheet (streamed)."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, *args, fmt, **kwargs):
+        responses = exports.export_responses(self.assessment, request.user)
+        rows = exports.answer_rows(self.assessment, responses)
+        name = _download_name(self.alliance, "assessment", self.assessment.pk, "answers")
+        if fmt == "csv":
+            return csv_response(name, exports.answer_header(), rows)
+        sheet = Sheet(gettext("Answers"), exports.answer_header(), rows, exports.ANSWER_WIDTHS)
+        return xlsx_response(name, [sheet])
+
+
+class ResultsExportView(AssessmentMixin, View):
+    """The results page as a spreadsheet: scores, dimensions, questions, gaps."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, *args, fmt, **kwargs):
+        name = _download_name(self.alliance, "assessment", self.assessment.pk, "results")
+        if fmt == "csv":
+            return csv_response(
+                name, exports.results_csv_header(), exports.results_csv_rows(self.assessment)
+            )
+        return xlsx_response(name, exports.result_sheets(self.assessment))
+
+
+class FindingsExportView(AllianceMixin, View):
+    """The alliance's findings and the decision's conditions to proceed."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, *args, fmt, **kwargs):
+        name = _download_name(self.alliance, "findings")
+        if fmt == "csv":
+            return csv_response(
+                name, exports.findings_csv_header(), exports.findings_csv_rows(self.alliance)
+            )
+        return xlsx_response(name, exports.findings_sheets(self.alliance))

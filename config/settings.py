@@ -55,6 +55,11 @@ INSTALLED_APPS = [
     "assessments",
     "signoffs",
     "briefs",
+    "rest_framework",
+    "drf_spectacular",
+    # Swagger UI's files, served from our static files (no CDN).
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +133,35 @@ AUTHENTICATION_BACKENDS = [
     # Django's ModelBackend, loading the signed-in user with their two-factor state.
     "accounts.backends.ModelBackend",
 ]
+
+# The read-only API (/api/v1/, api/): JSON only, token or session, paginated.
+# https://www.django-rest-framework.org/api-guide/settings/
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so an anonymous request gets a 401 with `WWW-Authenticate: Token`.
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ReadOnlyApiSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# https://drf-spectacular.readthedocs.io/en/latest/settings.html
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Alliance Readiness API",
+    "DESCRIPTION": "Read-only: alliances, assessments with results, findings, decisions, "
+    "sponsorships with health and executive briefs, as the signed-in user may see them.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"

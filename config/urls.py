@@ -39,4 +39,6 @@ urlpatterns = [
     path("", include("signoffs.urls")),
     path("", include("assessments.partner.urls")),
     path("", include("briefs.urls")),
+    path("api/v1/", include("api.urls")),
+    path("accounts/api-tokens/", include("api.token_urls")),
 ]

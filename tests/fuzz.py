@@ -23,6 +23,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from hypothesis import strategies as st
 
 from alliances.models import KPI, Alliance, Membership, Organisation
+from api.models import ApiToken
+from api.services import token_create
 from assessments.models import Assessment, Finding, PartnerInvitation, Question, Response
 from briefs.models import Brief
 from notifications.models import Notification
@@ -136,6 +138,7 @@ ROLE_OF = {name: role for role, name in ROLES.items() if name}
 def seed() -> dict:
     """The demo data plus a plain signed-in user and a brief; returns the users by role."""
     call_command("seed_demo", "--quiet-logins", stdout=StringIO())
+    token_create(user=User.objects.get(username="manager"), name="fuzz")
     User.objects.get_or_create(username="fuzz-outsider", defaults={"email": "out@example.com"})
     for alliance in Alliance.objects.all()[:2]:
         Brief.objects.get_or_create(
@@ -246,6 +249,11 @@ def _partner_answers():
     return [{"token": PARTNER_TOKEN, "qid": q} for q in questions.values_list("pk", flat=True)[:6]]
 
 
+def _in_formats(provider):
+    """Each argument set once per download format (`<sheet:fmt>`)."""
+    return lambda: [{**kwargs, "fmt": fmt} for kwargs in provider() for fmt in ("xlsx", "csv")]
+
+
 def _pks(model):
     return [{"pk": pk} for pk in model.objects.values_list("pk", flat=True)]
 
@@ -276,6 +284,9 @@ PROVIDERS = {
     "assessments:history": _of_alliance(Assessment),
     "assessments:delete": _of_alliance(Assessment),
     "assessments:finding": _findings,
+    "assessments:export_answers": _in_formats(_of_alliance(Assessment)),
+    "assessments:export_results": _in_formats(_of_alliance(Assessment)),
+    "assessments:export_findings": _in_formats(_alliance_urls),
     "assessments:fill": _responses,
     "assessments:submit": _responses,
     "assessments:reopen": _responses,
@@ -290,6 +301,14 @@ PROVIDERS = {
     "partner:fill": lambda: [{"token": PARTNER_TOKEN}],
     "partner:submit": lambda: [{"token": PARTNER_TOKEN}],
     "partner:answer": _partner_answers,
+    "api:alliance-detail": _alliance_urls,
+    "api:decision-detail": lambda: [{"alliance": a.slug} for a in Alliance.objects.all()],
+    "api:assessment-detail": lambda: _pks(Assessment),
+    "api:finding-detail": lambda: _pks(Finding),
+    "api:sponsorship-detail": lambda: _pks(Sponsorship),
+    "api:brief-detail": lambda: _pks(Brief),
+    "api:brief-download": lambda: _pks(Brief),
+    "api_tokens:revoke": lambda: _pks(ApiToken),
     "briefs:detail": _of_alliance(Brief),
     "briefs:status": _of_alliance(Brief),
     "briefs:download": _of_alliance(Brief),
@@ -485,8 +504,10 @@ def plans(draw, targets: list[Target], ids: list[int], roles=tuple(ROLES)):
     else:
         role = draw(st.sampled_from(roles))
     path_swap = None
-    if kwargs and draw(st.integers(0, 4)) == 0:
-        key = draw(st.sampled_from(sorted(kwargs)))
+    # Ids and slugs are swapped; a download's format (`fmt`) is a fixed word in the path.
+    swappable = sorted(k for k in kwargs if k != "fmt")
+    if swappable and draw(st.integers(0, 4)) == 0:
+        key = draw(st.sampled_from(swappable))
         if key == "slug":
             slugs = [k["slug"] for t in targets for k in t.kwargs if "slug" in k]
             kwargs[key] = draw(st.sampled_from([*slugs, "x" * 300, "no-such-alliance"]))
@@ -567,8 +588,10 @@ class Fuzzer:
             key = (who, url)
             if key not in self.forms:
                 response = self.client(who).get(url)
-                html = response.content.decode() if response.status_code == 200 else ""
-                self.forms[key] = page_form(html) if not response.streaming else []
+                # A download (streamed) has no form to post back.
+                readable_page = response.status_code == 200 and not response.streaming
+                html = response.content.decode() if readable_page else ""
+                self.forms[key] = page_form(html)
             if self.forms[key]:
                 return self.forms[key]
         return []
@@ -626,9 +649,13 @@ class Fuzzer:
         )
         changed = before is not None and refused and fingerprint() != before
         readable = True
-        if status in (400, 403, 404) and not response.streaming:
+        if status in (400, 401, 403, 404) and not response.streaming:
             html = response.content.decode(errors="replace")
-            readable = any(marker in html for marker in MESSAGE_MARKERS)
+            if response.get("Content-Type", "").startswith("application/json"):
+                # The API: a JSON body with the reason ({"detail": …} or per parameter).
+                readable = bool(response.json())
+            else:
+                readable = any(marker in html for marker in MESSAGE_MARKERS)
         return Outcome(status, refused, changed, readable)
 
 

@@ -362,6 +362,41 @@ def only_the_executive_asked(role, confidential):
     return 404 if role == "outsider" and confidential else 403
 
 
+def api(detail: bool = True) -> Callable[[str, bool], int]:
+    """The API: a 401 without a token or session (no log-in redirect), then the pages'
+    rule for reading; a list leaves out what the reader may not see (tests/test_api.py)."""
+
+    def expect(role, confidential):
+        if role == "anonymous":
+            return 401
+        if detail and role == "outsider" and confidential:
+            return 404
+        return 200
+
+    return expect
+
+
+def with_manager_token(team):
+    from api.services import token_create
+
+    team.token = token_create(user=team.users["manager"], name="matrix").token
+
+
+def own_token_only(role, confidential):
+    """A token is its owner's (the manager's): to other registrars it does not exist."""
+    if role == "anonymous":
+        return 302
+    if role == "manager":
+        return 200
+    return 404 if role in REGISTRARS else 403
+
+
+def sponsored_assessment(team):
+    with_sponsors(team)
+    assessment_ready(team)
+    with_brief("ready")(team)
+
+
 MATRIX: dict[str, Entry] = {
     "login": Entry(expect=lambda role, c: 302 if role != "anonymous" else 200),
     "logout": Entry(method="post", expect=lambda role, c: 302),
@@ -469,6 +504,21 @@ MATRIX: dict[str, Entry] = {
     "assessments:results": Entry(
         kwargs=assessment, prepare=assessment_ready, expect=alliance_action(Action.VIEW)
     ),
+    "assessments:export_answers": Entry(
+        kwargs=lambda team: {**assessment(team), "fmt": "xlsx"},
+        prepare=assessment_ready,
+        expect=alliance_action(Action.VIEW),
+    ),
+    "assessments:export_results": Entry(
+        kwargs=lambda team: {**assessment(team), "fmt": "csv"},
+        prepare=assessment_ready,
+        expect=alliance_action(Action.VIEW),
+    ),
+    "assessments:export_findings": Entry(
+        kwargs=lambda team: {**slug(team), "fmt": "xlsx"},
+        prepare=assessment_ready,
+        expect=alliance_action(Action.VIEW),
+    ),
     "assessments:history": Entry(
         kwargs=assessment, prepare=assessment_ready, expect=alliance_action(Action.RUN_ASSESSMENT)
     ),
@@ -523,6 +573,43 @@ MATRIX: dict[str, Entry] = {
         data=partner_answer_data,
         prepare=two_sided_ready,
         expect=anyone_with_the_link,
+    ),
+    "api:schema": Entry(expect=api(detail=False)),
+    "api:docs": Entry(expect=logged_in()),
+    "api:alliance-list": Entry(prepare=sponsored_assessment, expect=api(detail=False)),
+    "api:alliance-detail": Entry(kwargs=slug, expect=api()),
+    "api:assessment-list": Entry(prepare=sponsored_assessment, expect=api(detail=False)),
+    "api:assessment-detail": Entry(
+        kwargs=lambda team: {"pk": team.assessment.pk}, prepare=assessment_ready, expect=api()
+    ),
+    "api:finding-list": Entry(prepare=sponsored_assessment, expect=api(detail=False)),
+    "api:finding-detail": Entry(
+        kwargs=lambda team: {"pk": team.assessment.findings.get().pk},
+        prepare=assessment_ready,
+        expect=api(),
+    ),
+    "api:decision-list": Entry(prepare=sponsored_assessment, expect=api(detail=False)),
+    "api:decision-detail": Entry(
+        kwargs=lambda team: {"alliance": team.alliance.slug},
+        prepare=sponsored_assessment,
+        expect=api(),
+    ),
+    "api:sponsorship-list": Entry(prepare=sponsored_assessment, expect=api(detail=False)),
+    "api:sponsorship-detail": Entry(
+        kwargs=lambda team: {"pk": sponsorship(team)["pk"]}, prepare=with_sponsors, expect=api()
+    ),
+    "api:brief-list": Entry(prepare=sponsored_assessment, expect=api(detail=False)),
+    "api:brief-detail": Entry(
+        kwargs=lambda team: {"pk": team.brief.pk}, prepare=with_brief("ready"), expect=api()
+    ),
+    "api:brief-download": Entry(
+        kwargs=lambda team: {"pk": team.brief.pk}, prepare=with_brief("ready"), expect=api()
+    ),
+    "api_tokens:list": Entry(expect=registrar()),
+    "api_tokens:revoke": Entry(
+        kwargs=lambda team: {"pk": team.token.pk},
+        prepare=with_manager_token,
+        expect=own_token_only,
     ),
     "briefs:list": Entry(kwargs=slug, expect=alliance_action(Action.VIEW)),
     "briefs:prepare": Entry(
@@ -621,6 +708,7 @@ def with_every_object(team):
     with_signoff_request(team)
     two_sided_ready(team)
     with_notification(team)
+    with_manager_token(team)
 
 
 @pytest.mark.parametrize("confidential", [False, True])
@@ -678,7 +766,7 @@ def test_a_partner_link_reaches_its_own_questionnaire_and_nothing_else(client, c
         own = name.startswith("partner:")
         if own and response.status_code != 200:
             reached.append(f"{name}: its own page gave {response.status_code}")
-        if not own and response.status_code not in (302, 404):
+        if not own and response.status_code not in (302, 401, 404):
             reached.append(f"{name}: {response.status_code}")
         if not own and response.status_code == 302:
             assert response.url.startswith(reverse("login")), name

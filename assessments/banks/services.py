@@ -15,6 +15,7 @@ from django.db.models import Max, Prefetch
 from django.utils import timezone
 
 from alliances.services import as_done_by, system_user
+from assessments.banks.excel import parse_bank_workbook
 from assessments.banks.format import (
     QUESTION_FIELDS,
     BankData,
@@ -34,8 +35,22 @@ SEED_DIR = Path(__file__).resolve().parent / "seed"
 
 
 def bank_file_read(path: str | Path) -> BankData:
-    """Parse a bank file within the `BANK_FILE_MAX_BYTES` limit; raise BankFormatError only."""
+    """Parse a bank file (YAML, or the Excel template when it ends in .xlsx) within the
+    `BANK_FILE_MAX_BYTES` limit; raise BankFormatError only."""
+    if str(path).lower().endswith(".xlsx"):
+        return bank_workbook_read(path)
     return read_bank_file(path, max_bytes=settings.BANK_FILE_MAX_BYTES)
+
+
+def bank_workbook_read(path: str | Path) -> BankData:
+    max_bytes = settings.BANK_FILE_MAX_BYTES
+    try:
+        with open(path, "rb") as stream:
+            content = stream.read(max_bytes + 1)
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise BankFormatError([f"{path}: cannot read the file ({reason})"]) from exc
+    return parse_bank_workbook(content, source=str(path), max_bytes=max_bytes)
 
 
 def _ensure_bank_admin(user) -> None:

@@ -1,9 +1,11 @@
-"""`manage.py export_bank SLUG [--version N] [-o FILE]`: write a bank version as YAML."""
+"""`manage.py export_bank SLUG [--version N] [-o FILE]`: write a bank version as YAML, or
+as the Excel template when FILE ends in .xlsx."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from assessments.banks.excel import bank_workbook
 from assessments.banks.format import export_bank
 from assessments.banks.services import version_data
 from assessments.models import BankVersion
@@ -40,6 +42,10 @@ class Command(BaseCommand):
                 versions.filter(status=BankVersion.Status.PUBLISHED).first()
                 or versions.order_by("-number").first()
             )
+        if options["output"] and options["output"].lower().endswith(".xlsx"):
+            bank_workbook(version_data(version), options["output"])
+            self.stderr.write(f"Wrote {version.label} to {options['output']} (Excel template).")
+            return
         text = export_bank(version_data(version))
         if options["output"]:
             Path(options["output"]).write_text(text, encoding="utf-8")

@@ -10,7 +10,7 @@ class Command(BaseCommand):
     help = "Import a question bank version from a YAML file (nothing is written if it is invalid)."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="Path to the bank's YAML file.")
+        parser.add_argument("file", help="Path to the bank's YAML file (or .xlsx Excel template).")
 
     def handle(self, *args, **options):
         try:

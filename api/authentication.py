@@ -1,0 +1,47 @@
+"""`Authorization: Token <key>` (or `Bearer <key>`) for the API: the key's SHA-256 hash
+is looked up, so a copy of the database gives no usable token."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.authentication import TokenAuthentication, get_authorization_header
+
+from api.models import ApiToken, token_hash
+
+# `last_used_at` is written at most this often per token, not on every request.
+LAST_USED_PRECISION = timedelta(minutes=5)
+
+
+class ApiTokenAuthentication(TokenAuthentication):
+    keyword = "Token"
+    keywords = (b"token", b"bearer")
+
+    def authenticate(self, request):
+        parts = get_authorization_header(request).split()
+        if not parts or parts[0].lower() not in self.keywords:
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed(
+                _("Send the header as “Authorization: Token <your token>”.")
+            )
+        try:
+            key = parts[1].decode()
+        except UnicodeError as exc:
+            raise exceptions.AuthenticationFailed(_("Invalid or revoked token.")) from exc
+        return self.authenticate_credentials(key)
+
+    def authenticate_credentials(self, key):
+        token = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=token_hash(key))
+            .only("pk", "last_used_at", "user")
+            .first()
+        )
+        if token is None or not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
+        now = timezone.now()
+        if token.last_used_at is None or token.last_used_at < now - LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user, token

@@ -1,0 +1,55 @@
+"""Personal API tokens: made and revoked by their owner, an alliance manager."""
+
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from alliances.access import can_register_alliances
+from api.models import TOKEN_NAME_MAX, ApiToken, token_hash
+
+TOKEN_PREFIX = "ar_"
+# A manager rarely needs more; a cap keeps a leaked session from minting thousands.
+TOKENS_PER_USER_MAX = 20
+
+
+@dataclass(frozen=True)
+class NewToken:
+    token: ApiToken
+    key: str  # shown once, never stored
+
+
+def can_have_tokens(user) -> bool:
+    """Alliance managers (and superusers) make personal API tokens."""
+    return can_register_alliances(user)
+
+
+@transaction.atomic
+def token_create(*, user, name: str) -> NewToken:
+    if not can_have_tokens(user):
+        raise PermissionDenied(_("Only alliance managers can make API tokens."))
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the token a name, to recognise it later.")})
+    if len(name) > TOKEN_NAME_MAX:
+        raise ValidationError(
+            {"name": _("Keep the name under %(max)d characters.") % {"max": TOKEN_NAME_MAX}}
+        )
+    if ApiToken.objects.select_for_update().filter(user=user).count() >= TOKENS_PER_USER_MAX:
+        raise ValidationError(
+            _("You already have %(max)d tokens: revoke one you no longer use first.")
+            % {"max": TOKENS_PER_USER_MAX}
+        )
+    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, prefix=key[:10], key_hash=token_hash(key))
+    return NewToken(token=token, key=key)
+
+
+@transaction.atomic
+def token_revoke(*, token: ApiToken, by) -> None:
+    """A token stops working at once; only its owner (or a superuser) revokes it."""
+    if token.user_id != by.pk and not by.is_superuser:
+        raise PermissionDenied(_("This is not your token."))
+    token.delete()

@@ -1,0 +1,287 @@
+"""Spreadsheet exports of an assessment (answers, results) and of an alliance's findings
+and conditions. Rows come from generators over the selectors' queries, so a large export
+streams (alliances/exports.py); each query count is fixed (answers: one query per
+assessor, never per question).
+
+Who gets what is the pages' rule: the results page's readers (Action.VIEW) get the
+submitted answers; those who run the assessment also see answers still in progress,
+as the history page shows them.
+"""
+
+from collections.abc import Iterator
+
+from django.utils.translation import gettext as _
+
+from alliances.access import Action, can
+from alliances.exports import Sheet
+from alliances.people import display_name
+from assessments import selectors
+from assessments.models import Answer, Assessment, Question, Response
+
+FORMATS = ("xlsx", "csv")
+
+
+def export_responses(assessment: Assessment, user) -> list[Response]:
+    """The responses `user` may read in an export, by assessor (1 query)."""
+    responses = assessment.responses.select_related("assessor").order_by("assessor__username")
+    if not can(user, Action.RUN_ASSESSMENT, assessment.alliance):
+        responses = responses.filter(status=Response.Status.SUBMITTED)
+    return list(responses)
+
+
+def answer_header() -> list[str]:
+    return [
+        _("Assessor"),
+        _("Response status"),
+        _("Dimension"),
+        _("Question key"),
+        _("Question"),
+        _("Answer"),
+        _("Score (0–100)"),
+        _("N/A"),
+        _("Don't know"),
+        _("Comment"),
+        _("Evidence link"),
+        _("Last changed"),
+    ]
+
+
+ANSWER_WIDTHS = (20, 14, 24, 10, 60, 30, 10, 6, 10, 50, 40, 18)
+
+
+def answer_rows(assessment: Assessment, responses: list[Response]) -> Iterator[list]:
+    """A row per assessor × question of the version, in bank order; an unanswered
+    question is a row with empty answer cells. One query for the questions, then one per
+    response: memory holds one assessor's answers at a time."""
+    questions = list(
+        Question.objects.filter(dimension__version_id=assessment.version_id)
+        .select_related("dimension")
+        .order_by("dimension__order", "dimension_id", "order", "pk")
+    )
+    for response in responses:
+        answers = {
+            a.question_id: a
+            for a in Answer.objects.filter(response=response).select_related("choice").order_by()
+        }
+        assessor = display_name(response.assessor)
+        status = response.get_status_display()
+        for question in questions:
+            answer = answers.get(question.pk)
+            head = [assessor, status, question.dimension.name, question.key, question.text]
+            if answer is None:
+                yield [*head, "", None, False, False, "", "", None]
+                continue
+            yield [
+                *head,
+                answer.choice.label if answer.choice_id else answer.text,
+                answer.choice.score if answer.choice_id else None,
+                answer.is_na,
+                answer.is_dont_know,
+                answer.comment,
+                answer.evidence_url,
+                answer.updated_at,
+            ]
+
+
+def result_sheets(assessment: Assessment) -> list[Sheet]:
+    """The results page as sheets: overview, dimensions, questions (median and spread),
+    gaps and knock-outs. Submitted answers only, as on the page."""
+    score = selectors.assessment_score(assessment)
+    questions = {
+        q.key: q
+        for q in Question.objects.filter(dimension__version_id=assessment.version_id)
+        .select_related("dimension")
+        .order_by("dimension__order", "dimension_id", "order", "pk")
+    }
+    version = assessment.version
+    overview = [
+        [_("Assessment"), assessment.title],
+        [_("Alliance"), assessment.alliance.name],
+        [_("Question bank"), f"{version.bank.name} v{version.number}"],
+        [_("Status"), assessment.get_status_display()],
+        [_("Submitted at"), assessment.submitted_at],
+        [_("Overall score (0–100)"), _rounded(score.overall)],
+        [_("Coverage (%)"), _rounded(score.coverage * 100)],
+        [_("GO at or above"), score.thresholds.go],
+        [_("NO-GO below"), score.thresholds.no_go],
+        [_("Gap below"), score.thresholds.gap],
+        [_("Assessors who submitted"), ", ".join(score.assessors)],
+        [_("Knock-outs on the median answer"), len(score.knockouts)],
+        [_("“Don't know” answers"), len(score.dont_know)],
+    ]
+    for name, own in score.per_assessor:
+        overview.append([_("Overall of %(name)s") % {"name": name}, _rounded(own.overall)])
+    dimensions = [
+        [d.name, d.weight, _rounded(d.score), _rounded(d.coverage * 100), d.answered, d.total]
+        for d in score.dimensions
+    ]
+    medians = score.median_by_key
+    spread = {d.key: d.spread for d in score.disagreements}
+    knocked = {k.key for k in score.knockouts}
+    question_rows = [
+        [
+            q.dimension.name,
+            key,
+            q.text,
+            q.weight,
+            _rounded(medians.get(key)),
+            spread.get(key),
+            key in knocked,
+            key in score.dont_know,
+        ]
+        for key, q in questions.items()
+    ]
+    gaps = [
+        [g.key, g.dimension, _text(questions, g.key), _rounded(g.score), _rounded(g.priority, 2)]
+        for g in score.gaps
+    ]
+    return [
+        Sheet(_("Overview"), [_("Item"), _("Value")], overview, widths=(34, 60)),
+        Sheet(
+            _("Dimensions"),
+            [_("Dimension"), _("Weight"), _("Score"), _("Coverage (%)"), _("Answered"), _("Of")],
+            dimensions,
+            widths=(30, 8, 8, 12, 10, 6),
+        ),
+        Sheet(
+            _("Questions"),
+            [
+                _("Dimension"),
+                _("Key"),
+                _("Question"),
+                _("Weight"),
+                _("Median score"),
+                _("Disagreement (levels)"),
+                _("Knock-out"),
+                _("Don't know"),
+            ],
+            question_rows,
+            widths=(24, 8, 60, 8, 12, 12, 10, 10),
+        ),
+        Sheet(
+            _("Gaps"),
+            [_("Key"), _("Dimension"), _("Question"), _("Score"), _("Priority")],
+            gaps,
+            widths=(8, 24, 60, 8, 10),
+        ),
+    ]
+
+
+def _text(questions: dict, key: str) -> str:
+    question = questions.get(key)
+    return question.text if question else ""
+
+
+def _rounded(value, digits: int = 1):
+    return None if value is None else round(value, digits)
+
+
+def finding_rows(alliance) -> list[list]:
+    """The alliance's current findings (latest submitted round of each kind and those in
+    progress, as on the alliance page), showstoppers and unclassified first."""
+    return [
+        [
+            f.assessment.title,
+            f.assessment.version.bank.name,
+            f.question.key,
+            f.statement,
+            f.get_classification_display(),
+            f.evidence,
+            f.mitigation,
+            f.owner,
+            f.due_date,
+            display_name(f.classified_by) if f.classified_by else "",
+            f.classified_at,
+        ]
+        for f in selectors.alliance_findings(alliance)
+    ]
+
+
+def condition_rows(decision) -> list[list]:
+    return [
+        [n, c.text, _condition_source(c.source), c.owner, c.due]
+        for n, c in enumerate(decision.conditions, start=1)
+    ]
+
+
+def findings_sheets(alliance) -> list[Sheet]:
+    """Findings, the decision's conditions to proceed, and the decision with its reasons."""
+    decision = selectors.alliance_decision(alliance)
+    return [
+        Sheet(
+            _("Findings"),
+            findings_header(),
+            finding_rows(alliance),
+            widths=(30, 24, 8, 60, 14, 40, 40, 20, 12, 20, 18),
+        ),
+        Sheet(
+            _("Conditions"),
+            [_("No."), _("Condition"), _("From"), _("Owner"), _("Due")],
+            condition_rows(decision),
+            widths=(5, 70, 12, 20, 12),
+        ),
+        Sheet(
+            _("Decision"),
+            [_("Verdict"), _("Rationale")],
+            [[str(decision.verdict), decision.rationale]]
+            + [["", reason.text] for reason in decision.reasons],
+            widths=(22, 90),
+        ),
+    ]
+
+
+def findings_header() -> list[str]:
+    return [
+        _("Assessment"),
+        _("Question bank"),
+        _("Question key"),
+        _("Finding"),
+        _("Classification"),
+        _("Evidence"),
+        _("Mitigation"),
+        _("Owner"),
+        _("Due"),
+        _("Classified by"),
+        _("Classified at"),
+    ]
+
+
+def _condition_source(source: str) -> str:
+    return {"finding": _("Finding"), "gap": _("Gap"), "sponsor": _("Sponsor")}.get(source, source)
+
+
+def findings_csv_rows(alliance) -> Iterator[list]:
+    """Findings then conditions in one table, told apart by the first column."""
+    for row in finding_rows(alliance):
+        yield [_("Finding"), *row]
+    for _number, text, source, owner, due in condition_rows(selectors.alliance_decision(alliance)):
+        yield [_("Condition"), "", "", "", text, source, "", "", owner, due, "", ""]
+
+
+def findings_csv_header() -> list[str]:
+    return [_("Type"), *findings_header()]
+
+
+def results_csv_rows(assessment: Assessment) -> Iterator[list]:
+    score = selectors.assessment_score(assessment)
+    yield [
+        _("Overall"),
+        "",
+        _rounded(score.overall),
+        _rounded(score.coverage * 100),
+        sum(d.answered for d in score.dimensions),
+        sum(d.total for d in score.dimensions),
+    ]
+    for d in score.dimensions:
+        yield [
+            _("Dimension"),
+            d.name,
+            _rounded(d.score),
+            _rounded(d.coverage * 100),
+            d.answered,
+            d.total,
+        ]
+
+
+def results_csv_header() -> list[str]:
+    return [_("Scope"), _("Dimension"), _("Score"), _("Coverage (%)"), _("Answered"), _("Of")]

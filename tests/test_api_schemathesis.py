@@ -1,0 +1,80 @@
+"""Schemathesis against the running app (the WSGI application, on the seeded demo data):
+every operation of the published OpenAPI schema, called with a manager's token, answers
+without a server error and as the schema says (status, content type, headers, body)."""
+
+import os
+
+import pytest
+import schemathesis
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from api.services import token_create
+from config.wsgi import application
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "25"))
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+
+@pytest.fixture
+def wsgi_keeps_the_test_connection():
+    """The WSGI handler closes the database connection after each request, which would
+    close the test's transaction: Django's test client steps it aside the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.mark.usefixtures("wsgi_keeps_the_test_connection")
+def test_every_api_operation_answers_as_its_schema_says():
+    call_command("seed_demo", "--quiet-logins")
+    manager = get_user_model().objects.get(username="manager")
+    headers = {"Authorization": f"Token {token_create(user=manager, name='schemathesis').key}"}
+    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application, headers=headers)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) == 13  # a list and a detail for six kinds, and the PDF
+    calls: dict[str, set[int]] = {}
+    for operation in operations:
+        answers_as_documented(operation, headers, calls)()
+    # The lists answered with data, not only with refusals.
+    for name in ("alliances", "assessments", "findings", "decisions", "sponsorships", "briefs"):
+        assert 200 in calls[f"GET /api/v1/{name}/"], calls
+
+
+def answers_as_documented(operation, headers, calls):
+    """A hypothesis test of one operation: generated calls, each response checked."""
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy())
+    def run(case):
+        response = case.call(headers=headers)
+        calls.setdefault(operation.label, set()).add(response.status_code)
+        case.validate_response(response, checks=CHECKS, headers=headers)
+
+    return run
