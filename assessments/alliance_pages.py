@@ -3,6 +3,7 @@ alliance page through alliances/pages.py (registered in AssessmentsConfig.ready(
 
 from django.template.loader import render_to_string
 
+from assessments.round_selectors import due_alliance_ids
 from assessments.selectors import alliance_decisions
 from assessments.templatetags.assessment_tags import alliance_assessment_summary, decision_card
 
@@ -10,6 +11,11 @@ from assessments.templatetags.assessment_tags import alliance_assessment_summary
 def dashboard(request, alliances) -> dict:
     """Each alliance's decision by id, in a fixed number of queries."""
     return {"decisions": alliance_decisions(alliances)}
+
+
+def alliance_list(request, alliances) -> dict:
+    """Ids of the listed alliances due for a reassessment round (2 queries)."""
+    return {"reassessment_due": due_alliance_ids(alliances)}
 
 
 def alliance_page(request, alliance, context: dict) -> dict:

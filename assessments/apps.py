@@ -11,5 +11,7 @@ class AssessmentsConfig(AppConfig):
 
         if alliance_pages.dashboard not in pages.dashboard_contributors:
             pages.dashboard_contributors.append(alliance_pages.dashboard)
+        if alliance_pages.alliance_list not in pages.alliance_list_contributors:
+            pages.alliance_list_contributors.append(alliance_pages.alliance_list)
         if alliance_pages.alliance_page not in pages.alliance_page_contributors:
             pages.alliance_page_contributors.append(alliance_pages.alliance_page)

@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from alliances.forms import CrispyFormMixin
+from alliances.models import Alliance
 from alliances.params import IdChoiceField, IdMultipleChoiceField
 from assessments.models import (
     ANSWER_TEXT_MAX,
@@ -142,3 +144,36 @@ class FindingForm(CrispyFormMixin, forms.ModelForm):
             "mitigation": "Required for a manageable finding: what will make it acceptable.",
             "due_date": "Required for a manageable finding.",
         }
+
+
+class ReassessForm(CrispyFormMixin, forms.Form):
+    submit_label = _("Start the new round")
+    title = forms.CharField(
+        label=_("Title of the new round"),
+        max_length=200,
+        required=False,
+        help_text=_("Empty: the bank's name and this month."),
+    )
+
+
+class ReassessmentIntervalsForm(CrispyFormMixin, forms.Form):
+    """One field per lifecycle stage: empty keeps the default, 0 means never."""
+
+    submit_label = _("Save intervals")
+
+    def __init__(self, *args, defaults: dict[str, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        for stage, label in Alliance.Stage.choices:
+            default = defaults.get(stage, 0)
+            self.fields[stage] = forms.IntegerField(
+                label=label,
+                required=False,
+                min_value=0,
+                max_value=60,
+                help_text=(
+                    _("Default: every %(n)s months.") % {"n": default}
+                    if default
+                    else _("Default: no reassessment in this stage.")
+                ),
+                widget=forms.NumberInput(attrs={"placeholder": str(default)}),
+            )
