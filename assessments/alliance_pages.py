@@ -3,7 +3,8 @@ alliance page through alliances/pages.py (registered in AssessmentsConfig.ready(
 
 from django.template.loader import render_to_string
 
-from assessments.round_selectors import due_alliance_ids
+from assessments.charts import trend_charts
+from assessments.round_selectors import alliance_trends, due_alliance_ids
 from assessments.selectors import alliance_decisions
 from assessments.templatetags.assessment_tags import alliance_assessment_summary, decision_card
 
@@ -32,5 +33,21 @@ def alliance_page(request, alliance, context: dict) -> dict:
                 alliance_assessment_summary(context, alliance),
                 request=request,
             ),
+            *_trend_panel(request, alliance),
         ]
     }
+
+
+def _trend_panel(request, alliance) -> list[str]:
+    """The trend card when there is something to draw: scores across two rounds or more,
+    or our sponsor's health over time."""
+    charts = trend_charts(alliance_trends(alliance))
+    if not charts:
+        return []
+    return [
+        render_to_string(
+            "assessments/_trend_panel.html",
+            {"charts": charts, "alliance": alliance},
+            request=request,
+        )
+    ]

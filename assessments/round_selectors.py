@@ -17,11 +17,13 @@ from assessments.rounds import (
     LastRound,
     ReassessmentStatus,
     RoundComparison,
+    add_months,
     compare_rounds,
     reassessment_status,
 )
 from assessments.scoring import LEVEL_POINTS, AssessmentScore
 from assessments.selectors import assessment_scores, version_specs
+from sponsors.selectors import health_history, our_executive_sponsors
 
 
 @dataclass(frozen=True)
@@ -148,3 +150,57 @@ def submitted_rounds(alliance_ids: Iterable[int]) -> dict[int, dict[str, list[Ro
             RoundPoint(a, timezone.localdate(a.submitted_at), scores[a.pk])
         )
     return series
+
+
+HEALTH_MONTHS = 12  # the sponsor's health is drawn month by month over the last year
+
+
+def _label(day: date) -> str:
+    return f"{day:%d %b %Y}".lstrip("0")
+
+
+def alliance_trends(alliance: Alliance, *, today: date | None = None) -> dict:
+    """Plain data of the alliance's trend charts (JSON-ready, so the brief's snapshot can
+    freeze it): `rounds`, one entry per kind of assessment with two submitted rounds or
+    more (overall then each dimension by name, None where a round lacks it), and
+    `sponsor`, our executive sponsor's health month by month (None without one)."""
+    today = today or timezone.localdate()
+    rounds = []
+    for kind, points in sorted(submitted_rounds([alliance.pk]).get(alliance.pk, {}).items()):
+        if len(points) < 2:
+            continue
+        names: list[str] = []
+        for point in points:
+            names += [d.name for d in point.score.dimensions if d.name not in names]
+        series = [["Overall", [p.score.overall for p in points]]]
+        for name in names:
+            by_name = [{d.name: d.score for d in p.score.dimensions} for p in points]
+            series.append([name, [scores.get(name) for scores in by_name]])
+        rounds.append(
+            {
+                "kind": kind,
+                "label": str(KIND_LABELS.get(kind, kind)),
+                "days": [p.submitted.toordinal() for p in points],
+                "labels": [_label(p.submitted) for p in points],
+                "series": series,
+            }
+        )
+    return {"rounds": rounds, "sponsor": _sponsor_trend(alliance, today)}
+
+
+def _sponsor_trend(alliance: Alliance, today: date) -> dict | None:
+    ours = our_executive_sponsors([alliance.pk], today=today).get(alliance.pk)
+    if ours is None:
+        return None
+    sponsorship = ours[0]
+    days = [add_months(today, -n) for n in range(HEALTH_MONTHS, -1, -1)]
+    days = [d for d in days if d >= sponsorship.since]
+    if len(days) < 2:
+        return None
+    reports = health_history(sponsorship, days)
+    return {
+        "name": sponsorship.sponsor.name,
+        "days": [d.toordinal() for d in days],
+        "labels": [f"{d:%b %Y}" for d in days],
+        "values": [r.score for r in reports],
+    }

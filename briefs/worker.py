@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from assessments.charts import dimension_chart
+from assessments.charts import dimension_chart, trend_charts
 from briefs.models import Brief, claim_lease
 from briefs.snapshot import chart_score
 
@@ -68,6 +68,7 @@ def brief_context(brief: Brief) -> dict:
     next_due = snapshot.get("next_due")
     return {
         "s": {**snapshot, "assessments": assessments},
+        "trend_charts": trend_charts(snapshot.get("trends") or {}),
         "prepared_on": prepared_on,
         "review_on": date.fromisoformat(next_due) if next_due else prepared_on + REVIEW_AFTER,
         # A short reference to the snapshot, for the method note; the full hash stays out.

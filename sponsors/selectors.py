@@ -318,3 +318,12 @@ def brief_sponsor_overview(alliance: Alliance) -> SponsorOverview:
     """The overview as nobody in particular reads it, for the PDF brief that every
     team member may download: no sensitive text, no names of other alliances."""
     return sponsor_overview(alliance, user=AnonymousUser())
+
+
+def health_history(sponsorship: Sponsorship, days: Iterable[date]) -> list[HealthReport]:
+    """The sponsorship's health as it stood on each of `days`, from the signals dated up
+    to that day (KPIs as they are now: they carry no date), in three queries."""
+    signals = _signal_facts([sponsorship.pk])
+    kpis = _kpi_facts([sponsorship.alliance_id])
+    contacts = _contacts(PeerLink.objects.filter(alliance_id=sponsorship.alliance_id))
+    return [_health(sponsorship, signals, kpis, contacts, day) for day in days]
