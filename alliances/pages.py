@@ -7,6 +7,8 @@ contract says so): instead, an app registers a contributor here from its
 """
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
 
 # (request, alliances shown) -> extra context of the dashboard
 DashboardContributor = Callable[[object, Iterable], dict]
@@ -19,6 +21,38 @@ AllianceListContributor = Callable[[object, Iterable], dict]
 dashboard_contributors: list[DashboardContributor] = []
 alliance_list_contributors: list[AllianceListContributor] = []
 alliance_page_contributors: list[AlliancePageContributor] = []
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One thing that needs the user now, on My work: it links to where it is done."""
+
+    kind: str  # e.g. "answers_due", "findings_to_classify", "brief_ready", "signal_overdue"
+    title: str
+    url: str
+    detail: str = ""
+    due: date | None = None
+    overdue: bool = False
+    alliance_name: str = ""
+
+
+# request -> the items that need the user (each contributor in a fixed number of queries)
+MyWorkContributor = Callable[[object], list[WorkItem]]
+my_work_contributors: list[MyWorkContributor] = []
+
+
+def my_work(request) -> list[WorkItem]:
+    """Everything that needs the user, overdue first, then by due date (undated last).
+    Computed once per request."""
+    cached = getattr(request, "_my_work", None)
+    if cached is not None:
+        return cached
+    items: list[WorkItem] = []
+    for contribute in my_work_contributors:
+        items += contribute(request)
+    items.sort(key=lambda item: (not item.overdue, item.due is None, item.due or date.min))
+    request._my_work = items
+    return items
 
 
 def dashboard_context(request, alliances) -> dict:

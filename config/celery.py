@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -17,3 +18,17 @@ def _refuse_to_start_without_a_secret_key(**kwargs):
     from config.startup import require_secret_key
 
     require_secret_key()
+
+
+# The daily jobs (reminders, then digests): see notifications/reminders.py. Run a beat
+# (`celery -A config beat`, the `beat` service of docker-compose) next to the workers;
+# the jobs are idempotent, so a second beat or a missed-then-caught-up run sends nothing twice.
+app.conf.beat_schedule = {
+    "notifications-daily": {
+        "task": "notifications.tasks.daily",
+        "schedule": crontab(
+            hour=int(os.environ.get("DAILY_JOBS_HOUR", "7")),
+            minute=int(os.environ.get("DAILY_JOBS_MINUTE", "0")),
+        ),
+    },
+}

@@ -33,6 +33,7 @@ urlpatterns = [
     path("accounts/two-factor/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("alliances.urls")),
+    path("", include("notifications.urls")),
     path("", include("sponsors.urls")),
     path("", include("assessments.urls")),
     path("", include("briefs.urls")),
