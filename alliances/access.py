@@ -154,3 +154,29 @@ def can_edit_organisation(user, organisation: Organisation) -> bool:
         return True
     unused = not organisation.alliances.exists()
     return unused and organisation.created_by_id == user.pk
+
+
+def can_see_portfolio(user) -> bool:
+    """The portfolio (every alliance the user may see, at a glance, and its export) is for
+    alliance managers and executives: by group, or by a manager or executive role on some
+    alliance team. One query, remembered on the user for the rest of the request."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_can_see_portfolio", None)
+    if cached is None:
+        roles = [Membership.Role.MANAGER, Membership.Role.EXECUTIVE]
+        from django.contrib.auth import get_user_model
+
+        cached = (
+            get_user_model()
+            .objects.filter(pk=user.pk)
+            .filter(
+                Q(groups__name__in=[MANAGERS_GROUP, EXECUTIVES_GROUP])
+                | Q(alliance_memberships__role__in=roles)
+            )
+            .exists()
+        )
+        user._can_see_portfolio = cached
+    return cached

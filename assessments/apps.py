@@ -7,7 +7,12 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         from alliances import pages
-        from assessments import alliance_pages
+        from assessments import alliance_pages, round_reminders
+        from notifications.reminders import register_daily
+
+        register_daily(round_reminders.reassessment_due_job)
+        if round_reminders.my_reassessments not in pages.my_work_contributors:
+            pages.my_work_contributors.append(round_reminders.my_reassessments)
 
         if alliance_pages.dashboard not in pages.dashboard_contributors:
             pages.dashboard_contributors.append(alliance_pages.dashboard)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "sponsors",
     "assessments",
     "briefs",
+    "portfolio",
 ]
 
 MIDDLEWARE = [

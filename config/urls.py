@@ -37,4 +37,5 @@ urlpatterns = [
     path("", include("sponsors.urls")),
     path("", include("assessments.urls")),
     path("", include("briefs.urls")),
+    path("", include("portfolio.urls")),
 ]

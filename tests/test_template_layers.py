@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.template import engines
 
-LAYERS = ["alliances", "sponsors", "assessments", "briefs"]  # lowest first
+LAYERS = ["alliances", "sponsors", "assessments", "briefs", "portfolio"]  # lowest first
 LOAD = re.compile(r"{%\s*load\s+([^%]+?)\s*%}")
 
 
