@@ -4,26 +4,28 @@ alliances.exports (no formula runs when the file is opened)."""
 
 from collections.abc import Iterator
 
+from django.utils.translation import gettext_lazy as _
+
 from alliances.exports import Sheet
 from portfolio.selectors import INDICATORS, Portfolio
 
 ALLIANCE_HEADER = [
-    "Alliance",
-    "Partner",
-    "Type",
-    "Origin",
-    "Stage",
-    "Confidential",
-    "Decision",
-    "Why",
-    "Strategic fit",
-    "Partner selection",
-    "Sponsor readiness",
-    "Our executive sponsor",
-    "Sponsor health",
-    *[name for _, name in INDICATORS],
-    "Reassessment due",
-    "Scores that fell",
+    _("Alliance"),
+    _("Partner"),
+    _("Type"),
+    _("Origin"),
+    _("Stage"),
+    _("Confidential"),
+    _("Decision"),
+    _("Why"),
+    _("Strategic fit"),
+    _("Partner selection"),
+    _("Sponsor readiness"),
+    _("Our executive sponsor"),
+    _("Sponsor health"),
+    *[name for key, name in INDICATORS],
+    _("Reassessment due"),
+    _("Scores that fell"),
 ]
 
 
@@ -41,7 +43,7 @@ def alliance_rows(portfolio: Portfolio) -> Iterator[list]:
             alliance.get_type_display(),
             alliance.get_origin_display(),
             alliance.get_stage_display(),
-            "yes" if alliance.is_confidential else "no",
+            _("yes") if alliance.is_confidential else _("no"),
             row.decision.verdict.value,
             row.decision.because,
             _score(row.scores.get("strategic_fit")),
@@ -49,7 +51,7 @@ def alliance_rows(portfolio: Portfolio) -> Iterator[list]:
             _score(row.scores.get("sponsor_readiness")),
             row.sponsor_name,
             "" if report is None else (report.score if report.score is not None else report.colour),
-            *[f"{colour}: {figure}" for _, colour, figure in row.cells],
+            *[f"{colour}: {figure}" for name, colour, figure in row.cells],
             "; ".join(d.sentence for d in row.reassessment.due),
             "; ".join(f"{f.kind_label} {f.change.label} {f.change.delta:+.0f}" for f in row.falls),
         ]
@@ -81,22 +83,31 @@ def brief_rows(portfolio: Portfolio) -> Iterator[list]:
 
 def portfolio_sheets(portfolio: Portfolio) -> list[Sheet]:
     return [
-        Sheet("Alliances", ALLIANCE_HEADER, alliance_rows(portfolio), widths=[30, 24, 14, 18, 12]),
         Sheet(
-            "Conditions overdue",
-            ["Alliance", "Condition", "Mitigation", "Owner", "Due", "Days overdue"],
+            _("Alliances"), ALLIANCE_HEADER, alliance_rows(portfolio), widths=[30, 24, 14, 18, 12]
+        ),
+        Sheet(
+            _("Conditions overdue"),
+            [
+                _("Alliance"),
+                _("Condition"),
+                _("Mitigation"),
+                _("Owner"),
+                _("Due"),
+                _("Days overdue"),
+            ],
             overdue_rows(portfolio),
             widths=[30, 60, 40, 24, 12, 12],
         ),
         Sheet(
-            "Scores that fell",
-            ["Alliance", "Assessment", "Score", "Previous", "Now", "Change"],
+            _("Scores that fell"),
+            [_("Alliance"), _("Assessment"), _("Score"), _("Previous"), _("Now"), _("Change")],
             fall_rows(portfolio),
             widths=[30, 20, 30],
         ),
         Sheet(
-            "Briefs, last 30 days",
-            ["Alliance", "Requested", "Status", "Decision"],
+            _("Briefs, last 30 days"),
+            [_("Alliance"), _("Requested"), _("Status"), _("Decision")],
             brief_rows(portfolio),
             widths=[30, 20, 12, 22],
         ),

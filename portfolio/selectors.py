@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from alliances.access import visible_alliances
 from alliances.models import Alliance
@@ -27,11 +28,11 @@ KIND_ORDER = ("strategic_fit", "partner_selection", "sponsor_readiness", "custom
 VERDICT_ORDER = (Verdict.GO, Verdict.GO_WITH_CONDITIONS, Verdict.NO_GO, Verdict.INCOMPLETE)
 # The heat map's columns: the sponsor-health indicators, in the order health.py gives them.
 INDICATORS = (
-    (health.ALLOCATION_DELAY, "Allocation delay"),
-    (health.KPI_ATTAINMENT, "KPI attainment"),
-    (health.ADVOCACY_90_DAYS, "Advocacy (90 days)"),
-    (health.COUNTERPART_CONTACT, "Counterpart contact"),
-    (health.ESCALATIONS, "Escalations"),
+    (health.ALLOCATION_DELAY, _("Allocation delay")),
+    (health.KPI_ATTAINMENT, _("KPI attainment")),
+    (health.ADVOCACY_90_DAYS, _("Advocacy (90 days)")),
+    (health.COUNTERPART_CONTACT, _("Counterpart contact")),
+    (health.ESCALATIONS, _("Escalations")),
 )
 
 
@@ -131,12 +132,12 @@ def build_portfolio(user, filters: dict | None = None, *, today: date | None = N
 
 def _cells(report) -> list[tuple[str, str, str]]:
     if report is None:
-        return [(name, "none", "no executive sponsor") for _, name in INDICATORS]
+        return [(name, "none", _("no executive sponsor")) for key, name in INDICATORS]
     cells = []
     for key, name in INDICATORS:
         indicator = report.indicator(key)
         if indicator is None:
-            cells.append((name, health.UNKNOWN, "not measured"))
+            cells.append((name, health.UNKNOWN, _("not measured")))
         else:
             cells.append((name, indicator.colour, indicator.figure))
     return cells
