@@ -224,6 +224,7 @@ PROVIDERS = {
     "assessments:results": _of_alliance(Assessment),
     "assessments:history": _of_alliance(Assessment),
     "assessments:delete": _of_alliance(Assessment),
+    "assessments:reassess": _of_alliance(Assessment),
     "assessments:finding": _findings,
     "assessments:fill": _responses,
     "assessments:submit": _responses,
