@@ -195,3 +195,16 @@ def test_alliance_list_shows_reassessment_due_and_intervals_can_change_it(client
     assert "reassessment due" not in client.get(reverse("alliances:list")).content.decode()
     client.force_login(open_team.users["contributor"])
     assert client.post(url, {"launched": "1"}).status_code == 403
+
+
+def test_reassessing_a_round_in_progress_is_a_400_that_says_why(client, open_team):
+    draft = start(open_team, make_version(knockouts={}), assessors=("manager",))
+    client.force_login(open_team.users["manager"])
+    url = reverse("assessments:reassess", args=[open_team.alliance.slug, draft.pk])
+    assert "submit this round first" in client.get(url).content.decode()
+    response = client.post(url, {"title": "Too early"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'role="alert"' in html
+    assert "Only a submitted assessment can be reassessed" in html
+    assert Assessment.objects.count() == 1
