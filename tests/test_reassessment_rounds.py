@@ -208,3 +208,15 @@ def test_reassessing_a_round_in_progress_is_a_400_that_says_why(client, open_tea
     assert 'role="alert"' in html
     assert "Only a submitted assessment can be reassessed" in html
     assert Assessment.objects.count() == 1
+
+
+def test_a_bad_title_while_a_round_is_in_progress_still_says_why(client, open_team):
+    version = make_version(knockouts={})
+    first = submitted_round(open_team, version, 3)
+    reassess(open_team, first)
+    client.force_login(open_team.users["manager"])
+    url = reverse("assessments:reassess", args=[open_team.alliance.slug, first.pk])
+    response = client.post(url, {"title": "x" * 300})
+    assert response.status_code == 400
+    assert 'role="alert"' in response.content.decode()
+    assert Assessment.objects.count() == 2
