@@ -130,7 +130,17 @@ def get_alliance(user, slug: str, action: Action = Action.VIEW) -> Alliance:
 def in_group(user, group_name: str) -> bool:
     if not user.is_authenticated:
         return False
-    return user.is_superuser or any(g.name == group_name for g in user.groups.all())
+    return user.is_superuser or group_name in _group_names(user)
+
+
+def _group_names(user) -> frozenset[str]:
+    """The user's group names, read once per user object (a request's user lives for one
+    request), so several checks on one page cost one query."""
+    names = getattr(user, "_group_names", None)
+    if names is None:
+        names = frozenset(g.name for g in user.groups.all())
+        user._group_names = names
+    return names
 
 
 def can_register_alliances(user) -> bool:
@@ -155,3 +165,19 @@ def can_edit_organisation(user, organisation: Organisation) -> bool:
         return True
     unused = not organisation.alliances.exists()
     return unused and organisation.created_by_id == user.pk
+
+
+def can_see_portfolio(user) -> bool:
+    """The portfolio (every alliance the user may see, at a glance, and its export) is for
+    alliance managers and executives: by group, or by a manager or executive role on some
+    alliance team. Remembered on the user for the rest of the request."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or _group_names(user) & {MANAGERS_GROUP, EXECUTIVES_GROUP}:
+        return True
+    cached = getattr(user, "_manages_or_sponsors", None)
+    if cached is None:
+        roles = [Membership.Role.MANAGER, Membership.Role.EXECUTIVE]
+        cached = Membership.objects.filter(user_id=user.pk, role__in=roles).exists()
+        user._manages_or_sponsors = cached
+    return cached

@@ -15,7 +15,11 @@ DashboardContributor = Callable[[object, Iterable], dict]
 # (request, alliance, the page's context so far) -> extra context of the alliance page
 AlliancePageContributor = Callable[[object, object, dict], dict]
 
+# (request, alliances of the page) -> extra context of the alliance list
+AllianceListContributor = Callable[[object, Iterable], dict]
+
 dashboard_contributors: list[DashboardContributor] = []
+alliance_list_contributors: list[AllianceListContributor] = []
 alliance_page_contributors: list[AlliancePageContributor] = []
 
 
@@ -54,6 +58,14 @@ def my_work(request) -> list[WorkItem]:
 def dashboard_context(request, alliances) -> dict:
     extra: dict = {}
     for contribute in dashboard_contributors:
+        extra.update(contribute(request, alliances))
+    return extra
+
+
+def alliance_list_context(request, alliances) -> dict:
+    """Extra context of the alliance list (e.g. `reassessment_due`: ids of alliances due)."""
+    extra: dict = {}
+    for contribute in alliance_list_contributors:
         extra.update(contribute(request, alliances))
     return extra
 

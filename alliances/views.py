@@ -150,6 +150,8 @@ class AllianceListView(ListView):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
         context["can_register"] = can_register_alliances(self.request.user)
+        context["alliances"] = list(context["alliances"])  # evaluated once, for contributors too
+        context.update(pages.alliance_list_context(self.request, context["alliances"]))
         return context
 
 

@@ -4,6 +4,8 @@ alliance page through alliances/pages.py (registered in AssessmentsConfig.ready(
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from assessments.charts import trend_charts
+from assessments.round_selectors import alliance_trends, due_alliance_ids
 from assessments.selectors import alliance_conditions, alliance_decisions
 from assessments.services import may_update_condition
 from assessments.templatetags.assessment_tags import alliance_assessment_summary, decision_card
@@ -12,6 +14,11 @@ from assessments.templatetags.assessment_tags import alliance_assessment_summary
 def dashboard(request, alliances) -> dict:
     """Each alliance's decision by id, in a fixed number of queries."""
     return {"decisions": alliance_decisions(alliances)}
+
+
+def alliance_list(request, alliances) -> dict:
+    """Ids of the listed alliances due for a reassessment round (2 queries)."""
+    return {"reassessment_due": due_alliance_ids(alliances)}
 
 
 def alliance_page(request, alliance, context: dict) -> dict:
@@ -33,6 +40,7 @@ def alliance_page(request, alliance, context: dict) -> dict:
                 alliance_assessment_summary(context, alliance),
                 request=request,
             ),
+            *_trend_panel(request, alliance),
         ]
     }
 
@@ -46,3 +54,18 @@ def conditions_panel(request, alliance) -> dict:
         finding.overdue = finding.is_overdue(today)
         finding.may_update = may_update_condition(request.user, finding)
     return {"alliance": alliance, "conditions": conditions}
+
+
+def _trend_panel(request, alliance) -> list[str]:
+    """The trend card when there is something to draw: scores across two rounds or more,
+    or our sponsor's health over time."""
+    charts = trend_charts(alliance_trends(alliance))
+    if not charts:
+        return []
+    return [
+        render_to_string(
+            "assessments/_trend_panel.html",
+            {"charts": charts, "alliance": alliance},
+            request=request,
+        )
+    ]

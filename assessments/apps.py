@@ -7,11 +7,17 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         from alliances import pages
-        from assessments import alliance_pages, conditions, events, my_work
+        from assessments import alliance_pages, conditions, events, my_work, round_reminders
         from notifications.reminders import register_daily
+
+        register_daily(round_reminders.reassessment_due_job)
+        if round_reminders.my_reassessments not in pages.my_work_contributors:
+            pages.my_work_contributors.append(round_reminders.my_reassessments)
 
         if alliance_pages.dashboard not in pages.dashboard_contributors:
             pages.dashboard_contributors.append(alliance_pages.dashboard)
+        if alliance_pages.alliance_list not in pages.alliance_list_contributors:
+            pages.alliance_list_contributors.append(alliance_pages.alliance_list)
         if alliance_pages.alliance_page not in pages.alliance_page_contributors:
             pages.alliance_page_contributors.append(alliance_pages.alliance_page)
         if my_work.my_work not in pages.my_work_contributors:

@@ -199,3 +199,166 @@ def perception_radar(rows, *, ours_label: str, theirs_label: str, gap_dimensions
         title="Perception gap by dimension",
         description="; ".join(parts) + ".",
     )
+
+
+# ------------------------------------------------------------------ trend chart
+
+TREND_WIDTH = 640
+TREND_PLOT_LEFT = 40  # room for the 0–100 axis labels
+TREND_PLOT_RIGHT = 16
+TREND_PLOT_TOP = 12
+TREND_PLOT_HEIGHT = 180
+TREND_AXIS_ROOM = 28  # dates under the plot
+TREND_LEGEND_ROW = 20
+# Overall first, in ink; the dimensions in colours that stay apart for colour-blind readers.
+TREND_COLOURS = (
+    "#212529",
+    "#0b6bcb",
+    "#b86e00",
+    "#2e7d6b",
+    "#8e3ea6",
+    "#b02a37",
+    "#5c6f82",
+    "#1f9aa8",
+)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    x: float
+    y: float
+    value: str  # "72"
+    when: str  # "12 Mar 2026"
+
+
+@dataclass(frozen=True)
+class TrendLine:
+    name: str
+    colour: str
+    path: str  # SVG path data; a missing value breaks the line
+    points: tuple[TrendPoint, ...]
+    is_main: bool
+    legend_x: int
+    legend_y: int
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    width: int
+    height: int
+    plot_x: int
+    plot_y: int
+    plot_right: int
+    plot_bottom: int
+    lines: tuple[TrendLine, ...]
+    y_ticks: tuple[tuple[float, int], ...]  # (y, value) every 25 points
+    x_ticks: tuple[tuple[float, str], ...]  # (x, date label)
+    title: str
+    description: str
+
+
+def _x_positions(days: list[int], left: float, width: float) -> list[float]:
+    """Time-proportional x of each day number; evenly spread when they are all the same."""
+    if len(days) == 1:
+        return [left + width / 2]
+    first, last = min(days), max(days)
+    if first == last:
+        return [left + width * i / (len(days) - 1) for i in range(len(days))]
+    return [round(left + width * (d - first) / (last - first), 1) for d in days]
+
+
+def trend_chart(
+    *,
+    title: str,
+    days: list[int],
+    labels: list[str],
+    series: list[tuple[str, list[float | None]]],
+) -> TrendChart:
+    """Lines of 0–100 scores over time. `days` are ordinal day numbers (ascending) with
+    `labels` to print; each series is (name, one value or None per day), the first one
+    drawn as the main line. The description says every value, for screen readers."""
+    plot_x, plot_y = TREND_PLOT_LEFT, TREND_PLOT_TOP
+    plot_right = TREND_WIDTH - TREND_PLOT_RIGHT
+    plot_bottom = plot_y + TREND_PLOT_HEIGHT
+    xs = _x_positions(days, plot_x + 12, plot_right - plot_x - 24)
+
+    def y_of(value: float) -> float:
+        return round(plot_bottom - TREND_PLOT_HEIGHT * max(0.0, min(100.0, value)) / 100, 1)
+
+    lines, parts = [], []
+    per_row = 3
+    for i, (name, values) in enumerate(series):
+        points, path, pen_down = [], [], False
+        for x, when, value in zip(xs, labels, values, strict=True):
+            if value is None:
+                pen_down = False
+                continue
+            y = y_of(value)
+            path.append(f"{'L' if pen_down else 'M'}{x} {y}")
+            pen_down = True
+            points.append(TrendPoint(x, y, f"{value:.0f}", when))
+        lines.append(
+            TrendLine(
+                name=_shorten(name, 26),
+                colour=TREND_COLOURS[i % len(TREND_COLOURS)],
+                path=" ".join(path),
+                points=tuple(points),
+                is_main=i == 0,
+                legend_x=plot_x + (i % per_row) * 200,
+                legend_y=plot_bottom + TREND_AXIS_ROOM + 14 + (i // per_row) * TREND_LEGEND_ROW,
+            )
+        )
+        shown = ", ".join(f"{p.when} {p.value}" for p in points) or "no score"
+        parts.append(f"{name}: {shown}")
+    rows = (len(series) + per_row - 1) // per_row
+    step = max(1, (len(labels) + 5) // 6)  # at most about six date labels
+    return TrendChart(
+        width=TREND_WIDTH,
+        height=plot_bottom + TREND_AXIS_ROOM + rows * TREND_LEGEND_ROW + 8,
+        plot_x=plot_x,
+        plot_y=plot_y,
+        plot_right=plot_right,
+        plot_bottom=plot_bottom,
+        lines=tuple(lines),
+        y_ticks=tuple((y_of(v), v) for v in (0, 25, 50, 75, 100)),
+        x_ticks=tuple(
+            (x, label)
+            for n, (x, label) in enumerate(zip(xs, labels, strict=True))
+            if n % step == 0 or n == len(labels) - 1
+        ),
+        title=title,
+        description="; ".join(parts) + ".",
+    )
+
+
+def trend_charts(trends: dict) -> list[tuple[str, TrendChart]]:
+    """(dom id, chart) for each series of `trends` as `round_selectors.alliance_trends`
+    (and the brief's snapshot) give them: one per kind of assessment with two rounds or
+    more, then our sponsor's health."""
+    charts = []
+    for kind in trends.get("rounds", ()):
+        charts.append(
+            (
+                f"trend-{kind['kind']}",
+                trend_chart(
+                    title=f"{kind['label']} across rounds",
+                    days=kind["days"],
+                    labels=kind["labels"],
+                    series=[(name, values) for name, values in kind["series"]],
+                ),
+            )
+        )
+    sponsor = trends.get("sponsor")
+    if sponsor:
+        charts.append(
+            (
+                "trend-sponsor-health",
+                trend_chart(
+                    title=f"Health of our executive sponsor, {sponsor['name']}",
+                    days=sponsor["days"],
+                    labels=sponsor["labels"],
+                    series=[("Sponsor health", sponsor["values"])],
+                ),
+            )
+        )
+    return charts

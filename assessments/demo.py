@@ -5,12 +5,15 @@
   disagree on a few questions; the roadmap knock-out (our roadmap retires what
   the partner's product line runs on) is a showstopper; the NDA knock-out is
   manageable, with mitigation, owner and due date.
-- Cobalt Cloud co-sell: a healthy strategic fit above the GO threshold, a
+- Cobalt Cloud co-sell: two rounds of strategic fit a year apart (a first look,
+  then a reassessment that rose above the GO threshold: a visible trend), a
   partner selection with one gap (decision-making), so with no executive sponsor
   on our side yet it is a GO WITH CONDITIONS; and a sponsor-readiness
   assessment still in progress; and a two-sided mutual fit assessment that our
   team (Maya and Chris) and Cobalt's alliance lead answered: the two sides see
   governance 40 points apart, a perception gap that becomes a condition.
+- Quartz embedded payments (managing, reassessed every 12 months by default): one
+  strategic-fit round submitted 14 months ago, so it is due for reassessment.
 """
 
 import datetime
@@ -23,6 +26,7 @@ from assessments.banks.services import load_shipped_banks
 from assessments.models import Assessment, BankVersion, Choice, Finding, Question
 
 AURORA, COBALT = "project-aurora", "cobalt-cloud-co-sell"
+QUARTZ = "quartz-embedded-payments"
 
 # Levels 0–4 per question key; "na" and "dk" for N/A and don't know.
 AURORA_FIT = {
@@ -96,6 +100,24 @@ COBALT_FIT = {
         "S9": 4,
     },
 }
+# The first look at Cobalt, a year before the current round: promising, not there yet.
+COBALT_FIT_FIRST = {
+    "manager": {"S1": 3, "S2": 2, "S3": 2, "S4": 3, "S5": 2, "S6": 2, "S7": 3, "S8": 2, "S9": 2},
+    "contributor": {
+        "S1": 3,
+        "S2": 3,
+        "S3": 2,
+        "S4": 3,
+        "S5": 2,
+        "S6": 2,
+        "S7": 2,
+        "S8": 2,
+        "S9": 3,
+    },
+}
+QUARTZ_FIT = {
+    "manager": {"S1": 3, "S2": 3, "S3": 3, "S4": 4, "S5": 3, "S6": 3, "S7": 3, "S8": 2, "S9": 3},
+}
 COBALT_PARTNER = {
     name: {
         "P1": 4, "P2": 3, "P3": 4, "P4": 3, "P5": 3, "P6": p6, "P7": 3, "P8": 4,
@@ -149,18 +171,34 @@ def _value(question: Question, level) -> services.AnswerValue:
     return services.AnswerValue(choice=choice)
 
 
-def _run(alliance, version, title, users, answers, comments=None, submit=True):
-    """Create the assessment with its answers unless an assessment of that title exists."""
+def _run(
+    alliance,
+    version,
+    title,
+    users,
+    answers,
+    comments=None,
+    submit=True,
+    previous=None,
+    assessors=("manager", "contributor"),
+):
+    """Create the assessment with its answers unless an assessment of that title exists;
+    with `previous`, as a new round after it (same assessors)."""
     existing = Assessment.objects.filter(alliance=alliance, title=title).first()
     if existing:
         return existing, False
-    assessment = services.assessment_start(
-        alliance=alliance,
-        version=version,
-        title=title,
-        created_by=users["manager"],
-        assessors=[users[name] for name in ("manager", "contributor")],
-    )
+    if previous is not None:
+        assessment = services.assessment_reassess(
+            assessment=previous, by=users["manager"], title=title
+        )
+    else:
+        assessment = services.assessment_start(
+            alliance=alliance,
+            version=version,
+            title=title,
+            created_by=users["manager"],
+            assessors=[users[name] for name in assessors],
+        )
     questions = {q.key: q for q in Question.objects.filter(dimension__version=version)}
     for name, levels in answers.items():
         response = assessment.responses.get(assessor=users[name])
@@ -235,9 +273,15 @@ def seed(users, alliances) -> list[str]:
         lines.append(f"Aurora: “{assessment.title}” with a manageable finding, overdue.")
 
     cobalt = alliances[COBALT]
-    assessment, created = _run(cobalt, fit, "Strategic fit — co-sell expansion", users, COBALT_FIT)
+    first, created = _run(cobalt, fit, "Strategic fit — first look", users, COBALT_FIT_FIRST)
     if created:
-        lines.append(f"Cobalt: “{assessment.title}” (healthy).")
+        _backdate(first, days=365)
+        lines.append(f"Cobalt: “{first.title}”, a year ago.")
+    assessment, created = _run(
+        cobalt, fit, "Strategic fit — co-sell expansion", users, COBALT_FIT, previous=first
+    )
+    if created:
+        lines.append(f"Cobalt: “{assessment.title}” (healthy), a reassessment of the first look.")
     assessment, created = _run(
         cobalt,
         partner,
@@ -272,6 +316,14 @@ def seed(users, alliances) -> list[str]:
     if created:
         _partner_answers(assessment, manager)
         lines.append(f"Cobalt: “{assessment.title}”, two-sided, with a governance gap.")
+
+    quartz = alliances[QUARTZ]
+    assessment, created = _run(
+        quartz, fit, "Strategic fit — annual review", users, QUARTZ_FIT, assessors=("manager",)
+    )
+    if created:
+        _backdate(assessment, days=430)
+        lines.append(f"Quartz: “{assessment.title}”, 14 months ago: due for reassessment.")
     return lines
 
 
@@ -297,3 +349,12 @@ def _partner_answers(assessment, manager) -> None:
         )
     partner_services.invitation_opened(invitation=invitation)
     partner_services.partner_submit(invitation=invitation)
+
+
+def _backdate(assessment: Assessment, *, days: int) -> None:
+    """Move a demo round into the past (its answers were given then), so rounds and due
+    dates have a history to show."""
+    then = timezone.now() - datetime.timedelta(days=days)
+    Assessment.objects.filter(pk=assessment.pk).update(created_at=then, submitted_at=then)
+    assessment.responses.update(created_at=then, submitted_at=then)
+    assessment.refresh_from_db()

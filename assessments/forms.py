@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from alliances.forms import CrispyFormMixin
+from alliances.models import Alliance
 from alliances.params import IdChoiceField, IdMultipleChoiceField
 from alliances.people import team_people
 from alliances.picker import PersonField
@@ -187,3 +188,36 @@ class ConditionForm(CrispyFormMixin, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Today when left empty."),
     )
+
+
+class ReassessForm(CrispyFormMixin, forms.Form):
+    submit_label = _("Start the new round")
+    title = forms.CharField(
+        label=_("Title of the new round"),
+        max_length=200,
+        required=False,
+        help_text=_("Empty: the bank's name and this month."),
+    )
+
+
+class ReassessmentIntervalsForm(CrispyFormMixin, forms.Form):
+    """One field per lifecycle stage: empty keeps the default, 0 means never."""
+
+    submit_label = _("Save intervals")
+
+    def __init__(self, *args, defaults: dict[str, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        for stage, label in Alliance.Stage.choices:
+            default = defaults.get(stage, 0)
+            self.fields[stage] = forms.IntegerField(
+                label=label,
+                required=False,
+                min_value=0,
+                max_value=60,
+                help_text=(
+                    _("Default: every %(n)s months.") % {"n": default}
+                    if default
+                    else _("Default: no reassessment in this stage.")
+                ),
+                widget=forms.NumberInput(attrs={"placeholder": str(default)}),
+            )

@@ -331,6 +331,15 @@ class Assessment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The submitted round this one reassesses (same bank, maybe a newer version of it).
+    previous = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next_rounds",
+        verbose_name=_("previous round"),
+    )
 
     class Meta:
         ordering = ["alliance", "-created_at", "-pk"]
@@ -689,3 +698,31 @@ class PartnerAnswer(models.Model):
         if self.choice_id:
             return self.choice.label
         return self.text
+
+
+class ReassessmentInterval(models.Model):
+    """How often an alliance is reassessed in one lifecycle stage, when it differs from
+    the stage's default (`assessments.rounds.DEFAULT_MONTHS`); 0 months: never."""
+
+    alliance = models.ForeignKey(
+        Alliance, on_delete=models.CASCADE, related_name="reassessment_intervals"
+    )
+    stage = models.CharField(max_length=20, choices=Alliance.Stage.choices)
+    months = models.PositiveSmallIntegerField(
+        _("months"),
+        validators=[MaxValueValidator(60)],
+        help_text=_("0: no reassessment in this stage."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["alliance", "stage"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alliance", "stage"], name="one_reassessment_interval_per_stage"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.alliance}: {self.get_stage_display()} every {self.months} months"

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alliances.access import ROLE_ACTIONS, Action, can, ensure_can
 from alliances.models import Alliance
@@ -23,6 +24,7 @@ from assessments.models import (
     ConditionStatus,
     Finding,
     Question,
+    ReassessmentInterval,
     Response,
 )
 from assessments.scoring import AnswerInput, is_given
@@ -75,6 +77,93 @@ def assessment_start(
     )
     events.assessors_assigned(assessment=assessment, responses=responses, by=created_by)
     return assessment
+
+
+def latest_published_version(bank_id: int) -> BankVersion | None:
+    return (
+        BankVersion.objects.select_related("bank")
+        .filter(bank_id=bank_id, status=BankVersion.Status.PUBLISHED)
+        .first()
+    )
+
+
+def reassess_blocker(assessment: Assessment) -> str:
+    """Why `assessment` cannot be followed by a new round now ("" when it can)."""
+    if not assessment.is_submitted:
+        return _("Only a submitted assessment can be reassessed: submit this round first.")
+    in_progress = Assessment.objects.filter(
+        alliance_id=assessment.alliance_id,
+        version__bank_id=assessment.version.bank_id,
+        status=Assessment.Status.DRAFT,
+        previous__isnull=False,
+    ).first()
+    if in_progress is not None:
+        return _("A new round of this bank is already in progress: “%(title)s”.") % {
+            "title": in_progress.title
+        }
+    if latest_published_version(assessment.version.bank_id) is None:
+        return _("This question bank has no published version to reassess on.")
+    return ""
+
+
+@transaction.atomic
+def assessment_reassess(*, assessment: Assessment, by: User, title: str = "") -> Assessment:
+    """Start a new round after a submitted assessment: the latest published version of its
+    bank, the same assessors (those still on the team as manager or contributor), linked
+    to the round it follows. The earlier round is not touched."""
+    assessment = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("version__bank", "alliance")
+        .get(pk=assessment.pk)
+    )
+    ensure_can(by, Action.RUN_ASSESSMENT, assessment.alliance)
+    blocker = reassess_blocker(assessment)
+    if blocker:
+        raise ValidationError(blocker)
+    version = latest_published_version(assessment.version.bank_id)
+    eligible = set(answering_members(assessment.alliance).values_list("pk", flat=True))
+    assessors = [
+        r.assessor
+        for r in assessment.responses.select_related("assessor")
+        if r.assessor_id in eligible
+    ]
+    if by.pk in eligible and all(a.pk != by.pk for a in assessors):
+        assessors.append(by)
+    if not assessors:
+        raise ValidationError(
+            _("Nobody on the team can fill in assessments: add a manager or contributor first.")
+        )
+    today = timezone.localdate()
+    new_round = Assessment.objects.create(
+        alliance=assessment.alliance,
+        version=version,
+        title=(title.strip() or f"{assessment.version.bank.name} — {today:%b %Y}")[:200],
+        created_by=by,
+        previous=assessment,
+    )
+    Response.objects.bulk_create(Response(assessment=new_round, assessor=u) for u in assessors)
+    return new_round
+
+
+@transaction.atomic
+def reassessment_intervals_set(*, alliance: Alliance, months: dict[str, int | None], by: User):
+    """Set the alliance's own interval for each stage; None goes back to the default."""
+    ensure_can(by, Action.EDIT, alliance)
+    for stage, value in months.items():
+        if stage not in Alliance.Stage.values:
+            raise ValidationError(_("Unknown lifecycle stage: %(stage)s.") % {"stage": stage})
+        if value is None:
+            for interval in ReassessmentInterval.objects.filter(alliance=alliance, stage=stage):
+                as_done_by(interval, by).delete()
+            continue
+        if not 0 <= value <= 60:
+            raise ValidationError(_("An interval is between 0 and 60 months."))
+        interval = ReassessmentInterval.objects.filter(alliance=alliance, stage=stage).first()
+        interval = interval or ReassessmentInterval(alliance=alliance, stage=stage)
+        if interval.pk and interval.months == value:
+            continue
+        interval.months = value
+        as_done_by(interval, by).save()
 
 
 @transaction.atomic

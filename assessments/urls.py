@@ -12,6 +12,7 @@ MINE = ONE + "responses/<id:rid>/"
 urlpatterns = [
     path(A, views.AssessmentListView.as_view(), name="list"),
     path(A + "new/", views.AssessmentStartView.as_view(), name="start"),
+    path(A + "intervals/", views.ReassessmentIntervalsView.as_view(), name="intervals"),
     path(ONE, views.AssessmentDetailView.as_view(), name="detail"),
     path(ONE + "assessors/", views.AssessorsView.as_view(), name="assessors"),
     path(ONE + "results/", views.ResultsView.as_view(), name="results"),
@@ -23,6 +24,7 @@ urlpatterns = [
         views.FindingsExportView.as_view(),
         name="export_findings",
     ),
+    path(ONE + "reassess/", views.ReassessView.as_view(), name="reassess"),
     path(ONE + "delete/", views.AssessmentDeleteView.as_view(), name="delete"),
     path(ONE + "findings/<id:fid>/", views.FindingView.as_view(), name="finding"),
     path(ONE + "findings/<id:fid>/condition/", views.ConditionView.as_view(), name="condition"),

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -21,7 +21,7 @@ from alliances.exports import Sheet, csv_response, xlsx_response
 from alliances.params import parse_choice, parse_optional_int
 from alliances.people import display_name
 from alliances.views import AllianceMixin, ServiceFormMixin
-from assessments import exports, selectors, services
+from assessments import exports, round_selectors, selectors, services
 from assessments.banks import services as bank_services
 from assessments.forms import (
     AnswerForm,
@@ -29,10 +29,21 @@ from assessments.forms import (
     AssessorsForm,
     ConditionForm,
     FindingForm,
+    ReassessForm,
+    ReassessmentIntervalsForm,
 )
-from assessments.models import Answer, Assessment, BankVersion, Finding, Question, Response
+from assessments.models import (
+    Answer,
+    Assessment,
+    BankVersion,
+    Finding,
+    Question,
+    ReassessmentInterval,
+    Response,
+)
 from assessments.partner import selectors as partner_selectors
 from assessments.partner import services as partner_services
+from assessments.rounds import DEFAULT_MONTHS
 
 HISTORY_PAGE_SIZE = 50
 # Where the fill page's buttons go after saving.
@@ -48,7 +59,7 @@ class AssessmentMixin(AllianceMixin):
 
     def load_objects(self):
         self.assessment = get_object_or_404(
-            Assessment.objects.select_related("version__bank", "created_by"),
+            Assessment.objects.select_related("version__bank", "created_by", "previous"),
             pk=self.kwargs["pk"],
             alliance=self.alliance,
         )
@@ -68,7 +79,9 @@ class OwnResponseMixin(AssessmentMixin):
     def load_objects(self):
         # One query for the response and its assessment: the fill page's budget is tight.
         self.response = get_object_or_404(
-            Response.objects.select_related("assessment__version__bank", "assessment__created_by"),
+            Response.objects.select_related(
+                "assessment__version__bank", "assessment__created_by", "assessment__previous"
+            ),
             pk=self.kwargs["rid"],
             assessment_id=self.kwargs["pk"],
             assessment__alliance=self.alliance,
@@ -103,6 +116,7 @@ class AssessmentListView(AllianceMixin, TemplateView):
         for assessment in assessments:
             assessment.my_response_id = mine.get(assessment.pk)
         context["assessments"] = assessments
+        context["status"] = round_selectors.reassessment_statuses([self.alliance])[self.alliance.pk]
         return context
 
 
@@ -165,6 +179,7 @@ class AssessmentDetailView(AssessmentMixin, TemplateView):
         if partner_services.is_two_sided(self.assessment):
             context["invitations"] = partner_selectors.invitation_rows(self.assessment)
             context["two_sided"] = True
+        context["next_rounds"] = list(self.assessment.next_rounds.order_by("created_at", "pk"))
         return context
 
 
@@ -232,6 +247,7 @@ class FillView(OwnResponseMixin, TemplateView):
             next_position=self.position + 1 if self.position < len(self.dimensions) else None,
             locked=self.response.is_submitted or self.retired,
             retired=self.retired,
+            previous_answers=round_selectors.previous_answers(self.assessment),
         )
         return context
 
@@ -474,6 +490,7 @@ class ResultsView(AssessmentMixin, TemplateView):
             disagreements=[(d, questions[d.key]) for d in score.disagreements],
             dont_know=[questions[k] for k in score.dont_know],
             findings=selectors.alliance_findings(self.alliance, [self.assessment]),
+            comparison=round_selectors.round_comparison(self.assessment),
         )
         if partner_services.is_two_sided(self.assessment):
             context["perception"] = selectors.assessment_perception(self.assessment, score)
@@ -615,3 +632,80 @@ class FindingsExportView(AllianceMixin, View):
                 name, exports.findings_csv_header(), exports.findings_csv_rows(self.alliance)
             )
         return xlsx_response(name, exports.findings_sheets(self.alliance))
+
+
+class ReassessView(AssessmentMixin, ServiceFormMixin, FormView):
+    """A new round after a submitted assessment, on the bank's latest published version;
+    the page says what will happen before anything is created."""
+
+    action = Action.RUN_ASSESSMENT
+    form_class = ReassessForm
+    template_name = "assessments/reassess.html"
+    heading = gettext_lazy("Reassess")
+    success_message = gettext_lazy(
+        "New round started. Each assessor sees the previous round's answer beside each question."
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["blocker"] = services.reassess_blocker(self.assessment)
+        context["next_version"] = services.latest_published_version(self.assessment.version.bank_id)
+        context["assessors"] = [
+            r.assessor
+            for r in self.assessment.responses.select_related("assessor").order_by(
+                "assessor__username"
+            )
+        ]
+        return context
+
+    def save(self, form):
+        return services.assessment_reassess(
+            assessment=self.assessment, by=self.request.user, title=form.cleaned_data["title"]
+        )
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def get_back(self):
+        return self.assessment.get_absolute_url(), self.assessment.title
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class ReassessmentIntervalsView(AllianceMixin, ServiceFormMixin, FormView):
+    """How often the alliance is reassessed in each lifecycle stage."""
+
+    action = Action.EDIT
+    form_class = ReassessmentIntervalsForm
+    template_name = "assessments/reassessment_intervals.html"
+    heading = gettext_lazy("Reassessment intervals")
+    success_message = gettext_lazy("Reassessment intervals saved.")
+
+    def get_form_kwargs(self):
+        kwargs = {**super().get_form_kwargs(), "defaults": DEFAULT_MONTHS}
+        kwargs["initial"] = dict(
+            ReassessmentInterval.objects.filter(alliance=self.alliance).values_list(
+                "stage", "months"
+            )
+        )
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["status"] = round_selectors.reassessment_statuses([self.alliance])[self.alliance.pk]
+        return context
+
+    def save(self, form):
+        return services.reassessment_intervals_set(
+            alliance=self.alliance, months=form.cleaned_data, by=self.request.user
+        )
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def get_back(self):
+        return reverse("assessments:list", args=[self.alliance.slug]), _("Assessments")
+
+    def get_success_url(self):
+        return reverse("assessments:intervals", args=[self.alliance.slug])

@@ -17,6 +17,7 @@ from alliances.models import Alliance, Membership
 from assessments.decision import KIND_LABELS, REQUIRED_KINDS, Decision, decide
 from assessments.models import Answer, Finding, Response
 from assessments.partner.services import our_company_name
+from assessments.round_selectors import alliance_trends
 from assessments.scoring import (
     AssessmentScore,
     DimensionScore,
@@ -417,6 +418,10 @@ def build_snapshot(alliance: Alliance) -> tuple[dict, Decision]:
         snapshot["perception"] = _perception(alliance, two_sided[0], scores[two_sided[0].pk])
     if snapshot["next_due"]:
         snapshot["next_due"] = snapshot["next_due"].isoformat()
+    trends = alliance_trends(alliance)
+    if trends["rounds"]:
+        # Only with two rounds or more: a brief of a first assessment keeps its snapshot.
+        snapshot["trends"] = trends
     return snapshot, decision
 
 

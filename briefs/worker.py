@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.charts import dimension_chart
+from assessments.charts import dimension_chart, trend_charts
 from briefs.models import Brief, claim_lease
 from briefs.snapshot import chart_score
 from notifications.models import Kind
@@ -79,6 +79,7 @@ def brief_context(brief: Brief) -> dict:
     return {
         "s": {**snapshot, "assessments": assessments},
         "two_sided": two_sided[0] if two_sided else None,
+        "trend_charts": trend_charts(snapshot.get("trends") or {}),
         "prepared_on": prepared_on,
         "review_on": date.fromisoformat(next_due) if next_due else prepared_on + REVIEW_AFTER,
         # A short reference to the snapshot, for the method note; the full hash stays out.

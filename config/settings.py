@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     # Swagger UI's files, served from our static files (no CDN).
     "drf_spectacular_sidecar",
     "api",
+    "portfolio",
 ]
 
 MIDDLEWARE = [

@@ -41,4 +41,5 @@ urlpatterns = [
     path("", include("briefs.urls")),
     path("api/v1/", include("api.urls")),
     path("accounts/api-tokens/", include("api.token_urls")),
+    path("", include("portfolio.urls")),
 ]

@@ -349,3 +349,12 @@ def sponsorships_overdue(
         if items:
             owed[sponsorship.pk] = items
     return owed
+
+
+def health_history(sponsorship: Sponsorship, days: Iterable[date]) -> list[HealthReport]:
+    """The sponsorship's health as it stood on each of `days`, from the signals dated up
+    to that day (KPIs as they are now: they carry no date), in three queries."""
+    signals = _signal_facts([sponsorship.pk])
+    kpis = _kpi_facts([sponsorship.alliance_id])
+    contacts = _contacts(PeerLink.objects.filter(alliance_id=sponsorship.alliance_id))
+    return [_health(sponsorship, signals, kpis, contacts, day) for day in days]

@@ -283,6 +283,7 @@ PROVIDERS = {
     "assessments:results": _of_alliance(Assessment),
     "assessments:history": _of_alliance(Assessment),
     "assessments:delete": _of_alliance(Assessment),
+    "assessments:reassess": _of_alliance(Assessment),
     "assessments:finding": _findings,
     "assessments:export_answers": _in_formats(_of_alliance(Assessment)),
     "assessments:export_results": _in_formats(_of_alliance(Assessment)),

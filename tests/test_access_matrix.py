@@ -200,6 +200,17 @@ def with_brief(status):
     return prepare
 
 
+def portfolio_readers(ok: int = 200) -> Callable[[str, bool], int]:
+    """The portfolio: alliance managers (by group or team role) and executives."""
+
+    def expect(role, confidential):
+        if role == "anonymous":
+            return 302
+        return ok if role in ("outsider", "manager", "executive", "superuser") else 403
+
+    return expect
+
+
 def brief(team):
     return {"slug": team.alliance.slug, "pk": team.brief.pk}
 
@@ -611,6 +622,13 @@ MATRIX: dict[str, Entry] = {
         prepare=with_manager_token,
         expect=own_token_only,
     ),
+    "assessments:reassess": Entry(
+        kwargs=assessment, prepare=assessment_ready, expect=alliance_action(Action.RUN_ASSESSMENT)
+    ),
+    "assessments:intervals": Entry(kwargs=slug, expect=alliance_action(Action.EDIT)),
+    "portfolio:page": Entry(expect=portfolio_readers()),
+    "portfolio:export_xlsx": Entry(expect=portfolio_readers()),
+    "portfolio:export_csv": Entry(expect=portfolio_readers()),
     "briefs:list": Entry(kwargs=slug, expect=alliance_action(Action.VIEW)),
     "briefs:prepare": Entry(
         kwargs=slug, method="post", expect=alliance_action(Action.PREPARE_BRIEF, 302)

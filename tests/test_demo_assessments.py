@@ -28,7 +28,7 @@ def demo(db):
 
 def test_seed_demo_loads_the_banks_and_assessments_once(demo):
     assert BankVersion.objects.filter(status="published").count() == 4
-    assert Assessment.objects.count() == 6
+    assert Assessment.objects.count() == 8  # Cobalt's first look and Quartz's round included
     assert Finding.objects.count() == 2
     assert Assessment.objects.filter(status=Assessment.Status.DRAFT).count() == 1
     draft = Assessment.objects.get(status=Assessment.Status.DRAFT)
@@ -90,3 +90,30 @@ def test_demo_pages_render_for_the_demo_users(client, demo):
     mine = draft.responses.get(assessor__username="contributor")
     fill = reverse("assessments:fill", args=[draft.alliance.slug, draft.pk, mine.pk])
     assert re.search(r"\b0 of \d+ answered", client.get(fill).content.decode())
+
+
+def test_cobalt_has_two_strategic_fit_rounds_a_year_apart_and_quartz_is_due(client, demo):
+    from assessments.round_selectors import reassessment_statuses
+
+    cobalt = Alliance.objects.get(slug="cobalt-cloud-co-sell")
+    rounds = list(
+        Assessment.objects.filter(alliance=cobalt, version__bank__kind="strategic_fit").order_by(
+            "submitted_at"
+        )
+    )
+    assert [a.title for a in rounds] == [
+        "Strategic fit — first look",
+        "Strategic fit — co-sell expansion",
+    ]
+    assert rounds[1].previous == rounds[0]
+    assert (rounds[1].submitted_at - rounds[0].submitted_at).days >= 364
+    assert assessment_score(rounds[1]).overall > assessment_score(rounds[0]).overall
+    quartz = Alliance.objects.get(slug="quartz-embedded-payments")
+    statuses = reassessment_statuses([cobalt, quartz])
+    assert statuses[quartz.pk].is_due
+    assert not statuses[cobalt.pk].is_due
+    client.force_login(get_user_model().objects.get(username="manager"))
+    page = client.get(reverse("alliances:detail", args=[cobalt.slug])).content.decode()
+    assert "Strategic fit across rounds" in page
+    listing = client.get(reverse("alliances:list")).content.decode()
+    assert listing.count("reassessment due") == 1

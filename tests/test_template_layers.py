@@ -8,7 +8,14 @@ from pathlib import Path
 from django.conf import settings
 from django.template import engines
 
-LAYERS = ["alliances", "notifications", "sponsors", "assessments", "briefs"]  # lowest first
+LAYERS = [
+    "alliances",
+    "notifications",
+    "sponsors",
+    "assessments",
+    "briefs",
+    "portfolio",
+]  # lowest first
 LOAD = re.compile(r"{%\s*load\s+([^%]+?)\s*%}")
 
 

@@ -1,0 +1,206 @@
+"""Reads about reassessment rounds: the previous round's answers, the comparison of two
+rounds, which alliances are due for a new round, and the score series of the trend chart.
+Each runs a fixed number of queries whatever the number of alliances or rounds."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+
+from alliances.models import Alliance
+from assessments.models import Assessment, Choice, QuestionBank, ReassessmentInterval
+from assessments.rounds import (
+    LastRound,
+    ReassessmentStatus,
+    RoundComparison,
+    add_months,
+    compare_rounds,
+    reassessment_status,
+)
+from assessments.scoring import LEVEL_POINTS, AssessmentScore
+from assessments.selectors import assessment_scores, version_specs
+from sponsors.selectors import health_history, our_executive_sponsors
+
+
+@dataclass(frozen=True)
+class PreviousAnswer:
+    """The previous round's consolidated answer to a question (by key), in words."""
+
+    text: str
+    assessors: int
+
+
+def previous_answers(assessment: Assessment) -> dict[str, PreviousAnswer]:
+    """Question key → the previous round's consolidated (median) answer, for the fill page
+    (5 queries; none without a previous round). Never pre-fills anything."""
+    previous = assessment.previous
+    if previous is None:
+        return {}
+    score = assessment_scores([previous])[previous.pk]
+    labels: dict[tuple[str, int], str] = {}
+    for key, score_value, label in Choice.objects.filter(
+        question__dimension__version_id=previous.version_id
+    ).values_list("question__key", "score", "label"):
+        labels[(key, score_value)] = label
+    answers = {}
+    for key, median in score.medians:
+        label = labels.get((key, round(median)))
+        level = median / LEVEL_POINTS
+        shown = f"{level:g}" + (f" — {label}" if label else "")
+        answers[key] = PreviousAnswer(text=shown, assessors=len(score.assessors))
+    for key in score.dont_know:
+        answers.setdefault(key, PreviousAnswer(text="Don't know", assessors=len(score.assessors)))
+    return answers
+
+
+def round_comparison(assessment: Assessment) -> RoundComparison | None:
+    """This round against the one it follows, when both have submitted answers."""
+    previous = assessment.previous
+    if previous is None:
+        return None
+    rounds = [previous, assessment]
+    specs = version_specs({a.version for a in rounds})
+    scores = assessment_scores(rounds, specs=specs)
+    return compare_rounds(
+        before=scores[previous.pk],
+        before_spec=specs[previous.version_id],
+        after=scores[assessment.pk],
+        after_spec=specs[assessment.version_id],
+        same_version=previous.version_id == assessment.version_id,
+    )
+
+
+KIND_LABELS = dict(QuestionBank.Kind.choices)
+
+
+def reassessment_statuses(
+    alliances: Iterable[Alliance], *, today: date | None = None
+) -> dict[int, ReassessmentStatus]:
+    """Each alliance's reassessment status by id (2 queries whatever their number)."""
+    alliances = list(alliances)
+    today = today or timezone.localdate()
+    ids = [a.pk for a in alliances]
+    overrides: dict[int, dict[str, int]] = defaultdict(dict)
+    for alliance_id, stage, months in ReassessmentInterval.objects.filter(
+        alliance_id__in=ids
+    ).values_list("alliance_id", "stage", "months"):
+        overrides[alliance_id][stage] = months
+    latest: dict[int, dict[str, dict]] = defaultdict(dict)
+    drafts_after: dict[int, set[str]] = defaultdict(set)
+    rows = (
+        Assessment.objects.filter(alliance_id__in=ids)
+        .order_by("-submitted_at", "-pk")
+        .values("alliance_id", "status", "submitted_at", "title", "version__bank__kind")
+    )
+    for row in rows:
+        kind = row["version__bank__kind"]
+        if row["status"] == Assessment.Status.DRAFT:
+            drafts_after[row["alliance_id"]].add(kind)
+        else:
+            latest[row["alliance_id"]].setdefault(kind, row)
+    statuses = {}
+    for alliance in alliances:
+        rounds = [
+            LastRound(
+                kind=kind,
+                kind_label=str(KIND_LABELS.get(kind, kind)),
+                title=row["title"],
+                submitted=timezone.localdate(row["submitted_at"]),
+                next_in_progress=kind in drafts_after[alliance.pk],
+            )
+            for kind, row in latest[alliance.pk].items()
+        ]
+        statuses[alliance.pk] = reassessment_status(
+            stage=alliance.stage, rounds=rounds, today=today, overrides=overrides[alliance.pk]
+        )
+    return statuses
+
+
+def due_alliance_ids(alliances: Iterable[Alliance], *, today: date | None = None) -> set[int]:
+    statuses = reassessment_statuses(alliances, today=today)
+    return {pk for pk, status in statuses.items() if status.is_due}
+
+
+@dataclass(frozen=True)
+class RoundPoint:
+    """One submitted round of one kind, scored."""
+
+    assessment: Assessment
+    submitted: date
+    score: AssessmentScore
+
+
+def submitted_rounds(alliance_ids: Iterable[int]) -> dict[int, dict[str, list[RoundPoint]]]:
+    """Alliance id → bank kind → its submitted rounds scored, oldest first (5 queries)."""
+    submitted = list(
+        Assessment.objects.filter(
+            alliance_id__in=list(alliance_ids), status=Assessment.Status.SUBMITTED
+        )
+        .select_related("version__bank")
+        .order_by("submitted_at", "pk")
+    )
+    scores = assessment_scores(submitted)
+    series: dict[int, dict[str, list[RoundPoint]]] = defaultdict(lambda: defaultdict(list))
+    for a in submitted:
+        series[a.alliance_id][a.version.bank.kind].append(
+            RoundPoint(a, timezone.localdate(a.submitted_at), scores[a.pk])
+        )
+    return series
+
+
+HEALTH_MONTHS = 12  # the sponsor's health is drawn month by month over the last year
+
+
+def _label(day: date) -> str:
+    return f"{day:%d %b %Y}".lstrip("0")
+
+
+def alliance_trends(alliance: Alliance, *, today: date | None = None) -> dict:
+    """Plain data of the alliance's trend charts (JSON-ready, so the brief's snapshot can
+    freeze it): `rounds`, one entry per kind of assessment with two submitted rounds or
+    more (overall then each dimension by name, None where a round lacks it), and
+    `sponsor`, our executive sponsor's health month by month (None without one)."""
+    today = today or timezone.localdate()
+    rounds = []
+    for kind, points in sorted(submitted_rounds([alliance.pk]).get(alliance.pk, {}).items()):
+        if len(points) < 2:
+            continue
+        names: list[str] = []
+        for point in points:
+            names += [d.name for d in point.score.dimensions if d.name not in names]
+        series = [["Overall", [p.score.overall for p in points]]]
+        for name in names:
+            by_name = [{d.name: d.score for d in p.score.dimensions} for p in points]
+            series.append([name, [scores.get(name) for scores in by_name]])
+        rounds.append(
+            {
+                "kind": kind,
+                "label": str(KIND_LABELS.get(kind, kind)),
+                "days": [p.submitted.toordinal() for p in points],
+                "labels": [_label(p.submitted) for p in points],
+                "series": series,
+            }
+        )
+    return {"rounds": rounds, "sponsor": _sponsor_trend(alliance, today)}
+
+
+def _sponsor_trend(alliance: Alliance, today: date) -> dict | None:
+    ours = our_executive_sponsors([alliance.pk], today=today).get(alliance.pk)
+    if ours is None:
+        return None
+    sponsorship = ours[0]
+    days = [add_months(today, -n) for n in range(HEALTH_MONTHS, -1, -1)]
+    days = [d for d in days if d >= sponsorship.since]
+    if len(days) < 2:
+        return None
+    reports = health_history(sponsorship, days)
+    return {
+        "name": sponsorship.sponsor.name,
+        "days": [d.toordinal() for d in days],
+        "labels": [f"{d:%b %Y}" for d in days],
+        "values": [r.score for r in reports],
+    }
