@@ -241,7 +241,7 @@ def _showstopper_rule(facts: _Facts) -> _Step:
     reason = Reason(
         "showstopper",
         f"{_count(len(facts.showstoppers), 'showstopper finding')}: "
-        + "; ".join(f"{f.question_key} {f.issue}" for f in facts.showstoppers),
+        + "; ".join(_finding_words(f) for f in facts.showstoppers),
         decisive=True,
         refs=tuple(f.question_key for f in facts.showstoppers),
     )
@@ -271,7 +271,9 @@ def _evidence_rule(facts: _Facts) -> _Step:
     if unclassified:
         missing.append(
             f"a classification of {_count(len(unclassified), 'knock-out finding')} "
-            f"({', '.join(f.question_key for f in unclassified)}) as showstopper or manageable"
+            "as showstopper or manageable ("
+            + "; ".join(_finding_words(f).rstrip(".") for f in unclassified)
+            + ")"
         )
     if not missing:
         return _Step(
@@ -343,7 +345,10 @@ def _go_rule(facts: _Facts) -> _Step:
             Reason(
                 "gaps",
                 "Largest gaps: "
-                + ", ".join(f"{g.question_key} ({g.score:.0f})" for g in gaps)
+                + "; ".join(
+                    f"{g.question_key} {g.question.strip().rstrip('.')} (scored {g.score:.0f})"
+                    for g in gaps
+                )
                 + ".",
                 decisive=True,
                 refs=tuple(g.question_key for g in gaps),
@@ -413,6 +418,12 @@ def _sponsor_conditions(sponsor: SponsorSummary) -> list[Condition]:
             )
         ]
     return []
+
+
+def _finding_words(finding: FindingSummary) -> str:
+    """The finding's code followed by its words (the issue names its question): never a
+    bare code."""
+    return f"{finding.question_key} {finding.issue.strip()}"
 
 
 def _finding_condition(finding: FindingSummary) -> Condition:
