@@ -278,7 +278,7 @@ def _showstopper_rule(facts: _Facts) -> _Step:
     reason = Reason(
         "showstopper",
         f"{_count(len(facts.showstoppers), 'showstopper finding')}: "
-        + "; ".join(f"{f.question_key} {f.issue}" for f in facts.showstoppers),
+        + "; ".join(_finding_words(f) for f in facts.showstoppers),
         decisive=True,
         refs=tuple(f.question_key for f in facts.showstoppers),
     )
@@ -308,7 +308,9 @@ def _evidence_rule(facts: _Facts) -> _Step:
     if unclassified:
         missing.append(
             f"a classification of {_count(len(unclassified), 'knock-out finding')} "
-            f"({', '.join(f.question_key for f in unclassified)}) as showstopper or manageable"
+            "as showstopper or manageable ("
+            + "; ".join(_finding_words(f).rstrip(".") for f in unclassified)
+            + ")"
         )
     if not missing:
         return _Step(
@@ -387,7 +389,10 @@ def _go_rule(facts: _Facts) -> _Step:
             Reason(
                 "gaps",
                 "Largest gaps: "
-                + ", ".join(f"{g.question_key} ({g.score:.0f})" for g in gaps)
+                + "; ".join(
+                    f"{g.question_key} {g.question.strip().rstrip('.')} (scored {g.score:.0f})"
+                    for g in gaps
+                )
                 + ".",
                 decisive=True,
                 refs=tuple(g.question_key for g in gaps),
@@ -499,6 +504,12 @@ def conditions_met(findings) -> str:
     total = len(findings)
     met = sum(1 for f in findings if f.met)
     return f"{met} of {_count(total, 'condition')} met"
+
+
+def _finding_words(finding: FindingSummary) -> str:
+    """The finding's code followed by its words (the issue names its question): never a
+    bare code."""
+    return f"{finding.question_key} {finding.issue.strip()}"
 
 
 def _finding_condition(finding: FindingSummary) -> Condition:

@@ -20,7 +20,9 @@ from tests.assessment_factories import make_version, question, start
 from tests.conftest import make_team
 
 REQUESTS = 200
-SIZES = (10, 60, 200)
+# Banks of 10, 50, 60 and 200 questions in 5 dimensions: the fill page shows one
+# dimension, so sections of 2, 10, 12 and 40 questions.
+SIZES = (10, 50, 60, 200)
 
 
 def web():
@@ -53,8 +55,10 @@ def web():
             ),
             repeat=REQUESTS,
         )
+        section = version.dimensions.order_by("order", "pk").first().questions.count()
         print(
-            f"{n:>3} questions: fill page {page_queries:>2} queries, median {page_ms:6.1f} ms;"
+            f"{n:>3} questions (fill page of a {section}-question section):"
+            f" {page_queries:>2} queries, median {page_ms:6.1f} ms;"
             f"  answer save {save_queries:>2} queries, median {save_ms:6.1f} ms"
             f"  (over {REQUESTS} requests each)"
         )

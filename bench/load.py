@@ -1,4 +1,5 @@
-"""`make load`: 50 locust users against gunicorn + PostgreSQL for 60 s, headless.
+"""`make load`: 50 locust users against gunicorn + PostgreSQL for 60 s, headless (after a
+ramp of one new user a second).
 
 Sets itself up and cleans up after itself: a throw-away PostgreSQL database (the one
 DATABASE_URL names, else postgres://postgres@127.0.0.1:5432/alliance_load; dropped and
@@ -13,6 +14,7 @@ Not a benchmark of `make bench` (its name has no bench_ prefix) and not a test.
 
 import csv
 import json
+import math
 import os
 import shutil
 import signal
@@ -31,8 +33,13 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/alliance_load"
 USERS = int(os.environ.get("LOAD_USERS", "50"))
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
 WORKERS = int(os.environ.get("LOAD_WORKERS", "4"))
-# Each log-in hashes a password (PBKDF2, by design slow): spawn gently.
-SPAWN_RATE = os.environ.get("LOAD_SPAWN_RATE", "5")
+# Each log-in hashes a password (PBKDF2 with Django's 1,000,000 iterations: about 0.4 s
+# of one core here, by design). Five log-ins a second alone would take both cores of
+# this machine, so every page queued behind them: one new user a second is still a
+# crowd (a team of 50 logging in within a minute) without measuring a stampede.
+SPAWN_RATE = float(os.environ.get("LOAD_SPAWN_RATE", "1"))
+# The ramp comes on top of the run: all USERS are active for the full SECONDS.
+RAMP_SECONDS = math.ceil(USERS / SPAWN_RATE)
 TARGET_P95_MS = 300
 
 
@@ -220,11 +227,16 @@ def main() -> int:
             stdout=subprocess.DEVNULL,  # the console e-mails of finished briefs
         )  # fmt: skip
         wait_until_up(f"{host}/healthz", gunicorn)
-        print(f"locust: {USERS} users for {SECONDS} s…", flush=True)
+        print(
+            f"locust: {USERS} users ({SPAWN_RATE:g} new a second, {RAMP_SECONDS} s) then "
+            f"{SECONDS} s with all of them…",
+            flush=True,
+        )
         log = work / "locust.log"
         command = [
             str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-            "--users", str(USERS), "--spawn-rate", SPAWN_RATE, "--run-time", f"{SECONDS}s",
+            "--users", str(USERS), "--spawn-rate", str(SPAWN_RATE),
+            "--run-time", f"{RAMP_SECONDS + SECONDS}s",
             "--host", host, "--csv", str(work / "load"), "--only-summary",
             "--stop-timeout", "10", "--loglevel", "WARNING", "--exit-code-on-error", "0",
         ]  # fmt: skip

@@ -140,3 +140,35 @@ def test_the_brief_page_stops_saying_preparing_once_ready(
     page = client.get(response.url).content.decode()
     assert "Download PDF" in page
     assert "Preparing the brief" not in page
+
+
+def chart_label_sizes(page) -> dict[str, float]:
+    """Each text run of the page with the size it is drawn at, in points: the font size
+    times the scale of the text and graphics matrices (WeasyPrint scales the SVG's
+    viewBox to the width it gets, and CSS pixels to points)."""
+    sizes: dict[str, float] = {}
+
+    def visit(text, cm, tm, font, font_size):
+        if text.strip():
+            # The text matrix applies first, then the current transformation matrix.
+            b = tm[0] * cm[1] + tm[1] * cm[3]
+            d = tm[2] * cm[1] + tm[3] * cm[3]
+            scale = max(abs(b), abs(d))
+            sizes[text.strip()] = min(sizes.get(text.strip(), 1e9), font_size * scale)
+
+    page.extract_text(visitor_text=visit)
+    return sizes
+
+
+def test_chart_labels_in_the_pdf_are_at_least_7_points(demo):
+    brief, _ = render("cobalt-cloud-co-sell")
+    with default_storage.open(brief.pdf.name, "rb") as stored:
+        page = PdfReader(io.BytesIO(stored.read())).pages[0]
+    sizes = chart_label_sizes(page)
+    labels = {text: size for text, size in sizes.items() if re.match(r"(NO-GO <|GO ≥) \d+", text)}
+    names = {d["name"] for a in brief.snapshot["assessments"] for d in a["dimensions"]}
+    labels |= {text: size for text, size in sizes.items() if text in names}
+    assert len(labels) >= 4, sizes
+    # The body text is drawn at its CSS size: the measure is right.
+    assert max(sizes.values()) >= 9
+    assert min(labels.values()) >= 7, labels

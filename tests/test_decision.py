@@ -96,7 +96,7 @@ CASES = [
         "unclassified finding",
         inputs(findings=[finding("P4", "unclassified")]),
         Verdict.INCOMPLETE,
-        "classification of 1 knock-out finding (P4)",
+        "classification of 1 knock-out finding as showstopper or manageable (P4 issue on P4)",
     ),
     ("score under no-go", inputs(partner=49.9), Verdict.NO_GO, "under the no-go threshold of 50"),
     (
@@ -169,6 +169,16 @@ def test_only_the_three_largest_gaps_become_conditions():
     gaps = [replace(GAP, question_key=f"P{i}", priority=i) for i in range(1, 6)]
     decision = decide(inputs(gaps=gaps))
     assert [c.text.split()[4] for c in decision.conditions] == ["P5", "P4", "P3"]
+
+
+def test_codes_never_stand_without_their_words():
+    """Unclassified findings and the largest gaps are named by code and words."""
+    incomplete = decide(inputs(findings=[finding("P4", "unclassified")]))
+    assert "(P4 issue on P4)" in incomplete.missing[0]
+    assert "(P4 issue on P4)" in incomplete.rationale
+    gaps = decide(inputs(gaps=[GAP]))
+    texts = " ".join(r.text for r in gaps.reasons)
+    assert "Largest gaps: P6 Decision-making is workable (scored 25)." in texts
 
 
 def test_incomplete_lists_everything_missing():

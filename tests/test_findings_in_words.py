@@ -113,3 +113,17 @@ def test_results_name_the_question_a_median_knockout_falls_on(client, open_team,
         'The median answer to <span class="fw-semibold">A1</span> “Question A1 is well '
         "evidenced.” is level 0.5, at or below its knock-out level of 1." in html
     )
+
+
+def test_results_name_the_dont_know_questions_with_their_words(client, open_team, assessment):
+    mine, theirs = responses(assessment, open_team)
+    for response in (mine, theirs):
+        answer_all(response, 3)
+        give(response, "A2", dont_know=True)
+        submit(response)
+    client.force_login(open_team.users["viewer"])
+    html = client.get(
+        reverse("assessments:results", args=[open_team.alliance.slug, assessment.pk])
+    ).content.decode()
+    assert "Missing (“don't know”)" in html
+    assert '<span class="fw-semibold">A2</span> Question A2 is well evidenced.' in html

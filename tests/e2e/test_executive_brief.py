@@ -49,6 +49,8 @@ def test_executive_downloads_the_no_go_brief_of_project_aurora(live_server, page
         download_link = page.get_by_role("link", name="Download PDF")
         expect(download_link).to_be_visible(timeout=60_000)  # htmx polls until ready
         expect(page.locator("#brief-status")).to_contain_text("The PDF is ready")
+        expect(page.get_by_text("Preparing the brief")).to_have_count(0)
+        expect(page.locator("#brief-status")).not_to_have_attribute("hx-trigger", "every 1s")
         with page.expect_download() as download:
             download_link.click()
     saved = tmp_path / download.value.suggested_filename
