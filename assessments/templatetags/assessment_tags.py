@@ -1,7 +1,6 @@
 """Template tags of the assessment pages and of the decision panels on the alliance pages."""
 
 from django import template
-from django.utils.formats import number_format
 
 from assessments.charts import dimension_chart
 from assessments.scoring import level_of
@@ -53,7 +52,7 @@ def level(value):
     if value is None:
         return "—"
     lvl = level_of(value)
-    return f"{lvl:.0f}" if lvl == int(lvl) else number_format(lvl, 1)  # 2.5 / 2,5
+    return f"{lvl:.0f}" if lvl == int(lvl) else f"{lvl:.1f}"
 
 
 @register.inclusion_tag("assessments/_decision_card.html", takes_context=True)
