@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.urls import register_converter
+from django.utils.translation import gettext_lazy as _
 
 
 class AlliancesConfig(AppConfig):
     name = "alliances"
-    verbose_name = "Alliance register"
+    verbose_name = _("Alliance register")
 
     def ready(self):
         from alliances.params import IdConverter

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from alliances.admin import AllianceScopedAdmin
@@ -100,7 +101,7 @@ class QuestionBankAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n=Count("versions"))
 
-    @admin.display(description="versions", ordering="n")
+    @admin.display(description=_("versions"), ordering="n")
     def version_count(self, bank):
         return bank.n
 
@@ -258,7 +259,7 @@ class BankVersionAdmin(LockedUnlessDraft, nested_admin.NestedModelAdminMixin, Si
         for question in questions.filter(choices__isnull=True):
             _give_default_levels(self, request, question)
 
-    @admin.display(description="GO / NO-GO / gap")
+    @admin.display(description=_("GO / NO-GO / gap"))
     def thresholds(self, version):
         return f"≥{version.go_threshold} / <{version.no_go_threshold} / <{version.gap_threshold}"
 
@@ -267,19 +268,19 @@ class BankVersionAdmin(LockedUnlessDraft, nested_admin.NestedModelAdminMixin, Si
             return [*self.readonly_fields, "bank", "number"]
         return self.readonly_fields
 
-    @admin.action(description="New draft from this version", permissions=["add"])
+    @admin.action(description=_("New draft from this version"), permissions=["add"])
     def make_draft(self, request, queryset):
         for version in queryset.select_related("bank"):
             draft = bank_services.version_new_draft(version=version, by=request.user)
             url = reverse("admin:assessments_bankversion_change", args=[draft.pk])
             self.message_user(
                 request,
-                format_html('Created <a href="{}">{}</a>.', url, draft),
+                format_html(_('Created <a href="{}">{}</a>.'), url, draft),
                 messages.SUCCESS,
             )
 
     @admin.action(
-        description="Publish (retires the bank's current version)", permissions=["change"]
+        description=_("Publish (retires the bank's current version)"), permissions=["change"]
     )
     def publish(self, request, queryset):
         for version in queryset.select_related("bank"):
@@ -364,11 +365,11 @@ class QuestionAdmin(LockedUnlessDraft, admin.ModelAdmin):
     def version_of(self, obj):
         return obj.dimension.version
 
-    @admin.display(description="bank", ordering="dimension__version__bank__name")
+    @admin.display(description=_("bank"), ordering="dimension__version__bank__name")
     def bank(self, question):
         return question.dimension.version.bank.name
 
-    @admin.display(description="version", ordering="dimension__version__number")
+    @admin.display(description=_("version"), ordering="dimension__version__number")
     def version_number(self, question):
         version = question.dimension.version
         return f"v{version.number} ({version.get_status_display().lower()})"

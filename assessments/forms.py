@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from alliances.forms import CrispyFormMixin
 from alliances.params import IdChoiceField, IdMultipleChoiceField
@@ -27,18 +28,18 @@ class AssessorsField(IdMultipleChoiceField):
 
 
 class AssessmentStartForm(CrispyFormMixin, forms.Form):
-    submit_label = "Start assessment"
+    submit_label = _("Start assessment")
     version = IdChoiceField(
-        label="Question bank",
+        label=_("Question bank"),
         queryset=BankVersion.objects.none(),
-        empty_label="Choose a question bank",
-        help_text="The assessment keeps this version even if the bank changes later.",
+        empty_label=_("Choose a question bank"),
+        help_text=_("The assessment keeps this version even if the bank changes later."),
     )
-    title = forms.CharField(max_length=200, help_text="e.g. “Strategic fit — before the MoU”.")
+    title = forms.CharField(max_length=200, help_text=_("e.g. “Strategic fit — before the MoU”."))
     assessors = AssessorsField(
         queryset=User.objects.none(),
-        help_text="Each assessor answers on their own; the results show the median and where "
-        "they disagree.",
+        help_text=_("Each assessor answers on their own; the results show the median and where "
+        "they disagree."),
     )
 
     def __init__(self, *args, alliance, user, **kwargs):
@@ -56,7 +57,7 @@ class AssessmentStartForm(CrispyFormMixin, forms.Form):
 
 
 class AssessorsForm(CrispyFormMixin, forms.Form):
-    submit_label = "Save assessors"
+    submit_label = _("Save assessors")
     assessors = AssessorsField(queryset=User.objects.none())
 
     def __init__(self, *args, alliance, **kwargs):
@@ -120,7 +121,7 @@ class AnswerForm(forms.Form):
 
 
 class FindingForm(CrispyFormMixin, forms.ModelForm):
-    submit_label = "Save classification"
+    submit_label = _("Save classification")
     classification = forms.ChoiceField(
         choices=[
             (Finding.Classification.SHOWSTOPPER, "Showstopper — the alliance cannot go ahead"),
@@ -139,6 +140,6 @@ class FindingForm(CrispyFormMixin, forms.ModelForm):
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         help_texts = {
-            "mitigation": "Required for a manageable finding: what will make it acceptable.",
-            "due_date": "Required for a manageable finding.",
+            "mitigation": _("Required for a manageable finding: what will make it acceptable."),
+            "due_date": _("Required for a manageable finding."),
         }

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from alliances.models import Alliance
@@ -36,23 +37,23 @@ class LockedVersionError(ValidationError):
 
 class QuestionBank(models.Model):
     class Kind(models.TextChoices):
-        STRATEGIC_FIT = "strategic_fit", "Strategic fit"
-        PARTNER_SELECTION = "partner_selection", "Partner selection"
-        SPONSOR_READINESS = "sponsor_readiness", "Sponsor readiness"
-        CUSTOM = "custom", "Custom"
+        STRATEGIC_FIT = "strategic_fit", _("Strategic fit")
+        PARTNER_SELECTION = "partner_selection", _("Partner selection")
+        SPONSOR_READINESS = "sponsor_readiness", _("Sponsor readiness")
+        CUSTOM = "custom", _("Custom")
 
     slug = models.SlugField(
         max_length=80,
         unique=True,
         validators=[SLUG_VALIDATOR],
-        help_text="Stable identifier, e.g. strategic-fit.",
+        help_text=_("Stable identifier, e.g. strategic-fit."),
     )
     name = models.CharField(max_length=200)
     kind = models.CharField(
         max_length=30,
         choices=Kind.choices,
-        help_text="Which part of the decision its assessments feed; fixed once a version "
-        "is published.",
+        help_text=_("Which part of the decision its assessments feed; fixed once a version "
+        "is published."),
     )
     description = models.TextField(blank=True)
 
@@ -81,38 +82,38 @@ class QuestionBank(models.Model):
             return
         if self.versions.exclude(status=BankVersion.Status.DRAFT).exists():
             raise ValidationError(
-                {"kind": "A version of this bank is published: its kind can no longer change."}
+                {"kind": _("A version of this bank is published: its kind can no longer change.")}
             )
 
 
 class BankVersion(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        RETIRED = "retired", "Retired"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
 
     bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(validators=[MinValueValidator(1)])
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     go_threshold = models.PositiveSmallIntegerField(
-        "GO at or above",
+        _("GO at or above"),
         default=70,
         validators=[MaxValueValidator(100)],
-        help_text="Overall score (0–100) at or above which the assessment supports a GO.",
+        help_text=_("Overall score (0–100) at or above which the assessment supports a GO."),
     )
     no_go_threshold = models.PositiveSmallIntegerField(
-        "NO-GO below",
+        _("NO-GO below"),
         default=50,
         validators=[MaxValueValidator(100)],
-        help_text="Overall score (0–100) below which the assessment means NO-GO.",
+        help_text=_("Overall score (0–100) below which the assessment means NO-GO."),
     )
     gap_threshold = models.PositiveSmallIntegerField(
-        "gap below",
+        _("gap below"),
         default=50,
         validators=[MaxValueValidator(100)],
-        help_text="A question scoring below this is reported as a gap.",
+        help_text=_("A question scoring below this is reported as a gap."),
     )
-    notes = models.TextField(blank=True, help_text="What changed in this version and why.")
+    notes = models.TextField(blank=True, help_text=_("What changed in this version and why."))
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
@@ -172,7 +173,7 @@ class Dimension(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     weight = models.PositiveSmallIntegerField(
-        default=1, validators=[MinValueValidator(1)], help_text="Weights add up to 100 in a bank."
+        default=1, validators=[MinValueValidator(1)], help_text=_("Weights add up to 100 in a bank.")
     )
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -196,31 +197,31 @@ class Dimension(models.Model):
 
 class Question(models.Model):
     class Kind(models.TextChoices):
-        SCALE = "scale", "Anchored scale (0–4)"
-        CHOICE = "choice", "Choice"
-        YES_NO = "yes_no", "Yes / no"
-        TEXT = "text", "Free text (not scored)"
+        SCALE = "scale", _("Anchored scale (0–4)")
+        CHOICE = "choice", _("Choice")
+        YES_NO = "yes_no", _("Yes / no")
+        TEXT = "text", _("Free text (not scored)")
 
     dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="questions")
     key = models.CharField(
-        max_length=8, validators=[KEY_VALIDATOR], help_text="Stable key, unique in the bank: S1."
+        max_length=8, validators=[KEY_VALIDATOR], help_text=_("Stable key, unique in the bank: S1.")
     )
     text = models.CharField(max_length=500)
-    help = models.TextField(blank=True, help_text="What evidence to look for and who to ask.")
+    help = models.TextField(blank=True, help_text=_("What evidence to look for and who to ask."))
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SCALE)
     weight = models.PositiveSmallIntegerField(
-        default=1, validators=[MinValueValidator(1)], help_text="Relative weight in its dimension."
+        default=1, validators=[MinValueValidator(1)], help_text=_("Relative weight in its dimension.")
     )
     required = models.BooleanField(default=True)
-    allows_na = models.BooleanField("allows N/A", default=False)
-    allows_dont_know = models.BooleanField("allows “don't know”", default=True)
+    allows_na = models.BooleanField(_("allows N/A"), default=False)
+    allows_dont_know = models.BooleanField(_("allows “don't know”"), default=True)
     knockout_level = models.PositiveSmallIntegerField(
-        "knock-out level",
+        _("knock-out level"),
         null=True,
         blank=True,
         validators=[MaxValueValidator(4)],
-        help_text="Answered at this level (score ≤ level × 25) or below opens a finding. "
-        "Empty: no knock-out.",
+        help_text=_("Answered at this level (score ≤ level × 25) or below opens a finding. "
+        "Empty: no knock-out."),
     )
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -296,8 +297,8 @@ def _refuse_cascaded_delete(sender, instance, **kwargs):
 
 class Assessment(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "In progress"
-        SUBMITTED = "submitted", "Submitted"
+        DRAFT = "draft", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
 
     alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="assessments")
     version = models.ForeignKey(BankVersion, on_delete=models.PROTECT, related_name="assessments")
@@ -328,8 +329,8 @@ class Response(models.Model):
     """One assessor's answers to one assessment: nobody else writes to it."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "In progress"
-        SUBMITTED = "submitted", "Submitted"
+        DRAFT = "draft", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="responses")
     assessor = models.ForeignKey(
@@ -375,10 +376,10 @@ class Answer(models.Model):
         Choice, null=True, blank=True, on_delete=models.PROTECT, related_name="answers"
     )
     text = models.TextField(blank=True, max_length=ANSWER_TEXT_MAX)
-    is_na = models.BooleanField("N/A", default=False)
-    is_dont_know = models.BooleanField("don't know", default=False)
+    is_na = models.BooleanField(_("N/A"), default=False)
+    is_dont_know = models.BooleanField(_("don't know"), default=False)
     comment = models.TextField(blank=True, max_length=COMMENT_MAX)
-    evidence_url = models.URLField("evidence link", blank=True, max_length=EVIDENCE_URL_MAX)
+    evidence_url = models.URLField(_("evidence link"), blank=True, max_length=EVIDENCE_URL_MAX)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AnswerQuerySet.as_manager()
@@ -414,9 +415,9 @@ class Finding(models.Model):
     """An element of no fit: a knock-out answered at or below its level opens one."""
 
     class Classification(models.TextChoices):
-        UNCLASSIFIED = "unclassified", "Unclassified"
-        SHOWSTOPPER = "showstopper", "Showstopper"
-        MANAGEABLE = "manageable", "Manageable"
+        UNCLASSIFIED = "unclassified", _("Unclassified")
+        SHOWSTOPPER = "showstopper", _("Showstopper")
+        MANAGEABLE = "manageable", _("Manageable")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="findings")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="findings")
@@ -429,10 +430,10 @@ class Finding(models.Model):
     classification = models.CharField(
         max_length=20, choices=Classification.choices, default=Classification.UNCLASSIFIED
     )
-    issue = models.TextField(max_length=2000, help_text="What does not fit, in one or two lines.")
+    issue = models.TextField(max_length=2000, help_text=_("What does not fit, in one or two lines."))
     evidence = models.TextField(blank=True, max_length=2000)
     mitigation = models.TextField(blank=True, max_length=2000)
-    owner = models.CharField(max_length=200, blank=True, help_text="Who owns the mitigation.")
+    owner = models.CharField(max_length=200, blank=True, help_text=_("Who owns the mitigation."))
     due_date = models.DateField(null=True, blank=True)
     classified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

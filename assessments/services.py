@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alliances.access import ROLE_ACTIONS, Action, ensure_can
 from alliances.models import Alliance
@@ -58,10 +59,10 @@ def assessment_start(
     ensure_can(created_by, Action.RUN_ASSESSMENT, alliance)
     version = BankVersion.objects.select_related("bank").get(pk=version.pk)
     if version.status != BankVersion.Status.PUBLISHED:
-        raise ValidationError({"version": "Choose a published question bank version."})
+        raise ValidationError({"version": _("Choose a published question bank version.")})
     assessors = list(assessors)
     if not assessors:
-        raise ValidationError({"assessors": "Choose at least one assessor."})
+        raise ValidationError({"assessors": _("Choose at least one assessor.")})
     _eligible_assessors(alliance, assessors)
     assessment = Assessment.objects.create(
         alliance=alliance, version=version, title=title.strip(), created_by=created_by
@@ -79,7 +80,7 @@ def assessment_set_assessors(*, assessment: Assessment, assessors, by: User) -> 
     ensure_can(by, Action.RUN_ASSESSMENT, assessment.alliance)
     wanted = {user.pk: user for user in assessors}
     if not wanted:
-        raise ValidationError({"assessors": "An assessment needs at least one assessor."})
+        raise ValidationError({"assessors": _("An assessment needs at least one assessor.")})
     _eligible_assessors(assessment.alliance, wanted.values())
     current = {r.assessor_id: r for r in assessment.responses.select_related("assessor")}
     for user_id, response in current.items():
@@ -111,16 +112,16 @@ def _locked_response(response: Response, user: User) -> Response:
         .get(pk=response.pk)
     )
     if locked.assessor_id != user.pk:
-        raise PermissionDenied("This is another assessor's response.")
+        raise PermissionDenied(_("This is another assessor's response."))
     # An assessor whose role changed (say, to viewer) answers no more. The caller's
     # alliance may carry the user's role already (views): no extra query then.
     ensure_can(user, Action.ANSWER, response.assessment.alliance)
     if locked.is_submitted:
-        raise ValidationError("This response is submitted and locked: ask a manager to reopen it.")
+        raise ValidationError(_("This response is submitted and locked: ask a manager to reopen it."))
     if locked.assessment.version.status == BankVersion.Status.RETIRED:
         raise ValidationError(
-            "This assessment uses a retired version of the question bank: "
-            "start a new assessment on the current version."
+            _("This assessment uses a retired version of the question bank: "
+            "start a new assessment on the current version.")
         )
     return locked
 
@@ -175,9 +176,9 @@ def answers_save(*, response: Response, values: dict[Question, AnswerValue], use
 
 def _answer_write(response: Response, question: Question, value: AnswerValue) -> Answer | None:
     if question.dimension.version_id != response.assessment.version_id:
-        raise ValidationError("This question is not part of this assessment.")
+        raise ValidationError(_("This question is not part of this assessment."))
     if value.choice is not None and value.choice.question_id != question.pk:
-        raise ValidationError("That answer belongs to another question.")
+        raise ValidationError(_("That answer belongs to another question."))
     if value.is_na and not question.allows_na:
         raise ValidationError(f"{question.key} cannot be answered N/A.")
     if value.is_dont_know and not question.allows_dont_know:
@@ -296,11 +297,11 @@ def response_reopen(*, response: Response, by: User) -> Response:
     ensure_can(by, Action.RUN_ASSESSMENT, assessment.alliance)
     response = Response.objects.select_for_update().get(pk=response.pk)
     if not response.is_submitted:
-        raise ValidationError("This response is not submitted: there is nothing to reopen.")
+        raise ValidationError(_("This response is not submitted: there is nothing to reopen."))
     if assessment.version.status == BankVersion.Status.RETIRED:
         raise ValidationError(
-            "This assessment uses a retired version of the question bank and cannot change: "
-            "start a new assessment on the current version."
+            _("This assessment uses a retired version of the question bank and cannot change: "
+            "start a new assessment on the current version.")
         )
     response.status = Response.Status.DRAFT
     response.reopened_at = timezone.now()
@@ -331,7 +332,7 @@ def finding_classify(*, finding: Finding, by: User) -> Finding:
     """Record the manager's classification of a finding (showstopper or manageable)."""
     ensure_can(by, Action.RUN_ASSESSMENT, finding.assessment.alliance)
     if finding.classification == Finding.Classification.UNCLASSIFIED:
-        raise ValidationError({"classification": "Choose showstopper or manageable."})
+        raise ValidationError({"classification": _("Choose showstopper or manageable.")})
     if finding.classification == Finding.Classification.MANAGEABLE:
         missing = {
             name: "A manageable finding needs this, to be a condition someone owns."
@@ -353,5 +354,5 @@ def assessment_delete(*, assessment: Assessment, by: User) -> None:
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     ensure_can(by, Action.RUN_ASSESSMENT, assessment.alliance)
     if assessment.is_submitted:
-        raise ValidationError("A submitted assessment is kept as a record; it cannot be deleted.")
+        raise ValidationError(_("A submitted assessment is kept as a record; it cannot be deleted."))
     assessment.delete()

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 from django.views.generic.edit import FormView
+from django.utils.translation import gettext_lazy as _
 
 from alliances.access import Action
 from alliances.params import parse_choice, parse_optional_int
@@ -97,8 +98,8 @@ class AssessmentListView(AllianceMixin, TemplateView):
 class AssessmentStartView(AllianceMixin, ServiceFormMixin, FormView):
     action = Action.RUN_ASSESSMENT
     form_class = AssessmentStartForm
-    heading = "Start an assessment"
-    success_message = "Assessment started. Each assessor now fills in their own answers."
+    heading = _("Start an assessment")
+    success_message = _("Assessment started. Each assessor now fills in their own answers.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "alliance": self.alliance, "user": self.request.user}
@@ -141,8 +142,8 @@ class AssessmentDetailView(AssessmentMixin, TemplateView):
 class AssessorsView(AssessmentMixin, ServiceFormMixin, FormView):
     action = Action.RUN_ASSESSMENT
     form_class = AssessorsForm
-    heading = "Assessors"
-    success_message = "Assessors saved."
+    heading = _("Assessors")
+    success_message = _("Assessors saved.")
 
     def get_form_kwargs(self):
         kwargs = {**super().get_form_kwargs(), "alliance": self.alliance}
@@ -211,7 +212,7 @@ class FillView(OwnResponseMixin, TemplateView):
         questions = selectors.dimension_questions(self.dimension, self.response)
         forms = {q.pk: AnswerForm(request.POST, question=q) for q in questions}
         if not all(form.is_valid() for form in forms.values()):
-            messages.error(request, "Some answers need a fix: nothing on this page was saved.")
+            messages.error(request, _("Some answers need a fix: nothing on this page was saved."))
             return self.render_to_response(self.get_context_data(forms=forms), status=400)
         try:
             services.answers_save(
@@ -351,10 +352,10 @@ class SubmitView(OwnResponseMixin, TemplateView):
         self.assessment.refresh_from_db(fields=["status"])
         if self.assessment.is_submitted:
             messages.success(
-                request, "Submitted. Every assessor has now submitted: see the results."
+                request, _("Submitted. Every assessor has now submitted: see the results.")
             )
             return redirect("assessments:results", self.alliance.slug, self.assessment.pk)
-        messages.success(request, "Your answers are submitted and locked. Thank you.")
+        messages.success(request, _("Your answers are submitted and locked. Thank you."))
         return redirect(self.assessment)
 
 
@@ -390,8 +391,8 @@ class FindingView(AssessmentMixin, ServiceFormMixin, FormView):
     action = Action.RUN_ASSESSMENT
     form_class = FindingForm
     template_name = "assessments/finding_form.html"
-    heading = "Classify a finding"
-    success_message = "Finding classified."
+    heading = _("Classify a finding")
+    success_message = _("Finding classified.")
 
     def load_objects(self):
         super().load_objects()

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from alliances.models import Alliance
@@ -26,17 +27,17 @@ class Brief(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RENDERING = "rendering", "Rendering"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Rendering")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
 
     alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="briefs")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
-    snapshot = models.JSONField(help_text="The decision and evidence the PDF shows, frozen.")
+    snapshot = models.JSONField(help_text=_("The decision and evidence the PDF shows, frozen."))
     snapshot_sha256 = models.CharField(max_length=64)
     pdf = models.FileField(upload_to="briefs/", blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)

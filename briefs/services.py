@@ -7,6 +7,7 @@ task to enqueue it; the task imports only the worker side, so there is no cycle.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from alliances.access import Action, can
 from alliances.models import Alliance
@@ -62,7 +63,7 @@ def brief_retry(*, brief: Brief, user) -> Brief:
         raise PermissionDenied(NOT_ALLOWED)
     brief = Brief.objects.select_for_update().get(pk=brief.pk)
     if not (brief.status == Brief.Status.FAILED or brief.is_stale):
-        raise ValidationError("Only a brief that failed can be tried again.")
+        raise ValidationError(_("Only a brief that failed can be tried again."))
     brief_reset(brief=brief, requested_by=user)
     _enqueue(brief)
     return brief

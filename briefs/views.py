@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import ListView, TemplateView
+from django.utils.translation import gettext_lazy as _
 
 from alliances.access import Action
 from alliances.views import AllianceMixin
@@ -34,7 +35,7 @@ class BriefPrepareView(AllianceMixin, View):
         # A new brief needs no message: its status panel follows the render and says
         # when it is ready (a flash saying "Preparing…" would outlive the render).
         if not created:
-            messages.info(request, "Nothing changed since this brief: here it is.")
+            messages.info(request, _("Nothing changed since this brief: here it is."))
         return redirect(brief)
 
 
@@ -92,5 +93,5 @@ class BriefRetryView(BriefMixin, View):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Trying again: the brief is back in the queue.")
+            messages.success(request, _("Trying again: the brief is back in the queue."))
         return redirect(self.brief)

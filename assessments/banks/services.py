@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alliances.services import as_done_by, system_user
 from assessments.banks.format import (
@@ -42,7 +43,7 @@ def _ensure_bank_admin(user) -> None:
     # has_perm is False for inactive users, superusers included: the system user acts
     # as a superuser nobody can log in as.
     if not (user.is_superuser or user.has_perm("assessments.change_bankversion")):
-        raise PermissionDenied("Only question bank admins change question banks.")
+        raise PermissionDenied(_("Only question bank admins change question banks."))
 
 
 def bank_import_file(*, path: str | Path, by=None) -> BankVersion:
