@@ -14,8 +14,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.views.decorators.http import require_POST
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from alliances.admin import AllianceScopedAdmin
@@ -210,7 +210,11 @@ class BankVersionAdmin(LockedUnlessDraft, nested_admin.NestedModelAdminMixin, Si
         """POST only: copy this version into the bank's next draft and open it."""
         version = self._version_for(request, pk)
         draft = bank_services.version_new_draft(version=version, by=request.user)
-        self.message_user(request, f"Created {draft}: edit it, then publish it.", messages.SUCCESS)
+        self.message_user(
+            request,
+            _("Created %(version)s: edit it, then publish it.") % {"version": draft},
+            messages.SUCCESS,
+        )
         return redirect(self._change_url(draft))
 
     def publish_view(self, request, pk):
@@ -219,7 +223,8 @@ class BankVersionAdmin(LockedUnlessDraft, nested_admin.NestedModelAdminMixin, Si
         if version.status != BankVersion.Status.DRAFT:
             self.message_user(
                 request,
-                f"{version.label} is already {version.get_status_display().lower()}.",
+                _("%(version)s is already %(status)s.")
+                % {"version": version.label, "status": version.get_status_display().lower()},
                 messages.ERROR,
             )
             return redirect(self._change_url(version))
@@ -232,7 +237,11 @@ class BankVersionAdmin(LockedUnlessDraft, nested_admin.NestedModelAdminMixin, Si
                 for message in exc.messages:
                     self.message_user(request, message, messages.ERROR)
                 return redirect(self._change_url(version))
-            self.message_user(request, f"Published {published.label}.", messages.SUCCESS)
+            self.message_user(
+                request,
+                _("Published %(version)s.") % {"version": published.label},
+                messages.SUCCESS,
+            )
             return redirect(self._change_url(published))
         current = version.bank.versions.filter(status=BankVersion.Status.PUBLISHED).first()
         diff = (
@@ -242,7 +251,7 @@ class BankVersionAdmin(LockedUnlessDraft, nested_admin.NestedModelAdminMixin, Si
         )
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Publish {version.label}?",
+            "title": _("Publish %(version)s?") % {"version": version.label},
             "opts": self.opts,
             "version": version,
             "current": current,
@@ -290,7 +299,11 @@ class BankVersionAdmin(LockedUnlessDraft, nested_admin.NestedModelAdminMixin, Si
                 for message in exc.messages:
                     self.message_user(request, message, messages.ERROR)
                 continue
-            self.message_user(request, f"Published {published.label}.", messages.SUCCESS)
+            self.message_user(
+                request,
+                _("Published %(version)s.") % {"version": published.label},
+                messages.SUCCESS,
+            )
 
 
 class QuestionInline(LockedInline):
@@ -338,7 +351,8 @@ def _give_default_levels(model_admin, request, question) -> None:
     if bank_services.question_give_default_levels(question=question, by=request.user):
         model_admin.message_user(
             request,
-            f"Question {question.key} got the five default levels (0 to 100): edit their labels.",
+            _("Question %(key)s got the five default levels (0 to 100): edit their labels.")
+            % {"key": question.key},
             messages.INFO,
         )
 

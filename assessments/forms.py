@@ -38,8 +38,10 @@ class AssessmentStartForm(CrispyFormMixin, forms.Form):
     title = forms.CharField(max_length=200, help_text=_("e.g. “Strategic fit — before the MoU”."))
     assessors = AssessorsField(
         queryset=User.objects.none(),
-        help_text=_("Each assessor answers on their own; the results show the median and where "
-        "they disagree."),
+        help_text=_(
+            "Each assessor answers on their own; the results show the median and where "
+            "they disagree."
+        ),
     )
 
     def __init__(self, *args, alliance, user, **kwargs):
@@ -49,7 +51,13 @@ class AssessmentStartForm(CrispyFormMixin, forms.Form):
             .select_related("bank")
             .order_by("bank__name")
         )
-        self.fields["version"].label_from_instance = lambda v: f"{v.bank.name} (version {v.number})"
+        self.fields["version"].label_from_instance = lambda v: (
+            _("%(bank)s (version %(number)s)")
+            % {
+                "bank": v.bank.name,
+                "number": v.number,
+            }
+        )
         members = answering_members(alliance)
         self.fields["assessors"].queryset = members
         if not self.is_bound and members.filter(pk=user.pk).exists():
@@ -83,19 +91,19 @@ class AnswerForm(forms.Form):
         self.choice_by_id = {str(c.pk): c for c in choices}
         options = [(str(c.pk), c.label) for c in choices]
         if question.allows_na:
-            options.append((NA, "N/A"))
+            options.append((NA, _("N/A")))
         if question.allows_dont_know:
-            options.append((DONT_KNOW, "Don't know"))
+            options.append((DONT_KNOW, _("Don't know")))
         self.fields["level"].choices = [("", "—"), *options]
-        self.fields["level"].error_messages["invalid_choice"] = (
-            f"Choose one of the listed answers to {question.key}."
-        )
-        self.fields["text"].error_messages["max_length"] = (
-            f"Keep the answer to {question.key} under {ANSWER_TEXT_MAX} characters."
-        )
-        self.fields["comment"].error_messages["max_length"] = (
-            f"Keep the comment on {question.key} under {COMMENT_MAX} characters."
-        )
+        self.fields["level"].error_messages["invalid_choice"] = _(
+            "Choose one of the listed answers to %(key)s."
+        ) % {"key": question.key}
+        self.fields["text"].error_messages["max_length"] = _(
+            "Keep the answer to %(key)s under %(max)d characters."
+        ) % {"key": question.key, "max": ANSWER_TEXT_MAX}
+        self.fields["comment"].error_messages["max_length"] = _(
+            "Keep the comment on %(key)s under %(max)d characters."
+        ) % {"key": question.key, "max": COMMENT_MAX}
 
     @property
     def level_given(self) -> bool:
@@ -124,8 +132,8 @@ class FindingForm(CrispyFormMixin, forms.ModelForm):
     submit_label = _("Save classification")
     classification = forms.ChoiceField(
         choices=[
-            (Finding.Classification.SHOWSTOPPER, "Showstopper — the alliance cannot go ahead"),
-            (Finding.Classification.MANAGEABLE, "Manageable — a condition to proceed"),
+            (Finding.Classification.SHOWSTOPPER, _("Showstopper — the alliance cannot go ahead")),
+            (Finding.Classification.MANAGEABLE, _("Manageable — a condition to proceed")),
         ],
         widget=forms.RadioSelect,
     )

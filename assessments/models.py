@@ -21,10 +21,10 @@ from assessments.banks.format import KEY_PATTERN, SLUG_PATTERN
 from assessments.scoring import LEVEL_POINTS
 
 KEY_VALIDATOR = RegexValidator(
-    KEY_PATTERN, "A key is one to four capital letters and a number, such as S1."
+    KEY_PATTERN, _("A key is one to four capital letters and a number, such as S1.")
 )
 SLUG_VALIDATOR = RegexValidator(
-    SLUG_PATTERN, "Use lowercase letters, digits and hyphens only, such as strategic-fit."
+    SLUG_PATTERN, _("Use lowercase letters, digits and hyphens only, such as strategic-fit.")
 )
 ANSWER_TEXT_MAX = 4000
 COMMENT_MAX = 2000
@@ -52,8 +52,9 @@ class QuestionBank(models.Model):
     kind = models.CharField(
         max_length=30,
         choices=Kind.choices,
-        help_text=_("Which part of the decision its assessments feed; fixed once a version "
-        "is published."),
+        help_text=_(
+            "Which part of the decision its assessments feed; fixed once a version is published."
+        ),
     )
     description = models.TextField(blank=True)
 
@@ -141,7 +142,8 @@ class BankVersion(models.Model):
             stored = type(self).objects.filter(pk=self.pk).first()
             if stored and stored.status != self.Status.DRAFT and not self._is_retirement(stored):
                 raise LockedVersionError(
-                    f"{stored} is locked: make a new draft from it to change the bank."
+                    _("%(version)s is locked: make a new draft from it to change the bank.")
+                    % {"version": stored}
                 )
         super().save(*args, **kwargs)
 
@@ -164,7 +166,8 @@ class BankVersion(models.Model):
 def ensure_draft(version: BankVersion) -> None:
     if version.status != BankVersion.Status.DRAFT:
         raise LockedVersionError(
-            f"{version} is locked: make a new draft from it to change the bank."
+            _("%(version)s is locked: make a new draft from it to change the bank.")
+            % {"version": version}
         )
 
 
@@ -173,7 +176,9 @@ class Dimension(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     weight = models.PositiveSmallIntegerField(
-        default=1, validators=[MinValueValidator(1)], help_text=_("Weights add up to 100 in a bank.")
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("Weights add up to 100 in a bank."),
     )
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -210,7 +215,9 @@ class Question(models.Model):
     help = models.TextField(blank=True, help_text=_("What evidence to look for and who to ask."))
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SCALE)
     weight = models.PositiveSmallIntegerField(
-        default=1, validators=[MinValueValidator(1)], help_text=_("Relative weight in its dimension.")
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("Relative weight in its dimension."),
     )
     required = models.BooleanField(default=True)
     allows_na = models.BooleanField(_("allows N/A"), default=False)
@@ -220,8 +227,10 @@ class Question(models.Model):
         null=True,
         blank=True,
         validators=[MaxValueValidator(4)],
-        help_text=_("Answered at this level (score ≤ level × 25) or below opens a finding. "
-        "Empty: no knock-out."),
+        help_text=_(
+            "Answered at this level (score ≤ level × 25) or below opens a finding. "
+            "Empty: no knock-out."
+        ),
     )
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -403,9 +412,9 @@ class Answer(models.Model):
     @property
     def display(self) -> str:
         if self.is_na:
-            return "N/A"
+            return str(_("N/A"))
         if self.is_dont_know:
-            return "Don't know"
+            return str(_("Don't know"))
         if self.choice_id:
             return self.choice.label
         return self.text
@@ -430,7 +439,9 @@ class Finding(models.Model):
     classification = models.CharField(
         max_length=20, choices=Classification.choices, default=Classification.UNCLASSIFIED
     )
-    issue = models.TextField(max_length=2000, help_text=_("What does not fit, in one or two lines."))
+    issue = models.TextField(
+        max_length=2000, help_text=_("What does not fit, in one or two lines.")
+    )
     evidence = models.TextField(blank=True, max_length=2000)
     mitigation = models.TextField(blank=True, max_length=2000)
     owner = models.CharField(max_length=200, blank=True, help_text=_("Who owns the mitigation."))

@@ -46,8 +46,11 @@ def _eligible_assessors(alliance: Alliance, users) -> None:
     for user in users:
         if user.pk not in eligible:
             raise ValidationError(
-                f"{display_name(user)} cannot fill in assessments on this alliance: "
-                "add them to the team as manager or contributor first."
+                _(
+                    "%(name)s cannot fill in assessments on this alliance: "
+                    "add them to the team as manager or contributor first."
+                )
+                % {"name": display_name(user)}
             )
 
 
@@ -89,8 +92,10 @@ def assessment_set_assessors(*, assessment: Assessment, assessors, by: User) -> 
         if response.answers.exists() or response.is_submitted:
             raise ValidationError(
                 {
-                    "assessors": f"{display_name(response.assessor)} has already answered: "
-                    "their answers stay part of the assessment."
+                    "assessors": _(
+                        "%(name)s has already answered: their answers stay part of the assessment."
+                    )
+                    % {"name": display_name(response.assessor)}
                 }
             )
         response.delete()
@@ -117,11 +122,15 @@ def _locked_response(response: Response, user: User) -> Response:
     # alliance may carry the user's role already (views): no extra query then.
     ensure_can(user, Action.ANSWER, response.assessment.alliance)
     if locked.is_submitted:
-        raise ValidationError(_("This response is submitted and locked: ask a manager to reopen it."))
+        raise ValidationError(
+            _("This response is submitted and locked: ask a manager to reopen it.")
+        )
     if locked.assessment.version.status == BankVersion.Status.RETIRED:
         raise ValidationError(
-            _("This assessment uses a retired version of the question bank: "
-            "start a new assessment on the current version.")
+            _(
+                "This assessment uses a retired version of the question bank: "
+                "start a new assessment on the current version."
+            )
         )
     return locked
 
@@ -180,9 +189,9 @@ def _answer_write(response: Response, question: Question, value: AnswerValue) ->
     if value.choice is not None and value.choice.question_id != question.pk:
         raise ValidationError(_("That answer belongs to another question."))
     if value.is_na and not question.allows_na:
-        raise ValidationError(f"{question.key} cannot be answered N/A.")
+        raise ValidationError(_("%(key)s cannot be answered N/A.") % {"key": question.key})
     if value.is_dont_know and not question.allows_dont_know:
-        raise ValidationError(f"{question.key} cannot be answered “don't know”.")
+        raise ValidationError(_("%(key)s cannot be answered “don't know”.") % {"key": question.key})
     answer = Answer.objects.filter(response=response, question=question).first()
     if answer is None:
         if not (value.is_given or value.comment or value.evidence_url):
@@ -210,7 +219,10 @@ def knockout_issue(question: Question, choice) -> str:
     """`<question> — answered “<label>”.`: the question's words once, no code (pages put
     the code before it) and no doubled punctuation."""
     label = choice.label.strip().rstrip(".")
-    return f"{question.text.strip().rstrip('.')} — answered “{label}”."
+    return _("%(question)s — answered “%(answer)s”.") % {
+        "question": question.text.strip().rstrip("."),
+        "answer": label,
+    }
 
 
 def _stored_values(answer: Answer) -> tuple:
@@ -277,7 +289,9 @@ def response_submit(*, response: Response, user: User) -> Response:
     missing = missing_required(response)
     if missing:
         keys = ", ".join(q.key for q in missing)
-        raise ValidationError(f"Answer the required questions first: {keys}.", code="missing")
+        raise ValidationError(
+            _("Answer the required questions first: %(keys)s.") % {"keys": keys}, code="missing"
+        )
     response.status = Response.Status.SUBMITTED
     response.submitted_at = timezone.now()
     response._change_reason = "Submitted"
@@ -300,8 +314,10 @@ def response_reopen(*, response: Response, by: User) -> Response:
         raise ValidationError(_("This response is not submitted: there is nothing to reopen."))
     if assessment.version.status == BankVersion.Status.RETIRED:
         raise ValidationError(
-            _("This assessment uses a retired version of the question bank and cannot change: "
-            "start a new assessment on the current version.")
+            _(
+                "This assessment uses a retired version of the question bank and cannot change: "
+                "start a new assessment on the current version."
+            )
         )
     response.status = Response.Status.DRAFT
     response.reopened_at = timezone.now()
@@ -335,7 +351,7 @@ def finding_classify(*, finding: Finding, by: User) -> Finding:
         raise ValidationError({"classification": _("Choose showstopper or manageable.")})
     if finding.classification == Finding.Classification.MANAGEABLE:
         missing = {
-            name: "A manageable finding needs this, to be a condition someone owns."
+            name: _("A manageable finding needs this, to be a condition someone owns.")
             for name in ("mitigation", "owner", "due_date")
             if not getattr(finding, name)
         }
@@ -354,5 +370,7 @@ def assessment_delete(*, assessment: Assessment, by: User) -> None:
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     ensure_can(by, Action.RUN_ASSESSMENT, assessment.alliance)
     if assessment.is_submitted:
-        raise ValidationError(_("A submitted assessment is kept as a record; it cannot be deleted."))
+        raise ValidationError(
+            _("A submitted assessment is kept as a record; it cannot be deleted.")
+        )
     assessment.delete()

@@ -9,10 +9,11 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 from django.views.generic.edit import FormView
-from django.utils.translation import gettext_lazy as _
 
 from alliances.access import Action
 from alliances.params import parse_choice, parse_optional_int
@@ -114,7 +115,7 @@ class AssessmentStartView(AllianceMixin, ServiceFormMixin, FormView):
         )
 
     def get_back(self):
-        return reverse("assessments:list", args=[self.alliance.slug]), "Assessments"
+        return reverse("assessments:list", args=[self.alliance.slug]), _("Assessments")
 
     def get_success_url(self):
         return self.object.get_absolute_url()
@@ -176,10 +177,10 @@ class FillView(OwnResponseMixin, TemplateView):
         super().load_objects()
         self.dimensions = selectors.fill_dimensions(self.assessment.version, self.response)
         if not self.dimensions:
-            raise Http404("This question bank has no questions.")
+            raise Http404(_("This question bank has no questions."))
         self.position = request_position(self.request)
         if not 1 <= self.position <= len(self.dimensions):
-            raise Http404("No such section in this assessment.")
+            raise Http404(_("No such section in this assessment."))
         self.dimension = self.dimensions[self.position - 1]
         self.retired = self.assessment.version.status == BankVersion.Status.RETIRED
 
@@ -229,7 +230,9 @@ class FillView(OwnResponseMixin, TemplateView):
             )
         target = {"next": self.position + 1, "previous": self.position - 1}.get(go, self.position)
         target = min(max(target, 1), len(self.dimensions))
-        messages.success(request, f"Answers to “{self.dimension.name}” saved.")
+        messages.success(
+            request, _("Answers to “%(section)s” saved.") % {"section": self.dimension.name}
+        )
         return HttpResponseRedirect(self.fill_url(target))
 
 
@@ -309,14 +312,14 @@ def saved_parts(answer) -> str:
         return ""
     parts = []
     if answer.choice_id or answer.is_na or answer.is_dont_know:
-        parts.append("level")
+        parts.append(gettext("level"))
     if answer.text:
-        parts.append("answer")
+        parts.append(gettext("answer"))
     if answer.comment:
-        parts.append("comment")
+        parts.append(gettext("comment"))
     if len(parts) < 2:
         return "".join(parts)
-    return f"{', '.join(parts[:-1])} and {parts[-1]}"
+    return gettext("%(parts)s and %(last)s") % {"parts": ", ".join(parts[:-1]), "last": parts[-1]}
 
 
 def request_position(request) -> int:
@@ -382,7 +385,8 @@ class ReopenView(AssessmentMixin, TemplateView):
             return redirect(self.assessment)
         messages.success(
             request,
-            f"{display_name(self.response.assessor)}'s response is open for changes again.",
+            _("%(name)s's response is open for changes again.")
+            % {"name": display_name(self.response.assessor)},
         )
         return redirect(self.assessment)
 
@@ -484,5 +488,7 @@ class AssessmentDeleteView(AssessmentMixin, TemplateView):
         except ValidationError as exc:
             messages.error(request, _messages_of(exc))
             return redirect(self.assessment)
-        messages.success(request, f"Assessment “{self.assessment.title}” deleted.")
+        messages.success(
+            request, _("Assessment “%(title)s” deleted.") % {"title": self.assessment.title}
+        )
         return redirect("assessments:list", self.alliance.slug)

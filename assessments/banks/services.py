@@ -202,10 +202,19 @@ def version_publish(*, version: BankVersion, by) -> BankVersion:
     _ensure_bank_admin(by)
     version = BankVersion.objects.select_for_update().select_related("bank").get(pk=version.pk)
     if version.status != BankVersion.Status.DRAFT:
-        raise ValidationError(f"{version.label} is already {version.get_status_display().lower()}.")
+        raise ValidationError(
+            _("%(version)s is already %(status)s.")
+            % {"version": version.label, "status": version.get_status_display().lower()}
+        )
     errors = version_publish_errors(version)
     if errors:
-        raise ValidationError([f"{version.label} cannot be published: {e}." for e in errors])
+        raise ValidationError(
+            [
+                _("%(version)s cannot be published: %(problem)s.")
+                % {"version": version.label, "problem": e}
+                for e in errors
+            ]
+        )
     for previous in BankVersion.objects.select_for_update().filter(
         bank_id=version.bank_id, status=BankVersion.Status.PUBLISHED
     ):
