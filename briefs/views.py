@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
-from django.utils.translation import gettext_lazy as _
 
 from alliances.access import Action
 from alliances.views import AllianceMixin

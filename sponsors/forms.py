@@ -274,8 +274,8 @@ class SignalForm(CrispyFormMixin, forms.ModelForm):
         asks.widget.choices = [("", _("Nothing (not an allocation or a resolution)"))] + [
             (
                 ask.pk,
-                f"{ask.get_kind_display()} {date_format(ask.date, 'd M Y')} — {ask.sponsorship.sponsor.name}"
-                + (f": {ask.note[:40]}" if ask.note else ""),
+                f"{ask.get_kind_display()} {date_format(ask.date, 'd M Y')} — "
+                f"{ask.sponsorship.sponsor.name}" + (f": {ask.note[:40]}" if ask.note else ""),
             )
             for ask in open_asks(alliance, include=include)
         ]

@@ -290,7 +290,7 @@ class Signal(models.Model):
     kind = models.CharField(max_length=30, choices=Kind.choices)
     date = models.DateField(default=timezone.localdate)
     responds_to = models.OneToOneField(
-        _("self"),
+        "self",
         null=True,
         blank=True,
         # Deleting a request with an allocation is refused (the delay would be lost),

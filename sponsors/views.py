@@ -63,7 +63,7 @@ class AllianceSponsorsContextMixin:
             "page_obj": page_obj,
             "signals": page_obj.object_list,
             "signal_form": form,
-            "health_thresholds": health.OVERALL_THRESHOLD_NOTE,
+            "health_thresholds": health.overall_threshold_note(),
         }
 
 
