@@ -37,6 +37,12 @@ class Brief(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        help_text=_("The language of the person who asked for it: the PDF is written in it."),
+    )
     snapshot = models.JSONField(help_text=_("The decision and evidence the PDF shows, frozen."))
     snapshot_sha256 = models.CharField(max_length=64)
     pdf = models.FileField(upload_to="briefs/", blank=True)
@@ -63,7 +69,10 @@ class Brief(models.Model):
         ]
 
     def __str__(self):
-        return f"Brief of {self.alliance} ({self.get_status_display().lower()})"
+        return _("Brief of %(alliance)s (%(status)s)") % {
+            "alliance": self.alliance,
+            "status": self.get_status_display().lower(),
+        }
 
     def get_absolute_url(self):
         return reverse("briefs:detail", args=[self.alliance.slug, self.pk])

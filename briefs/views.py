@@ -70,11 +70,11 @@ class BriefStatusView(BriefMixin, TemplateView):
 class BriefDownloadView(BriefMixin, View):
     def get(self, request, *args, **kwargs):
         if self.brief.status != Brief.Status.READY or not self.brief.pdf:
-            raise Http404("This brief has no PDF yet.")
+            raise Http404(_("This brief has no PDF yet."))
         try:
             pdf = default_storage.open(self.brief.pdf.name, "rb")
         except FileNotFoundError as exc:
-            raise Http404("The PDF of this brief is missing from storage.") from exc
+            raise Http404(_("The PDF of this brief is missing from storage.")) from exc
         return FileResponse(
             pdf,
             as_attachment=True,

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 from yaml.constructor import ConstructorError
 
+from alliances.texts import _, gettext_noop, ngettext
 from assessments.scoring import LEVEL_POINTS
 
 FORMAT = 1
@@ -49,7 +50,12 @@ class BankFormatError(Exception):
 
     def __init__(self, errors: list[str]):
         if len(errors) > MAX_ERRORS:
-            errors = [*errors[:MAX_ERRORS], f"… and {len(errors) - MAX_ERRORS} more problems"]
+            more = len(errors) - MAX_ERRORS
+            errors = [
+                *errors[:MAX_ERRORS],
+                ngettext("… and %(count)d more problem", "… and %(count)d more problems", more)
+                % {"count": more},
+            ]
         self.errors = errors
         super().__init__("\n".join(errors))
 
@@ -590,43 +596,60 @@ def structure_errors(data: BankData) -> list[str]:
     """Rules a publishable bank follows, whether it comes from YAML or the admin."""
     errors = []
     if data.no_go > data.go:
-        errors.append(f"thresholds: NO-GO ({data.no_go}) must not exceed GO ({data.go})")
+        # The "thresholds:" path stays untranslated: parse_bank filters on it.
+        errors.append(
+            "thresholds: "
+            + _("NO-GO (%(no_go)s) must not exceed GO (%(go)s)")
+            % {"no_go": data.no_go, "go": data.go}
+        )
     if not data.dimensions:
-        errors.append("the bank has no dimensions")
+        errors.append(_("the bank has no dimensions"))
     total = sum(d.weight or 0 for d in data.dimensions)
     if data.dimensions and total != 100:
-        errors.append(f"dimensions: weights add up to {total}; they must add up to 100")
+        errors.append(
+            _("dimensions: weights add up to %(total)s; they must add up to 100") % {"total": total}
+        )
     seen_keys, seen_names = set(), set()
     scored = 0
     for dim in data.dimensions:
+        dimension = {"name": dim.name}
         if dim.weight is None or dim.weight <= 0:
-            errors.append(f"dimension “{dim.name}”: weight must be above 0")
+            errors.append(_("dimension “%(name)s”: weight must be above 0") % dimension)
         if dim.name in seen_names:
-            errors.append(f"dimension “{dim.name}”: two dimensions have this name")
+            errors.append(_("dimension “%(name)s”: two dimensions have this name") % dimension)
         seen_names.add(dim.name)
         if not dim.questions:
-            errors.append(f"dimension “{dim.name}”: has no questions")
+            errors.append(_("dimension “%(name)s”: has no questions") % dimension)
         for q in dim.questions:
-            label = f"question {q.key or '(no key)'}"
+            label = {"key": q.key or _("(no key)")}
             if q.key in seen_keys:
-                errors.append(f"{label}: the key is used twice in the bank")
+                errors.append(_("question %(key)s: the key is used twice in the bank") % label)
             seen_keys.add(q.key)
             if q.weight is None or q.weight <= 0:
-                errors.append(f"{label}: weight must be above 0")
+                errors.append(_("question %(key)s: weight must be above 0") % label)
             if q.kind == "text":
                 if q.knockout_level is not None:
-                    errors.append(f"{label}: a text question cannot be a knock-out")
+                    errors.append(
+                        _("question %(key)s: a text question cannot be a knock-out") % label
+                    )
                 continue
             scored += 1
             scores = [c.score for c in q.choices]
             if q.kind == "scale" and scores != [n * LEVEL_POINTS for n in range(LEVELS)]:
-                errors.append(f"{label}: a scale question needs five levels scoring 0 to 100")
+                errors.append(
+                    _("question %(key)s: a scale question needs five levels scoring 0 to 100")
+                    % label
+                )
             elif len(scores) < 2:
-                errors.append(f"{label}: a scored question needs at least two choices")
+                errors.append(
+                    _("question %(key)s: a scored question needs at least two choices") % label
+                )
             if any(not 0 <= s <= 100 for s in scores):
-                errors.append(f"{label}: choice scores must be between 0 and 100")
+                errors.append(
+                    _("question %(key)s: choice scores must be between 0 and 100") % label
+                )
     if data.dimensions and not scored:
-        errors.append("the bank has no scored question")
+        errors.append(_("the bank has no scored question"))
     return errors
 
 
@@ -700,18 +723,19 @@ def _export_question(q: QuestionData) -> dict:
 # ---------------------------------------------------------------- comparing
 
 # The anchors a new scale question starts with (editable): level n scores n × LEVEL_POINTS.
+# Stored in the active language (the bank admin's) when a question gets them.
 DEFAULT_LEVEL_LABELS = (
-    "No evidence, or evidence to the contrary",
-    "Weak evidence",
-    "Partly evidenced",
-    "Largely evidenced",
-    "Fully evidenced",
+    gettext_noop("No evidence, or evidence to the contrary"),
+    gettext_noop("Weak evidence"),
+    gettext_noop("Partly evidenced"),
+    gettext_noop("Largely evidenced"),
+    gettext_noop("Fully evidenced"),
 )
 
 
 def default_scale_choices() -> list[ChoiceData]:
     """The five default anchors of a scale question: 0, 25, 50, 75, 100 with their labels."""
-    return [ChoiceData(label, n * LEVEL_POINTS) for n, label in enumerate(DEFAULT_LEVEL_LABELS)]
+    return [ChoiceData(_(label), n * LEVEL_POINTS) for n, label in enumerate(DEFAULT_LEVEL_LABELS)]
 
 
 @dataclass(frozen=True)
@@ -752,17 +776,36 @@ class BankDiff:
 
     def summary(self) -> str:
         """One short line, e.g. "2 questions added, 1 reworded, 3 weights changed"."""
+        counts = {
+            "added": len(self.added),
+            "removed": len(self.removed),
+            "reworded": len(self.reworded),
+            "weights": len(self.weights),
+            "thresholds": len(self.thresholds),
+        }
         parts = []
-        for count, singular, plural in (
-            (len(self.added), "question added", "questions added"),
-            (len(self.removed), "question removed", "questions removed"),
-            (len(self.reworded), "question reworded", "questions reworded"),
-            (len(self.weights), "weight changed", "weights changed"),
-            (len(self.thresholds), "threshold changed", "thresholds changed"),
-        ):
-            if count:
-                parts.append(f"{count} {singular if count == 1 else plural}")
-        return ", ".join(parts) if parts else "no changes to questions, weights or thresholds"
+        for name, count in counts.items():
+            if not count:
+                continue
+            text = {
+                "added": lambda n: ngettext(
+                    "%(count)d question added", "%(count)d questions added", n
+                ),
+                "removed": lambda n: ngettext(
+                    "%(count)d question removed", "%(count)d questions removed", n
+                ),
+                "reworded": lambda n: ngettext(
+                    "%(count)d question reworded", "%(count)d questions reworded", n
+                ),
+                "weights": lambda n: ngettext(
+                    "%(count)d weight changed", "%(count)d weights changed", n
+                ),
+                "thresholds": lambda n: ngettext(
+                    "%(count)d threshold changed", "%(count)d thresholds changed", n
+                ),
+            }[name](count)
+            parts.append(text % {"count": count})
+        return ", ".join(parts) if parts else _("no changes to questions, weights or thresholds")
 
 
 def bank_diff(old: BankData, new: BankData) -> BankDiff:
@@ -779,21 +822,21 @@ def bank_diff(old: BankData, new: BankData) -> BankDiff:
     )
     old_dims = {d.name: d.weight for d in old.dimensions}
     weights = [
-        NumberChange(f"dimension “{d.name}”", old_dims[d.name], d.weight)
+        NumberChange(_("dimension “%(name)s”") % {"name": d.name}, old_dims[d.name], d.weight)
         for d in new.dimensions
         if d.name in old_dims and old_dims[d.name] != d.weight
     ]
     weights += [
-        NumberChange(f"question {k}", old_q[k].weight, q.weight)
+        NumberChange(_("question %(key)s") % {"key": k}, old_q[k].weight, q.weight)
         for k, q in new_q.items()
         if k in old_q and old_q[k].weight != q.weight
     ]
     thresholds = tuple(
         NumberChange(what, before, after)
         for what, before, after in (
-            ("GO threshold", old.go, new.go),
-            ("NO-GO threshold", old.no_go, new.no_go),
-            ("gap threshold", old.gap, new.gap),
+            (_("GO threshold"), old.go, new.go),
+            (_("NO-GO threshold"), old.no_go, new.no_go),
+            (_("gap threshold"), old.gap, new.gap),
         )
         if before != after
     )
