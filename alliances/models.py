@@ -17,20 +17,27 @@ class Organisation(models.Model):
         LARGE = "large", _("Large (1,000–9,999)")
         ENTERPRISE = "enterprise", _("Enterprise (10,000+)")
 
-    name = models.CharField(max_length=200)
-    website = models.URLField(blank=True)
-    industry = models.CharField(max_length=120, blank=True)
-    country = models.CharField(max_length=80, blank=True)
-    size_band = models.CharField(max_length=20, choices=SizeBand.choices, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    website = models.URLField(_("website"), blank=True)
+    industry = models.CharField(_("industry"), max_length=120, blank=True)
+    country = models.CharField(_("country"), max_length=80, blank=True)
+    size_band = models.CharField(
+        _("size band"), max_length=20, choices=SizeBand.choices, blank=True
+    )
     is_own = models.BooleanField(
         _("our organisation"),
         default=False,
         help_text=_("Our own company, not a partner. Only one; set by an administrator."),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
@@ -77,14 +84,20 @@ class Alliance(models.Model):
         BOTTOM_UP = "bottom_up", _("Bottom-up")
         PARTNER = "partner", _("Partner-initiated")
 
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=220, unique=True)
-    partner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="alliances")
-    type = models.CharField(max_length=20, choices=Type.choices)
-    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.EXPLORING)
-    origin = models.CharField(max_length=20, choices=Origin.choices)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    partner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="alliances", verbose_name=_("partner")
+    )
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices)
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.EXPLORING
+    )
+    origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices)
     objectives = models.TextField(
-        blank=True, help_text=_("The corporate objectives this alliance serves, one per line.")
+        _("objectives"),
+        blank=True,
+        help_text=_("The corporate objectives this alliance serves, one per line."),
     )
     partner_fit = models.TextField(
         _("where the partner fits"),
@@ -98,10 +111,14 @@ class Alliance(models.Model):
     )
     is_archived = models.BooleanField(_("archived"), default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()
 
@@ -130,12 +147,17 @@ class Membership(models.Model):
         EXECUTIVE = "executive", _("Executive")
         VIEWER = "viewer", _("Viewer")
 
-    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alliance_memberships"
+    alliance = models.ForeignKey(
+        Alliance, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("alliance")
     )
-    role = models.CharField(max_length=20, choices=Role.choices)
-    added_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="alliance_memberships",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
     history = HistoricalRecords()
 
@@ -157,21 +179,29 @@ class KPI(models.Model):
         MARKET_PENETRATION = "market_penetration", _("Market penetration")
         OTHER = "other", _("Other")
 
-    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="kpis")
-    category = models.CharField(max_length=30, choices=Category.choices)
-    name = models.CharField(max_length=200)
+    alliance = models.ForeignKey(
+        Alliance, on_delete=models.CASCADE, related_name="kpis", verbose_name=_("alliance")
+    )
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices)
+    name = models.CharField(_("name"), max_length=200)
     target = models.DecimalField(
-        max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+        _("target"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
     )
     actual = models.DecimalField(
+        _("actual"),
         max_digits=14,
         decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
-    unit = models.CharField(max_length=30, blank=True, help_text=_("e.g. EUR k, customers, %"))
-    period = models.CharField(max_length=40, help_text=_("e.g. FY2026 or 2026-Q3"))
+    unit = models.CharField(
+        _("unit"), max_length=30, blank=True, help_text=_("e.g. EUR k, customers, %")
+    )
+    period = models.CharField(_("period"), max_length=40, help_text=_("e.g. FY2026 or 2026-Q3"))
     is_current = models.BooleanField(
         _("current"), default=True, help_text=_("Current KPIs count towards sponsor health.")
     )

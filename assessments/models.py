@@ -43,20 +43,22 @@ class QuestionBank(models.Model):
         CUSTOM = "custom", _("Custom")
 
     slug = models.SlugField(
+        _("slug"),
         max_length=80,
         unique=True,
         validators=[SLUG_VALIDATOR],
         help_text=_("Stable identifier, e.g. strategic-fit."),
     )
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(
+        _("kind"),
         max_length=30,
         choices=Kind.choices,
         help_text=_(
             "Which part of the decision its assessments feed; fixed once a version is published."
         ),
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(_("description"), blank=True)
 
     history = HistoricalRecords()
 
@@ -93,9 +95,13 @@ class BankVersion(models.Model):
         PUBLISHED = "published", _("Published")
         RETIRED = "retired", _("Retired")
 
-    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    bank = models.ForeignKey(
+        QuestionBank, on_delete=models.CASCADE, related_name="versions", verbose_name=_("bank")
+    )
+    number = models.PositiveIntegerField(_("number"), validators=[MinValueValidator(1)])
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
     go_threshold = models.PositiveSmallIntegerField(
         _("GO at or above"),
         default=70,
@@ -114,11 +120,18 @@ class BankVersion(models.Model):
         validators=[MaxValueValidator(100)],
         help_text=_("A question scoring below this is reported as a gap."),
     )
-    notes = models.TextField(blank=True, help_text=_("What changed in this version and why."))
-    created_at = models.DateTimeField(auto_now_add=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(
+        _("notes"), blank=True, help_text=_("What changed in this version and why.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("published by"),
     )
 
     history = HistoricalRecords()
@@ -172,15 +185,18 @@ def ensure_draft(version: BankVersion) -> None:
 
 
 class Dimension(models.Model):
-    version = models.ForeignKey(BankVersion, on_delete=models.CASCADE, related_name="dimensions")
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    version = models.ForeignKey(
+        BankVersion, on_delete=models.CASCADE, related_name="dimensions", verbose_name=_("version")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
     weight = models.PositiveSmallIntegerField(
+        _("weight"),
         default=1,
         validators=[MinValueValidator(1)],
         help_text=_("Weights add up to 100 in a bank."),
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["version", "order", "pk"]
@@ -207,19 +223,27 @@ class Question(models.Model):
         YES_NO = "yes_no", _("Yes / no")
         TEXT = "text", _("Free text (not scored)")
 
-    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="questions")
-    key = models.CharField(
-        max_length=8, validators=[KEY_VALIDATOR], help_text=_("Stable key, unique in the bank: S1.")
+    dimension = models.ForeignKey(
+        Dimension, on_delete=models.CASCADE, related_name="questions", verbose_name=_("dimension")
     )
-    text = models.CharField(max_length=500)
-    help = models.TextField(blank=True, help_text=_("What evidence to look for and who to ask."))
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SCALE)
+    key = models.CharField(
+        _("key"),
+        max_length=8,
+        validators=[KEY_VALIDATOR],
+        help_text=_("Stable key, unique in the bank: S1."),
+    )
+    text = models.CharField(_("text"), max_length=500)
+    help = models.TextField(
+        _("help"), blank=True, help_text=_("What evidence to look for and who to ask.")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SCALE)
     weight = models.PositiveSmallIntegerField(
+        _("weight"),
         default=1,
         validators=[MinValueValidator(1)],
         help_text=_("Relative weight in its dimension."),
     )
-    required = models.BooleanField(default=True)
+    required = models.BooleanField(_("required"), default=True)
     allows_na = models.BooleanField(_("allows N/A"), default=False)
     allows_dont_know = models.BooleanField(_("allows “don't know”"), default=True)
     knockout_level = models.PositiveSmallIntegerField(
@@ -232,7 +256,7 @@ class Question(models.Model):
             "Empty: no knock-out."
         ),
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["dimension__order", "dimension_id", "order", "pk"]
@@ -262,10 +286,12 @@ class Question(models.Model):
 
 
 class Choice(models.Model):
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
-    label = models.CharField(max_length=500)
-    score = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
-    order = models.PositiveSmallIntegerField(default=0)
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="choices", verbose_name=_("question")
+    )
+    label = models.CharField(_("label"), max_length=500)
+    score = models.PositiveSmallIntegerField(_("score"), validators=[MaxValueValidator(100)])
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["question", "order", "pk"]
@@ -309,15 +335,25 @@ class Assessment(models.Model):
         DRAFT = "draft", _("In progress")
         SUBMITTED = "submitted", _("Submitted")
 
-    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="assessments")
-    version = models.ForeignKey(BankVersion, on_delete=models.PROTECT, related_name="assessments")
-    title = models.CharField(max_length=200)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    alliance = models.ForeignKey(
+        Alliance, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("alliance")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    version = models.ForeignKey(
+        BankVersion, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("version")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 
     class Meta:
         ordering = ["alliance", "-created_at", "-pk"]
@@ -341,16 +377,28 @@ class Response(models.Model):
         DRAFT = "draft", _("In progress")
         SUBMITTED = "submitted", _("Submitted")
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="responses")
-    assessor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessment_responses"
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="responses", verbose_name=_("assessment")
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    created_at = models.DateTimeField(auto_now_add=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    reopened_at = models.DateTimeField(null=True, blank=True)
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="assessment_responses",
+        verbose_name=_("assessor"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
     reopened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reopened by"),
     )
 
     history = HistoricalRecords(excluded_fields=["created_at"])
@@ -379,17 +427,26 @@ class AnswerQuerySet(models.QuerySet):
 
 
 class Answer(models.Model):
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
-    choice = models.ForeignKey(
-        Choice, null=True, blank=True, on_delete=models.PROTECT, related_name="answers"
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", verbose_name=_("response")
     )
-    text = models.TextField(blank=True, max_length=ANSWER_TEXT_MAX)
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("question")
+    )
+    choice = models.ForeignKey(
+        Choice,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="answers",
+        verbose_name=_("choice"),
+    )
+    text = models.TextField(_("text"), blank=True, max_length=ANSWER_TEXT_MAX)
     is_na = models.BooleanField(_("N/A"), default=False)
     is_dont_know = models.BooleanField(_("don't know"), default=False)
-    comment = models.TextField(blank=True, max_length=COMMENT_MAX)
+    comment = models.TextField(_("comment"), blank=True, max_length=COMMENT_MAX)
     evidence_url = models.URLField(_("evidence link"), blank=True, max_length=EVIDENCE_URL_MAX)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = AnswerQuerySet.as_manager()
     history = HistoricalRecords()
@@ -428,29 +485,53 @@ class Finding(models.Model):
         SHOWSTOPPER = "showstopper", _("Showstopper")
         MANAGEABLE = "manageable", _("Manageable")
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="findings")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="findings")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="findings", verbose_name=_("assessment")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="findings", verbose_name=_("question")
+    )
     response = models.ForeignKey(
-        Response, null=True, blank=True, on_delete=models.SET_NULL, related_name="findings"
+        Response,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="findings",
+        verbose_name=_("response"),
     )
     answer = models.ForeignKey(
-        Answer, null=True, blank=True, on_delete=models.SET_NULL, related_name="findings"
+        Answer,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="findings",
+        verbose_name=_("answer"),
     )
     classification = models.CharField(
-        max_length=20, choices=Classification.choices, default=Classification.UNCLASSIFIED
+        _("classification"),
+        max_length=20,
+        choices=Classification.choices,
+        default=Classification.UNCLASSIFIED,
     )
     issue = models.TextField(
-        max_length=2000, help_text=_("What does not fit, in one or two lines.")
+        _("issue"), max_length=2000, help_text=_("What does not fit, in one or two lines.")
     )
-    evidence = models.TextField(blank=True, max_length=2000)
-    mitigation = models.TextField(blank=True, max_length=2000)
-    owner = models.CharField(max_length=200, blank=True, help_text=_("Who owns the mitigation."))
-    due_date = models.DateField(null=True, blank=True)
+    evidence = models.TextField(_("evidence"), blank=True, max_length=2000)
+    mitigation = models.TextField(_("mitigation"), blank=True, max_length=2000)
+    owner = models.CharField(
+        _("owner"), max_length=200, blank=True, help_text=_("Who owns the mitigation.")
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
     classified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("classified by"),
     )
-    classified_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    classified_at = models.DateTimeField(_("classified at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords()
 

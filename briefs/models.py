@@ -32,26 +32,37 @@ class Brief(models.Model):
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
 
-    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="briefs")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    alliance = models.ForeignKey(
+        Alliance, on_delete=models.CASCADE, related_name="briefs", verbose_name=_("alliance")
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
     language = models.CharField(
         _("language"),
         max_length=10,
         blank=True,
         help_text=_("The language of the person who asked for it: the PDF is written in it."),
     )
-    snapshot = models.JSONField(help_text=_("The decision and evidence the PDF shows, frozen."))
-    snapshot_sha256 = models.CharField(max_length=64)
-    pdf = models.FileField(upload_to="briefs/", blank=True)
-    pdf_sha256 = models.CharField(max_length=64, blank=True)
-    error = models.TextField(blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    rendered_at = models.DateTimeField(null=True, blank=True)
+    snapshot = models.JSONField(
+        _("snapshot"), help_text=_("The decision and evidence the PDF shows, frozen.")
+    )
+    snapshot_sha256 = models.CharField(_("snapshot sha256"), max_length=64)
+    pdf = models.FileField(_("pdf"), upload_to="briefs/", blank=True)
+    pdf_sha256 = models.CharField(_("pdf sha256"), max_length=64, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
 
     # Who asked, retried and when it was ready; the snapshot never changes, so it is
     # not copied into every history row.

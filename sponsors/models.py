@@ -40,13 +40,16 @@ class Sponsor(models.Model):
         BU_HEAD = matching.BU_HEAD, _("Business-unit head")
         OTHER = matching.OTHER, _("Other")
 
-    name = models.CharField(max_length=200)
-    title = models.CharField(max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, blank=True)
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="sponsors"
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="sponsors",
+        verbose_name=_("organisation"),
     )
-    seniority = models.CharField(max_length=30, choices=Seniority.choices)
-    business_unit = models.CharField(max_length=200, blank=True)
+    seniority = models.CharField(_("seniority"), max_length=30, choices=Seniority.choices)
+    business_unit = models.CharField(_("business unit"), max_length=200, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -54,13 +57,15 @@ class Sponsor(models.Model):
         on_delete=models.SET_NULL,
         related_name="sponsor_profile",
         help_text=_("For our own executives: their account here, so they see their sponsorships."),
+        verbose_name=_("user"),
     )
     interests = TaggableManager(
         blank=True,
         help_text=_("Interests, comma-separated (e.g. sailing, Porsche 911 GT3 track days)."),
+        verbose_name=_("interests"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -108,10 +113,14 @@ class Sponsorship(models.Model):
         CHAMPION = "champion", _("Champion")
         ESCALATION_POINT = "escalation_point", _("Escalation point")
 
-    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="sponsorships")
-    sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="sponsorships")
-    side = models.CharField(max_length=10, choices=Side.choices)
-    role = models.CharField(max_length=20, choices=Role.choices)
+    alliance = models.ForeignKey(
+        Alliance, on_delete=models.CASCADE, related_name="sponsorships", verbose_name=_("alliance")
+    )
+    sponsor = models.ForeignKey(
+        Sponsor, on_delete=models.PROTECT, related_name="sponsorships", verbose_name=_("sponsor")
+    )
+    side = models.CharField(_("side"), max_length=10, choices=Side.choices)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     motive_corporate = models.CharField(
         _("corporate motive"),
         max_length=MOTIVE_MAX_LENGTH,
@@ -133,6 +142,7 @@ class Sponsorship(models.Model):
     # Sensitive and kept per alliance: what one team recorded about a person never
     # reaches the managers of their other alliances.
     personal_agenda = models.TextField(
+        _("personal agenda"),
         blank=True,
         max_length=AGENDA_MAX_LENGTH,
         help_text=_(
@@ -141,11 +151,16 @@ class Sponsorship(models.Model):
         ),
     )
     notes = models.TextField(
-        blank=True, max_length=NOTE_MAX_LENGTH, help_text=_("Sensitive, like the personal agenda.")
+        _("notes"),
+        blank=True,
+        max_length=NOTE_MAX_LENGTH,
+        help_text=_("Sensitive, like the personal agenda."),
     )
-    since = models.DateField(default=timezone.localdate)
-    until = models.DateField(null=True, blank=True, help_text=_("Leave empty while it lasts."))
-    created_at = models.DateTimeField(auto_now_add=True)
+    since = models.DateField(_("since"), default=timezone.localdate)
+    until = models.DateField(
+        _("until"), null=True, blank=True, help_text=_("Leave empty while it lasts.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = SponsorshipQuerySet.as_manager()
     history = HistoricalRecords()
@@ -286,9 +301,11 @@ class Signal(models.Model):
         Kind.ESCALATION_RESOLVED: Kind.ESCALATION_RAISED,
     }
 
-    sponsorship = models.ForeignKey(Sponsorship, on_delete=models.CASCADE, related_name="signals")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    date = models.DateField(default=timezone.localdate)
+    sponsorship = models.ForeignKey(
+        Sponsorship, on_delete=models.CASCADE, related_name="signals", verbose_name=_("sponsorship")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    date = models.DateField(_("date"), default=timezone.localdate)
     responds_to = models.OneToOneField(
         "self",
         null=True,
@@ -302,17 +319,28 @@ class Signal(models.Model):
         help_text=_("For an allocation: the request it answers; for a resolution: the escalation."),
     )
     meeting_with = models.CharField(
-        max_length=20, choices=MeetingWith.choices, blank=True, help_text=_("For meetings.")
+        _("meeting with"),
+        max_length=20,
+        choices=MeetingWith.choices,
+        blank=True,
+        help_text=_("For meetings."),
     )
     where = models.CharField(
-        max_length=200, blank=True, help_text=_("For advocacy: where they promoted the alliance.")
+        _("where"),
+        max_length=200,
+        blank=True,
+        help_text=_("For advocacy: where they promoted the alliance."),
     )
-    note = models.TextField(blank=True)
-    link = models.URLField(max_length=500, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    link = models.URLField(_("link"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords()
 
@@ -452,7 +480,9 @@ class PeerLink(models.Model):
         TRUSTED = 3, _("3 — trusted")
         CLOSE = 4, _("4 — close, speaks frankly")
 
-    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="peer_links")
+    alliance = models.ForeignKey(
+        Alliance, on_delete=models.CASCADE, related_name="peer_links", verbose_name=_("alliance")
+    )
     ours = models.ForeignKey(
         Sponsor,
         on_delete=models.CASCADE,
@@ -466,12 +496,15 @@ class PeerLink(models.Model):
         verbose_name=_("partner person"),
     )
     strength = models.PositiveSmallIntegerField(
-        choices=Strength.choices, default=Strength.ACQUAINTED, validators=[MaxValueValidator(4)]
+        _("strength"),
+        choices=Strength.choices,
+        default=Strength.ACQUAINTED,
+        validators=[MaxValueValidator(4)],
     )
     last_contact = models.DateField(
         _("last direct contact"), null=True, blank=True, help_text=_("Leave empty if unknown.")
     )
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["alliance", "ours__name", "theirs__name"]
