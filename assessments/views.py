@@ -325,7 +325,7 @@ def saved_parts(answer) -> str:
 def request_position(request) -> int:
     """The section (`d`, from 1) a fill page or an answer save is about; 1 when absent."""
     raw = request.GET.get("d") or request.POST.get("d")
-    return parse_optional_int(raw, name="d (the section)", default=1)
+    return parse_optional_int(raw, name=gettext("d (the section)"), default=1)
 
 
 class SubmitView(OwnResponseMixin, TemplateView):

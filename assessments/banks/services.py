@@ -240,7 +240,7 @@ def version_new_draft(*, version: BankVersion, by) -> BankVersion:
         go_threshold=version.go_threshold,
         no_go_threshold=version.no_go_threshold,
         gap_threshold=version.gap_threshold,
-        notes=f"Draft made from version {version.number}.",
+        notes=_("Draft made from version %(number)s.") % {"number": version.number},
     )
     as_done_by(draft, by).save()
     _write_structure(draft, data.dimensions)
