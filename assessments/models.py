@@ -13,11 +13,12 @@ from django.db import models
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from alliances.models import Alliance
-from assessments.banks.format import KEY_PATTERN, SLUG_PATTERN
+from assessments.banks.format import DEFAULT_LANGUAGE, KEY_PATTERN, SLUG_PATTERN
 from assessments.scoring import LEVEL_POINTS
 
 KEY_VALIDATOR = RegexValidator(
@@ -29,6 +30,28 @@ SLUG_VALIDATOR = RegexValidator(
 ANSWER_TEXT_MAX = 4000
 COMMENT_MAX = 2000
 EVIDENCE_URL_MAX = 500
+
+
+def translations_field():
+    """{language: {field: text}}, from the bank file's `translations` (assessments/banks)."""
+    return models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        help_text=_("The wording in other languages, from the bank file."),
+    )
+
+
+def in_language(obj, name: str, language: str | None = None) -> str:
+    """`obj.<name>` in `language` (default: the active one) when the bank translates it,
+    else as the bank wrote it: a translation for "de" serves "de-at" too."""
+    language = (language or translation.get_language() or "").lower()
+    translations = obj.translations or {}
+    for code in (language, language.split("-")[0]):
+        text = (translations.get(code) or {}).get(name)
+        if text:
+            return text
+    return getattr(obj, name)
 
 
 class LockedVersionError(ValidationError):
@@ -59,6 +82,13 @@ class QuestionBank(models.Model):
         ),
     )
     description = models.TextField(_("description"), blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        default=DEFAULT_LANGUAGE,
+        help_text=_("The language the bank's wording is written in."),
+    )
+    translations = translations_field()
 
     history = HistoricalRecords()
 
@@ -197,6 +227,7 @@ class Dimension(models.Model):
         help_text=_("Weights add up to 100 in a bank."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    translations = translations_field()
 
     class Meta:
         ordering = ["version", "order", "pk"]
@@ -257,6 +288,7 @@ class Question(models.Model):
         ),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    translations = translations_field()
 
     class Meta:
         ordering = ["dimension__order", "dimension_id", "order", "pk"]
@@ -292,6 +324,7 @@ class Choice(models.Model):
     label = models.CharField(_("label"), max_length=500)
     score = models.PositiveSmallIntegerField(_("score"), validators=[MaxValueValidator(100)])
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    translations = translations_field()
 
     class Meta:
         ordering = ["question", "order", "pk"]

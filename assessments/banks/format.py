@@ -22,7 +22,7 @@ from assessments.scoring import LEVEL_POINTS
 
 FORMAT = 1
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024  # the settings pass BANK_FILE_MAX_BYTES
-MAX_DEPTH = 12  # the format nests 7 deep (file → dimensions → questions → choices, items)
+MAX_DEPTH = 12  # the format nests 8 deep (… → questions → translations → de → levels)
 MAX_ERRORS = 100  # a broken 2 MB file could list thousands; the first hundred say enough
 MAX_VERSION_NUMBER = 1_000_000
 
@@ -37,6 +37,10 @@ QUESTION_KINDS = ("scale", "choice", "yes_no", "text")
 STATUSES = ("draft", "published")  # retired only happens by publishing a newer version
 YES_NO = (("Yes", 100), ("No", 0))
 LEVELS = 5  # the anchored scale: level n scores n × LEVEL_POINTS
+# Translations of a bank's wording: language codes such as de or pt-br, a few per bank.
+DEFAULT_LANGUAGE = "en"
+LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})?$")
+MAX_LANGUAGES = 20
 
 # Characters YAML itself forbids (C0 controls but tab and newlines, DEL, C1, surrogates, …).
 _UNPRINTABLE = re.compile(
@@ -60,10 +64,16 @@ class BankFormatError(Exception):
         super().__init__("\n".join(errors))
 
 
+# Translations, everywhere: {language: {field: text}}, e.g. {"de": {"text": "…"}}; the
+# fields themselves hold the wording in the bank's own language.
+Translations = dict[str, dict[str, str]]
+
+
 @dataclass
 class ChoiceData:
     label: str
     score: int
+    translations: Translations = field(default_factory=dict)  # {"de": {"label": …}}
 
 
 @dataclass
@@ -78,6 +88,7 @@ class QuestionData:
     allows_dont_know: bool = True
     knockout_level: int | None = None
     choices: list[ChoiceData] = field(default_factory=list)
+    translations: Translations = field(default_factory=dict)  # {"de": {"text", "help"}}
 
 
 @dataclass
@@ -86,6 +97,7 @@ class DimensionData:
     description: str
     weight: int
     questions: list[QuestionData]
+    translations: Translations = field(default_factory=dict)  # {"de": {"name", "description"}}
 
 
 @dataclass
@@ -101,6 +113,8 @@ class BankData:
     no_go: int
     gap: int
     dimensions: list[DimensionData]
+    language: str = DEFAULT_LANGUAGE  # the language of the wording in the fields
+    translations: Translations = field(default_factory=dict)  # {"de": {"name", "description"}}
 
 
 # ---------------------------------------------------------------- reading
@@ -413,6 +427,87 @@ class _Checker:
         return value
 
 
+def _check_language(check: _Checker, node, key, path) -> str:
+    value = node.get(key)
+    if value is None:
+        return DEFAULT_LANGUAGE
+    if not isinstance(value, str) or not LANGUAGE_RE.fullmatch(value):
+        check.error(
+            node, key, path, f"must be a language code such as en or pt-br, got {_show(value)}"
+        )
+        return DEFAULT_LANGUAGE
+    return value
+
+
+def _check_translations(
+    check: _Checker, node, path, *, language: str, texts: dict[str, int], lists: dict[str, int]
+) -> tuple[Translations, dict[str, dict[str, list[str]]]]:
+    """`node.translations`: {language code: {field: text}} for the `texts` fields (name →
+    max length) and {field: [texts]} for the `lists` fields (name → required length).
+    Returns the texts and the lists apart: the lists belong to the levels or choices."""
+    path = f"{path}.translations"
+    value = node.get("translations")
+    if value is None:
+        return {}, {}
+    if not isinstance(value, dict):
+        check.error(
+            node,
+            "translations",
+            path,
+            f"must be a mapping of language codes (such as de:) to fields, got {_show(value)}",
+        )
+        return {}, {}
+    for line, message in getattr(value, "problems", ()):
+        check.errors.append(f"line {line}, {path}{message}")
+    if len(value) > MAX_LANGUAGES:
+        check.error(node, "translations", path, f"at most {MAX_LANGUAGES} languages")
+        return {}, {}
+    texts_out: Translations = {}
+    lists_out: dict[str, dict[str, list[str]]] = {}
+    allowed = [*texts, *lists]
+    for code in value:
+        where = f"{path}.{code}"
+        if not isinstance(code, str) or not LANGUAGE_RE.fullmatch(code):
+            check.error(value, code, f"{path}.{_show(code)}", "is not a language code like de")
+            continue
+        if code == language:
+            check.error(
+                value,
+                code,
+                where,
+                "is the bank's own language: write that wording in the fields themselves",
+            )
+            continue
+        entry = check.mapping(value, code, where, allowed)
+        for name, max_length in texts.items():
+            if name not in entry:
+                continue
+            text = check.text(entry, name, f"{where}.{name}", max_length=max_length)
+            if text:
+                texts_out.setdefault(code, {})[name] = text
+            elif isinstance(entry.get(name), str):
+                check.error(entry, name, f"{where}.{name}", "must be non-empty text")
+        for name, length in lists.items():
+            if name not in entry:
+                continue
+            items = entry.get(name)
+            if not isinstance(items, list) or len(items) != length:
+                check.error(entry, name, f"{where}.{name}", f"must list {length} labels, in order")
+                continue
+            labels = []
+            for n, label in enumerate(items):
+                problem = (
+                    _text_problem(label.strip(), LABEL_MAX)
+                    if isinstance(label, str) and label.strip()
+                    else f"must be non-empty text, got {_show(label)}"
+                )
+                if problem:
+                    check.error(items, n, f"{where}.{name}[{n}]", problem)
+                labels.append(label.strip() if isinstance(label, str) else "")
+            lists_out.setdefault(code, {})[name] = labels
+    return texts_out, lists_out
+
+
 def _check_file(check: _Checker, root) -> BankData:
     holder = _Map(1)
     holder["file"] = root
@@ -434,7 +529,11 @@ def _check_file(check: _Checker, root) -> BankData:
             check.error(root, name, name, "is required")
     bank = (
         check.mapping(
-            root, "bank", "bank", ["slug", "name", "kind", "description"], ["slug", "name", "kind"]
+            root,
+            "bank",
+            "bank",
+            ["slug", "name", "kind", "description", "language", "translations"],
+            ["slug", "name", "kind"],
         )
         if "bank" in root
         else _Map()
@@ -460,6 +559,15 @@ def _check_file(check: _Checker, root) -> BankData:
     gap = check.integer(thresholds, "gap", f"{path}.gap", low=0, high=100, default=50)
     if no_go > go:
         check.error(thresholds, "no_go", path, f"no_go ({no_go}) must not exceed go ({go})")
+    language = _check_language(check, bank, "language", "bank.language")
+    translations, _lists = _check_translations(
+        check,
+        bank,
+        "bank",
+        language=language,
+        texts={"name": NAME_MAX, "description": 4000},
+        lists={},
+    )
     return BankData(
         slug=slug,
         name=check.text(bank, "name", "bank.name", max_length=NAME_MAX),
@@ -473,24 +581,30 @@ def _check_file(check: _Checker, root) -> BankData:
         go=go,
         no_go=no_go,
         gap=gap,
-        dimensions=_check_dimensions(check, root),
+        dimensions=_check_dimensions(check, root, language),
+        language=language,
+        translations=translations,
     )
 
 
-def _check_dimensions(check: _Checker, root: _Map) -> list[DimensionData]:
+def _check_dimensions(check: _Checker, root: _Map, language: str) -> list[DimensionData]:
     dims = check.sequence(root, "dimensions", "dimensions")
     result = []
     for d in range(len(dims or ())):
         path = f"dimensions[{d}]"
         node = check.mapping(
-            dims, d, path, ["name", "description", "weight", "questions"], ["name", "weight"]
+            dims,
+            d,
+            path,
+            ["name", "description", "weight", "questions", "translations"],
+            ["name", "weight"],
         )
         if not node:
             continue
         questions = check.sequence(node, "questions", f"{path}.questions")
         parsed = []
         for q in range(len(questions or ())):
-            question = _check_question(check, questions, q, f"{path}.questions[{q}]")
+            question = _check_question(check, questions, q, f"{path}.questions[{q}]", language)
             if question:
                 parsed.append(question)
         result.append(
@@ -499,6 +613,14 @@ def _check_dimensions(check: _Checker, root: _Map) -> list[DimensionData]:
                 description=check.text(node, "description", f"{path}.description", max_length=2000),
                 weight=check.integer(node, "weight", f"{path}.weight", low=1, high=100, default=1),
                 questions=parsed,
+                translations=_check_translations(
+                    check,
+                    node,
+                    path,
+                    language=language,
+                    texts={"name": NAME_MAX, "description": 2000},
+                    lists={},
+                )[0],
             )
         )
     return result
@@ -516,10 +638,13 @@ QUESTION_FIELDS = [
     "knockout_level",
     "levels",
     "choices",
+    "translations",
 ]
 
 
-def _check_question(check: _Checker, questions: _Seq, index: int, path: str) -> QuestionData | None:
+def _check_question(
+    check: _Checker, questions: _Seq, index: int, path: str, language: str = DEFAULT_LANGUAGE
+) -> QuestionData | None:
     node = check.mapping(questions, index, path, QUESTION_FIELDS, ["key", "text"])
     if not node:
         return None
@@ -589,7 +714,34 @@ def _check_question(check: _Checker, questions: _Seq, index: int, path: str) -> 
                 check.error(node, name, f"{path}.{name}", f"a {kind} question takes no {name}")
         if kind == "yes_no":
             question.choices = [ChoiceData(label, score) for label, score in YES_NO]
+    _translate_question(check, node, path, question, language)
     return question
+
+
+def _translate_question(check: _Checker, node, path, question: QuestionData, language) -> None:
+    """A question's translations: text and help on the question, the levels' or choices'
+    labels (in their order) on its choices."""
+    lists = {}
+    if question.kind == "scale":
+        lists = {"levels": LEVELS}
+    elif question.kind in ("choice", "yes_no") and question.choices:
+        lists = {"choices": len(question.choices)}
+    texts, labels = _check_translations(
+        check,
+        node,
+        path,
+        language=language,
+        texts={"text": QUESTION_TEXT_MAX, "help": 4000},
+        lists=lists,
+    )
+    question.translations = texts
+    for code, by_name in labels.items():
+        for items in by_name.values():
+            if len(items) != len(question.choices):
+                continue  # the levels or choices themselves are wrong: reported already
+            for choice, label in zip(question.choices, items, strict=True):
+                if label:
+                    choice.translations.setdefault(code, {})["label"] = label
 
 
 def structure_errors(data: BankData) -> list[str]:
@@ -681,6 +833,8 @@ def export_bank(data: BankData) -> str:
             "name": data.name,
             "kind": data.kind,
             "description": data.description,
+            **({"language": data.language} if data.language != DEFAULT_LANGUAGE else {}),
+            **({"translations": data.translations} if data.translations else {}),
         },
         "version": {
             "number": data.number,
@@ -694,6 +848,7 @@ def export_bank(data: BankData) -> str:
                 "description": d.description,
                 "weight": d.weight,
                 "questions": [_export_question(q) for q in d.questions],
+                **({"translations": d.translations} if d.translations else {}),
             }
             for d in data.dimensions
         ],
@@ -717,7 +872,25 @@ def _export_question(q: QuestionData) -> dict:
         item["levels"] = [c.label for c in q.choices]
     elif q.kind == "choice":
         item["choices"] = [{"label": c.label, "score": c.score} for c in q.choices]
+    translations = _export_translations(q)
+    if translations:
+        item["translations"] = translations
     return item
+
+
+def _export_translations(q: QuestionData) -> Translations:
+    """The question's translations as the file holds them: text and help, then the levels'
+    or choices' labels in order (the bank's own label where one is not translated)."""
+    name = "levels" if q.kind == "scale" else "choices"
+    codes = dict.fromkeys([*q.translations, *(code for c in q.choices for code in c.translations)])
+    result: dict = {}
+    for code in codes:
+        entry: dict = dict(q.translations.get(code, {}))
+        labels = [c.translations.get(code, {}).get("label") for c in q.choices]
+        if any(labels):
+            entry[name] = [label or c.label for label, c in zip(labels, q.choices, strict=True)]
+        result[code] = entry
+    return result
 
 
 # ---------------------------------------------------------------- comparing

@@ -73,7 +73,12 @@ def _bank_import(data: BankData, by) -> BankVersion:
     bank = QuestionBank.objects.select_for_update().filter(slug=data.slug).first()
     if bank is None:
         bank = QuestionBank(
-            slug=data.slug, name=data.name, kind=data.kind, description=data.description
+            slug=data.slug,
+            name=data.name,
+            kind=data.kind,
+            description=data.description,
+            language=data.language,
+            translations=data.translations,
         )
         as_done_by(bank, by).save()
     else:
@@ -90,7 +95,8 @@ def _bank_import(data: BankData, by) -> BankVersion:
                 ]
             )
         bank.name, bank.description = data.name, data.description
-        as_done_by(bank, by).save(update_fields=["name", "description"])
+        bank.language, bank.translations = data.language, data.translations
+        as_done_by(bank, by).save(update_fields=["name", "description", "language", "translations"])
     version = BankVersion(
         bank=bank,
         number=data.number,
@@ -110,6 +116,7 @@ def _bank_import(data: BankData, by) -> BankVersion:
 # What a question holds in the file and in the database alike: the file's fields but
 # the level labels and choices, which the database keeps as Choice rows.
 SHARED_QUESTION_FIELDS = tuple(f for f in QUESTION_FIELDS if f not in ("levels", "choices"))
+# (`translations`: on a question, its text's and help's; the labels' are on the choices.)
 
 
 def _question_fields(question) -> dict:
@@ -120,7 +127,14 @@ def _question_fields(question) -> dict:
 def _write_structure(version: BankVersion, dimensions: list[DimensionData]) -> None:
     """Bulk-write the dimensions, questions and choices of a draft version."""
     dims = Dimension.objects.bulk_create(
-        Dimension(version=version, name=d.name, description=d.description, weight=d.weight, order=i)
+        Dimension(
+            version=version,
+            name=d.name,
+            description=d.description,
+            weight=d.weight,
+            order=i,
+            translations=d.translations,
+        )
         for i, d in enumerate(dimensions, start=1)
     )
     questions = []
@@ -130,7 +144,9 @@ def _write_structure(version: BankVersion, dimensions: list[DimensionData]) -> N
     questions = Question.objects.bulk_create(questions)
     source = [q for d in dimensions for q in d.questions]
     Choice.objects.bulk_create(
-        Choice(question=question, label=c.label, score=c.score, order=i)
+        Choice(
+            question=question, label=c.label, score=c.score, order=i, translations=c.translations
+        )
         for question, q in zip(questions, source, strict=True)
         for i, c in enumerate(q.choices, start=1)
     )
@@ -166,13 +182,18 @@ def version_data(version: BankVersion) -> BankData:
                 questions=[
                     QuestionData(
                         **_question_fields(q),
-                        choices=[ChoiceData(c.label, c.score) for c in q.choices.all()],
+                        choices=[
+                            ChoiceData(c.label, c.score, c.translations) for c in q.choices.all()
+                        ],
                     )
                     for q in d.questions.all()
                 ],
+                translations=d.translations,
             )
             for d in dimensions
         ],
+        language=bank.language,
+        translations=bank.translations,
     )
 
 
