@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from alliances.forms import CrispyFormMixin
 from alliances.params import IdChoiceField, IdMultipleChoiceField
@@ -27,18 +28,20 @@ class AssessorsField(IdMultipleChoiceField):
 
 
 class AssessmentStartForm(CrispyFormMixin, forms.Form):
-    submit_label = "Start assessment"
+    submit_label = _("Start assessment")
     version = IdChoiceField(
-        label="Question bank",
+        label=_("Question bank"),
         queryset=BankVersion.objects.none(),
-        empty_label="Choose a question bank",
-        help_text="The assessment keeps this version even if the bank changes later.",
+        empty_label=_("Choose a question bank"),
+        help_text=_("The assessment keeps this version even if the bank changes later."),
     )
-    title = forms.CharField(max_length=200, help_text="e.g. “Strategic fit — before the MoU”.")
+    title = forms.CharField(max_length=200, help_text=_("e.g. “Strategic fit — before the MoU”."))
     assessors = AssessorsField(
         queryset=User.objects.none(),
-        help_text="Each assessor answers on their own; the results show the median and where "
-        "they disagree.",
+        help_text=_(
+            "Each assessor answers on their own; the results show the median and where "
+            "they disagree."
+        ),
     )
 
     def __init__(self, *args, alliance, user, **kwargs):
@@ -48,7 +51,13 @@ class AssessmentStartForm(CrispyFormMixin, forms.Form):
             .select_related("bank")
             .order_by("bank__name")
         )
-        self.fields["version"].label_from_instance = lambda v: f"{v.bank.name} (version {v.number})"
+        self.fields["version"].label_from_instance = lambda v: (
+            _("%(bank)s (version %(number)s)")
+            % {
+                "bank": v.bank.name,
+                "number": v.number,
+            }
+        )
         members = answering_members(alliance)
         self.fields["assessors"].queryset = members
         if not self.is_bound and members.filter(pk=user.pk).exists():
@@ -56,7 +65,7 @@ class AssessmentStartForm(CrispyFormMixin, forms.Form):
 
 
 class AssessorsForm(CrispyFormMixin, forms.Form):
-    submit_label = "Save assessors"
+    submit_label = _("Save assessors")
     assessors = AssessorsField(queryset=User.objects.none())
 
     def __init__(self, *args, alliance, **kwargs):
@@ -82,19 +91,19 @@ class AnswerForm(forms.Form):
         self.choice_by_id = {str(c.pk): c for c in choices}
         options = [(str(c.pk), c.label) for c in choices]
         if question.allows_na:
-            options.append((NA, "N/A"))
+            options.append((NA, _("N/A")))
         if question.allows_dont_know:
-            options.append((DONT_KNOW, "Don't know"))
+            options.append((DONT_KNOW, _("Don't know")))
         self.fields["level"].choices = [("", "—"), *options]
-        self.fields["level"].error_messages["invalid_choice"] = (
-            f"Choose one of the listed answers to {question.key}."
-        )
-        self.fields["text"].error_messages["max_length"] = (
-            f"Keep the answer to {question.key} under {ANSWER_TEXT_MAX} characters."
-        )
-        self.fields["comment"].error_messages["max_length"] = (
-            f"Keep the comment on {question.key} under {COMMENT_MAX} characters."
-        )
+        self.fields["level"].error_messages["invalid_choice"] = _(
+            "Choose one of the listed answers to %(key)s."
+        ) % {"key": question.key}
+        self.fields["text"].error_messages["max_length"] = _(
+            "Keep the answer to %(key)s under %(max)d characters."
+        ) % {"key": question.key, "max": ANSWER_TEXT_MAX}
+        self.fields["comment"].error_messages["max_length"] = _(
+            "Keep the comment on %(key)s under %(max)d characters."
+        ) % {"key": question.key, "max": COMMENT_MAX}
 
     @property
     def level_given(self) -> bool:
@@ -120,11 +129,11 @@ class AnswerForm(forms.Form):
 
 
 class FindingForm(CrispyFormMixin, forms.ModelForm):
-    submit_label = "Save classification"
+    submit_label = _("Save classification")
     classification = forms.ChoiceField(
         choices=[
-            (Finding.Classification.SHOWSTOPPER, "Showstopper — the alliance cannot go ahead"),
-            (Finding.Classification.MANAGEABLE, "Manageable — a condition to proceed"),
+            (Finding.Classification.SHOWSTOPPER, _("Showstopper — the alliance cannot go ahead")),
+            (Finding.Classification.MANAGEABLE, _("Manageable — a condition to proceed")),
         ],
         widget=forms.RadioSelect,
     )
@@ -139,6 +148,6 @@ class FindingForm(CrispyFormMixin, forms.ModelForm):
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         help_texts = {
-            "mitigation": "Required for a manageable finding: what will make it acceptable.",
-            "due_date": "Required for a manageable finding.",
+            "mitigation": _("Required for a manageable finding: what will make it acceptable."),
+            "due_date": _("Required for a manageable finding."),
         }

@@ -20,8 +20,10 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from alliances.people import preferred_language
 from assessments.charts import dimension_chart
 from briefs.models import Brief, claim_lease
 from briefs.snapshot import chart_score
@@ -60,6 +62,11 @@ def brief_claim(brief_id: int) -> Brief | None:
     return None
 
 
+def brief_language(brief: Brief) -> str:
+    """The language the brief is written in: the asker's when it was asked for."""
+    return brief.language or brief.snapshot.get("language") or settings.LANGUAGE_CODE
+
+
 def brief_context(brief: Brief) -> dict:
     """Template context of briefs/brief.html: the snapshot plus the charts drawn from it."""
     snapshot = brief.snapshot
@@ -79,7 +86,9 @@ def brief_pdf(brief: Brief) -> bytes:
     """Render the brief's snapshot to PDF (WeasyPrint is imported here, in the worker)."""
     from briefs.pdf import render_pdf
 
-    html = render_to_string("briefs/brief.html", brief_context(brief))
+    # In the language of the person who asked for it: headings, dates and numbers.
+    with translation.override(brief_language(brief)):
+        html = render_to_string("briefs/brief.html", brief_context(brief))
     pdf, refused = render_pdf(html)
     if refused:
         logger.warning("Brief %s: refused %d URL(s) while rendering", brief.pk, len(refused))
@@ -127,12 +136,20 @@ def notify_ready(brief: Brief) -> None:
     if user is None or not user.email:
         return
     link = settings.SITE_URL.rstrip("/") + brief.get_absolute_url()
+    # In the recipient's language: the one they chose, else the one they asked in.
+    with translation.override(preferred_language(user) or brief_language(brief)):
+        names = {"alliance": brief.alliance.name, "verdict": brief.verdict, "link": link}
+        subject = _("Your brief of %(alliance)s is ready") % names
+        message = (
+            _(
+                "The executive brief of %(alliance)s is ready (%(verdict)s).\n\n"
+                "Download it here: %(link)s\n"
+            )
+            % names
+        )
     send_mail(
-        subject=f"Your brief of {brief.alliance.name} is ready",
-        message=(
-            f"The executive brief of {brief.alliance.name} is ready "
-            f"({brief.verdict}).\n\nDownload it here: {link}\n"
-        ),
+        subject=subject,
+        message=message,
         from_email=None,
         recipient_list=[user.email],
         fail_silently=True,

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SponsorsConfig(AppConfig):
     name = "sponsors"
-    verbose_name = "Executive sponsors"
+    verbose_name = _("Executive sponsors")
