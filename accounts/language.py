@@ -29,13 +29,6 @@ def supported(code: str | None) -> str | None:
         return None
 
 
-def user_language(user) -> str:
-    """The language `user` chose, else the site's default: for e-mails and PDFs made
-    outside a request."""
-    profile = Profile.objects.filter(user_id=user.pk).only("language").first()
-    return supported(profile.language if profile else None) or settings.LANGUAGE_CODE
-
-
 class LanguageMiddleware(LocaleMiddleware):
     def process_request(self, request):
         session = getattr(request, "session", None)

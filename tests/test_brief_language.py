@@ -58,7 +58,7 @@ def test_a_brief_asked_for_in_german_is_written_in_german(
     # date is German.
     assert translation.get_language() != "de"
     text = rendered_on_5_march(brief)
-    assert "5 März 2026" in text
+    assert "5. März 2026" in text
     assert "5 March 2026" not in text
     assert "1.250,5" in text
     # Depends on the German catalogue (locale/de): the sponsors' side label, translated.
