@@ -61,6 +61,9 @@ def test_a_brief_asked_for_in_german_is_written_in_german(
     assert "5. März 2026" in text
     assert "5 March 2026" not in text
     assert "1.250,5" in text
+    # The page footer too (brief.css takes its words from the template).
+    assert "Seite 1 von " in text
+    assert "page 1 of" not in text
     # Depends on the German catalogue (locale/de): the sponsors' side label, translated.
     with translation.override("de"):
         our_side = translation.gettext("Our side")
