@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench load fuzz lint format install install-dev browser clean
+.PHONY: run test bench load fuzz lint format install install-dev browser clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,13 @@ FUZZ_REQUESTS ?= 10000
 fuzz: install-dev
 	FUZZ_REQUESTS=$(FUZZ_REQUESTS) $(BIN)/pytest -p no:xdist -q -s \
 		"tests/test_fuzz.py::test_no_request_makes_a_server_error_a_change_when_refused_or_a_silent_refusal"
+
+# Translations (GNU gettext needed: apt-get install gettext): collects every marked string
+# into locale/de/LC_MESSAGES/django.po, then compiles django.mo. Translate what it added
+# (empty msgstr, or "fuzzy" guesses to check), run it again, commit both files.
+messages: install
+	$(BIN)/python manage.py makemessages -l de --no-obsolete --add-location file
+	$(BIN)/python manage.py compilemessages -l de
 
 lint: install-dev
 	$(BIN)/lint-imports

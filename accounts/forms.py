@@ -2,6 +2,8 @@ import math
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
@@ -16,7 +18,7 @@ class CodeForm(forms.Form):
     wrong codes (django-otp doubles the wait after each failure: 1 s, 2 s, 4 s …)."""
 
     code = forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=32,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
@@ -29,13 +31,11 @@ class CodeForm(forms.Form):
         self.allow_recovery = allow_recovery
         self.device = None
         if allow_recovery:
-            self.fields[
-                "code"
-            ].help_text = (
+            self.fields["code"].help_text = _(
                 "The 6-digit code from your authenticator app, or one of your recovery codes."
             )
         else:
-            self.fields["code"].help_text = "The 6-digit code your authenticator app shows now."
+            self.fields["code"].help_text = _("The 6-digit code your authenticator app shows now.")
 
     def clean_code(self):
         code = _normalise(self.cleaned_data["code"])
@@ -46,13 +46,18 @@ class CodeForm(forms.Form):
             if isinstance(device, TOTPDevice) == is_totp or not self.allow_recovery
         ]
         if not candidates:
-            raise forms.ValidationError("Enter the 6-digit code from your authenticator app.")
+            raise forms.ValidationError(_("Enter the 6-digit code from your authenticator app."))
         for device in candidates:
             allowed, info = device.verify_is_allowed()
             if not allowed:
                 wait = math.ceil((info["locked_until"] - timezone.now()).total_seconds())
                 raise forms.ValidationError(
-                    f"Too many wrong codes. Wait {max(wait, 1)} seconds, then try again.",
+                    ngettext(
+                        "Too many wrong codes. Wait %(seconds)d second, then try again.",
+                        "Too many wrong codes. Wait %(seconds)d seconds, then try again.",
+                        max(wait, 1),
+                    )
+                    % {"seconds": max(wait, 1)},
                     code="throttled",
                 )
         for device in candidates:
@@ -60,7 +65,9 @@ class CodeForm(forms.Form):
                 self.device = device
                 return code
         raise forms.ValidationError(
-            "That code is not right. Codes change every 30 seconds: enter the one shown now "
-            "(and check that your phone's clock is correct).",
+            _(
+                "That code is not right. Codes change every 30 seconds: enter the one shown now "
+                "(and check that your phone's clock is correct)."
+            ),
             code="wrong",
         )

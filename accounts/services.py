@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -41,6 +42,6 @@ def recovery_codes_regenerate(*, user) -> list[str]:
 def two_factor_remove(*, user) -> None:
     """Turn two-factor off for `user`, unless they must have it."""
     if two_factor_state(user).required:
-        raise PermissionDenied("Your account must keep two-factor authentication.")
+        raise PermissionDenied(_("Your account must keep two-factor authentication."))
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()

@@ -12,6 +12,8 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.generic import FormView, TemplateView
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -69,8 +71,14 @@ class VerifyView(BadRequestOnInvalidForm, FormView):
             left = recovery_codes_left(self.request.user)
             messages.warning(
                 self.request,
-                f"You used a recovery code; {left} left. Each works once: make new ones "
-                "from Two-factor authentication in your menu if you run low.",
+                ngettext(
+                    "You used a recovery code; %(left)d left. Each works once: make new ones "
+                    "from Two-factor authentication in your menu if you run low.",
+                    "You used a recovery code; %(left)d left. Each works once: make new ones "
+                    "from Two-factor authentication in your menu if you run low.",
+                    left,
+                )
+                % {"left": left},
             )
         return HttpResponseRedirect(_next_url(self.request))
 
@@ -82,7 +90,7 @@ class SetupView(BadRequestOnInvalidForm, FormView):
     def dispatch(self, request, *args, **kwargs):
         if confirmed_device(request.user) is not None:
             if request.user.is_verified():
-                messages.info(request, "Two-factor authentication is already on.")
+                messages.info(request, _("Two-factor authentication is already on."))
                 return redirect("accounts:manage")
             return redirect(f"{reverse('accounts:verify')}?{request.GET.urlencode()}")
         self.device = services.pending_device_get_or_create(user=request.user)
@@ -105,7 +113,7 @@ class SetupView(BadRequestOnInvalidForm, FormView):
     def form_valid(self, form):
         self.request.session[NEW_CODES_SESSION_KEY] = services.device_confirm(device=self.device)
         otp_login(self.request, self.device)
-        messages.success(self.request, "Two-factor authentication is on.")
+        messages.success(self.request, _("Two-factor authentication is on."))
         query = urlencode({"next": _next_url(self.request)})
         return redirect(f"{reverse('accounts:recovery_codes')}?{query}")
 
@@ -120,7 +128,7 @@ class RecoveryCodesView(TemplateView):
         if not codes:
             messages.info(
                 request,
-                "Recovery codes are shown only once. Make new ones if you have lost them.",
+                _("Recovery codes are shown only once. Make new ones if you have lost them."),
             )
             return redirect("accounts:manage")
         return self.render_to_response(self.get_context_data(codes=codes, next=_next_url(request)))
@@ -149,15 +157,15 @@ class ManageView(BadRequestOnInvalidForm, FormView):
     def post(self, request, *args, **kwargs):
         state = two_factor_state(request.user)
         if not state.has_device:
-            messages.error(request, "Two-factor authentication is not on.")
+            messages.error(request, _("Two-factor authentication is not on."))
             return redirect("accounts:manage")
         if state.required:
-            raise PermissionDenied("Your account must keep two-factor authentication.")
+            raise PermissionDenied(_("Your account must keep two-factor authentication."))
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         services.two_factor_remove(user=self.request.user)
-        messages.success(self.request, "Two-factor authentication is off.")
+        messages.success(self.request, _("Two-factor authentication is off."))
         return super().form_valid(form)
 
 
@@ -166,10 +174,10 @@ class RegenerateRecoveryCodesView(TemplateView):
 
     def post(self, request, *args, **kwargs):
         if confirmed_device(request.user) is None:
-            messages.error(request, "Set up two-factor authentication first.")
+            messages.error(request, _("Set up two-factor authentication first."))
             return redirect("accounts:manage")
         request.session[NEW_CODES_SESSION_KEY] = services.recovery_codes_regenerate(
             user=request.user
         )
-        messages.success(request, "New recovery codes: the old ones no longer work.")
+        messages.success(request, _("New recovery codes: the old ones no longer work."))
         return redirect("accounts:recovery_codes")

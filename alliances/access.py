@@ -12,6 +12,7 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Alliance, Membership, Organisation
 
@@ -33,6 +34,20 @@ class Action(StrEnum):
     PREPARE_BRIEF = "prepare_brief"
     REQUEST_SIGNOFF = "request_signoff"  # ask team executives to sign off the decision
 
+
+# What ensure_can says, one whole sentence per action so each translates as a sentence.
+REFUSALS = {
+    Action.VIEW: _("You may not view this alliance."),
+    Action.EDIT: _("You may not edit this alliance."),
+    Action.MANAGE_TEAM: _("You may not manage team this alliance."),
+    Action.RESTORE: _("You may not restore this alliance."),
+    Action.ANSWER: _("You may not answer this alliance."),
+    Action.RUN_ASSESSMENT: _("You may not run assessment this alliance."),
+    Action.RECORD_SIGNAL: _("You may not record signal this alliance."),
+    Action.MANAGE_SPONSORS: _("You may not manage sponsors this alliance."),
+    Action.VIEW_SENSITIVE: _("You may not view sensitive this alliance."),
+    Action.PREPARE_BRIEF: _("You may not prepare brief this alliance."),
+}
 
 Role = Membership.Role
 
@@ -114,7 +129,7 @@ def allowed_actions(user, alliance: Alliance) -> frozenset[Action]:
 def ensure_can(user, action: Action, alliance: Alliance) -> None:
     """Raise PermissionDenied, with a sentence a user can read, unless `can`."""
     if not can(user, action, alliance):
-        raise PermissionDenied(f"You may not {action.value.replace('_', ' ')} this alliance.")
+        raise PermissionDenied(REFUSALS[action])
 
 
 def get_alliance(user, slug: str, action: Action = Action.VIEW) -> Alliance:
@@ -122,7 +137,7 @@ def get_alliance(user, slug: str, action: Action = Action.VIEW) -> Alliance:
     they may see it but not do `action`."""
     alliance = visible_alliances(user).select_related("partner").filter(slug=slug).first()
     if alliance is None:
-        raise Http404("No such alliance.")
+        raise Http404(_("No such alliance."))
     ensure_can(user, action, alliance)
     return alliance
 

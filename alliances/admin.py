@@ -3,6 +3,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from alliances.access import Action, can, visible_alliances
@@ -35,7 +36,7 @@ class AllianceScopedAdmin(AllianceScopedInline):
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         if obj is None and not request.user.is_superuser:
-            raise Http404("No such object.")
+            raise Http404(_("No such object."))
         return obj
 
     def history_view(self, request, object_id, extra_context=None):

@@ -19,7 +19,7 @@ OBJECTIVES_MAX_LENGTH = 4000
 class CrispyFormMixin:
     """A crispy helper with one submit button, so templates stay one-liners."""
 
-    submit_label = "Save"
+    submit_label = _("Save")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,7 +42,7 @@ class CrispyFormMixin:
 class UniqueNameMixin:
     """Case-insensitive unique names, reported on the field rather than as a 500."""
 
-    duplicate_message = "This name is already taken."
+    duplicate_message = _("This name is already taken.")
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
@@ -53,19 +53,19 @@ class UniqueNameMixin:
 
 
 class AllianceForm(CrispyFormMixin, UniqueNameMixin, forms.ModelForm):
-    duplicate_message = "An alliance with this name already exists."
+    duplicate_message = _("An alliance with this name already exists.")
     objectives = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
         max_length=OBJECTIVES_MAX_LENGTH,
-        help_text="The corporate objectives this alliance serves, one per line.",
+        help_text=_("The corporate objectives this alliance serves, one per line."),
     )
     partner_fit = forms.CharField(
-        label="Where the partner fits",
+        label=_("Where the partner fits"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=OBJECTIVES_MAX_LENGTH,
-        help_text="Where the partner sits in our strategy, in two or three sentences.",
+        help_text=_("Where the partner sits in our strategy, in two or three sentences."),
     )
 
     class Meta:
@@ -90,11 +90,11 @@ class AllianceForm(CrispyFormMixin, UniqueNameMixin, forms.ModelForm):
         if self.instance.partner_id:
             partners = partners | Organisation.objects.filter(pk=self.instance.partner_id)
         self.fields["partner"].queryset = partners.filter(is_own=False)
-        self.fields["partner"].empty_label = "Choose the partner organisation"
+        self.fields["partner"].empty_label = _("Choose the partner organisation")
 
 
 class OrganisationForm(CrispyFormMixin, UniqueNameMixin, forms.ModelForm):
-    duplicate_message = "An organisation with this name already exists."
+    duplicate_message = _("An organisation with this name already exists.")
     website = forms.URLField(required=False, max_length=200, assume_scheme="https")
 
     class Meta:
@@ -126,7 +126,9 @@ class MemberAddForm(forms.Form):
     def clean_who(self):
         user = self.cleaned_data["who"]
         if self.alliance.memberships.filter(user=user).exists():
-            raise forms.ValidationError(f"{display_name(user)} is already on the team.")
+            raise forms.ValidationError(
+                _("%(name)s is already on the team.") % {"name": display_name(user)}
+            )
         return user
 
 
@@ -160,14 +162,16 @@ class MembershipRoleForm(forms.Form):
 
 
 class AllianceFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search", max_length=200)
-    stage = django_filters.ChoiceFilter(choices=Alliance.Stage.choices, empty_label="Any stage")
-    type = django_filters.ChoiceFilter(choices=Alliance.Type.choices, empty_label="Any type")
-    origin = django_filters.ChoiceFilter(choices=Alliance.Origin.choices, empty_label="Any origin")
+    q = django_filters.CharFilter(method="search", label=_("Search"), max_length=200)
+    stage = django_filters.ChoiceFilter(choices=Alliance.Stage.choices, empty_label=_("Any stage"))
+    type = django_filters.ChoiceFilter(choices=Alliance.Type.choices, empty_label=_("Any type"))
+    origin = django_filters.ChoiceFilter(
+        choices=Alliance.Origin.choices, empty_label=_("Any origin")
+    )
     archived = django_filters.BooleanFilter(
         field_name="is_archived",
-        label="Archived",
-        widget=forms.Select(choices=[("", "Active only"), ("true", "Archived only")]),
+        label=_("Archived"),
+        widget=forms.Select(choices=[("", _("Active only")), ("true", _("Archived only"))]),
         method="filter_archived",
     )
 
@@ -180,7 +184,7 @@ class AllianceFilter(django_filters.FilterSet):
         for field in self.form.fields.values():
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = "form-select" if is_select else "form-control"
-        self.form.fields["q"].widget.attrs["placeholder"] = "Name, partner or objective"
+        self.form.fields["q"].widget.attrs["placeholder"] = _("Name, partner or objective")
 
     def search(self, queryset, name, value):
         return queryset.filter(

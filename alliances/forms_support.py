@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -26,7 +27,11 @@ def active_user_named(who: str):
         .order_by("pk")[:2]
     )
     if not matches:
-        raise forms.ValidationError(f"No active user has the username or email “{who}”.")
+        raise forms.ValidationError(
+            _("No active user has the username or email “%(who)s”.") % {"who": who}
+        )
     if len(matches) > 1:
-        raise forms.ValidationError("Several active users match: enter the exact username instead.")
+        raise forms.ValidationError(
+            _("Several active users match: enter the exact username instead.")
+        )
     return matches[0]

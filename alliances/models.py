@@ -11,26 +11,33 @@ from simple_history.models import HistoricalRecords
 
 class Organisation(models.Model):
     class SizeBand(models.TextChoices):
-        STARTUP = "startup", "Start-up (under 50)"
-        SMALL = "small", "Small (50–249)"
-        MEDIUM = "medium", "Medium (250–999)"
-        LARGE = "large", "Large (1,000–9,999)"
-        ENTERPRISE = "enterprise", "Enterprise (10,000+)"
+        STARTUP = "startup", _("Start-up (under 50)")
+        SMALL = "small", _("Small (50–249)")
+        MEDIUM = "medium", _("Medium (250–999)")
+        LARGE = "large", _("Large (1,000–9,999)")
+        ENTERPRISE = "enterprise", _("Enterprise (10,000+)")
 
-    name = models.CharField(max_length=200)
-    website = models.URLField(blank=True)
-    industry = models.CharField(max_length=120, blank=True)
-    country = models.CharField(max_length=80, blank=True)
-    size_band = models.CharField(max_length=20, choices=SizeBand.choices, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    website = models.URLField(_("website"), blank=True)
+    industry = models.CharField(_("industry"), max_length=120, blank=True)
+    country = models.CharField(_("country"), max_length=80, blank=True)
+    size_band = models.CharField(
+        _("size band"), max_length=20, choices=SizeBand.choices, blank=True
+    )
     is_own = models.BooleanField(
-        "our organisation",
+        _("our organisation"),
         default=False,
-        help_text="Our own company, not a partner. Only one; set by an administrator.",
+        help_text=_("Our own company, not a partner. Only one; set by an administrator."),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
@@ -40,7 +47,7 @@ class Organisation(models.Model):
                 fields=["is_own"],
                 condition=models.Q(is_own=True),
                 name="one_own_organisation",
-                violation_error_message="Another organisation is already ours: there is one.",
+                violation_error_message=_("Another organisation is already ours: there is one."),
             ),
         ]
 
@@ -53,55 +60,65 @@ class Organisation(models.Model):
 
 class Alliance(models.Model):
     class Type(models.TextChoices):
-        TECHNOLOGY = "technology", "Technology"
-        RESELLER = "reseller", "Reseller"
-        CO_SELL = "co_sell", "Co-sell"
-        JOINT_VENTURE = "joint_venture", "Joint venture"
-        RND = "rnd", "R&D"
-        OEM = "oem", "OEM / embedded"
-        SERVICES = "services", "Services / integrator"
+        TECHNOLOGY = "technology", _("Technology")
+        RESELLER = "reseller", _("Reseller")
+        CO_SELL = "co_sell", _("Co-sell")
+        JOINT_VENTURE = "joint_venture", _("Joint venture")
+        RND = "rnd", _("R&D")
+        OEM = "oem", _("OEM / embedded")
+        SERVICES = "services", _("Services / integrator")
 
     class Stage(models.TextChoices):
         """The ASAP alliance lifecycle, from first look to exit."""
 
-        EXPLORING = "exploring", "Exploring"
-        ASSESSING = "assessing", "Assessing"
-        NEGOTIATING = "negotiating", "Negotiating"
-        LAUNCHED = "launched", "Launched"
-        MANAGING = "managing", "Managing"
-        EXITING = "exiting", "Exiting"
-        CLOSED = "closed", "Closed"
+        EXPLORING = "exploring", _("Exploring")
+        ASSESSING = "assessing", _("Assessing")
+        NEGOTIATING = "negotiating", _("Negotiating")
+        LAUNCHED = "launched", _("Launched")
+        MANAGING = "managing", _("Managing")
+        EXITING = "exiting", _("Exiting")
+        CLOSED = "closed", _("Closed")
 
     class Origin(models.TextChoices):
-        EXECUTIVE = "executive", "Executive-initiated"
-        BOTTOM_UP = "bottom_up", "Bottom-up"
-        PARTNER = "partner", "Partner-initiated"
+        EXECUTIVE = "executive", _("Executive-initiated")
+        BOTTOM_UP = "bottom_up", _("Bottom-up")
+        PARTNER = "partner", _("Partner-initiated")
 
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=220, unique=True)
-    partner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="alliances")
-    type = models.CharField(max_length=20, choices=Type.choices)
-    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.EXPLORING)
-    origin = models.CharField(max_length=20, choices=Origin.choices)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    partner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="alliances", verbose_name=_("partner")
+    )
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices)
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.EXPLORING
+    )
+    origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices)
     objectives = models.TextField(
-        blank=True, help_text="The corporate objectives this alliance serves, one per line."
+        _("objectives"),
+        blank=True,
+        help_text=_("The corporate objectives this alliance serves, one per line."),
     )
     partner_fit = models.TextField(
-        "where the partner fits",
+        _("where the partner fits"),
         blank=True,
-        help_text="Where the partner sits in our strategy, in two or three sentences.",
+        help_text=_("Where the partner sits in our strategy, in two or three sentences."),
     )
     is_confidential = models.BooleanField(
-        "confidential",
+        _("confidential"),
         default=False,
-        help_text="Only the alliance team can see a confidential alliance.",
+        help_text=_("Only the alliance team can see a confidential alliance."),
     )
-    is_archived = models.BooleanField("archived", default=False)
+    is_archived = models.BooleanField(_("archived"), default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()
 
@@ -125,17 +142,22 @@ class Alliance(models.Model):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        MANAGER = "manager", "Manager"
-        CONTRIBUTOR = "contributor", "Contributor"
-        EXECUTIVE = "executive", "Executive"
-        VIEWER = "viewer", "Viewer"
+        MANAGER = "manager", _("Manager")
+        CONTRIBUTOR = "contributor", _("Contributor")
+        EXECUTIVE = "executive", _("Executive")
+        VIEWER = "viewer", _("Viewer")
 
-    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alliance_memberships"
+    alliance = models.ForeignKey(
+        Alliance, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("alliance")
     )
-    role = models.CharField(max_length=20, choices=Role.choices)
-    added_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="alliance_memberships",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
     history = HistoricalRecords()
 
@@ -151,36 +173,44 @@ class Membership(models.Model):
 
 class KPI(models.Model):
     class Category(models.TextChoices):
-        REVENUE = "revenue", "Revenue"
-        NEW_SOLUTIONS = "new_solutions", "New solutions"
-        INTEGRATIONS = "integrations", "Integrations"
-        MARKET_PENETRATION = "market_penetration", "Market penetration"
-        OTHER = "other", "Other"
+        REVENUE = "revenue", _("Revenue")
+        NEW_SOLUTIONS = "new_solutions", _("New solutions")
+        INTEGRATIONS = "integrations", _("Integrations")
+        MARKET_PENETRATION = "market_penetration", _("Market penetration")
+        OTHER = "other", _("Other")
 
-    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="kpis")
-    category = models.CharField(max_length=30, choices=Category.choices)
-    name = models.CharField(max_length=200)
+    alliance = models.ForeignKey(
+        Alliance, on_delete=models.CASCADE, related_name="kpis", verbose_name=_("alliance")
+    )
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices)
+    name = models.CharField(_("name"), max_length=200)
     target = models.DecimalField(
-        max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+        _("target"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
     )
     actual = models.DecimalField(
+        _("actual"),
         max_digits=14,
         decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
-    unit = models.CharField(max_length=30, blank=True, help_text="e.g. EUR k, customers, %")
-    period = models.CharField(max_length=40, help_text="e.g. FY2026 or 2026-Q3")
+    unit = models.CharField(
+        _("unit"), max_length=30, blank=True, help_text=_("e.g. EUR k, customers, %")
+    )
+    period = models.CharField(_("period"), max_length=40, help_text=_("e.g. FY2026 or 2026-Q3"))
     is_current = models.BooleanField(
-        "current", default=True, help_text="Current KPIs count towards sponsor health."
+        _("current"), default=True, help_text=_("Current KPIs count towards sponsor health.")
     )
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "KPI"
-        verbose_name_plural = "KPIs"
+        verbose_name = _("KPI")
+        verbose_name_plural = _("KPIs")
         ordering = ["alliance", "-is_current", "category", "name"]
 
     def __str__(self):

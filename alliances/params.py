@@ -12,6 +12,7 @@ request data itself.
 from django import forms
 from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import Model
+from django.utils.translation import gettext as _
 
 # Ids are 64-bit (BigAutoField, SQLite INTEGER): 18 digits always fit.
 ID_MAX_DIGITS = 18
@@ -42,7 +43,8 @@ def parse_int(raw, *, name: str, minimum: int = 0, maximum: int = ID_MAX) -> int
     value = digits_value(raw, max_digits=len(str(maximum)))
     if value is None or not minimum <= value <= maximum:
         raise BadRequest(
-            f"“{name}” must be a whole number from {minimum} to {maximum}, not “{shown(raw)}”."
+            _("“%(name)s” must be a whole number from %(minimum)s to %(maximum)s, not “%(raw)s”.")
+            % {"name": name, "minimum": minimum, "maximum": maximum, "raw": shown(raw)}
         )
     return value
 
@@ -63,7 +65,10 @@ def parse_choice(raw, *, name: str, choices, default: str | None = None) -> str:
     if (raw is None or raw == "") and default is not None:
         return default
     if raw not in allowed:
-        raise BadRequest(f"“{name}” must be one of {', '.join(allowed)}, not “{shown(raw)}”.")
+        raise BadRequest(
+            _("“%(name)s” must be one of %(allowed)s, not “%(raw)s”.")
+            % {"name": name, "allowed": ", ".join(allowed), "raw": shown(raw)}
+        )
     return raw
 
 

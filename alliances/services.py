@@ -74,10 +74,10 @@ def _save_unique(instance, message: str):
 def alliance_create(*, creator: User, alliance: Alliance) -> Alliance:
     """Register an unsaved alliance; its creator becomes its first manager."""
     if not can_register_alliances(creator):
-        raise PermissionDenied("Only alliance managers can register alliances and partners.")
+        raise PermissionDenied(_("Only alliance managers can register alliances and partners."))
     alliance.slug = _unique_slug(alliance.name)
     alliance.created_by = creator
-    _save_unique(as_done_by(alliance, creator), "An alliance with this name already exists.")
+    _save_unique(as_done_by(alliance, creator), _("An alliance with this name already exists."))
     membership = Membership(alliance=alliance, user=creator, role=Membership.Role.MANAGER)
     as_done_by(membership, creator).save()
     return alliance
@@ -86,7 +86,7 @@ def alliance_create(*, creator: User, alliance: Alliance) -> Alliance:
 @transaction.atomic
 def alliance_update(*, alliance: Alliance, user: User) -> Alliance:
     ensure_can(user, Action.EDIT, alliance)
-    return _save_unique(as_done_by(alliance, user), "An alliance with this name already exists.")
+    return _save_unique(as_done_by(alliance, user), _("An alliance with this name already exists."))
 
 
 @transaction.atomic
@@ -101,7 +101,9 @@ def alliance_set_archived(*, alliance: Alliance, archived: bool, user: User) -> 
 def membership_add(*, alliance: Alliance, user: User, role: str, by: User) -> Membership:
     ensure_can(by, Action.MANAGE_TEAM, alliance)
     if Membership.objects.filter(alliance=alliance, user=user).exists():
-        raise ValidationError(f"{display_name(user)} is already on this alliance's team.")
+        raise ValidationError(
+            _("%(name)s is already on this alliance's team.") % {"name": display_name(user)}
+        )
     membership = Membership(alliance=alliance, user=user, role=role)
     as_done_by(membership, by).save()
     return membership
@@ -115,7 +117,7 @@ def _ensure_another_manager(membership: Membership) -> None:
     )
     if not list(others):
         raise ValidationError(
-            "An alliance needs at least one manager: make someone else manager first."
+            _("An alliance needs at least one manager: make someone else manager first.")
         )
 
 
@@ -145,19 +147,21 @@ def organisation_save(*, organisation: Organisation, user: User) -> Organisation
     if organisation.pk:
         stored = Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
     if stored is not None and not can_edit_organisation(user, stored):
-        raise PermissionDenied("You may not edit this organisation.")
+        raise PermissionDenied(_("You may not edit this organisation."))
     if stored is None and not can_register_alliances(user):
-        raise PermissionDenied("Only alliance managers can register organisations.")
+        raise PermissionDenied(_("Only alliance managers can register organisations."))
     was_own = stored.is_own if stored else False
     if organisation.is_own != was_own and not user.is_superuser:
-        raise PermissionDenied("Only an administrator can say which organisation is ours.")
+        raise PermissionDenied(_("Only an administrator can say which organisation is ours."))
     if organisation.is_own:
         ours = Organisation.objects.filter(is_own=True).exclude(pk=organisation.pk).first()
         if ours is not None:
-            raise ValidationError({"is_own": f"{ours} is already our organisation."})
+            raise ValidationError(
+                {"is_own": _("%(name)s is already our organisation.") % {"name": ours}}
+            )
     if stored is None:
         organisation.created_by = user
-    return _save_unique(organisation, "An organisation with this name already exists.")
+    return _save_unique(organisation, _("An organisation with this name already exists."))
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
@@ -80,20 +80,20 @@ class RegistrarRequiredMixin:
 
     def dispatch(self, request, *args, **kwargs):
         if not can_register_alliances(request.user):
-            raise PermissionDenied("Only alliance managers can register alliances and partners.")
+            raise PermissionDenied(_("Only alliance managers can register alliances and partners."))
         return super().dispatch(request, *args, **kwargs)
 
 
 class ServiceFormMixin:
     """Runs the form's save through a service; a service error becomes a form error."""
 
-    success_message = "Saved."
+    success_message = _("Saved.")
     template_name = "partials/form_page.html"
     heading = ""
 
     def get_back(self):
         """(url, label) of the page this form returns to."""
-        return self.get_success_url(), "Back"
+        return self.get_success_url(), _("Back")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -157,8 +157,8 @@ class AllianceListView(ListView):
 
 class AllianceCreateView(RegistrarRequiredMixin, ServiceFormMixin, CreateView):
     form_class = AllianceForm
-    heading = "Register an alliance"
-    success_message = "Alliance registered. You are its manager: add your team next."
+    heading = _("Register an alliance")
+    success_message = _("Alliance registered. You are its manager: add your team next.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -167,7 +167,7 @@ class AllianceCreateView(RegistrarRequiredMixin, ServiceFormMixin, CreateView):
         return services.alliance_create(creator=self.request.user, alliance=form.instance)
 
     def get_back(self):
-        return reverse("alliances:list"), "All alliances"
+        return reverse("alliances:list"), _("All alliances")
 
     def get_success_url(self):
         return self.object.get_absolute_url()
@@ -187,8 +187,8 @@ class AllianceDetailView(AllianceMixin, TemplateView):
 class AllianceUpdateView(AllianceMixin, ServiceFormMixin, UpdateView):
     action = Action.EDIT
     form_class = AllianceForm
-    heading = "Edit alliance"
-    success_message = "Alliance updated."
+    heading = _("Edit alliance")
+    success_message = _("Alliance updated.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -212,7 +212,10 @@ class AllianceArchiveView(AllianceMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         services.alliance_set_archived(alliance=self.alliance, archived=True, user=request.user)
-        messages.success(request, f"“{self.alliance.name}” is archived. A manager can restore it.")
+        messages.success(
+            request,
+            _("“%(name)s” is archived. A manager can restore it.") % {"name": self.alliance.name},
+        )
         return redirect("alliances:list")
 
 
@@ -222,7 +225,7 @@ class AllianceRestoreView(AllianceMixin, View):
 
     def post(self, request, *args, **kwargs):
         services.alliance_set_archived(alliance=self.alliance, archived=False, user=request.user)
-        messages.success(request, f"“{self.alliance.name}” is restored.")
+        messages.success(request, _("“%(name)s” is restored.") % {"name": self.alliance.name})
         return redirect(self.alliance)
 
 
@@ -235,7 +238,7 @@ class TeamView(AllianceMixin, FormView):
 
     def post(self, request, *args, **kwargs):
         if not can(request.user, Action.MANAGE_TEAM, self.alliance):
-            raise PermissionDenied("Only the alliance's managers can change its team.")
+            raise PermissionDenied(_("Only the alliance's managers can change its team."))
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
@@ -250,7 +253,9 @@ class TeamView(AllianceMixin, FormView):
         except ValidationError as exc:
             form.add_error("who", exc)
             return self.form_invalid(form)
-        messages.success(self.request, f"{display_name(user)} added to the team.")
+        messages.success(
+            self.request, _("%(name)s added to the team.") % {"name": display_name(user)}
+        )
         return redirect("alliances:team", slug=self.alliance.slug)
 
     def get_context_data(self, **kwargs):
@@ -286,14 +291,17 @@ class MembershipRoleView(MembershipActionMixin, View):
     def post(self, request, *args, **kwargs):
         form = MembershipRoleForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Choose one of the listed roles.")
+            messages.error(request, _("Choose one of the listed roles."))
             return redirect("alliances:team", slug=self.alliance.slug)
         role = form.cleaned_data["role"]
         if self.run(services.membership_change_role, role=role):
             messages.success(
                 request,
-                f"{display_name(self.membership.user)} is now "
-                f"{Membership.Role(role).label.lower()}.",
+                _("%(name)s is now %(role)s.")
+                % {
+                    "name": display_name(self.membership.user),
+                    "role": Membership.Role(role).label.lower(),
+                },
             )
         return redirect("alliances:team", slug=self.alliance.slug)
 
@@ -309,7 +317,8 @@ class MembershipRemoveView(MembershipActionMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         if self.run(services.membership_remove):
             messages.success(
-                request, f"{display_name(self.membership.user)} removed from the team."
+                request,
+                _("%(name)s removed from the team.") % {"name": display_name(self.membership.user)},
             )
         return redirect("alliances:team", slug=self.alliance.slug)
 
@@ -317,7 +326,7 @@ class MembershipRemoveView(MembershipActionMixin, TemplateView):
 class KPIMixin(AllianceMixin):
     action = Action.EDIT
     form_class = KPIForm
-    success_message = "KPI saved."
+    success_message = _("KPI saved.")
 
     def get_object(self, queryset=None):
         kpi = get_object_or_404(KPI, pk=self.kwargs["pk"], alliance=self.alliance)
@@ -336,11 +345,11 @@ class KPIMixin(AllianceMixin):
 
 
 class KPICreateView(KPIMixin, ServiceFormMixin, CreateView):
-    heading = "Add a KPI"
+    heading = _("Add a KPI")
 
 
 class KPIUpdateView(KPIMixin, ServiceFormMixin, UpdateView):
-    heading = "Edit KPI"
+    heading = _("Edit KPI")
 
 
 class KPIDeleteView(KPIMixin, TemplateView):
@@ -352,7 +361,7 @@ class KPIDeleteView(KPIMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         kpi = self.get_object()
         services.kpi_delete(kpi=kpi, user=request.user)
-        messages.success(request, f"KPI “{kpi.name}” deleted.")
+        messages.success(request, _("KPI “%(name)s” deleted.") % {"name": kpi.name})
         return redirect(self.get_success_url())
 
 
@@ -404,7 +413,7 @@ class PartnerDetailView(DetailView):
 class PartnerFormMixin(RegistrarRequiredMixin, ServiceFormMixin):
     model = Organisation
     form_class = OrganisationForm
-    success_message = "Organisation saved."
+    success_message = _("Organisation saved.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "may_set_own": self.request.user.is_superuser}
@@ -413,18 +422,18 @@ class PartnerFormMixin(RegistrarRequiredMixin, ServiceFormMixin):
         return services.organisation_save(organisation=form.instance, user=self.request.user)
 
     def get_back(self):
-        return reverse("alliances:partner_list"), "Organisations"
+        return reverse("alliances:partner_list"), _("Organisations")
 
     def get_success_url(self):
         return self.object.get_absolute_url()
 
 
 class PartnerCreateView(PartnerFormMixin, CreateView):
-    heading = "Add an organisation"
+    heading = _("Add an organisation")
 
 
 class PartnerUpdateView(PartnerFormMixin, UpdateView):
-    heading = "Edit organisation"
+    heading = _("Edit organisation")
 
     def get_queryset(self):
         return visible_organisations(self.request.user)
@@ -433,7 +442,7 @@ class PartnerUpdateView(PartnerFormMixin, UpdateView):
         organisation = super().get_object(queryset)
         if not can_edit_organisation(self.request.user, organisation):
             raise PermissionDenied(
-                "Only the managers of an alliance with this organisation may edit it."
+                _("Only the managers of an alliance with this organisation may edit it.")
             )
         return organisation
 
@@ -449,16 +458,16 @@ def bad_request(request, exception):
     """400: our parameter parser's message says what was refused (alliances/params.py).
     Other bad requests (e.g. too many fields) get a general message: Django keeps the
     details of a suspicious request out of the page."""
-    reason = "The request could not be understood: check the address or the form, and try again."
+    reason = _("The request could not be understood: check the address or the form, and try again.")
     if type(exception) is BadRequest and exception.args:
         reason = str(exception)
-    return _error_response(request, status=400, heading="Bad request", reason=reason)
+    return _error_response(request, status=400, heading=_("Bad request"), reason=reason)
 
 
 def permission_denied(request, exception):
     """403 with its reason, e.g. “You may not edit this alliance.”"""
-    reason = str(exception) if exception and str(exception) else "You may not do this."
-    return _error_response(request, status=403, heading="Not allowed", reason=reason)
+    reason = str(exception) if exception and str(exception) else _("You may not do this.")
+    return _error_response(request, status=403, heading=_("Not allowed"), reason=reason)
 
 
 # Who each picker may search, and the right it needs on the alliance.

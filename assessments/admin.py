@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -100,7 +101,7 @@ class QuestionBankAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n=Count("versions"))
 
-    @admin.display(description="versions", ordering="n")
+    @admin.display(description=_("versions"), ordering="n")
     def version_count(self, bank):
         return bank.n
 
@@ -211,7 +212,11 @@ class BankVersionAdmin(LockedUnlessDraft, nested_admin.NestedModelAdminMixin, Si
         """POST only: copy this version into the bank's next draft and open it."""
         version = self._version_for(request, pk)
         draft = bank_services.version_new_draft(version=version, by=request.user)
-        self.message_user(request, f"Created {draft}: edit it, then publish it.", messages.SUCCESS)
+        self.message_user(
+            request,
+            _("Created %(version)s: edit it, then publish it.") % {"version": draft},
+            messages.SUCCESS,
+        )
         return redirect(self._change_url(draft))
 
     def publish_view(self, request, pk):
@@ -220,7 +225,8 @@ class BankVersionAdmin(LockedUnlessDraft, nested_admin.NestedModelAdminMixin, Si
         if version.status != BankVersion.Status.DRAFT:
             self.message_user(
                 request,
-                f"{version.label} is already {version.get_status_display().lower()}.",
+                _("%(version)s is already %(status)s.")
+                % {"version": version.label, "status": version.get_status_display().lower()},
                 messages.ERROR,
             )
             return redirect(self._change_url(version))
@@ -233,7 +239,11 @@ class BankVersionAdmin(LockedUnlessDraft, nested_admin.NestedModelAdminMixin, Si
                 for message in exc.messages:
                     self.message_user(request, message, messages.ERROR)
                 return redirect(self._change_url(version))
-            self.message_user(request, f"Published {published.label}.", messages.SUCCESS)
+            self.message_user(
+                request,
+                _("Published %(version)s.") % {"version": published.label},
+                messages.SUCCESS,
+            )
             return redirect(self._change_url(published))
         current = version.bank.versions.filter(status=BankVersion.Status.PUBLISHED).first()
         diff = (
@@ -243,7 +253,7 @@ class BankVersionAdmin(LockedUnlessDraft, nested_admin.NestedModelAdminMixin, Si
         )
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Publish {version.label}?",
+            "title": _("Publish %(version)s?") % {"version": version.label},
             "opts": self.opts,
             "version": version,
             "current": current,
@@ -260,7 +270,7 @@ class BankVersionAdmin(LockedUnlessDraft, nested_admin.NestedModelAdminMixin, Si
         for question in questions.filter(choices__isnull=True):
             _give_default_levels(self, request, question)
 
-    @admin.display(description="GO / NO-GO / gap")
+    @admin.display(description=_("GO / NO-GO / gap"))
     def thresholds(self, version):
         return f"≥{version.go_threshold} / <{version.no_go_threshold} / <{version.gap_threshold}"
 
@@ -269,19 +279,19 @@ class BankVersionAdmin(LockedUnlessDraft, nested_admin.NestedModelAdminMixin, Si
             return [*self.readonly_fields, "bank", "number"]
         return self.readonly_fields
 
-    @admin.action(description="New draft from this version", permissions=["add"])
+    @admin.action(description=_("New draft from this version"), permissions=["add"])
     def make_draft(self, request, queryset):
         for version in queryset.select_related("bank"):
             draft = bank_services.version_new_draft(version=version, by=request.user)
             url = reverse("admin:assessments_bankversion_change", args=[draft.pk])
             self.message_user(
                 request,
-                format_html('Created <a href="{}">{}</a>.', url, draft),
+                format_html(_('Created <a href="{}">{}</a>.'), url, draft),
                 messages.SUCCESS,
             )
 
     @admin.action(
-        description="Publish (retires the bank's current version)", permissions=["change"]
+        description=_("Publish (retires the bank's current version)"), permissions=["change"]
     )
     def publish(self, request, queryset):
         for version in queryset.select_related("bank"):
@@ -291,7 +301,11 @@ class BankVersionAdmin(LockedUnlessDraft, nested_admin.NestedModelAdminMixin, Si
                 for message in exc.messages:
                     self.message_user(request, message, messages.ERROR)
                 continue
-            self.message_user(request, f"Published {published.label}.", messages.SUCCESS)
+            self.message_user(
+                request,
+                _("Published %(version)s.") % {"version": published.label},
+                messages.SUCCESS,
+            )
 
 
 class QuestionInline(LockedInline):
@@ -339,7 +353,8 @@ def _give_default_levels(model_admin, request, question) -> None:
     if bank_services.question_give_default_levels(question=question, by=request.user):
         model_admin.message_user(
             request,
-            f"Question {question.key} got the five default levels (0 to 100): edit their labels.",
+            _("Question %(key)s got the five default levels (0 to 100): edit their labels.")
+            % {"key": question.key},
             messages.INFO,
         )
 
@@ -366,11 +381,11 @@ class QuestionAdmin(LockedUnlessDraft, admin.ModelAdmin):
     def version_of(self, obj):
         return obj.dimension.version
 
-    @admin.display(description="bank", ordering="dimension__version__bank__name")
+    @admin.display(description=_("bank"), ordering="dimension__version__bank__name")
     def bank(self, question):
         return question.dimension.version.bank.name
 
-    @admin.display(description="version", ordering="dimension__version__number")
+    @admin.display(description=_("version"), ordering="dimension__version__number")
     def version_number(self, question):
         version = question.dimension.version
         return f"v{version.number} ({version.get_status_display().lower()})"

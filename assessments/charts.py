@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from alliances.texts import _
 from assessments.scoring import ResponseScore
 
 WIDTH = 640
@@ -70,7 +71,7 @@ def dimension_chart(score: ResponseScore) -> DimensionChart:
     go, no_go = score.thresholds.go, score.thresholds.no_go
     plot_x = LABEL_WIDTH
     plot_width = WIDTH - LABEL_WIDTH - VALUE_WIDTH
-    entries = [("Overall", score.overall, True)] + [
+    entries = [(_("Overall"), score.overall, True)] + [
         (d.name, d.score, False) for d in score.dimensions
     ]
     rows = []
@@ -90,10 +91,14 @@ def dimension_chart(score: ResponseScore) -> DimensionChart:
         )
     plot_bottom = rows[-1].y + ROW_HEIGHT
     parts = [
-        f"{d.name} {'not answered' if d.score is None else f'{d.score:.0f}'}"
+        f"{d.name} {_('not answered') if d.score is None else f'{d.score:.0f}'}"
         for d in score.dimensions
     ]
-    overall = "not scored" if score.overall is None else f"{score.overall:.0f} out of 100"
+    overall = (
+        _("not scored")
+        if score.overall is None
+        else _("%(score)s out of 100") % {"score": f"{score.overall:.0f}"}
+    )
     return DimensionChart(
         width=WIDTH,
         height=plot_bottom + 8,
@@ -108,8 +113,10 @@ def dimension_chart(score: ResponseScore) -> DimensionChart:
         no_go=no_go,
         value_x=WIDTH - VALUE_WIDTH + 8,
         ticks=tuple((round(plot_x + plot_width * v / 100, 1), v) for v in (0, 25, 50, 75, 100)),
-        title="Scores by dimension",
-        description=f"Overall {overall}; GO at {go:.0f} or above, NO-GO below {no_go:.0f}. "
+        title=_("Scores by dimension"),
+        description=_("Overall %(overall)s; GO at %(go)s or above, NO-GO below %(no_go)s.")
+        % {"overall": overall, "go": f"{go:.0f}", "no_go": f"{no_go:.0f}"}
+        + " "
         + "; ".join(parts)
         + ".",
     )

@@ -24,15 +24,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from alliances.texts import _, gettext_noop, ngettext
 from assessments.scoring import ResponseScore, VersionSpec
+from sponsors.health import colour_label
 
 REQUIRED_KINDS = ("strategic_fit", "partner_selection")
+# Untranslated keys' words: show them through `_()` (see `kind_label`).
 KIND_LABELS = {
-    "strategic_fit": "strategic fit",
-    "partner_selection": "partner selection",
-    "sponsor_readiness": "sponsor readiness",
-    "mutual_fit": "mutual fit",
-    "custom": "custom",
+    "strategic_fit": gettext_noop("strategic fit"),
+    "partner_selection": gettext_noop("partner selection"),
+    "sponsor_readiness": gettext_noop("sponsor readiness"),
+    "mutual_fit": gettext_noop("mutual fit"),
+    "custom": gettext_noop("custom"),
 }
 MIN_COVERAGE = 0.8
 MAX_GAP_CONDITIONS = 3
@@ -54,6 +57,21 @@ class Verdict(StrEnum):
             Verdict.NO_GO: "no-go",
             Verdict.INCOMPLETE: "incomplete",
         }[self]
+
+    @property
+    def label(self) -> str:
+        """The verdict in the active language (the value stays the stable English token)."""
+        return {
+            Verdict.GO: _("GO"),
+            Verdict.GO_WITH_CONDITIONS: _("GO WITH CONDITIONS"),
+            Verdict.NO_GO: _("NO-GO"),
+            Verdict.INCOMPLETE: _("INCOMPLETE"),
+        }[self]
+
+
+def kind_label(kind: str) -> str:
+    """An assessment kind in words, in the active language ("strategic fit")."""
+    return _(KIND_LABELS[kind]) if kind in KIND_LABELS else kind.replace("_", " ")
 
 
 class Classification(StrEnum):
@@ -90,7 +108,7 @@ class AssessmentSummary:
 
     @property
     def label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind.replace("_", " "))
+        return kind_label(self.kind)
 
 
 def assessment_summary(
@@ -207,12 +225,7 @@ class Decision:
 
 
 def _score(value: float | None) -> str:
-    return "no score" if value is None else f"{value:.0f}"
-
-
-def _count(n: int, noun: str) -> str:
-    """`2 showstopper findings`, `1 condition`: the one place a plural is spelled."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+    return _("no score") if value is None else f"{value:.0f}"
 
 
 @dataclass(frozen=True)
@@ -250,9 +263,19 @@ class _Facts:
         return [
             Reason(
                 "score",
-                f"{a.label.capitalize()} scores {_score(a.overall)} "
-                f"(go at {a.go_threshold:.0f}, no-go under {a.no_go_threshold:.0f}; "
-                f"{a.bank} v{a.version}; coverage {a.coverage:.0%}).",
+                _(
+                    "%(kind)s scores %(score)s (go at %(go)s, no-go under %(no_go)s; "
+                    "%(bank)s v%(version)s; coverage %(coverage)s)."
+                )
+                % {
+                    "kind": a.label.capitalize(),
+                    "score": _score(a.overall),
+                    "go": f"{a.go_threshold:.0f}",
+                    "no_go": f"{a.no_go_threshold:.0f}",
+                    "bank": a.bank,
+                    "version": a.version,
+                    "coverage": f"{a.coverage:.0%}",
+                },
                 decisive=a in self.failing,
             )
             for a in self.data.assessments
@@ -273,19 +296,28 @@ class _Step:
 def _showstopper_rule(facts: _Facts) -> _Step:
     """1. A showstopper ends the discussion whatever the scores (which are still listed)."""
     if not facts.showstoppers:
-        return _Step((Reason("showstopper", "No showstopper finding."),))
+        return _Step((Reason("showstopper", _("No showstopper finding.")),))
     first = facts.showstoppers[0]
     reason = Reason(
         "showstopper",
-        f"{_count(len(facts.showstoppers), 'showstopper finding')}: "
-        + "; ".join(_finding_words(f) for f in facts.showstoppers),
+        ngettext(
+            "%(count)d showstopper finding: %(findings)s",
+            "%(count)d showstopper findings: %(findings)s",
+            len(facts.showstoppers),
+        )
+        % {
+            "count": len(facts.showstoppers),
+            "findings": "; ".join(_finding_words(f) for f in facts.showstoppers),
+        },
         decisive=True,
         refs=tuple(f.question_key for f in facts.showstoppers),
     )
     return _Step(
         (reason, *facts.scores),
         Verdict.NO_GO,
-        f"NO-GO: showstopper on {first.question_key} — {first.issue}",
+        f"{Verdict.NO_GO}: "
+        + _("showstopper on %(key)s — %(issue)s")
+        % {"key": first.question_key, "issue": first.issue},
         facts.sponsor_conditions,
     )
 
@@ -295,43 +327,54 @@ def _evidence_rule(facts: _Facts) -> _Step:
     data, unclassified = facts.data, facts.unclassified
     by_kind = {a.kind for a in data.assessments}
     missing = [
-        f"the {KIND_LABELS[kind]} assessment (none submitted)"
+        _("the %(kind)s assessment (none submitted)") % {"kind": kind_label(kind)}
         for kind in REQUIRED_KINDS
         if kind not in by_kind
     ]
     missing += [
-        f"answers to the {a.label} assessment (coverage {a.coverage:.0%}, "
-        f"{MIN_COVERAGE:.0%} needed)"
+        _("answers to the %(kind)s assessment (coverage %(coverage)s, %(needed)s needed)")
+        % {"kind": a.label, "coverage": f"{a.coverage:.0%}", "needed": f"{MIN_COVERAGE:.0%}"}
         for a in data.assessments
         if a.coverage < MIN_COVERAGE
     ]
     if unclassified:
         missing.append(
-            f"a classification of {_count(len(unclassified), 'knock-out finding')} "
-            "as showstopper or manageable ("
-            + "; ".join(_finding_words(f).rstrip(".") for f in unclassified)
-            + ")"
+            ngettext(
+                "a classification of %(count)d knock-out finding "
+                "as showstopper or manageable (%(findings)s)",
+                "a classification of %(count)d knock-out findings "
+                "as showstopper or manageable (%(findings)s)",
+                len(unclassified),
+            )
+            % {
+                "count": len(unclassified),
+                "findings": "; ".join(_finding_words(f).rstrip(".") for f in unclassified),
+            }
         )
     if not missing:
         return _Step(
             (
                 Reason(
                     "evidence",
-                    "Strategic fit and partner selection are assessed with at least "
-                    f"{MIN_COVERAGE:.0%} coverage, and every finding is classified.",
+                    _(
+                        "Strategic fit and partner selection are assessed with at least "
+                        "%(coverage)s coverage, and every finding is classified."
+                    )
+                    % {"coverage": f"{MIN_COVERAGE:.0%}"},
                 ),
             )
         )
     reason = Reason(
         "evidence",
-        "Missing: " + "; ".join(missing) + ".",
+        _("Missing: %(missing)s.") % {"missing": "; ".join(missing)},
         decisive=True,
         refs=tuple(f.question_key for f in unclassified),
     )
     return _Step(
         (reason, *facts.scores),
         Verdict.INCOMPLETE,
-        "INCOMPLETE: still missing " + "; ".join(missing) + ".",
+        f"{Verdict.INCOMPLETE}: "
+        + _("still missing %(missing)s.") % {"missing": "; ".join(missing)},
         facts.sponsor_conditions,
         tuple(missing),
     )
@@ -345,8 +388,13 @@ def _no_go_score_rule(facts: _Facts) -> _Step:
     return _Step(
         tuple(facts.scores),
         Verdict.NO_GO,
-        f"NO-GO: {worst.label} scores {_score(worst.overall)}, under the no-go "
-        f"threshold of {worst.no_go_threshold:.0f}.",
+        f"{Verdict.NO_GO}: "
+        + _("%(kind)s scores %(score)s, under the no-go threshold of %(no_go)s.")
+        % {
+            "kind": worst.label,
+            "score": _score(worst.overall),
+            "no_go": f"{worst.no_go_threshold:.0f}",
+        },
         facts.sponsor_conditions,
     )
 
@@ -364,8 +412,13 @@ def _go_rule(facts: _Facts) -> _Step:
     agree = [_perception_condition(g) for g in data.perception_gaps if not g.decides]
     conditions += [
         Condition(
-            f"Close the gap on {g.question_key} ({g.dimension}): {g.question} "
-            f"— scored {g.score:.0f}.",
+            _("Close the gap on %(key)s (%(dimension)s): %(question)s — scored %(score)s.")
+            % {
+                "key": g.question_key,
+                "dimension": g.dimension,
+                "question": g.question,
+                "score": f"{g.score:.0f}",
+            },
             source="gap",
         )
         for g in gaps
@@ -374,7 +427,11 @@ def _go_rule(facts: _Facts) -> _Step:
     reasons = []
     if manageable:
         still_open = [f for f in manageable if not f.met]
-        text = f"{_count(len(manageable), 'manageable finding')} become conditions"
+        text = ngettext(
+            "%(count)d manageable finding becomes a condition",
+            "%(count)d manageable findings become conditions",
+            len(manageable),
+        ) % {"count": len(manageable)}
         text += f"; {conditions_met(manageable)}." if any(f.met for f in manageable) else "."
         reasons.append(
             Reason(
@@ -388,43 +445,57 @@ def _go_rule(facts: _Facts) -> _Step:
         reasons.append(
             Reason(
                 "gaps",
-                "Largest gaps: "
-                + "; ".join(
-                    f"{g.question_key} {g.question.strip().rstrip('.')} (scored {g.score:.0f})"
-                    for g in gaps
-                )
-                + ".",
+                _("Largest gaps: %(gaps)s.")
+                % {
+                    "gaps": "; ".join(
+                        _("%(key)s %(question)s (scored %(score)s)")
+                        % {
+                            "key": g.question_key,
+                            "question": g.question.strip().rstrip("."),
+                            "score": f"{g.score:.0f}",
+                        }
+                        for g in gaps
+                    )
+                },
                 decisive=True,
                 refs=tuple(g.question_key for g in gaps),
             )
         )
     if not (below_go or conditions):
-        names = " and ".join(f"{a.label} {_score(a.overall)}" for a in data.assessments)
+        names = _(" and ").join(f"{a.label} {_score(a.overall)}" for a in data.assessments)
         return _Step(
             tuple(reasons),
             Verdict.GO,
-            f"GO: {names} clear the go threshold with no gap, no open finding and an "
-            "engaged executive sponsor.",
+            f"{Verdict.GO}: "
+            + _(
+                "%(scores)s clear the go threshold with no gap, no open finding and an "
+                "engaged executive sponsor."
+            )
+            % {"scores": names},
             tuple(agree),
         )
     if below_go:
         reasons.append(
             Reason(
                 "score",
-                "Under the go threshold: "
-                + ", ".join(f"{a.label} ({_score(a.overall)})" for a in below_go)
-                + ".",
+                _("Under the go threshold: %(scores)s.")
+                % {"scores": ", ".join(f"{a.label} ({_score(a.overall)})" for a in below_go)},
                 decisive=True,
             )
         )
     met = f" ({conditions_met(manageable)})" if manageable else ""
     conditions += agree
-    rationale = (
-        "GO WITH CONDITIONS: the scores clear the no-go threshold; proceed on "
-        f"{_count(len(conditions), 'condition')}{met}."
+    rationale = f"{Verdict.GO_WITH_CONDITIONS}: " + (
+        ngettext(
+            "the scores clear the no-go threshold; proceed on %(count)d condition%(met)s.",
+            "the scores clear the no-go threshold; proceed on %(count)d conditions%(met)s.",
+            len(conditions),
+        )
+        % {"count": len(conditions), "met": met}
         if conditions
-        else "GO WITH CONDITIONS: the scores clear the no-go threshold but not the go "
-        "threshold; agree how to lift them."
+        else _(
+            "the scores clear the no-go threshold but not the go threshold; agree how to lift them."
+        )
     )
     return _Step(tuple(reasons), Verdict.GO_WITH_CONDITIONS, rationale, tuple(conditions))
 
@@ -456,8 +527,16 @@ def decide(data: DecisionInput) -> Decision:
 def _perception_condition(gap: PerceptionGapSummary) -> Condition:
     """`Agree with Helios how governance works: we score it 75, they score it 40.`"""
     return Condition(
-        f"Agree with {gap.partner} how {gap.dimension.lower()} works: "
-        f"we score it {gap.ours:.0f}, they score it {gap.theirs:.0f}.",
+        _(
+            "Agree with %(partner)s how %(dimension)s works: "
+            "we score it %(ours)s, they score it %(theirs)s."
+        )
+        % {
+            "partner": gap.partner,
+            "dimension": gap.dimension.lower(),
+            "ours": f"{gap.ours:.0f}",
+            "theirs": f"{gap.theirs:.0f}",
+        },
         source="perception",
     )
 
@@ -465,16 +544,34 @@ def _perception_condition(gap: PerceptionGapSummary) -> Condition:
 def _perception_reason(gaps: tuple[PerceptionGapSummary, ...]) -> Reason:
     """The two sides' views differ; decisive only when the bank lets that change a GO."""
     first = gaps[0]
-    listed = ", ".join(f"{g.dimension} (we {g.ours:.0f}, {g.partner} {g.theirs:.0f})" for g in gaps)
+    listed = ", ".join(
+        _("%(dimension)s (we %(ours)s, %(partner)s %(theirs)s)")
+        % {
+            "dimension": g.dimension,
+            "ours": f"{g.ours:.0f}",
+            "partner": g.partner,
+            "theirs": f"{g.theirs:.0f}",
+        }
+        for g in gaps
+    )
     effect = (
-        "they are conditions of going ahead"
+        _("they are conditions of going ahead")
         if first.decides
-        else "they are conditions to agree with the partner and leave the verdict as it is"
+        else _("they are conditions to agree with the partner and leave the verdict as it is")
     )
     return Reason(
         "perception",
-        f"{_count(len(gaps), 'perception gap')} over {first.threshold:.0f} points: "
-        f"{listed}; {effect}.",
+        ngettext(
+            "%(count)d perception gap over %(threshold)s points: %(listed)s; %(effect)s.",
+            "%(count)d perception gaps over %(threshold)s points: %(listed)s; %(effect)s.",
+            len(gaps),
+        )
+        % {
+            "count": len(gaps),
+            "threshold": f"{first.threshold:.0f}",
+            "listed": listed,
+            "effect": effect,
+        },
         decisive=first.decides,
     )
 
@@ -483,15 +580,18 @@ def _sponsor_conditions(sponsor: SponsorSummary) -> list[Condition]:
     if not sponsor.has_executive_sponsor:
         return [
             Condition(
-                "Name an active executive sponsor on our side before committing.",
+                _("Name an active executive sponsor on our side before committing."),
                 source="sponsor",
             )
         ]
     if sponsor.health_colour == "red":
         return [
             Condition(
-                f"Restore the engagement of our executive sponsor {sponsor.sponsor_name}: "
-                "sponsor health is red.",
+                _(
+                    "Restore the engagement of our executive sponsor %(name)s: "
+                    "sponsor health is red."
+                )
+                % {"name": sponsor.sponsor_name},
                 source="sponsor",
                 owner=sponsor.sponsor_name,
             )
@@ -503,7 +603,9 @@ def conditions_met(findings) -> str:
     """`2 of 3 conditions met`: how many of the manageable findings' conditions are done."""
     total = len(findings)
     met = sum(1 for f in findings if f.met)
-    return f"{met} of {_count(total, 'condition')} met"
+    return ngettext(
+        "%(met)d of %(total)d condition met", "%(met)d of %(total)d conditions met", total
+    ) % {"met": met, "total": total}
 
 
 def _finding_words(finding: FindingSummary) -> str:
@@ -515,7 +617,7 @@ def _finding_words(finding: FindingSummary) -> str:
 def _finding_condition(finding: FindingSummary) -> Condition:
     text = f"{finding.question_key}: {finding.issue}"
     if finding.mitigation:
-        text += f" — mitigation: {finding.mitigation}"
+        text += " — " + _("mitigation: %(mitigation)s") % {"mitigation": finding.mitigation}
     return Condition(
         text,
         source="finding",
@@ -535,12 +637,15 @@ def _sponsor_reason(facts: _Facts) -> Reason:
     """Our executive sponsor and their health; decisive when they make a condition."""
     sponsor = facts.data.sponsor
     if not sponsor.has_executive_sponsor:
-        text = "No active executive sponsor on our side: always a condition."
+        text = _("No active executive sponsor on our side: always a condition.")
     else:
         health = (
-            "unknown (no evidence yet)"
+            _("unknown (no evidence yet)")
             if sponsor.health_score is None
-            else f"{sponsor.health_colour} ({sponsor.health_score}/100)"
+            else f"{colour_label(sponsor.health_colour)} ({sponsor.health_score}/100)"
         )
-        text = f"Our executive sponsor is {sponsor.sponsor_name}; sponsor health {health}."
+        text = _("Our executive sponsor is %(name)s; sponsor health %(health)s.") % {
+            "name": sponsor.sponsor_name,
+            "health": health,
+        }
     return Reason("sponsor", text, decisive=bool(facts.sponsor_conditions))

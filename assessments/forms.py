@@ -32,25 +32,30 @@ class AssessorsField(IdMultipleChoiceField):
 
 
 def version_label(version) -> str:
-    label = f"{version.bank.name} (version {version.number})"
+    label = _("%(bank)s (version %(number)s)") % {
+        "bank": version.bank.name,
+        "number": version.number,
+    }
     if version.bank.kind == QuestionBank.Kind.MUTUAL_FIT:
         label += _(" — two-sided, the partner answers too")
     return label
 
 
 class AssessmentStartForm(CrispyFormMixin, forms.Form):
-    submit_label = "Start assessment"
+    submit_label = _("Start assessment")
     version = IdChoiceField(
-        label="Question bank",
+        label=_("Question bank"),
         queryset=BankVersion.objects.none(),
-        empty_label="Choose a question bank",
-        help_text="The assessment keeps this version even if the bank changes later.",
+        empty_label=_("Choose a question bank"),
+        help_text=_("The assessment keeps this version even if the bank changes later."),
     )
-    title = forms.CharField(max_length=200, help_text="e.g. “Strategic fit — before the MoU”.")
+    title = forms.CharField(max_length=200, help_text=_("e.g. “Strategic fit — before the MoU”."))
     assessors = AssessorsField(
         queryset=User.objects.none(),
-        help_text="Each assessor answers on their own; the results show the median and where "
-        "they disagree.",
+        help_text=_(
+            "Each assessor answers on their own; the results show the median and where "
+            "they disagree."
+        ),
     )
 
     def __init__(self, *args, alliance, user, two_sided=False, **kwargs):
@@ -72,7 +77,7 @@ class AssessmentStartForm(CrispyFormMixin, forms.Form):
 
 
 class AssessorsForm(CrispyFormMixin, forms.Form):
-    submit_label = "Save assessors"
+    submit_label = _("Save assessors")
     assessors = AssessorsField(queryset=User.objects.none())
 
     def __init__(self, *args, alliance, **kwargs):
@@ -98,19 +103,19 @@ class AnswerForm(forms.Form):
         self.choice_by_id = {str(c.pk): c for c in choices}
         options = [(str(c.pk), c.label) for c in choices]
         if question.allows_na:
-            options.append((NA, "N/A"))
+            options.append((NA, _("N/A")))
         if question.allows_dont_know:
-            options.append((DONT_KNOW, "Don't know"))
+            options.append((DONT_KNOW, _("Don't know")))
         self.fields["level"].choices = [("", "—"), *options]
-        self.fields["level"].error_messages["invalid_choice"] = (
-            f"Choose one of the listed answers to {question.key}."
-        )
-        self.fields["text"].error_messages["max_length"] = (
-            f"Keep the answer to {question.key} under {ANSWER_TEXT_MAX} characters."
-        )
-        self.fields["comment"].error_messages["max_length"] = (
-            f"Keep the comment on {question.key} under {COMMENT_MAX} characters."
-        )
+        self.fields["level"].error_messages["invalid_choice"] = _(
+            "Choose one of the listed answers to %(key)s."
+        ) % {"key": question.key}
+        self.fields["text"].error_messages["max_length"] = _(
+            "Keep the answer to %(key)s under %(max)d characters."
+        ) % {"key": question.key, "max": ANSWER_TEXT_MAX}
+        self.fields["comment"].error_messages["max_length"] = _(
+            "Keep the comment on %(key)s under %(max)d characters."
+        ) % {"key": question.key, "max": COMMENT_MAX}
 
     @property
     def level_given(self) -> bool:
@@ -136,11 +141,11 @@ class AnswerForm(forms.Form):
 
 
 class FindingForm(CrispyFormMixin, forms.ModelForm):
-    submit_label = "Save classification"
+    submit_label = _("Save classification")
     classification = forms.ChoiceField(
         choices=[
-            (Finding.Classification.SHOWSTOPPER, "Showstopper — the alliance cannot go ahead"),
-            (Finding.Classification.MANAGEABLE, "Manageable — a condition to proceed"),
+            (Finding.Classification.SHOWSTOPPER, _("Showstopper — the alliance cannot go ahead")),
+            (Finding.Classification.MANAGEABLE, _("Manageable — a condition to proceed")),
         ],
         widget=forms.RadioSelect,
     )
@@ -156,8 +161,8 @@ class FindingForm(CrispyFormMixin, forms.ModelForm):
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         help_texts = {
-            "mitigation": "Required for a manageable finding: what will make it acceptable.",
-            "due_date": "Required for a manageable finding.",
+            "mitigation": _("Required for a manageable finding: what will make it acceptable."),
+            "due_date": _("Required for a manageable finding."),
         }
 
     def __init__(self, *args, alliance, **kwargs):

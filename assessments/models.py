@@ -15,24 +15,46 @@ from django.db import models
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from alliances.models import Alliance
 from alliances.people import display_name
-from assessments.banks.format import KEY_PATTERN, SLUG_PATTERN
+from assessments.banks.format import DEFAULT_LANGUAGE, KEY_PATTERN, SLUG_PATTERN
 from assessments.scoring import LEVEL_POINTS
 
 KEY_VALIDATOR = RegexValidator(
-    KEY_PATTERN, "A key is one to four capital letters and a number, such as S1."
+    KEY_PATTERN, _("A key is one to four capital letters and a number, such as S1.")
 )
 SLUG_VALIDATOR = RegexValidator(
-    SLUG_PATTERN, "Use lowercase letters, digits and hyphens only, such as strategic-fit."
+    SLUG_PATTERN, _("Use lowercase letters, digits and hyphens only, such as strategic-fit.")
 )
 ANSWER_TEXT_MAX = 4000
 COMMENT_MAX = 2000
 EVIDENCE_URL_MAX = 500
+
+
+def translations_field():
+    """{language: {field: text}}, from the bank file's `translations` (assessments/banks)."""
+    return models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        help_text=_("The wording in other languages, from the bank file."),
+    )
+
+
+def in_language(obj, name: str, language: str | None = None) -> str:
+    """`obj.<name>` in `language` (default: the active one) when the bank translates it,
+    else as the bank wrote it: a translation for "de" serves "de-at" too."""
+    language = (language or translation.get_language() or "").lower()
+    translations = obj.translations or {}
+    for code in (language, language.split("-")[0]):
+        text = (translations.get(code) or {}).get(name)
+        if text:
+            return text
+    return getattr(obj, name)
 
 
 class LockedVersionError(ValidationError):
@@ -41,26 +63,36 @@ class LockedVersionError(ValidationError):
 
 class QuestionBank(models.Model):
     class Kind(models.TextChoices):
-        STRATEGIC_FIT = "strategic_fit", "Strategic fit"
-        PARTNER_SELECTION = "partner_selection", "Partner selection"
-        SPONSOR_READINESS = "sponsor_readiness", "Sponsor readiness"
+        STRATEGIC_FIT = "strategic_fit", _("Strategic fit")
+        PARTNER_SELECTION = "partner_selection", _("Partner selection")
+        SPONSOR_READINESS = "sponsor_readiness", _("Sponsor readiness")
         MUTUAL_FIT = "mutual_fit", _("Mutual fit (two-sided)")
-        CUSTOM = "custom", "Custom"
+        CUSTOM = "custom", _("Custom")
 
     slug = models.SlugField(
+        _("slug"),
         max_length=80,
         unique=True,
         validators=[SLUG_VALIDATOR],
-        help_text="Stable identifier, e.g. strategic-fit.",
+        help_text=_("Stable identifier, e.g. strategic-fit."),
     )
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(
+        _("kind"),
         max_length=30,
         choices=Kind.choices,
-        help_text="Which part of the decision its assessments feed; fixed once a version "
-        "is published.",
+        help_text=_(
+            "Which part of the decision its assessments feed; fixed once a version is published."
+        ),
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(_("description"), blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        default=DEFAULT_LANGUAGE,
+        help_text=_("The language the bank's wording is written in."),
+    )
+    translations = translations_field()
 
     history = HistoricalRecords()
 
@@ -87,36 +119,40 @@ class QuestionBank(models.Model):
             return
         if self.versions.exclude(status=BankVersion.Status.DRAFT).exists():
             raise ValidationError(
-                {"kind": "A version of this bank is published: its kind can no longer change."}
+                {"kind": _("A version of this bank is published: its kind can no longer change.")}
             )
 
 
 class BankVersion(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        RETIRED = "retired", "Retired"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
 
-    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    bank = models.ForeignKey(
+        QuestionBank, on_delete=models.CASCADE, related_name="versions", verbose_name=_("bank")
+    )
+    number = models.PositiveIntegerField(_("number"), validators=[MinValueValidator(1)])
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
     go_threshold = models.PositiveSmallIntegerField(
-        "GO at or above",
+        _("GO at or above"),
         default=70,
         validators=[MaxValueValidator(100)],
-        help_text="Overall score (0–100) at or above which the assessment supports a GO.",
+        help_text=_("Overall score (0–100) at or above which the assessment supports a GO."),
     )
     no_go_threshold = models.PositiveSmallIntegerField(
-        "NO-GO below",
+        _("NO-GO below"),
         default=50,
         validators=[MaxValueValidator(100)],
-        help_text="Overall score (0–100) below which the assessment means NO-GO.",
+        help_text=_("Overall score (0–100) below which the assessment means NO-GO."),
     )
     gap_threshold = models.PositiveSmallIntegerField(
-        "gap below",
+        _("gap below"),
         default=50,
         validators=[MaxValueValidator(100)],
-        help_text="A question scoring below this is reported as a gap.",
+        help_text=_("A question scoring below this is reported as a gap."),
     )
     perception_gap_threshold = models.PositiveSmallIntegerField(
         _("perception gap above"),
@@ -135,11 +171,18 @@ class BankVersion(models.Model):
             "On: a perception gap turns a GO into a GO WITH CONDITIONS."
         ),
     )
-    notes = models.TextField(blank=True, help_text="What changed in this version and why.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(
+        _("notes"), blank=True, help_text=_("What changed in this version and why.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("published by"),
     )
 
     history = HistoricalRecords()
@@ -163,7 +206,8 @@ class BankVersion(models.Model):
             stored = type(self).objects.filter(pk=self.pk).first()
             if stored and stored.status != self.Status.DRAFT and not self._is_retirement(stored):
                 raise LockedVersionError(
-                    f"{stored} is locked: make a new draft from it to change the bank."
+                    _("%(version)s is locked: make a new draft from it to change the bank.")
+                    % {"version": stored}
                 )
         super().save(*args, **kwargs)
 
@@ -186,18 +230,25 @@ class BankVersion(models.Model):
 def ensure_draft(version: BankVersion) -> None:
     if version.status != BankVersion.Status.DRAFT:
         raise LockedVersionError(
-            f"{version} is locked: make a new draft from it to change the bank."
+            _("%(version)s is locked: make a new draft from it to change the bank.")
+            % {"version": version}
         )
 
 
 class Dimension(models.Model):
-    version = models.ForeignKey(BankVersion, on_delete=models.CASCADE, related_name="dimensions")
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    weight = models.PositiveSmallIntegerField(
-        default=1, validators=[MinValueValidator(1)], help_text="Weights add up to 100 in a bank."
+    version = models.ForeignKey(
+        BankVersion, on_delete=models.CASCADE, related_name="dimensions", verbose_name=_("version")
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("Weights add up to 100 in a bank."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    translations = translations_field()
 
     class Meta:
         ordering = ["version", "order", "pk"]
@@ -219,33 +270,46 @@ class Dimension(models.Model):
 
 class Question(models.Model):
     class Kind(models.TextChoices):
-        SCALE = "scale", "Anchored scale (0–4)"
-        CHOICE = "choice", "Choice"
-        YES_NO = "yes_no", "Yes / no"
-        TEXT = "text", "Free text (not scored)"
+        SCALE = "scale", _("Anchored scale (0–4)")
+        CHOICE = "choice", _("Choice")
+        YES_NO = "yes_no", _("Yes / no")
+        TEXT = "text", _("Free text (not scored)")
 
-    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="questions")
+    dimension = models.ForeignKey(
+        Dimension, on_delete=models.CASCADE, related_name="questions", verbose_name=_("dimension")
+    )
     key = models.CharField(
-        max_length=8, validators=[KEY_VALIDATOR], help_text="Stable key, unique in the bank: S1."
+        _("key"),
+        max_length=8,
+        validators=[KEY_VALIDATOR],
+        help_text=_("Stable key, unique in the bank: S1."),
     )
-    text = models.CharField(max_length=500)
-    help = models.TextField(blank=True, help_text="What evidence to look for and who to ask.")
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SCALE)
+    text = models.CharField(_("text"), max_length=500)
+    help = models.TextField(
+        _("help"), blank=True, help_text=_("What evidence to look for and who to ask.")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SCALE)
     weight = models.PositiveSmallIntegerField(
-        default=1, validators=[MinValueValidator(1)], help_text="Relative weight in its dimension."
+        _("weight"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("Relative weight in its dimension."),
     )
-    required = models.BooleanField(default=True)
-    allows_na = models.BooleanField("allows N/A", default=False)
-    allows_dont_know = models.BooleanField("allows “don't know”", default=True)
+    required = models.BooleanField(_("required"), default=True)
+    allows_na = models.BooleanField(_("allows N/A"), default=False)
+    allows_dont_know = models.BooleanField(_("allows “don't know”"), default=True)
     knockout_level = models.PositiveSmallIntegerField(
-        "knock-out level",
+        _("knock-out level"),
         null=True,
         blank=True,
         validators=[MaxValueValidator(4)],
-        help_text="Answered at this level (score ≤ level × 25) or below opens a finding. "
-        "Empty: no knock-out.",
+        help_text=_(
+            "Answered at this level (score ≤ level × 25) or below opens a finding. "
+            "Empty: no knock-out."
+        ),
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    translations = translations_field()
 
     class Meta:
         ordering = ["dimension__order", "dimension_id", "order", "pk"]
@@ -275,10 +339,13 @@ class Question(models.Model):
 
 
 class Choice(models.Model):
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
-    label = models.CharField(max_length=500)
-    score = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
-    order = models.PositiveSmallIntegerField(default=0)
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="choices", verbose_name=_("question")
+    )
+    label = models.CharField(_("label"), max_length=500)
+    score = models.PositiveSmallIntegerField(_("score"), validators=[MaxValueValidator(100)])
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    translations = translations_field()
 
     class Meta:
         ordering = ["question", "order", "pk"]
@@ -319,18 +386,28 @@ def _refuse_cascaded_delete(sender, instance, **kwargs):
 
 class Assessment(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "In progress"
-        SUBMITTED = "submitted", "Submitted"
+        DRAFT = "draft", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
 
-    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="assessments")
-    version = models.ForeignKey(BankVersion, on_delete=models.PROTECT, related_name="assessments")
-    title = models.CharField(max_length=200)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    alliance = models.ForeignKey(
+        Alliance, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("alliance")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    version = models.ForeignKey(
+        BankVersion, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("version")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     # The submitted round this one reassesses (same bank, maybe a newer version of it).
     previous = models.ForeignKey(
         "self",
@@ -375,19 +452,31 @@ class Response(models.Model):
     """One assessor's answers to one assessment: nobody else writes to it."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "In progress"
-        SUBMITTED = "submitted", "Submitted"
+        DRAFT = "draft", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="responses")
-    assessor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessment_responses"
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="responses", verbose_name=_("assessment")
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    created_at = models.DateTimeField(auto_now_add=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    reopened_at = models.DateTimeField(null=True, blank=True)
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="assessment_responses",
+        verbose_name=_("assessor"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
     reopened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reopened by"),
     )
 
     history = HistoricalRecords(excluded_fields=["created_at"])
@@ -416,17 +505,26 @@ class AnswerQuerySet(models.QuerySet):
 
 
 class Answer(models.Model):
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
-    choice = models.ForeignKey(
-        Choice, null=True, blank=True, on_delete=models.PROTECT, related_name="answers"
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", verbose_name=_("response")
     )
-    text = models.TextField(blank=True, max_length=ANSWER_TEXT_MAX)
-    is_na = models.BooleanField("N/A", default=False)
-    is_dont_know = models.BooleanField("don't know", default=False)
-    comment = models.TextField(blank=True, max_length=COMMENT_MAX)
-    evidence_url = models.URLField("evidence link", blank=True, max_length=EVIDENCE_URL_MAX)
-    updated_at = models.DateTimeField(auto_now=True)
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("question")
+    )
+    choice = models.ForeignKey(
+        Choice,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="answers",
+        verbose_name=_("choice"),
+    )
+    text = models.TextField(_("text"), blank=True, max_length=ANSWER_TEXT_MAX)
+    is_na = models.BooleanField(_("N/A"), default=False)
+    is_dont_know = models.BooleanField(_("don't know"), default=False)
+    comment = models.TextField(_("comment"), blank=True, max_length=COMMENT_MAX)
+    evidence_url = models.URLField(_("evidence link"), blank=True, max_length=EVIDENCE_URL_MAX)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = AnswerQuerySet.as_manager()
     history = HistoricalRecords()
@@ -449,9 +547,9 @@ class Answer(models.Model):
     @property
     def display(self) -> str:
         if self.is_na:
-            return "N/A"
+            return str(_("N/A"))
         if self.is_dont_know:
-            return "Don't know"
+            return str(_("Don't know"))
         if self.choice_id:
             return self.choice.label
         return self.text
@@ -471,24 +569,43 @@ class Finding(models.Model):
     ConditionStatus = ConditionStatus
 
     class Classification(models.TextChoices):
-        UNCLASSIFIED = "unclassified", "Unclassified"
-        SHOWSTOPPER = "showstopper", "Showstopper"
-        MANAGEABLE = "manageable", "Manageable"
+        UNCLASSIFIED = "unclassified", _("Unclassified")
+        SHOWSTOPPER = "showstopper", _("Showstopper")
+        MANAGEABLE = "manageable", _("Manageable")
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="findings")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="findings")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="findings", verbose_name=_("assessment")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="findings", verbose_name=_("question")
+    )
     response = models.ForeignKey(
-        Response, null=True, blank=True, on_delete=models.SET_NULL, related_name="findings"
+        Response,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="findings",
+        verbose_name=_("response"),
     )
     answer = models.ForeignKey(
-        Answer, null=True, blank=True, on_delete=models.SET_NULL, related_name="findings"
+        Answer,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="findings",
+        verbose_name=_("answer"),
     )
     classification = models.CharField(
-        max_length=20, choices=Classification.choices, default=Classification.UNCLASSIFIED
+        _("classification"),
+        max_length=20,
+        choices=Classification.choices,
+        default=Classification.UNCLASSIFIED,
     )
-    issue = models.TextField(max_length=2000, help_text="What does not fit, in one or two lines.")
-    evidence = models.TextField(blank=True, max_length=2000)
-    mitigation = models.TextField(blank=True, max_length=2000)
+    issue = models.TextField(
+        _("issue"), max_length=2000, help_text=_("What does not fit, in one or two lines.")
+    )
+    evidence = models.TextField(_("evidence"), blank=True, max_length=2000)
+    mitigation = models.TextField(_("mitigation"), blank=True, max_length=2000)
     owner_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -505,7 +622,7 @@ class Finding(models.Model):
         blank=True,
         help_text=_("Who owns the mitigation, when they have no account here."),
     )
-    due_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
     condition_status = models.CharField(
         _("condition status"),
         max_length=20,
@@ -515,10 +632,15 @@ class Finding(models.Model):
     done_note = models.TextField(_("what was done"), blank=True, max_length=2000)
     done_on = models.DateField(_("done on"), null=True, blank=True)
     classified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("classified by"),
     )
-    classified_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    classified_at = models.DateTimeField(_("classified at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords()
 

@@ -34,6 +34,7 @@ from assessments.models import (
     Question,
     QuestionBank,
     Response,
+    in_language,
 )
 from assessments.partner.selectors import PartnerSide, partner_scores, partner_sides
 from assessments.perception import PerceptionComparison, compare_sides
@@ -210,7 +211,7 @@ def fill_dimensions(version: BankVersion, response: Response) -> list[Dimension]
     """Dimensions of the version with `question_count` and `answered_count` for the
     response (1 query), in order."""
     given = Answer.objects.given().filter(response=response).values("question_id")
-    return list(
+    return localised(
         version.dimensions.annotate(
             question_count=Count("questions", distinct=True),
             answered_count=Count("questions", filter=Q(questions__in=given), distinct=True),
@@ -234,7 +235,27 @@ def dimension_questions(dimension: Dimension, response: Response) -> list[Questi
     for question in questions:
         question.my_answer = answers.get(question.pk)
         question.form_prefix = f"q{question.pk}"  # the AnswerForm prefix
-    return questions
+        localised(question.choice_list)
+    return localised(questions)
+
+
+# What a bank may translate, per model (the file's `translations`, assessments/banks).
+TRANSLATED_FIELDS = {
+    Dimension: ("name", "description"),
+    Question: ("text", "help"),
+    Choice: ("label",),
+}
+
+
+def localised(objects, language: str | None = None) -> list:
+    """`objects` (dimensions, questions or choices of a bank) worded in `language` (default:
+    the active one) where their bank translates them, else as the bank wrote them. For
+    display only: the rows belong to a published version, which refuses any save."""
+    objects = list(objects)
+    for obj in objects:
+        for name in TRANSLATED_FIELDS[type(obj)]:
+            setattr(obj, name, in_language(obj, name, language))
+    return objects
 
 
 def answer_rows(assessment: Assessment, responses: list[Response]):
@@ -245,10 +266,13 @@ def answer_rows(assessment: Assessment, responses: list[Response]):
         .select_related("dimension")
         .order_by("dimension__order", "dimension_id", "order", "pk")
     )
+    localised(questions)
+    localised(q.dimension for q in questions)
     answers = {
         (a.response_id, a.question_id): a
         for a in Answer.objects.filter(response__in=responses).select_related("choice")
     }
+    localised(a.choice for a in answers.values() if a.choice is not None)
     grouped: list = []
     for question in questions:
         row = (question, [answers.get((r.pk, question.pk)) for r in responses])

@@ -51,8 +51,11 @@ def _eligible_assessors(alliance: Alliance, users) -> None:
     for user in users:
         if user.pk not in eligible:
             raise ValidationError(
-                f"{display_name(user)} cannot fill in assessments on this alliance: "
-                "add them to the team as manager or contributor first."
+                _(
+                    "%(name)s cannot fill in assessments on this alliance: "
+                    "add them to the team as manager or contributor first."
+                )
+                % {"name": display_name(user)}
             )
 
 
@@ -64,10 +67,10 @@ def assessment_start(
     ensure_can(created_by, Action.RUN_ASSESSMENT, alliance)
     version = BankVersion.objects.select_related("bank").get(pk=version.pk)
     if version.status != BankVersion.Status.PUBLISHED:
-        raise ValidationError({"version": "Choose a published question bank version."})
+        raise ValidationError({"version": _("Choose a published question bank version.")})
     assessors = list(assessors)
     if not assessors:
-        raise ValidationError({"assessors": "Choose at least one assessor."})
+        raise ValidationError({"assessors": _("Choose at least one assessor.")})
     _eligible_assessors(alliance, assessors)
     assessment = Assessment.objects.create(
         alliance=alliance, version=version, title=title.strip(), created_by=created_by
@@ -173,7 +176,7 @@ def assessment_set_assessors(*, assessment: Assessment, assessors, by: User) -> 
     ensure_can(by, Action.RUN_ASSESSMENT, assessment.alliance)
     wanted = {user.pk: user for user in assessors}
     if not wanted:
-        raise ValidationError({"assessors": "An assessment needs at least one assessor."})
+        raise ValidationError({"assessors": _("An assessment needs at least one assessor.")})
     _eligible_assessors(assessment.alliance, wanted.values())
     current = {r.assessor_id: r for r in assessment.responses.select_related("assessor")}
     for user_id, response in current.items():
@@ -182,8 +185,10 @@ def assessment_set_assessors(*, assessment: Assessment, assessors, by: User) -> 
         if response.answers.exists() or response.is_submitted:
             raise ValidationError(
                 {
-                    "assessors": f"{display_name(response.assessor)} has already answered: "
-                    "their answers stay part of the assessment."
+                    "assessors": _(
+                        "%(name)s has already answered: their answers stay part of the assessment."
+                    )
+                    % {"name": display_name(response.assessor)}
                 }
             )
         response.delete()
@@ -211,16 +216,20 @@ def _locked_response(response: Response, user: User) -> Response:
         .get(pk=response.pk)
     )
     if locked.assessor_id != user.pk:
-        raise PermissionDenied("This is another assessor's response.")
+        raise PermissionDenied(_("This is another assessor's response."))
     # An assessor whose role changed (say, to viewer) answers no more. The caller's
     # alliance may carry the user's role already (views): no extra query then.
     ensure_can(user, Action.ANSWER, response.assessment.alliance)
     if locked.is_submitted:
-        raise ValidationError("This response is submitted and locked: ask a manager to reopen it.")
+        raise ValidationError(
+            _("This response is submitted and locked: ask a manager to reopen it.")
+        )
     if locked.assessment.version.status == BankVersion.Status.RETIRED:
         raise ValidationError(
-            "This assessment uses a retired version of the question bank: "
-            "start a new assessment on the current version."
+            _(
+                "This assessment uses a retired version of the question bank: "
+                "start a new assessment on the current version."
+            )
         )
     return locked
 
@@ -275,13 +284,13 @@ def answers_save(*, response: Response, values: dict[Question, AnswerValue], use
 
 def _answer_write(response: Response, question: Question, value: AnswerValue) -> Answer | None:
     if question.dimension.version_id != response.assessment.version_id:
-        raise ValidationError("This question is not part of this assessment.")
+        raise ValidationError(_("This question is not part of this assessment."))
     if value.choice is not None and value.choice.question_id != question.pk:
-        raise ValidationError("That answer belongs to another question.")
+        raise ValidationError(_("That answer belongs to another question."))
     if value.is_na and not question.allows_na:
-        raise ValidationError(f"{question.key} cannot be answered N/A.")
+        raise ValidationError(_("%(key)s cannot be answered N/A.") % {"key": question.key})
     if value.is_dont_know and not question.allows_dont_know:
-        raise ValidationError(f"{question.key} cannot be answered “don't know”.")
+        raise ValidationError(_("%(key)s cannot be answered “don't know”.") % {"key": question.key})
     answer = Answer.objects.filter(response=response, question=question).first()
     if answer is None:
         if not (value.is_given or value.comment or value.evidence_url):
@@ -309,7 +318,10 @@ def knockout_issue(question: Question, choice) -> str:
     """`<question> — answered “<label>”.`: the question's words once, no code (pages put
     the code before it) and no doubled punctuation."""
     label = choice.label.strip().rstrip(".")
-    return f"{question.text.strip().rstrip('.')} — answered “{label}”."
+    return _("%(question)s — answered “%(answer)s”.") % {
+        "question": question.text.strip().rstrip("."),
+        "answer": label,
+    }
 
 
 def _stored_values(answer: Answer) -> tuple:
@@ -377,7 +389,9 @@ def response_submit(*, response: Response, user: User) -> Response:
     missing = missing_required(response)
     if missing:
         keys = ", ".join(q.key for q in missing)
-        raise ValidationError(f"Answer the required questions first: {keys}.", code="missing")
+        raise ValidationError(
+            _("Answer the required questions first: %(keys)s.") % {"keys": keys}, code="missing"
+        )
     response.status = Response.Status.SUBMITTED
     response.submitted_at = timezone.now()
     response._change_reason = "Submitted"
@@ -398,11 +412,13 @@ def response_reopen(*, response: Response, by: User) -> Response:
     ensure_can(by, Action.RUN_ASSESSMENT, assessment.alliance)
     response = Response.objects.select_for_update().get(pk=response.pk)
     if not response.is_submitted:
-        raise ValidationError("This response is not submitted: there is nothing to reopen.")
+        raise ValidationError(_("This response is not submitted: there is nothing to reopen."))
     if assessment.version.status == BankVersion.Status.RETIRED:
         raise ValidationError(
-            "This assessment uses a retired version of the question bank and cannot change: "
-            "start a new assessment on the current version."
+            _(
+                "This assessment uses a retired version of the question bank and cannot change: "
+                "start a new assessment on the current version."
+            )
         )
     response.status = Response.Status.DRAFT
     response.reopened_at = timezone.now()
@@ -439,10 +455,10 @@ def finding_classify(*, finding: Finding, by: User) -> Finding:
     alliance = finding.assessment.alliance
     ensure_can(by, Action.RUN_ASSESSMENT, alliance)
     if finding.classification == Finding.Classification.UNCLASSIFIED:
-        raise ValidationError({"classification": "Choose showstopper or manageable."})
+        raise ValidationError({"classification": _("Choose showstopper or manageable.")})
     if finding.classification == Finding.Classification.MANAGEABLE:
         missing = {
-            name: "A manageable finding needs this, to be a condition someone owns."
+            name: _("A manageable finding needs this, to be a condition someone owns.")
             for name in ("mitigation", "owner_user", "due_date")
             if not getattr(finding, name)
         }
@@ -451,7 +467,7 @@ def finding_classify(*, finding: Finding, by: User) -> Finding:
         if missing:
             raise ValidationError(missing)
         if finding.owner_user_id and not _is_team_member(finding.owner_user, alliance):
-            raise ValidationError({"owner_user": "The owner must be a member of the team."})
+            raise ValidationError({"owner_user": _("The owner must be a member of the team.")})
         if finding.owner_user_id:
             finding.owner = ""
     finding.classified_by = by
@@ -468,7 +484,9 @@ def assessment_delete(*, assessment: Assessment, by: User) -> None:
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     ensure_can(by, Action.RUN_ASSESSMENT, assessment.alliance)
     if assessment.is_submitted:
-        raise ValidationError("A submitted assessment is kept as a record; it cannot be deleted.")
+        raise ValidationError(
+            _("A submitted assessment is kept as a record; it cannot be deleted.")
+        )
     assessment.delete()
 
 
@@ -504,26 +522,29 @@ def condition_update(
     """Move a manageable finding's condition along open → in progress → done. Done needs a
     note on what was done, and a date (today by default, never in the future)."""
     if not may_update_condition(by, finding):
-        raise PermissionDenied("Only the alliance's managers and the condition's owner may.")
+        raise PermissionDenied(_("Only the alliance's managers and the condition's owner may."))
     finding = Finding.objects.select_for_update().get(pk=finding.pk)
     if finding.classification != Finding.Classification.MANAGEABLE:
-        raise ValidationError("Only a manageable finding is a condition to follow up.")
+        raise ValidationError(_("Only a manageable finding is a condition to follow up."))
     current = ConditionStatus(finding.condition_status)
     if status == current:
         if status != ConditionStatus.DONE:
             return finding
     elif status not in CONDITION_MOVES[current]:
         raise ValidationError(
-            {"status": f"A condition cannot go from {current.label.lower()} to that status."}
+            {
+                "status": _("A condition cannot go from %(status)s to that status.")
+                % {"status": str(current.label).lower()}
+            }
         )
     today = timezone.localdate()
     if status == ConditionStatus.DONE:
         note = note.strip()
         if not note:
-            raise ValidationError({"done_note": "Say what was done."})
+            raise ValidationError({"done_note": _("Say what was done.")})
         done_on = done_on or today
         if done_on > today:
-            raise ValidationError({"done_on": "A condition cannot be done in the future."})
+            raise ValidationError({"done_on": _("A condition cannot be done in the future.")})
         finding.done_note, finding.done_on = note, done_on
     else:
         finding.done_note, finding.done_on = "", None

@@ -123,8 +123,8 @@ class AssessmentListView(AllianceMixin, TemplateView):
 class AssessmentStartView(AllianceMixin, ServiceFormMixin, FormView):
     action = Action.RUN_ASSESSMENT
     form_class = AssessmentStartForm
-    heading = "Start an assessment"
-    success_message = "Assessment started. Each assessor now fills in their own answers."
+    heading = _("Start an assessment")
+    success_message = _("Assessment started. Each assessor now fills in their own answers.")
 
     def get_form_kwargs(self):
         return {
@@ -154,7 +154,7 @@ class AssessmentStartView(AllianceMixin, ServiceFormMixin, FormView):
         )
 
     def get_back(self):
-        return reverse("assessments:list", args=[self.alliance.slug]), "Assessments"
+        return reverse("assessments:list", args=[self.alliance.slug]), _("Assessments")
 
     def get_success_url(self):
         return self.object.get_absolute_url()
@@ -186,8 +186,8 @@ class AssessmentDetailView(AssessmentMixin, TemplateView):
 class AssessorsView(AssessmentMixin, ServiceFormMixin, FormView):
     action = Action.RUN_ASSESSMENT
     form_class = AssessorsForm
-    heading = "Assessors"
-    success_message = "Assessors saved."
+    heading = _("Assessors")
+    success_message = _("Assessors saved.")
 
     def get_form_kwargs(self):
         kwargs = {**super().get_form_kwargs(), "alliance": self.alliance}
@@ -220,10 +220,10 @@ class FillView(OwnResponseMixin, TemplateView):
         super().load_objects()
         self.dimensions = selectors.fill_dimensions(self.assessment.version, self.response)
         if not self.dimensions:
-            raise Http404("This question bank has no questions.")
+            raise Http404(_("This question bank has no questions."))
         self.position = request_position(self.request)
         if not 1 <= self.position <= len(self.dimensions):
-            raise Http404("No such section in this assessment.")
+            raise Http404(_("No such section in this assessment."))
         self.dimension = self.dimensions[self.position - 1]
         self.retired = self.assessment.version.status == BankVersion.Status.RETIRED
 
@@ -257,7 +257,7 @@ class FillView(OwnResponseMixin, TemplateView):
         questions = selectors.dimension_questions(self.dimension, self.response)
         forms = {q.pk: AnswerForm(request.POST, question=q) for q in questions}
         if not all(form.is_valid() for form in forms.values()):
-            messages.error(request, "Some answers need a fix: nothing on this page was saved.")
+            messages.error(request, _("Some answers need a fix: nothing on this page was saved."))
             return self.render_to_response(self.get_context_data(forms=forms), status=400)
         try:
             services.answers_save(
@@ -274,7 +274,9 @@ class FillView(OwnResponseMixin, TemplateView):
             )
         target = {"next": self.position + 1, "previous": self.position - 1}.get(go, self.position)
         target = min(max(target, 1), len(self.dimensions))
-        messages.success(request, f"Answers to “{self.dimension.name}” saved.")
+        messages.success(
+            request, _("Answers to “%(section)s” saved.") % {"section": self.dimension.name}
+        )
         return HttpResponseRedirect(self.fill_url(target))
 
 
@@ -354,20 +356,20 @@ def saved_parts(answer) -> str:
         return ""
     parts = []
     if answer.choice_id or answer.is_na or answer.is_dont_know:
-        parts.append("level")
+        parts.append(gettext("level"))
     if answer.text:
-        parts.append("answer")
+        parts.append(gettext("answer"))
     if answer.comment:
-        parts.append("comment")
+        parts.append(gettext("comment"))
     if len(parts) < 2:
         return "".join(parts)
-    return f"{', '.join(parts[:-1])} and {parts[-1]}"
+    return gettext("%(parts)s and %(last)s") % {"parts": ", ".join(parts[:-1]), "last": parts[-1]}
 
 
 def request_position(request) -> int:
     """The section (`d`, from 1) a fill page or an answer save is about; 1 when absent."""
     raw = request.GET.get("d") or request.POST.get("d")
-    return parse_optional_int(raw, name="d (the section)", default=1)
+    return parse_optional_int(raw, name=gettext("d (the section)"), default=1)
 
 
 class SubmitView(OwnResponseMixin, TemplateView):
@@ -397,10 +399,10 @@ class SubmitView(OwnResponseMixin, TemplateView):
         self.assessment.refresh_from_db(fields=["status"])
         if self.assessment.is_submitted:
             messages.success(
-                request, "Submitted. Every assessor has now submitted: see the results."
+                request, _("Submitted. Every assessor has now submitted: see the results.")
             )
             return redirect("assessments:results", self.alliance.slug, self.assessment.pk)
-        messages.success(request, "Your answers are submitted and locked. Thank you.")
+        messages.success(request, _("Your answers are submitted and locked. Thank you."))
         return redirect(self.assessment)
 
 
@@ -427,7 +429,8 @@ class ReopenView(AssessmentMixin, TemplateView):
             return redirect(self.assessment)
         messages.success(
             request,
-            f"{display_name(self.response.assessor)}'s response is open for changes again.",
+            _("%(name)s's response is open for changes again.")
+            % {"name": display_name(self.response.assessor)},
         )
         return redirect(self.assessment)
 
@@ -436,8 +439,8 @@ class FindingView(AssessmentMixin, ServiceFormMixin, FormView):
     action = Action.RUN_ASSESSMENT
     form_class = FindingForm
     template_name = "assessments/finding_form.html"
-    heading = "Classify a finding"
-    success_message = "Finding classified."
+    heading = _("Classify a finding")
+    success_message = _("Finding classified.")
 
     def load_objects(self):
         super().load_objects()
@@ -533,7 +536,9 @@ class AssessmentDeleteView(AssessmentMixin, TemplateView):
         except ValidationError as exc:
             messages.error(request, _messages_of(exc))
             return redirect(self.assessment)
-        messages.success(request, f"Assessment “{self.assessment.title}” deleted.")
+        messages.success(
+            request, _("Assessment “%(title)s” deleted.") % {"title": self.assessment.title}
+        )
         return redirect("assessments:list", self.alliance.slug)
 
 

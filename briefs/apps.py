@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BriefsConfig(AppConfig):
     name = "briefs"
-    verbose_name = "Executive briefs"
+    verbose_name = _("Executive briefs")
 
     def ready(self):
         from alliances import pages

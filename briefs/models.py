@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from alliances.models import Alliance
@@ -26,25 +27,42 @@ class Brief(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RENDERING = "rendering", "Rendering"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Rendering")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
 
-    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="briefs")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    alliance = models.ForeignKey(
+        Alliance, on_delete=models.CASCADE, related_name="briefs", verbose_name=_("alliance")
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
-    snapshot = models.JSONField(help_text="The decision and evidence the PDF shows, frozen.")
-    snapshot_sha256 = models.CharField(max_length=64)
-    pdf = models.FileField(upload_to="briefs/", blank=True)
-    pdf_sha256 = models.CharField(max_length=64, blank=True)
-    error = models.TextField(blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    rendered_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        help_text=_("The language of the person who asked for it: the PDF is written in it."),
+    )
+    snapshot = models.JSONField(
+        _("snapshot"), help_text=_("The decision and evidence the PDF shows, frozen.")
+    )
+    snapshot_sha256 = models.CharField(_("snapshot sha256"), max_length=64)
+    pdf = models.FileField(_("pdf"), upload_to="briefs/", blank=True)
+    pdf_sha256 = models.CharField(_("pdf sha256"), max_length=64, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
 
     # Who asked, retried and when it was ready; the snapshot never changes, so it is
     # not copied into every history row.
@@ -62,7 +80,10 @@ class Brief(models.Model):
         ]
 
     def __str__(self):
-        return f"Brief of {self.alliance} ({self.get_status_display().lower()})"
+        return _("Brief of %(alliance)s (%(status)s)") % {
+            "alliance": self.alliance,
+            "status": self.get_status_display().lower(),
+        }
 
     def get_absolute_url(self):
         return reverse("briefs:detail", args=[self.alliance.slug, self.pk])

@@ -5,8 +5,12 @@ Writes with their permission checks; the render itself is the worker's job
 task to enqueue it; the task imports only the worker side, so there is no cycle.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alliances.access import Action, can
 from alliances.models import Alliance
@@ -15,7 +19,7 @@ from briefs.models import Brief, BriefView
 from briefs.snapshot import build_snapshot, snapshot_sha256
 from briefs.tasks import render_brief
 
-NOT_ALLOWED = "Only the alliance's managers and executives prepare briefs."
+NOT_ALLOWED = gettext_lazy("Only the alliance's managers and executives prepare briefs.")
 
 
 def _enqueue(brief: Brief) -> None:
@@ -23,13 +27,19 @@ def _enqueue(brief: Brief) -> None:
     transaction.on_commit(lambda: render_brief.delay(brief_id))
 
 
-def brief_of_current_evidence(*, alliance: Alliance, requested_by=None) -> tuple[Brief, bool]:
-    """The brief of the alliance's current evidence, new or existing: (brief, created)."""
-    snapshot, _ = build_snapshot(alliance)
+def brief_of_current_evidence(
+    *, alliance: Alliance, requested_by=None, language: str | None = None
+) -> tuple[Brief, bool]:
+    """The brief of the alliance's current evidence, new or existing: (brief, created).
+    It is written in `language`, by default the active one (the asker's, in a request):
+    the snapshot's text is in it, so each language has its own brief."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    with translation.override(language):
+        snapshot = build_snapshot(alliance)[0]
     return Brief.objects.get_or_create(
         alliance=alliance,
         snapshot_sha256=snapshot_sha256(snapshot),
-        defaults={"snapshot": snapshot, "requested_by": requested_by},
+        defaults={"snapshot": snapshot, "requested_by": requested_by, "language": language},
     )
 
 
@@ -62,7 +72,7 @@ def brief_retry(*, brief: Brief, user) -> Brief:
         raise PermissionDenied(NOT_ALLOWED)
     brief = Brief.objects.select_for_update().get(pk=brief.pk)
     if not (brief.status == Brief.Status.FAILED or brief.is_stale):
-        raise ValidationError("Only a brief that failed can be tried again.")
+        raise ValidationError(_("Only a brief that failed can be tried again."))
     brief_reset(brief=brief, requested_by=user)
     _enqueue(brief)
     return brief

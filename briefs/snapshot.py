@@ -12,9 +12,12 @@ from collections import defaultdict
 from datetime import date
 
 from django.utils import timezone
+from django.utils.formats import date_format, get_format, number_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from alliances.models import Alliance, Membership
-from assessments.decision import KIND_LABELS, REQUIRED_KINDS, Decision, decide
+from assessments.decision import REQUIRED_KINDS, Decision, decide, kind_label
 from assessments.models import Answer, Finding, Response
 from assessments.partner.services import our_company_name
 from assessments.round_selectors import alliance_trends
@@ -34,9 +37,11 @@ from assessments.selectors import (
 )
 from signoffs.evidence import canonical_sha256
 from signoffs.selectors import signoff_state
+from sponsors.health import colour_label
 from sponsors.selectors import brief_sponsor_overview
 
-SCHEMA = 3  # 2: findings in words, KPIs, the assessments never done; 3: sign-off, conditions
+# 2: findings in words, KPIs, the assessments never done; 3: sign-off, conditions, language
+SCHEMA = 3
 KIND_ORDER = ("strategic_fit", "partner_selection", "sponsor_readiness", "mutual_fit", "custom")
 
 
@@ -76,19 +81,19 @@ def _level(score: float | None) -> str:
     if score is None:
         return "—"
     level = level_of(score)
-    return f"{level:.0f}" if level == int(level) else f"{level:.1f}"
+    return number_format(level, 0 if level == int(level) else 1)
 
 
 def _answer_text(row: dict | None, kind: str) -> str:
     if row is None:
-        return "not answered"
+        return _("not answered")
     if row["is_na"]:
-        return "N/A"
+        return _("N/A")
     if row["is_dont_know"]:
-        return "don't know"
+        return _("don't know")
     if row["choice__score"] is not None:
         return _level(row["choice__score"]) if kind == "scale" else row["choice__label"]
-    return "answered in text" if row["text"].strip() else "not answered"
+    return _("answered in text") if row["text"].strip() else _("not answered")
 
 
 def _display_name(row: dict) -> str:
@@ -120,12 +125,13 @@ def _submitted_answers(assessments) -> dict[int, dict[str, dict[str, dict]]]:
 
 
 def _date(value: date | None) -> str:
-    return value.strftime("%-d %b %Y") if value else ""
+    return date_format(value, "j M Y") if value else ""
 
 
 def _decision(decision: Decision) -> dict:
     return {
         "verdict": decision.verdict.value,
+        "verdict_label": decision.verdict.label,
         "css": decision.verdict.css,
         "rationale": decision.rationale,
         "because": decision.because,
@@ -165,7 +171,10 @@ def _answers(score: AssessmentScore, spec: VersionSpec, given: dict) -> list[dic
         )
         median = medians.get(question.key)
         if len(names) > 1 and median is not None:
-            summary = f"median {_level(median)} ({summary})"
+            summary = _("median %(level)s (%(answers)s)") % {
+                "level": _level(median),
+                "answers": summary,
+            }
         blocks[question.dimension]["questions"].append(
             {
                 "key": question.key,
@@ -242,8 +251,10 @@ def _findings(assessments) -> list[dict]:
 
 
 def _number(value) -> str:
-    """`1,250` or `12.5`: a KPI figure without trailing zeros."""
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    """`1,250` or `12.5` (`1.250`, `12,5` in German): a KPI figure without trailing zeros."""
+    text = number_format(value, 2, force_grouping=True)
+    decimal = get_format("DECIMAL_SEPARATOR")
+    return text.rstrip("0").rstrip(decimal) if decimal in text else text
 
 
 def _kpis(alliance: Alliance) -> list[dict]:
@@ -258,7 +269,9 @@ def _kpis(alliance: Alliance) -> list[dict]:
                 "category": kpi.get_category_display(),
                 "period": kpi.period,
                 "target": f"{_number(kpi.target)}{unit}",
-                "actual": "not reported" if kpi.actual is None else f"{_number(kpi.actual)}{unit}",
+                "actual": _("not reported")
+                if kpi.actual is None
+                else f"{_number(kpi.actual)}{unit}",
                 "attainment": "—" if attainment is None else f"{attainment:.0f} %",
             }
         )
@@ -268,19 +281,18 @@ def _kpis(alliance: Alliance) -> list[dict]:
 def _not_assessed(assessed: list[dict]) -> str:
     """One sentence naming the required assessments never submitted, or ""."""
     done = {a["kind"] for a in assessed}
-    missing = [KIND_LABELS[kind] for kind in REQUIRED_KINDS if kind not in done]
+    missing = [kind_label(kind) for kind in REQUIRED_KINDS if kind not in done]
     if not missing:
         return ""
     if len(missing) == 1:
-        return (
-            f"The {missing[0]} assessment was never done (none submitted): "
+        return _(
+            "The %(kind)s assessment was never done (none submitted): "
             "this decision does not rest on it."
-        )
-    names = " nor the ".join(missing)
-    return (
-        f"Neither the {names} assessment was ever done (none submitted): "
+        ) % {"kind": missing[0]}
+    return _(
+        "Neither the %(kinds)s assessment was ever done (none submitted): "
         "this decision rests on neither."
-    )
+    ) % {"kinds": _(" nor the ").join(missing)}
 
 
 def _sponsors(alliance: Alliance, overview) -> dict:
@@ -300,12 +312,15 @@ def _sponsors(alliance: Alliance, overview) -> dict:
 
     health = overview.health
     if health.score is None:
-        summary = health.summary or "unknown: no evidence yet"
+        summary = health.summary or _("unknown: no evidence yet")
     else:
-        summary = f"{health.colour}, {health.score}/100"
+        summary = f"{colour_label(health.colour)}, {health.score}/100"
     rapport = overview.rapport
     return {
-        "sides": [side("Our side", overview.ours), side(alliance.partner.name, overview.partner)],
+        "sides": [
+            side(_("Our side"), overview.ours),
+            side(alliance.partner.name, overview.partner),
+        ],
         "health": {
             "colour": health.colour,
             "score": health.score,
@@ -323,7 +338,7 @@ def _rapport_text(rapport) -> str:
     if not rapport.shared_interests:
         return rapport.summary
     interests = ", ".join(tag.replace("-", " ") for tag in rapport.shared_interests)
-    return f"{rapport.summary} Shared: {interests}."
+    return f"{rapport.summary} " + _("Shared: %(interests)s.") % {"interests": interests}
 
 
 def _round(value: float | None) -> int | None:
@@ -391,6 +406,8 @@ def build_snapshot(alliance: Alliance) -> tuple[dict, Decision]:
     assessed = [_assessment(a, scores[a.pk], specs[a.version_id], given[a.pk]) for a in assessments]
     snapshot = {
         "schema": SCHEMA,
+        # The text below is in this language: a brief asked for in another is another brief.
+        "language": get_language() or "",
         "alliance": {
             "name": alliance.name,
             "slug": alliance.slug,

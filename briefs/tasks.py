@@ -10,6 +10,7 @@ import random
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
+from django.utils.translation import gettext as _
 
 from briefs import worker
 
@@ -36,11 +37,13 @@ def _render_brief(task, brief_id: int) -> None:
         # Another worker holds a live claim; look again once it would have expired.
         raise task.retry(countdown=busy.retry_in, max_retries=None) from None
     except SoftTimeLimitExceeded:
-        worker.brief_fail(brief_id=brief_id, error="Rendering took too long and was stopped.")
+        worker.brief_fail(brief_id=brief_id, error=_("Rendering took too long and was stopped."))
     except TRANSIENT as exc:
         worker.brief_release(brief_id=brief_id)
         if task.request.retries >= MAX_RETRIES:
-            worker.brief_fail(brief_id=brief_id, error=f"Gave up after retries: {exc}")
+            worker.brief_fail(
+                brief_id=brief_id, error=_("Gave up after retries: %(error)s") % {"error": exc}
+            )
             return
         raise task.retry(exc=exc, countdown=backoff(task.request.retries)) from exc
     except Exception as exc:

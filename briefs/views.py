@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -34,7 +35,7 @@ class BriefPrepareView(AllianceMixin, View):
         # A new brief needs no message: its status panel follows the render and says
         # when it is ready (a flash saying "Preparing…" would outlive the render).
         if not created:
-            messages.info(request, "Nothing changed since this brief: here it is.")
+            messages.info(request, _("Nothing changed since this brief: here it is."))
         return redirect(brief)
 
 
@@ -73,11 +74,11 @@ class BriefStatusView(BriefMixin, TemplateView):
 class BriefDownloadView(BriefMixin, View):
     def get(self, request, *args, **kwargs):
         if self.brief.status != Brief.Status.READY or not self.brief.pdf:
-            raise Http404("This brief has no PDF yet.")
+            raise Http404(_("This brief has no PDF yet."))
         try:
             pdf = default_storage.open(self.brief.pdf.name, "rb")
         except FileNotFoundError as exc:
-            raise Http404("The PDF of this brief is missing from storage.") from exc
+            raise Http404(_("The PDF of this brief is missing from storage.")) from exc
         services.brief_opened(brief=self.brief, user=request.user)
         return FileResponse(
             pdf,
@@ -97,5 +98,5 @@ class BriefRetryView(BriefMixin, View):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Trying again: the brief is back in the queue.")
+            messages.success(request, _("Trying again: the brief is back in the queue."))
         return redirect(self.brief)

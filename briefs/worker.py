@@ -13,15 +13,17 @@ import hashlib
 import logging
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from alliances.people import preferred_language
 from assessments.charts import dimension_chart, trend_charts
 from briefs.models import Brief, claim_lease
 from briefs.snapshot import chart_score
@@ -63,6 +65,11 @@ def brief_claim(brief_id: int) -> Brief | None:
     return None
 
 
+def brief_language(brief: Brief) -> str:
+    """The language the brief is written in: the asker's when it was asked for."""
+    return brief.language or brief.snapshot.get("language") or settings.LANGUAGE_CODE
+
+
 def brief_context(brief: Brief) -> dict:
     """Template context of briefs/brief.html: the snapshot plus the charts drawn from it."""
     snapshot = brief.snapshot
@@ -91,7 +98,9 @@ def brief_pdf(brief: Brief) -> bytes:
     """Render the brief's snapshot to PDF (WeasyPrint is imported here, in the worker)."""
     from briefs.pdf import render_pdf
 
-    html = render_to_string("briefs/brief.html", brief_context(brief))
+    # In the language of the person who asked for it: headings, dates and numbers.
+    with translation.override(brief_language(brief)):
+        html = render_to_string("briefs/brief.html", brief_context(brief))
     pdf, refused = render_pdf(html)
     if refused:
         logger.warning("Brief %s: refused %d URL(s) while rendering", brief.pk, len(refused))
@@ -136,16 +145,25 @@ def brief_release(*, brief_id: int) -> None:
 
 def notify_ready(brief: Brief) -> None:
     """Everyone on the team (and whoever asked) hears the brief is ready, once per brief:
-    a render taken over after a crash tells nobody twice."""
+    a render taken over after a crash tells nobody twice. Each in their own language:
+    the one they chose, else the one the brief was asked in."""
     alliance = brief.alliance
-    team = User.objects.filter(alliance_memberships__alliance=alliance, is_active=True)
-    notify(
-        Kind.BRIEF_READY,
-        alliance=alliance,
-        recipients=[*team, brief.requested_by],
-        title=_("The brief of %(alliance)s is ready (%(verdict)s)")
-        % {"alliance": alliance.name, "verdict": brief.verdict},
-        body=_("The executive brief is ready to read and download."),
-        url=brief.get_absolute_url(),
-        key=f"brief_ready:{brief.pk}",
-    )
+    team = User.objects.filter(
+        alliance_memberships__alliance=alliance, is_active=True
+    ).select_related("profile")
+    by_language: dict[str, list] = {}
+    for user in {*team, *([brief.requested_by] if brief.requested_by else [])}:
+        language = preferred_language(user) or brief_language(brief)
+        by_language.setdefault(language, []).append(user)
+    for language, recipients in sorted(by_language.items()):
+        with translation.override(language):
+            notify(
+                Kind.BRIEF_READY,
+                alliance=alliance,
+                recipients=recipients,
+                title=_("The brief of %(alliance)s is ready (%(verdict)s)")
+                % {"alliance": alliance.name, "verdict": brief.verdict},
+                body=_("The executive brief is ready to read and download."),
+                url=brief.get_absolute_url(),
+                key=f"brief_ready:{brief.pk}",
+            )

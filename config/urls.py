@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.language import set_language
 from alliances.views import DashboardView, healthz
 
 admin.site.site_header = "Alliance Readiness administration"
@@ -31,6 +32,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/two-factor/", include("accounts.urls")),
+    path("accounts/language/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("alliances.urls")),
     path("", include("notifications.urls")),

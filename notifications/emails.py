@@ -14,10 +14,11 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from alliances.people import preferred_language
 from notifications.models import Delivery, Notification
 from notifications.services import deliveries
 
@@ -68,6 +69,11 @@ def _footer() -> str:
     return _("Choose which e-mails you get: %(url)s") % {"url": url}
 
 
+def in_their_language(user):
+    """E-mails speak the language the recipient chose (else the site's)."""
+    return translation.override(preferred_language(user) or settings.LANGUAGE_CODE)
+
+
 def _send(user, subject: str, text: str) -> None:
     send_mail(
         subject,
@@ -101,7 +107,8 @@ def send_immediate(notification_ids: list[int]) -> int:
             wanted = deliveries(notification.kind, [user.pk])[user.pk]
             if not user.email or not user.is_active or wanted != Delivery.IMMEDIATELY:
                 continue
-            _send(user, subject_of(notification), text_of(notification))
+            with in_their_language(user):
+                _send(user, subject_of(notification), text_of(notification))
             notification.emailed_at = timezone.now()
             notification.save(update_fields=["emailed_at"])
             sent += 1
@@ -159,12 +166,13 @@ def send_digests(day: date) -> int:
             if not notifications:
                 continue
             user = notifications[0].recipient
-            subject = SUBJECT_PREFIX + ngettext(
-                "Your daily digest of %(day)s: %(count)d notification",
-                "Your daily digest of %(day)s: %(count)d notifications",
-                len(notifications),
-            ) % {"day": day.isoformat(), "count": len(notifications)}
-            _send(user, subject, digest_text(notifications))
+            with in_their_language(user):
+                subject = SUBJECT_PREFIX + ngettext(
+                    "Your daily digest of %(day)s: %(count)d notification",
+                    "Your daily digest of %(day)s: %(count)d notifications",
+                    len(notifications),
+                ) % {"day": day.isoformat(), "count": len(notifications)}
+                _send(user, subject, digest_text(notifications))
             Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
                 emailed_at=timezone.now()
             )

@@ -1,7 +1,9 @@
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from alliances.forms import CrispyFormMixin
 from alliances.forms_support import active_user_named
@@ -29,7 +31,7 @@ class InterestsField(forms.CharField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 1500)
         kwargs.setdefault(
-            "help_text", "Comma-separated, e.g. sailing, Porsche 911 GT3 track days, AI ethics."
+            "help_text", _("Comma-separated, e.g. sailing, Porsche 911 GT3 track days, AI ethics.")
         )
         super().__init__(**kwargs)
 
@@ -49,10 +51,10 @@ class AccountField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 254)
-        kwargs.setdefault("label", "Their account here (username or email)")
+        kwargs.setdefault("label", _("Their account here (username or email)"))
         kwargs.setdefault(
             "help_text",
-            "For our own people: lets them see “My sponsorships” and their own details.",
+            _("For our own people: lets them see “My sponsorships” and their own details."),
         )
         super().__init__(**kwargs)
 
@@ -71,13 +73,15 @@ def _sponsor_label(sponsor: Sponsor) -> str:
 class SponsorshipCreateForm(CrispyFormMixin, forms.ModelForm):
     """Add a sponsorship: an existing person of the right organisation, or a new one."""
 
-    name = forms.CharField(label="New person's name", max_length=200, required=False)
-    title = forms.CharField(max_length=200, required=False, help_text="e.g. Chief Digital Officer")
+    name = forms.CharField(label=_("New person's name"), max_length=200, required=False)
+    title = forms.CharField(
+        max_length=200, required=False, help_text=_("e.g. Chief Digital Officer")
+    )
     seniority = forms.ChoiceField(choices=[("", "—"), *Sponsor.Seniority.choices], required=False)
     business_unit = forms.CharField(max_length=200, required=False)
     interests = InterestsField()
     account = AccountField(
-        help_text="Only your own, if you are the new person: an administrator links others."
+        help_text=_("Only your own, if you are the new person: an administrator links others.")
     )
 
     class Meta:
@@ -95,7 +99,7 @@ class SponsorshipCreateForm(CrispyFormMixin, forms.ModelForm):
             "until",
         ]
         widgets = {"since": DATE, "until": DATE, **SENSITIVE_WIDGETS}
-        labels = {"sponsor": "Existing person"}
+        labels = {"sponsor": _("Existing person")}
         field_classes = {"sponsor": IdChoiceField}
 
     def __init__(self, *args, alliance, **kwargs):
@@ -108,14 +112,18 @@ class SponsorshipCreateForm(CrispyFormMixin, forms.ModelForm):
             Q(organisation__is_own=True) | Q(organisation=alliance.partner)
         ).select_related("organisation")
         sponsor.label_from_instance = _sponsor_label
-        sponsor.empty_label = "— a new person (fill in below) —"
-        sponsor.help_text = format_html("One of our people, or someone at {}.", alliance.partner)
+        sponsor.empty_label = _("— a new person (fill in below) —")
+        sponsor.help_text = format_html(_("One of our people, or someone at {}."), alliance.partner)
         self.helper.layout = Layout(
-            Fieldset("Side and role", "side", "role"),
+            Fieldset(_("Side and role"), "side", "role"),
             Fieldset(
-                "Who",
+                _("Who"),
                 "sponsor",
-                HTML('<p class="small text-secondary mb-2">…or a new person:</p>'),
+                HTML(
+                    format_html(
+                        '<p class="small text-secondary mb-2">{}</p>', _("…or a new person:")
+                    )
+                ),
                 "name",
                 "title",
                 "seniority",
@@ -124,27 +132,29 @@ class SponsorshipCreateForm(CrispyFormMixin, forms.ModelForm):
                 "account",
             ),
             Fieldset(
-                "Motives and agenda on this alliance",
+                _("Motives and agenda on this alliance"),
                 "motive_corporate",
                 "motive_departmental",
                 "motive_personal",
                 "personal_agenda",
                 "notes",
             ),
-            Fieldset("Period", "since", "until"),
+            Fieldset(_("Period"), "since", "until"),
         )
 
     def clean(self):
         data = super().clean()
         existing, name = data.get("sponsor"), (data.get("name") or "").strip()
         if existing and name:
-            raise forms.ValidationError("Choose an existing person or enter a new one, not both.")
+            raise forms.ValidationError(
+                _("Choose an existing person or enter a new one, not both.")
+            )
         if not existing and not name:
-            self.add_error("sponsor", "Choose a person, or enter a new person's name below.")
+            self.add_error("sponsor", _("Choose a person, or enter a new person's name below."))
             return data
         if name:
             if not data.get("seniority"):
-                self.add_error("seniority", "Say how senior the new person is.")
+                self.add_error("seniority", _("Say how senior the new person is."))
             self.new_sponsor = Sponsor(
                 name=" ".join(name.split()),
                 title=data.get("title", ""),
@@ -176,7 +186,7 @@ class SponsorForm(CrispyFormMixin, forms.ModelForm):
     that alliance's sponsorship."""
 
     interests = InterestsField()
-    account = AccountField(help_text="Lets them see “My sponsorships” and their own details.")
+    account = AccountField(help_text=_("Lets them see “My sponsorships” and their own details."))
 
     class Meta:
         model = Sponsor
@@ -211,7 +221,7 @@ class SignalForm(CrispyFormMixin, forms.ModelForm):
         required=False,
         max_length=500,
         assume_scheme="https",
-        help_text="Optional: minutes, a post, an email thread.",
+        help_text=_("Optional: minutes, a post, an email thread."),
     )
 
     class Meta:
@@ -227,9 +237,9 @@ class SignalForm(CrispyFormMixin, forms.ModelForm):
             "link",
         ]
         widgets = {"date": DATE}
-        labels = {"sponsorship": "Sponsor"}
+        labels = {"sponsorship": _("Sponsor")}
         field_classes = {"sponsorship": IdChoiceField, "responds_to": IdChoiceField}
-        help_texts = {"responds_to": "Allocations answer a request, resolutions an escalation."}
+        help_texts = {"responds_to": _("Allocations answer a request, resolutions an escalation.")}
 
     move_since = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -246,14 +256,14 @@ class SignalForm(CrispyFormMixin, forms.ModelForm):
         offered = [
             s for s in sponsorships if s.is_active or (current and s.pk == current.sponsorship_id)
         ]
-        field.widget.choices = [("", "Choose a sponsor")] + [
+        field.widget.choices = [("", _("Choose a sponsor"))] + [
             (
                 s.pk,
                 f"{s.sponsor.name} — {s.get_role_display().lower()} ({s.get_side_display()})",
             )
             for s in offered
         ]
-        self.fields["kind"].choices = [("", "Choose what happened"), *Signal.Kind.choices]
+        self.fields["kind"].choices = [("", _("Choose what happened")), *Signal.Kind.choices]
         self.fields["meeting_with"].choices = [("", "—"), *Signal.MeetingWith.choices]
         asks = self.fields["responds_to"]
         asks.queryset = Signal.objects.filter(
@@ -261,11 +271,11 @@ class SignalForm(CrispyFormMixin, forms.ModelForm):
             kind__in=[Signal.Kind.RESOURCES_REQUESTED, Signal.Kind.ESCALATION_RAISED],
         )
         include = current.responds_to if current and current.responds_to_id else None
-        asks.widget.choices = [("", "Nothing (not an allocation or a resolution)")] + [
+        asks.widget.choices = [("", _("Nothing (not an allocation or a resolution)"))] + [
             (
                 ask.pk,
-                f"{ask.get_kind_display()} {ask.date:%d %b %Y} — {ask.sponsorship.sponsor.name}"
-                + (f": {ask.note[:40]}" if ask.note else ""),
+                f"{ask.get_kind_display()} {date_format(ask.date, 'd M Y')} — "
+                f"{ask.sponsorship.sponsor.name}" + (f": {ask.note[:40]}" if ask.note else ""),
             )
             for ask in open_asks(alliance, include=include)
         ]
@@ -277,11 +287,13 @@ class SignalForm(CrispyFormMixin, forms.ModelForm):
             # Offer, next to the refusal, to move the start back instead of refusing.
             field = self.fields["move_since"]
             field.widget = forms.CheckboxInput()
-            field.label = f"Move the sponsorship's start to {day:%d %b %Y}"
-            field.help_text = (
-                f"{sponsorship.sponsor.name}'s sponsorship is recorded as starting on "
-                f"{sponsorship.since:%d %b %Y}."
-            )
+            field.label = _("Move the sponsorship's start to %(date)s") % {
+                "date": date_format(day, "d M Y")
+            }
+            field.help_text = _("%(name)s's sponsorship is recorded as starting on %(date)s.") % {
+                "name": sponsorship.sponsor.name,
+                "date": date_format(sponsorship.since, "d M Y"),
+            }
             self._bound_fields_cache.pop("move_since", None)  # bound before the label was known
             self.instance.moves_since_back = cleaned.get("move_since", False)
         return cleaned
@@ -294,8 +306,10 @@ class PeerLinkForm(CrispyFormMixin, forms.ModelForm):
         widgets = {"last_contact": DATE}
         field_classes = {"ours": IdChoiceField, "theirs": IdChoiceField}
         help_texts = {
-            "theirs": "Map by function, not title: a small partner's CEO may be the "
-            "counterpart of one of our business-unit heads."
+            "theirs": _(
+                "Map by function, not title: a small partner's CEO may be the "
+                "counterpart of one of our business-unit heads."
+            )
         }
 
     def __init__(self, *args, alliance, **kwargs):
@@ -311,5 +325,5 @@ class PeerLinkForm(CrispyFormMixin, forms.ModelForm):
 class SponsorChoiceForm(forms.Form):
     sponsor = IdChoiceField(
         queryset=Sponsor.objects.filter(organisation__is_own=True),
-        error_messages={"invalid_choice": "Choose one of our people from the list."},
+        error_messages={"invalid_choice": _("Choose one of our people from the list.")},
     )

@@ -37,10 +37,12 @@ indicator says; its indicators still show what is known so far.
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from statistics import median
+
+from alliances.texts import _, format_date, gettext_noop, ngettext
 
 # Signal kinds (the model's choices use the same values).
 RESOURCES_REQUESTED = "resources_requested"
@@ -54,6 +56,12 @@ SENIOR_PRESENCE = "senior_presence"
 
 GREEN, AMBER, RED, UNKNOWN = "green", "amber", "red", "unknown"
 POINTS = {GREEN: 100, AMBER: 50, RED: 0}
+COLOUR_LABELS = {
+    GREEN: gettext_noop("green"),
+    AMBER: gettext_noop("amber"),
+    RED: gettext_noop("red"),
+    UNKNOWN: gettext_noop("unknown"),
+}
 
 ALLOCATION_GREEN_MAX_DAYS = 14
 ALLOCATION_AMBER_MAX_DAYS = 30
@@ -89,11 +97,29 @@ WEIGHTS = {
     ESCALATIONS: 15,
 }
 
-_WEIGHT_LIST = ", ".join(f"{key.replace('_', ' ')} {weight}" for key, weight in WEIGHTS.items())
-OVERALL_THRESHOLD_NOTE = (
-    f"Weighted mean of the known indicators (green 100, amber 50, red 0; weights "
-    f"{_WEIGHT_LIST}): green ≥ {OVERALL_GREEN_MIN}, amber ≥ {OVERALL_AMBER_MIN}, red below."
-)
+INDICATOR_NAMES = {
+    ALLOCATION_DELAY: gettext_noop("Allocation delay"),
+    KPI_ATTAINMENT: gettext_noop("KPI attainment"),
+    ADVOCACY_90_DAYS: gettext_noop("Advocacy"),
+    COUNTERPART_CONTACT: gettext_noop("Counterpart contact"),
+    ESCALATIONS: gettext_noop("Escalations"),
+}
+
+
+def colour_label(colour: str) -> str:
+    """A health colour in words, in the active language ("green")."""
+    return _(COLOUR_LABELS.get(colour, colour))
+
+
+def overall_threshold_note() -> str:
+    """How the overall score and colour are computed, in the active language."""
+    weights = ", ".join(
+        f"{_(INDICATOR_NAMES[key]).lower()} {weight}" for key, weight in WEIGHTS.items()
+    )
+    return _(
+        "Weighted mean of the known indicators (green 100, amber 50, red 0; weights "
+        "%(weights)s): green ≥ %(green)s, amber ≥ %(amber)s, red below."
+    ) % {"weights": weights, "green": OVERALL_GREEN_MIN, "amber": OVERALL_AMBER_MIN}
 
 
 @dataclass(frozen=True)
@@ -145,7 +171,7 @@ class HealthReport:
     indicators: tuple[Indicator, ...]
     overdue: tuple[str, ...] = ()
     summary: str = ""
-    threshold_note: str = OVERALL_THRESHOLD_NOTE
+    threshold_note: str = field(default_factory=overall_threshold_note)
     too_early: bool = False
 
     def indicator(self, key: str) -> Indicator | None:
@@ -156,8 +182,10 @@ class HealthReport:
         return sum(1 for i in self.indicators if i.colour != UNKNOWN)
 
 
-def no_sponsor_health(reason: str = "No executive sponsor on our side.") -> HealthReport:
+def no_sponsor_health(reason: str | None = None) -> HealthReport:
     """Health when there is no sponsorship to measure: unknown, never a number."""
+    if reason is None:
+        reason = _("No executive sponsor on our side.")
     return HealthReport(score=None, colour=UNKNOWN, indicators=(), summary=reason)
 
 
@@ -195,10 +223,15 @@ def sponsorship_health(
         score, colour = None, UNKNOWN
         summary = too_early_summary(indicators, age=age)
     elif score is None:
-        colour, summary = UNKNOWN, "No evidence yet: record signals and KPIs to measure health."
+        colour = UNKNOWN
+        summary = _("No evidence yet: record signals and KPIs to measure health.")
     else:
         colour = overall_colour(score)
-        summary = f"Based on {known} of {len(indicators)} indicators."
+        summary = ngettext(
+            "Based on %(known)d of %(count)d indicator.",
+            "Based on %(known)d of %(count)d indicators.",
+            len(indicators),
+        ) % {"known": known, "count": len(indicators)}
     return HealthReport(
         score=score,
         colour=colour,
@@ -212,12 +245,17 @@ def sponsorship_health(
 def too_early_summary(indicators: Iterable[Indicator], *, age: int) -> str:
     """One sentence for a sponsorship younger than the evidence window: its age and
     the colour of each indicator known so far (or that nothing is known yet)."""
-    known = [f"{i.name} {i.colour}" for i in indicators if i.colour != UNKNOWN]
-    so_far = f"So far: {', '.join(known)}." if known else "Nothing measured yet."
-    return (
-        f"Too early to tell: the sponsorship is {_days(max(age, 0))} old and health is "
-        f"scored after {EVIDENCE_WINDOW_DAYS} days. {so_far}"
+    known = [f"{i.name} {colour_label(i.colour)}" for i in indicators if i.colour != UNKNOWN]
+    so_far = (
+        _("So far: %(known)s.") % {"known": ", ".join(known)}
+        if known
+        else _("Nothing measured yet.")
     )
+    too_early = _(
+        "Too early to tell: the sponsorship is %(age)s old and health is "
+        "scored after %(window)s days."
+    ) % {"age": _days(max(age, 0)), "window": EVIDENCE_WINDOW_DAYS}
+    return f"{too_early} {so_far}"
 
 
 def overall_score(indicators: Iterable[Indicator]) -> int | None:
@@ -247,11 +285,15 @@ def _band(value: float, green_max: float, amber_max: float) -> str:
 
 def _days(n: float) -> str:
     n = int(n) if float(n).is_integer() else round(n, 1)
-    return f"{n} day" if n == 1 else f"{n} days"
+    return ngettext("%(n)s day", "%(n)s days", n if isinstance(n, int) else 2) % {"n": n}
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def _requests(n: int) -> str:
+    return ngettext("%(count)d request", "%(count)d requests", n) % {"count": n}
+
+
+def _escalations(n: int) -> str:
+    return ngettext("%(count)d escalation", "%(count)d escalations", n) % {"count": n}
 
 
 def _pairs(signals, asked_kind, answer_kind, today):
@@ -263,11 +305,15 @@ def _pairs(signals, asked_kind, answer_kind, today):
     return delays, open_ages
 
 
-ALLOCATION_NOTE = (
-    f"Green: median ≤ {ALLOCATION_GREEN_MAX_DAYS} days from request to allocation · "
-    f"amber ≤ {ALLOCATION_AMBER_MAX_DAYS} · red above, or any request open over "
-    f"{OPEN_REQUEST_RED_AFTER_DAYS} days."
-)
+def allocation_note() -> str:
+    return _(
+        "Green: median ≤ %(green)s days from request to allocation · "
+        "amber ≤ %(amber)s · red above, or any request open over %(red)s days."
+    ) % {
+        "green": ALLOCATION_GREEN_MAX_DAYS,
+        "amber": ALLOCATION_AMBER_MAX_DAYS,
+        "red": OPEN_REQUEST_RED_AFTER_DAYS,
+    }
 
 
 def allocation_delay(signals: Iterable[SignalFact], *, today: date) -> Indicator:
@@ -276,36 +322,63 @@ def allocation_delay(signals: Iterable[SignalFact], *, today: date) -> Indicator
 
     def result(colour, figure, reason):
         return Indicator(
-            ALLOCATION_DELAY, "Allocation delay", colour, figure, reason, ALLOCATION_NOTE
+            ALLOCATION_DELAY,
+            _(INDICATOR_NAMES[ALLOCATION_DELAY]),
+            colour,
+            figure,
+            reason,
+            allocation_note(),
         )
 
     if not delays and not open_ages:
-        return result(UNKNOWN, "No requests", "No resources requested yet: nothing to measure.")
-    open_part = f"; {_plural(len(open_ages), 'request')} open" if open_ages else ""
+        return result(
+            UNKNOWN, _("No requests"), _("No resources requested yet: nothing to measure.")
+        )
+    open_part = (
+        "; " + _("%(requests)s open") % {"requests": _requests(len(open_ages))} if open_ages else ""
+    )
     oldest_open = max(open_ages, default=0)
     if not delays:
-        figure = f"{_plural(len(open_ages), 'request')} open, oldest {_days(oldest_open)}"
+        figure = _("%(requests)s open, oldest %(age)s") % {
+            "requests": _requests(len(open_ages)),
+            "age": _days(oldest_open),
+        }
         if oldest_open > OPEN_REQUEST_RED_AFTER_DAYS:
-            return result(RED, figure, f"A request has waited {_days(oldest_open)} for resources.")
-        return result(UNKNOWN, figure, "Nothing allocated yet, and no request is overdue.")
+            return result(
+                RED,
+                figure,
+                _("A request has waited %(age)s for resources.") % {"age": _days(oldest_open)},
+            )
+        return result(UNKNOWN, figure, _("Nothing allocated yet, and no request is overdue."))
     typical = median(delays)
-    figure = f"Median {_days(typical)} over {_plural(len(delays), 'allocation')}{open_part}"
+    figure = (
+        _("Median %(typical)s over %(allocations)s")
+        % {
+            "typical": _days(typical),
+            "allocations": ngettext("%(count)d allocation", "%(count)d allocations", len(delays))
+            % {"count": len(delays)},
+        }
+        + open_part
+    )
     if oldest_open > OPEN_REQUEST_RED_AFTER_DAYS:
-        reason = f"A request has been open for {_days(oldest_open)} without an allocation."
+        reason = _("A request has been open for %(age)s without an allocation.") % {
+            "age": _days(oldest_open)
+        }
         return result(RED, figure, reason)
     colour = _band(typical, ALLOCATION_GREEN_MAX_DAYS, ALLOCATION_AMBER_MAX_DAYS)
     reason = {
-        GREEN: "Resources usually arrive within two weeks of being asked for.",
-        AMBER: "Resources take two to four weeks to arrive.",
-        RED: "Resources usually take more than a month to arrive.",
+        GREEN: _("Resources usually arrive within two weeks of being asked for."),
+        AMBER: _("Resources take two to four weeks to arrive."),
+        RED: _("Resources usually take more than a month to arrive."),
     }[colour]
     return result(colour, figure, reason)
 
 
-KPI_NOTE = (
-    f"Green: ≥ {KPI_GREEN_MIN_PERCENT} % of reported current KPIs at or above target · "
-    f"amber ≥ {KPI_AMBER_MIN_PERCENT} % · red below."
-)
+def kpi_note() -> str:
+    return _(
+        "Green: ≥ %(green)s %% of reported current KPIs at or above target · "
+        "amber ≥ %(amber)s %% · red below."
+    ) % {"green": KPI_GREEN_MIN_PERCENT, "amber": KPI_AMBER_MIN_PERCENT}
 
 
 def kpi_attainment(
@@ -315,37 +388,48 @@ def kpi_attainment(
     current = [k for k in kpis if k.is_current]
     reported = [k for k in current if k.actual is not None]
     reviews = [s.date for s in signals if s.kind == KPI_REVIEW]
-    review = (
-        f" Last KPI review {_days((today - max(reviews)).days)} ago."
+    review = " " + (
+        _("Last KPI review %(age)s ago.") % {"age": _days((today - max(reviews)).days)}
         if reviews
-        else " No KPI review recorded."
+        else _("No KPI review recorded.")
     )
 
     def result(colour, figure, reason):
-        return Indicator(KPI_ATTAINMENT, "KPI attainment", colour, figure, reason, KPI_NOTE)
+        return Indicator(
+            KPI_ATTAINMENT, _(INDICATOR_NAMES[KPI_ATTAINMENT]), colour, figure, reason, kpi_note()
+        )
 
     if not reported:
-        figure = "No current KPIs" if not current else "No current KPI reported"
-        return result(UNKNOWN, figure, "Nothing reported against a target yet." + review)
+        figure = _("No current KPIs") if not current else _("No current KPI reported")
+        return result(UNKNOWN, figure, _("Nothing reported against a target yet.") + review)
     on_target = sum(1 for k in reported if k.actual >= k.target)
     percent = on_target * 100 / len(reported)
-    figure = f"{on_target} of {len(reported)} at or above target ({round(percent)} %)"
+    figure = _("%(on_target)s of %(reported)s at or above target (%(percent)s %%)") % {
+        "on_target": on_target,
+        "reported": len(reported),
+        "percent": round(percent),
+    }
     if len(current) > len(reported):
-        figure += f"; {len(current) - len(reported)} not reported"
+        figure += "; " + _("%(count)s not reported") % {"count": len(current) - len(reported)}
     if percent >= KPI_GREEN_MIN_PERCENT:
-        colour, reason = GREEN, "The alliance delivers on most of its KPIs."
+        colour, reason = GREEN, _("The alliance delivers on most of its KPIs.")
     elif percent >= KPI_AMBER_MIN_PERCENT:
-        colour, reason = AMBER, "Some KPIs are behind target."
+        colour, reason = AMBER, _("Some KPIs are behind target.")
     else:
-        colour, reason = RED, "Most KPIs are behind target."
+        colour, reason = RED, _("Most KPIs are behind target.")
     return result(colour, figure, reason + review)
 
 
-ADVOCACY_NOTE = (
-    f"Green: {ADVOCACY_GREEN_MIN} or more mentions in the last {ADVOCACY_WINDOW_DAYS} days · "
-    f"amber {ADVOCACY_AMBER_MIN} · red none (unknown while the sponsorship is younger than "
-    f"{ADVOCACY_WINDOW_DAYS} days)."
-)
+def advocacy_note() -> str:
+    return _(
+        "Green: %(green)s or more mentions in the last %(window)s days · "
+        "amber %(amber)s · red none (unknown while the sponsorship is younger than "
+        "%(window)s days)."
+    ) % {
+        "green": ADVOCACY_GREEN_MIN,
+        "amber": ADVOCACY_AMBER_MIN,
+        "window": ADVOCACY_WINDOW_DAYS,
+    }
 
 
 def advocacy(signals: Iterable[SignalFact], *, since: date, today: date) -> Indicator:
@@ -356,25 +440,42 @@ def advocacy(signals: Iterable[SignalFact], *, since: date, today: date) -> Indi
         if s.kind == ADVOCACY and 0 <= (today - s.date).days <= ADVOCACY_WINDOW_DAYS
     ]
     count = len(recent)
-    figure = f"{_plural(count, 'mention')} in the last {ADVOCACY_WINDOW_DAYS} days"
+    figure = ngettext(
+        "%(count)d mention in the last %(window)d days",
+        "%(count)d mentions in the last %(window)d days",
+        count,
+    ) % {"count": count, "window": ADVOCACY_WINDOW_DAYS}
 
     def result(colour, reason):
-        return Indicator(ADVOCACY_90_DAYS, "Advocacy", colour, figure, reason, ADVOCACY_NOTE)
+        return Indicator(
+            ADVOCACY_90_DAYS,
+            _(INDICATOR_NAMES[ADVOCACY_90_DAYS]),
+            colour,
+            figure,
+            reason,
+            advocacy_note(),
+        )
 
     if count >= ADVOCACY_GREEN_MIN:
-        return result(GREEN, "They promote the alliance in their communications.")
+        return result(GREEN, _("They promote the alliance in their communications."))
     if count >= ADVOCACY_AMBER_MIN:
-        return result(AMBER, "They promoted the alliance once lately.")
+        return result(AMBER, _("They promoted the alliance once lately."))
     age = (today - since).days
     if age < ADVOCACY_WINDOW_DAYS:
-        return result(UNKNOWN, f"Too early to tell: the sponsorship is {_days(max(age, 0))} old.")
-    return result(RED, f"No mention of the alliance in {ADVOCACY_WINDOW_DAYS} days.")
+        return result(
+            UNKNOWN,
+            _("Too early to tell: the sponsorship is %(age)s old.") % {"age": _days(max(age, 0))},
+        )
+    return result(
+        RED, _("No mention of the alliance in %(window)s days.") % {"window": ADVOCACY_WINDOW_DAYS}
+    )
 
 
-CONTACT_NOTE = (
-    f"Green: last contact ≤ {CONTACT_GREEN_MAX_DAYS} days ago · amber ≤ "
-    f"{CONTACT_AMBER_MAX_DAYS} · red longer."
-)
+def contact_note() -> str:
+    return _("Green: last contact ≤ %(green)s days ago · amber ≤ %(amber)s · red longer.") % {
+        "green": CONTACT_GREEN_MAX_DAYS,
+        "amber": CONTACT_AMBER_MAX_DAYS,
+    }
 
 
 def counterpart_contact(contacts: Iterable[date], *, today: date) -> Indicator:
@@ -383,27 +484,38 @@ def counterpart_contact(contacts: Iterable[date], *, today: date) -> Indicator:
 
     def result(colour, figure, reason):
         return Indicator(
-            COUNTERPART_CONTACT, "Counterpart contact", colour, figure, reason, CONTACT_NOTE
+            COUNTERPART_CONTACT,
+            _(INDICATOR_NAMES[COUNTERPART_CONTACT]),
+            colour,
+            figure,
+            reason,
+            contact_note(),
         )
 
     if not contacts:
-        return result(UNKNOWN, "No contact recorded", "No meeting with the counterpart recorded.")
+        return result(
+            UNKNOWN, _("No contact recorded"), _("No meeting with the counterpart recorded.")
+        )
     days = (today - max(contacts)).days
-    figure = "Today" if days == 0 else f"{_days(days)} ago"
+    figure = _("Today") if days == 0 else _("%(age)s ago") % {"age": _days(days)}
     colour = _band(days, CONTACT_GREEN_MAX_DAYS, CONTACT_AMBER_MAX_DAYS)
     reason = {
-        GREEN: "In regular touch with their counterpart.",
-        AMBER: "Contact with their counterpart is getting rare.",
-        RED: "Out of touch with their counterpart for over two months.",
+        GREEN: _("In regular touch with their counterpart."),
+        AMBER: _("Contact with their counterpart is getting rare."),
+        RED: _("Out of touch with their counterpart for over two months."),
     }[colour]
     return result(colour, figure, reason)
 
 
-ESCALATION_NOTE = (
-    f"Green: median ≤ {ESCALATION_GREEN_MAX_DAYS} days to resolve · amber ≤ "
-    f"{ESCALATION_AMBER_MAX_DAYS} · red above, or one open over "
-    f"{OPEN_ESCALATION_RED_AFTER_DAYS} days."
-)
+def escalation_note() -> str:
+    return _(
+        "Green: median ≤ %(green)s days to resolve · amber ≤ %(amber)s · red above, "
+        "or one open over %(red)s days."
+    ) % {
+        "green": ESCALATION_GREEN_MAX_DAYS,
+        "amber": ESCALATION_AMBER_MAX_DAYS,
+        "red": OPEN_ESCALATION_RED_AFTER_DAYS,
+    }
 
 
 def escalations(signals: Iterable[SignalFact], *, today: date) -> Indicator:
@@ -411,26 +523,49 @@ def escalations(signals: Iterable[SignalFact], *, today: date) -> Indicator:
     durations, open_ages = _pairs(signals, ESCALATION_RAISED, ESCALATION_RESOLVED, today)
 
     def result(colour, figure, reason):
-        return Indicator(ESCALATIONS, "Escalations", colour, figure, reason, ESCALATION_NOTE)
+        return Indicator(
+            ESCALATIONS, _(INDICATOR_NAMES[ESCALATIONS]), colour, figure, reason, escalation_note()
+        )
 
     if not durations and not open_ages:
-        return result(UNKNOWN, "None raised", "No escalation raised: nothing to measure.")
+        return result(UNKNOWN, _("None raised"), _("No escalation raised: nothing to measure."))
     oldest_open = max(open_ages, default=0)
-    open_part = f"; {_plural(len(open_ages), 'open')}" if open_ages else ""
+    open_part = (
+        "; "
+        + ngettext("%(count)d open", "%(count)d open", len(open_ages)) % {"count": len(open_ages)}
+        if open_ages
+        else ""
+    )
     if not durations:
-        figure = f"{_plural(len(open_ages), 'escalation')} open, oldest {_days(oldest_open)}"
+        figure = _("%(escalations)s open, oldest %(age)s") % {
+            "escalations": _escalations(len(open_ages)),
+            "age": _days(oldest_open),
+        }
         if oldest_open > OPEN_ESCALATION_RED_AFTER_DAYS:
-            return result(RED, figure, f"An escalation has waited {_days(oldest_open)}.")
-        return result(UNKNOWN, figure, "None resolved yet, and none is overdue.")
+            return result(
+                RED, figure, _("An escalation has waited %(age)s.") % {"age": _days(oldest_open)}
+            )
+        return result(UNKNOWN, figure, _("None resolved yet, and none is overdue."))
     typical = median(durations)
-    figure = f"Median {_days(typical)} to resolve over {len(durations)}{open_part}"
+    figure = (
+        _("Median %(typical)s to resolve over %(count)s")
+        % {
+            "typical": _days(typical),
+            "count": len(durations),
+        }
+        + open_part
+    )
     if oldest_open > OPEN_ESCALATION_RED_AFTER_DAYS:
-        return result(RED, figure, f"An escalation has been open for {_days(oldest_open)}.")
+        return result(
+            RED,
+            figure,
+            _("An escalation has been open for %(age)s.") % {"age": _days(oldest_open)},
+        )
     colour = _band(typical, ESCALATION_GREEN_MAX_DAYS, ESCALATION_AMBER_MAX_DAYS)
     reason = {
-        GREEN: "Escalations are resolved within a week.",
-        AMBER: "Escalations take one to three weeks to resolve.",
-        RED: "Escalations take more than three weeks to resolve.",
+        GREEN: _("Escalations are resolved within a week."),
+        AMBER: _("Escalations take one to three weeks to resolve."),
+        RED: _("Escalations take more than three weeks to resolve."),
     }[colour]
     return result(colour, figure, reason)
 
@@ -459,17 +594,24 @@ def overdue(
             continue
         if s.kind == RESOURCES_REQUESTED and age > OPEN_REQUEST_RED_AFTER_DAYS:
             items.append(
-                f"Resources requested on {s.date:%d %b %Y}: not allocated after {_days(age)}."
+                _("Resources requested on %(date)s: not allocated after %(age)s.")
+                % {"date": format_date(s.date), "age": _days(age)}
             )
         elif s.kind == ESCALATION_RAISED and age > OPEN_ESCALATION_RED_AFTER_DAYS:
-            items.append(f"Escalation raised on {s.date:%d %b %Y}: unresolved after {_days(age)}.")
+            items.append(
+                _("Escalation raised on %(date)s: unresolved after %(age)s.")
+                % {"date": format_date(s.date), "age": _days(age)}
+            )
     contacts = [d for d in contacts if d <= today]
     if contacts and (today - max(contacts)).days > contact_after_days:
-        items.append(f"No contact with the counterpart for {_days((today - max(contacts)).days)}.")
+        items.append(
+            _("No contact with the counterpart for %(age)s.")
+            % {"age": _days((today - max(contacts)).days)}
+        )
     reviews = [s.date for s in signals if s.kind == KPI_REVIEW]
     last_review = max(reviews, default=since)
     if (today - last_review).days > KPI_REVIEW_DUE_DAYS:
-        items.append(f"No KPI review for {_days((today - last_review).days)}.")
+        items.append(_("No KPI review for %(age)s.") % {"age": _days((today - last_review).days)})
     return tuple(items)
 
 
@@ -501,14 +643,32 @@ class Rapport:
 
     @property
     def summary(self) -> str:
+        names = {"ours": self.ours, "theirs": self.theirs}
         if not self.has_common_ground:
-            return f"No common ground recorded between {self.ours} and {self.theirs} yet."
+            return _("No common ground recorded between %(ours)s and %(theirs)s yet.") % names
         parts = []
         if self.shared_interests:
-            parts.append(_plural(len(self.shared_interests), "shared interest"))
+            parts.append(
+                ngettext(
+                    "%(count)d shared interest",
+                    "%(count)d shared interests",
+                    len(self.shared_interests),
+                )
+                % {"count": len(self.shared_interests)}
+            )
         if self.shared_alliances:
-            parts.append(_plural(len(self.shared_alliances), "alliance") + " sponsored together")
-        return f"{self.ours} and {self.theirs}: " + " and ".join(parts) + "."
+            parts.append(
+                ngettext(
+                    "%(count)d alliance sponsored together",
+                    "%(count)d alliances sponsored together",
+                    len(self.shared_alliances),
+                )
+                % {"count": len(self.shared_alliances)}
+            )
+        return _("%(ours)s and %(theirs)s: %(common)s.") % {
+            **names,
+            "common": _(" and ").join(parts),
+        }
 
 
 def interest_key(text: str) -> str:

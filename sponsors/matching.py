@@ -19,6 +19,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from alliances.texts import _, gettext_noop, ngettext
+
 # Seniority levels (Sponsor.Seniority uses the same values; a test keeps them in step).
 BOARD = "board"
 C_SUITE = "c_suite"
@@ -33,12 +35,13 @@ SENIORITY_POINTS = {
     BU_HEAD: 15,
     OTHER: 5,
 }
+# Shown through `_()`, in the active language.
 SENIORITY_LABELS = {
-    BOARD: "board member",
-    C_SUITE: "C-suite",
-    REPORTS_TO_C_SUITE: "reports to the C-suite",
-    BU_HEAD: "business-unit head",
-    OTHER: "below business-unit head",
+    BOARD: gettext_noop("board member"),
+    C_SUITE: gettext_noop("C-suite"),
+    REPORTS_TO_C_SUITE: gettext_noop("reports to the C-suite"),
+    BU_HEAD: gettext_noop("business-unit head"),
+    OTHER: gettext_noop("below business-unit head"),
 }
 LOAD_POINTS = (30, 22, 12)  # by number of active sponsorships; 0 from three on
 BUSINESS_UNIT_POINTS = 20
@@ -106,29 +109,50 @@ def score_candidate(candidate: Candidate, *, objectives: str) -> Match:
     reasons = []
 
     seniority = SENIORITY_POINTS.get(candidate.seniority, 0)
-    label = SENIORITY_LABELS.get(candidate.seniority, "seniority unknown")
-    reasons.append(f"Seniority: {label} (+{seniority}).")
+    label = _(SENIORITY_LABELS.get(candidate.seniority, gettext_noop("seniority unknown")))
+    reasons.append(_("Seniority: %(label)s (+%(points)d).") % {"label": label, "points": seniority})
 
     load = _load_points(candidate.load)
     if candidate.load == 0:
-        reasons.append(f"Load: sponsors no other alliance (+{load}).")
+        reasons.append(_("Load: sponsors no other alliance (+%(points)d).") % {"points": load})
+    elif load == 0:
+        reasons.append(
+            ngettext(
+                "Load: already sponsors %(count)d alliance — likely overloaded (+%(points)d).",
+                "Load: already sponsors %(count)d alliances — likely overloaded (+%(points)d).",
+                candidate.load,
+            )
+            % {"count": candidate.load, "points": load}
+        )
     else:
-        plural = "alliance" if candidate.load == 1 else "alliances"
-        busy = " — likely overloaded" if load == 0 else ""
-        reasons.append(f"Load: already sponsors {candidate.load} {plural}{busy} (+{load}).")
+        reasons.append(
+            ngettext(
+                "Load: already sponsors %(count)d alliance (+%(points)d).",
+                "Load: already sponsors %(count)d alliances (+%(points)d).",
+                candidate.load,
+            )
+            % {"count": candidate.load, "points": load}
+        )
 
     fit = 0
     unit_words = _matching_words(candidate.business_unit, objective_stems)
     if unit_words:
         fit += BUSINESS_UNIT_POINTS
         reasons.append(
-            f"Business unit “{candidate.business_unit}” matches the objectives on "
-            f"{', '.join(unit_words)} (+{BUSINESS_UNIT_POINTS})."
+            _("Business unit “%(unit)s” matches the objectives on %(words)s (+%(points)d).")
+            % {
+                "unit": candidate.business_unit,
+                "words": ", ".join(unit_words),
+                "points": BUSINESS_UNIT_POINTS,
+            }
         )
     elif candidate.business_unit:
-        reasons.append(f"Business unit “{candidate.business_unit}” matches no objective (+0).")
+        reasons.append(
+            _("Business unit “%(unit)s” matches no objective (+0).")
+            % {"unit": candidate.business_unit}
+        )
     else:
-        reasons.append("No business unit recorded (+0).")
+        reasons.append(_("No business unit recorded (+0)."))
 
     matching_interests = [
         tag
@@ -139,13 +163,13 @@ def score_candidate(candidate: Candidate, *, objectives: str) -> Match:
     fit += interest_points
     if matching_interests:
         reasons.append(
-            f"Interests matching the objectives: {', '.join(matching_interests)} "
-            f"(+{interest_points})."
+            _("Interests matching the objectives: %(interests)s (+%(points)d).")
+            % {"interests": ", ".join(matching_interests), "points": interest_points}
         )
     elif candidate.interests:
-        reasons.append("None of their interests matches an objective (+0).")
+        reasons.append(_("None of their interests matches an objective (+0)."))
     else:
-        reasons.append("No interests recorded (+0).")
+        reasons.append(_("No interests recorded (+0)."))
 
     return Match(candidate=candidate, score=seniority + load + fit, reasons=tuple(reasons))
 

@@ -14,6 +14,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
@@ -32,33 +34,38 @@ class Sponsor(models.Model):
 
     class Seniority(models.TextChoices):
         # The values are sponsors/matching.py's, which scores them.
-        BOARD = matching.BOARD, "Board"
-        C_SUITE = matching.C_SUITE, "C-suite"
-        REPORTS_TO_C_SUITE = matching.REPORTS_TO_C_SUITE, "Reports to the C-suite"
-        BU_HEAD = matching.BU_HEAD, "Business-unit head"
-        OTHER = matching.OTHER, "Other"
+        BOARD = matching.BOARD, _("Board")
+        C_SUITE = matching.C_SUITE, _("C-suite")
+        REPORTS_TO_C_SUITE = matching.REPORTS_TO_C_SUITE, _("Reports to the C-suite")
+        BU_HEAD = matching.BU_HEAD, _("Business-unit head")
+        OTHER = matching.OTHER, _("Other")
 
-    name = models.CharField(max_length=200)
-    title = models.CharField(max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, blank=True)
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="sponsors"
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="sponsors",
+        verbose_name=_("organisation"),
     )
-    seniority = models.CharField(max_length=30, choices=Seniority.choices)
-    business_unit = models.CharField(max_length=200, blank=True)
+    seniority = models.CharField(_("seniority"), max_length=30, choices=Seniority.choices)
+    business_unit = models.CharField(_("business unit"), max_length=200, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="sponsor_profile",
-        help_text="For our own executives: their account here, so they see their sponsorships.",
+        help_text=_("For our own executives: their account here, so they see their sponsorships."),
+        verbose_name=_("user"),
     )
     interests = TaggableManager(
         blank=True,
-        help_text="Interests, comma-separated (e.g. sailing, Porsche 911 GT3 track days).",
+        help_text=_("Interests, comma-separated (e.g. sailing, Porsche 911 GT3 track days)."),
+        verbose_name=_("interests"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -81,7 +88,9 @@ class Sponsor(models.Model):
             .exists()
         )
         if self.organisation_id and duplicate:
-            raise ValidationError({"name": "This organisation already has a sponsor of that name."})
+            raise ValidationError(
+                {"name": _("This organisation already has a sponsor of that name.")}
+            )
 
 
 class SponsorshipQuerySet(models.QuerySet):
@@ -96,50 +105,62 @@ class Sponsorship(models.Model):
     what this alliance's team knows of their motives and agenda."""
 
     class Side(models.TextChoices):
-        OURS = "ours", "Our side"
-        PARTNER = "partner", "Partner side"
+        OURS = "ours", _("Our side")
+        PARTNER = "partner", _("Partner side")
 
     class Role(models.TextChoices):
-        EXECUTIVE_SPONSOR = "executive_sponsor", "Executive sponsor"
-        CHAMPION = "champion", "Champion"
-        ESCALATION_POINT = "escalation_point", "Escalation point"
+        EXECUTIVE_SPONSOR = "executive_sponsor", _("Executive sponsor")
+        CHAMPION = "champion", _("Champion")
+        ESCALATION_POINT = "escalation_point", _("Escalation point")
 
-    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="sponsorships")
-    sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="sponsorships")
-    side = models.CharField(max_length=10, choices=Side.choices)
-    role = models.CharField(max_length=20, choices=Role.choices)
+    alliance = models.ForeignKey(
+        Alliance, on_delete=models.CASCADE, related_name="sponsorships", verbose_name=_("alliance")
+    )
+    sponsor = models.ForeignKey(
+        Sponsor, on_delete=models.PROTECT, related_name="sponsorships", verbose_name=_("sponsor")
+    )
+    side = models.CharField(_("side"), max_length=10, choices=Side.choices)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     motive_corporate = models.CharField(
-        "corporate motive",
+        _("corporate motive"),
         max_length=MOTIVE_MAX_LENGTH,
         blank=True,
-        help_text="What the company gains (e.g. a strategic objective this serves).",
+        help_text=_("What the company gains (e.g. a strategic objective this serves)."),
     )
     motive_departmental = models.CharField(
-        "departmental motive",
+        _("departmental motive"),
         max_length=MOTIVE_MAX_LENGTH,
         blank=True,
-        help_text="What their department or business unit gains.",
+        help_text=_("What their department or business unit gains."),
     )
     motive_personal = models.CharField(
-        "personal motive",
+        _("personal motive"),
         max_length=MOTIVE_MAX_LENGTH,
         blank=True,
-        help_text="What they gain personally. Sensitive, like the personal agenda.",
+        help_text=_("What they gain personally. Sensitive, like the personal agenda."),
     )
     # Sensitive and kept per alliance: what one team recorded about a person never
     # reaches the managers of their other alliances.
     personal_agenda = models.TextField(
+        _("personal agenda"),
         blank=True,
         max_length=AGENDA_MAX_LENGTH,
-        help_text="What they want for themselves (career, visibility). Sensitive: only this "
-        "alliance's managers and the person themself see it.",
+        help_text=_(
+            "What they want for themselves (career, visibility). Sensitive: only this "
+            "alliance's managers and the person themself see it."
+        ),
     )
     notes = models.TextField(
-        blank=True, max_length=NOTE_MAX_LENGTH, help_text="Sensitive, like the personal agenda."
+        _("notes"),
+        blank=True,
+        max_length=NOTE_MAX_LENGTH,
+        help_text=_("Sensitive, like the personal agenda."),
     )
-    since = models.DateField(default=timezone.localdate)
-    until = models.DateField(null=True, blank=True, help_text="Leave empty while it lasts.")
-    created_at = models.DateTimeField(auto_now_add=True)
+    since = models.DateField(_("since"), default=timezone.localdate)
+    until = models.DateField(
+        _("until"), null=True, blank=True, help_text=_("Leave empty while it lasts.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = SponsorshipQuerySet.as_manager()
     history = HistoricalRecords()
@@ -183,11 +204,15 @@ class Sponsorship(models.Model):
     def clean(self):
         errors = {}
         if self.personal_agenda and len(self.personal_agenda) > AGENDA_MAX_LENGTH:
-            errors["personal_agenda"] = f"Keep the agenda under {AGENDA_MAX_LENGTH} characters."
+            errors["personal_agenda"] = _("Keep the agenda under %(max)d characters.") % {
+                "max": AGENDA_MAX_LENGTH
+            }
         if self.notes and len(self.notes) > NOTE_MAX_LENGTH:
-            errors["notes"] = f"Keep the notes under {NOTE_MAX_LENGTH} characters."
+            errors["notes"] = _("Keep the notes under %(max)d characters.") % {
+                "max": NOTE_MAX_LENGTH
+            }
         if self.until and self.since and self.until < self.since:
-            errors["until"] = "The end date cannot be before the start date."
+            errors["until"] = _("The end date cannot be before the start date.")
         if self.alliance_id and self.sponsor_id and self.side:
             errors.update(self._organisation_errors())
             if not errors:
@@ -199,13 +224,23 @@ class Sponsorship(models.Model):
         sponsor, alliance = self.sponsor, self.alliance
         if self.side == self.Side.OURS and not sponsor.organisation.is_own:
             return {
-                "sponsor": f"{sponsor.name} works for {sponsor.organisation}, not for us: "
-                "only our own people can sponsor on our side."
+                "sponsor": _(
+                    "%(name)s works for %(organisation)s, not for us: "
+                    "only our own people can sponsor on our side."
+                )
+                % {"name": sponsor.name, "organisation": sponsor.organisation}
             }
         if self.side == self.Side.PARTNER and sponsor.organisation_id != alliance.partner_id:
             return {
-                "sponsor": f"{sponsor.name} works for {sponsor.organisation}, not for this "
-                f"alliance's partner {alliance.partner}."
+                "sponsor": _(
+                    "%(name)s works for %(organisation)s, not for this "
+                    "alliance's partner %(partner)s."
+                )
+                % {
+                    "name": sponsor.name,
+                    "organisation": sponsor.organisation,
+                    "partner": alliance.partner,
+                }
             }
         return {}
 
@@ -222,16 +257,23 @@ class Sponsorship(models.Model):
         same_person = overlapping.filter(sponsor_id=self.sponsor_id).first()
         if same_person:
             return {
-                "sponsor": f"{same_person.sponsor.name} already sponsors this alliance "
-                f"({same_person.get_role_display().lower()} since {same_person.since:%d %b %Y})."
+                "sponsor": _("%(name)s already sponsors this alliance (%(role)s since %(date)s).")
+                % {
+                    "name": same_person.sponsor.name,
+                    "role": same_person.get_role_display().lower(),
+                    "date": date_format(same_person.since, "d M Y"),
+                }
             }
         if self.role == self.Role.EXECUTIVE_SPONSOR:
             rival = overlapping.filter(side=self.side, role=self.role).first()
             if rival:
                 side = self.get_side_display().lower()
                 return {
-                    "role": f"{rival.sponsor.name} is already the executive sponsor on {side} "
-                    f"for that period: end their sponsorship first, or choose another role."
+                    "role": _(
+                        "%(name)s is already the executive sponsor on %(side)s "
+                        "for that period: end their sponsorship first, or choose another role."
+                    )
+                    % {"name": rival.sponsor.name, "side": side}
                 }
         return {}
 
@@ -240,18 +282,18 @@ class Signal(models.Model):
     """Evidence that a sponsor is (or is not) engaged: what happened, when."""
 
     class Kind(models.TextChoices):
-        RESOURCES_REQUESTED = health.RESOURCES_REQUESTED, "Resources requested"
-        RESOURCES_ALLOCATED = health.RESOURCES_ALLOCATED, "Resources allocated"
-        KPI_REVIEW = health.KPI_REVIEW, "KPI review"
-        ADVOCACY = health.ADVOCACY, "Advocacy"
-        MEETING = health.MEETING, "Meeting"
-        ESCALATION_RAISED = health.ESCALATION_RAISED, "Escalation raised"
-        ESCALATION_RESOLVED = health.ESCALATION_RESOLVED, "Escalation resolved"
-        SENIOR_PRESENCE = health.SENIOR_PRESENCE, "Senior presence"
+        RESOURCES_REQUESTED = health.RESOURCES_REQUESTED, _("Resources requested")
+        RESOURCES_ALLOCATED = health.RESOURCES_ALLOCATED, _("Resources allocated")
+        KPI_REVIEW = health.KPI_REVIEW, _("KPI review")
+        ADVOCACY = health.ADVOCACY, _("Advocacy")
+        MEETING = health.MEETING, _("Meeting")
+        ESCALATION_RAISED = health.ESCALATION_RAISED, _("Escalation raised")
+        ESCALATION_RESOLVED = health.ESCALATION_RESOLVED, _("Escalation resolved")
+        SENIOR_PRESENCE = health.SENIOR_PRESENCE, _("Senior presence")
 
     class MeetingWith(models.TextChoices):
-        COUNTERPART = "counterpart", "Their counterpart"
-        TEAM = "team", "The alliance team"
+        COUNTERPART = "counterpart", _("Their counterpart")
+        TEAM = "team", _("The alliance team")
 
     # Which kind answers which: an allocation answers a request, a resolution an escalation.
     ANSWERS = {
@@ -259,9 +301,11 @@ class Signal(models.Model):
         Kind.ESCALATION_RESOLVED: Kind.ESCALATION_RAISED,
     }
 
-    sponsorship = models.ForeignKey(Sponsorship, on_delete=models.CASCADE, related_name="signals")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    date = models.DateField(default=timezone.localdate)
+    sponsorship = models.ForeignKey(
+        Sponsorship, on_delete=models.CASCADE, related_name="signals", verbose_name=_("sponsorship")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    date = models.DateField(_("date"), default=timezone.localdate)
     responds_to = models.OneToOneField(
         "self",
         null=True,
@@ -270,22 +314,33 @@ class Signal(models.Model):
         # unless the whole sponsorship goes.
         on_delete=models.RESTRICT,
         related_name="response",
-        verbose_name="answers",
-        error_messages={"unique": "That request or escalation has already been answered."},
-        help_text="For an allocation: the request it answers; for a resolution: the escalation.",
+        verbose_name=_("answers"),
+        error_messages={"unique": _("That request or escalation has already been answered.")},
+        help_text=_("For an allocation: the request it answers; for a resolution: the escalation."),
     )
     meeting_with = models.CharField(
-        max_length=20, choices=MeetingWith.choices, blank=True, help_text="For meetings."
+        _("meeting with"),
+        max_length=20,
+        choices=MeetingWith.choices,
+        blank=True,
+        help_text=_("For meetings."),
     )
     where = models.CharField(
-        max_length=200, blank=True, help_text="For advocacy: where they promoted the alliance."
+        _("where"),
+        max_length=200,
+        blank=True,
+        help_text=_("For advocacy: where they promoted the alliance."),
     )
-    note = models.TextField(blank=True)
-    link = models.URLField(max_length=500, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    link = models.URLField(_("link"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords()
 
@@ -306,15 +361,15 @@ class Signal(models.Model):
     def clean(self):
         errors = {}
         if self.note and len(self.note) > NOTE_MAX_LENGTH:
-            errors["note"] = f"Keep the note under {NOTE_MAX_LENGTH} characters."
+            errors["note"] = _("Keep the note under %(max)d characters.") % {"max": NOTE_MAX_LENGTH}
         if self.date and self.date > timezone.localdate():
-            errors["date"] = "A signal records what happened: it cannot be dated in the future."
+            errors["date"] = _("A signal records what happened: it cannot be dated in the future.")
         if self.kind == self.Kind.MEETING and not self.meeting_with:
-            errors["meeting_with"] = "Say whom the meeting was with."
+            errors["meeting_with"] = _("Say whom the meeting was with.")
         if self.kind != self.Kind.MEETING:
             self.meeting_with = ""
         if self.kind == self.Kind.ADVOCACY and not self.where.strip():
-            errors["where"] = "Say where they promoted the alliance."
+            errors["where"] = _("Say where they promoted the alliance.")
         if self.sponsorship_id and self.date and "date" not in errors:
             errors.update(self._period_errors())
         errors.update(self._answer_errors())
@@ -330,16 +385,23 @@ class Signal(models.Model):
         today = timezone.localdate()
         if self._state.adding and sponsorship.until and sponsorship.until < today:
             return {
-                "sponsorship": f"This sponsorship ended on {sponsorship.until:%d %b %Y}: "
-                "signals can no longer be recorded on it."
+                "sponsorship": _(
+                    "This sponsorship ended on %(date)s: signals can no longer be recorded on it."
+                )
+                % {"date": date_format(sponsorship.until, "d M Y")}
             }
         if self.date < sponsorship.since and not self.moves_since_back:
             return {
-                "date": f"The sponsorship started on {sponsorship.since:%d %b %Y}: "
-                "a signal cannot be dated before that."
+                "date": _(
+                    "The sponsorship started on %(date)s: a signal cannot be dated before that."
+                )
+                % {"date": date_format(sponsorship.since, "d M Y")}
             }
         if sponsorship.until and self.date > sponsorship.until:
-            return {"date": f"The sponsorship ended on {sponsorship.until:%d %b %Y}."}
+            return {
+                "date": _("The sponsorship ended on %(date)s.")
+                % {"date": date_format(sponsorship.until, "d M Y")}
+            }
         return {}
 
     def _answer_errors(self) -> dict:
@@ -347,18 +409,41 @@ class Signal(models.Model):
         answered = self.responds_to if self.responds_to_id else None
         if expected is None:
             if answered is not None:
-                return {"responds_to": "Only allocations and resolutions answer an earlier signal."}
+                return {
+                    "responds_to": _("Only allocations and resolutions answer an earlier signal.")
+                }
             return self._answered_errors()
-        label = "request" if expected == self.Kind.RESOURCES_REQUESTED else "escalation"
+        is_request = expected == self.Kind.RESOURCES_REQUESTED
         if answered is None:
-            return {"responds_to": f"Choose the {label} this answers."}
-        if answered.kind != expected or answered.sponsorship_id != self.sponsorship_id:
-            return {"responds_to": f"Choose a {label} of the same sponsorship."}
-        if self.date and self.date < answered.date:
-            what = "allocation" if label == "request" else "resolution"
             return {
-                "date": f"The {what} ({self.date:%d %b %Y}) cannot be dated before the "
-                f"{label} it answers ({answered.date:%d %b %Y})."
+                "responds_to": _("Choose the request this answers.")
+                if is_request
+                else _("Choose the escalation this answers.")
+            }
+        if answered.kind != expected or answered.sponsorship_id != self.sponsorship_id:
+            return {
+                "responds_to": _("Choose a request of the same sponsorship.")
+                if is_request
+                else _("Choose an escalation of the same sponsorship.")
+            }
+        if self.date and self.date < answered.date:
+            dates = {
+                "date": date_format(self.date, "d M Y"),
+                "answered": date_format(answered.date, "d M Y"),
+            }
+            return {
+                "date": (
+                    _(
+                        "The allocation (%(date)s) cannot be dated before the "
+                        "request it answers (%(answered)s)."
+                    )
+                    if is_request
+                    else _(
+                        "The resolution (%(date)s) cannot be dated before the "
+                        "escalation it answers (%(answered)s)."
+                    )
+                )
+                % dates
             }
         return {}
 
@@ -371,11 +456,16 @@ class Signal(models.Model):
         if answer is None:
             return {}
         if self.kind != self.ANSWERS.get(answer.kind):
-            return {"kind": "This signal has been answered: delete the answer before changing it."}
+            return {
+                "kind": _("This signal has been answered: delete the answer before changing it.")
+            }
         if self.sponsorship_id != answer.sponsorship_id:
-            return {"sponsorship": "This signal has been answered: it stays with its sponsor."}
+            return {"sponsorship": _("This signal has been answered: it stays with its sponsor.")}
         if self.date and self.date > answer.date:
-            return {"date": f"It was answered on {answer.date:%d %b %Y}: it cannot come later."}
+            return {
+                "date": _("It was answered on %(date)s: it cannot come later.")
+                % {"date": date_format(answer.date, "d M Y")}
+            }
         return {}
 
 
@@ -384,32 +474,37 @@ class PeerLink(models.Model):
     not title (a small partner's CEO may map to one of our business-unit heads)."""
 
     class Strength(models.IntegerChoices):
-        NONE = 0, "0 — no relationship yet"
-        ACQUAINTED = 1, "1 — acquainted"
-        WORKING = 2, "2 — working relationship"
-        TRUSTED = 3, "3 — trusted"
-        CLOSE = 4, "4 — close, speaks frankly"
+        NONE = 0, _("0 — no relationship yet")
+        ACQUAINTED = 1, _("1 — acquainted")
+        WORKING = 2, _("2 — working relationship")
+        TRUSTED = 3, _("3 — trusted")
+        CLOSE = 4, _("4 — close, speaks frankly")
 
-    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="peer_links")
+    alliance = models.ForeignKey(
+        Alliance, on_delete=models.CASCADE, related_name="peer_links", verbose_name=_("alliance")
+    )
     ours = models.ForeignKey(
         Sponsor,
         on_delete=models.CASCADE,
         related_name="peer_links_as_ours",
-        verbose_name="our person",
+        verbose_name=_("our person"),
     )
     theirs = models.ForeignKey(
         Sponsor,
         on_delete=models.CASCADE,
         related_name="peer_links_as_theirs",
-        verbose_name="partner person",
+        verbose_name=_("partner person"),
     )
     strength = models.PositiveSmallIntegerField(
-        choices=Strength.choices, default=Strength.ACQUAINTED, validators=[MaxValueValidator(4)]
+        _("strength"),
+        choices=Strength.choices,
+        default=Strength.ACQUAINTED,
+        validators=[MaxValueValidator(4)],
     )
     last_contact = models.DateField(
-        "last direct contact", null=True, blank=True, help_text="Leave empty if unknown."
+        _("last direct contact"), null=True, blank=True, help_text=_("Leave empty if unknown.")
     )
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["alliance", "ours__name", "theirs__name"]
@@ -424,20 +519,23 @@ class PeerLink(models.Model):
     def clean(self):
         errors = {}
         if self.last_contact and self.last_contact > timezone.localdate():
-            errors["last_contact"] = "The last contact cannot be in the future."
+            errors["last_contact"] = _("The last contact cannot be in the future.")
         if self.alliance_id and self.ours_id and not self.ours.organisation.is_own:
-            errors["ours"] = f"{self.ours.name} is not one of our people."
+            errors["ours"] = _("%(name)s is not one of our people.") % {"name": self.ours.name}
         if (
             self.alliance_id
             and self.theirs_id
             and (self.theirs.organisation_id != self.alliance.partner_id)
         ):
-            errors["theirs"] = f"{self.theirs.name} does not work for {self.alliance.partner}."
+            errors["theirs"] = _("%(name)s does not work for %(partner)s.") % {
+                "name": self.theirs.name,
+                "partner": self.alliance.partner,
+            }
         if self.alliance_id and self.ours_id and self.theirs_id and not errors:
             clash = PeerLink.objects.filter(
                 alliance_id=self.alliance_id, ours_id=self.ours_id, theirs_id=self.theirs_id
             ).exclude(pk=self.pk)
             if clash.exists():
-                errors["theirs"] = "These two are already mapped: edit that mapping instead."
+                errors["theirs"] = _("These two are already mapped: edit that mapping instead.")
         if errors:
             raise ValidationError(errors)

@@ -10,6 +10,7 @@ from datetime import date
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alliances.access import Action, can, visible_alliances
 from alliances.models import KPI, Alliance, Membership
@@ -160,7 +161,7 @@ def sponsor_overview(alliance: Alliance, *, user) -> SponsorOverview:
     healths = {s.pk: _health(s, signals, kpis, contacts, today) for s in measured}
     for sponsorship in sponsorships:
         sponsorship.health = healths.get(sponsorship.pk)
-    no_partner = health.no_sponsor_health("No executive sponsor on the partner's side.")
+    no_partner = health.no_sponsor_health(_("No executive sponsor on the partner's side."))
     return SponsorOverview(
         alliance=alliance,
         ours=ours,

@@ -7,6 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alliances.access import Action, ensure_can
 from alliances.models import Alliance, Organisation
@@ -24,8 +27,8 @@ from sponsors.models import (
 
 User = get_user_model()
 
-TAKEN = "Someone else just took that role: reload and check."
-ANSWERED = "That request or escalation has just been answered: reload and check."
+TAKEN = gettext_lazy("Someone else just took that role: reload and check.")
+ANSWERED = gettext_lazy("That request or escalation has just been answered: reload and check.")
 
 
 def _lock_alliance(alliance_id: int) -> None:
@@ -54,11 +57,16 @@ def clean_interests(interests: Iterable[str]) -> list[str]:
             continue
         if len(tag) > INTEREST_MAX_LENGTH:
             raise ValidationError(
-                {"interests": f"Keep each interest under {INTEREST_MAX_LENGTH} characters."}
+                {
+                    "interests": _("Keep each interest under %(max)d characters.")
+                    % {"max": INTEREST_MAX_LENGTH}
+                }
             )
         tags.append(tag)
     if len(tags) > MAX_INTERESTS:
-        raise ValidationError({"interests": f"List at most {MAX_INTERESTS} interests."})
+        raise ValidationError(
+            {"interests": _("List at most %(max)d interests.") % {"max": MAX_INTERESTS}}
+        )
     return tags
 
 
@@ -66,7 +74,7 @@ def our_organisation() -> Organisation:
     organisation = Organisation.objects.filter(is_own=True).order_by("pk").first()
     if organisation is None:
         raise ValidationError(
-            "Our own organisation is not registered yet: ask an administrator to add it."
+            _("Our own organisation is not registered yet: ask an administrator to add it.")
         )
     return organisation
 
@@ -78,8 +86,10 @@ def sponsor_save(*, sponsor: Sponsor, interests: Iterable[str] | None = None) ->
     if sponsor.user_id:
         taken = Sponsor.objects.filter(user_id=sponsor.user_id).exclude(pk=sponsor.pk).first()
         if taken:
-            raise ValidationError({"account": f"That account is already linked to {taken.name}."})
-    _save(sponsor, "This organisation already has a sponsor of that name.")
+            raise ValidationError(
+                {"account": _("That account is already linked to %(name)s.") % {"name": taken.name}}
+            )
+    _save(sponsor, _("This organisation already has a sponsor of that name."))
     if tags is not None:
         sponsor.interests.set(tags)
     return sponsor
@@ -95,8 +105,10 @@ def _ensure_may_link(user, sponsor: Sponsor, linked_id: int | None) -> None:
     if not allowed:
         raise ValidationError(
             {
-                "account": "Only an administrator links a person to someone else's account; "
-                "you may link only your own, to a new person."
+                "account": _(
+                    "Only an administrator links a person to someone else's account; "
+                    "you may link only your own, to a new person."
+                )
             }
         )
 
@@ -107,7 +119,9 @@ def sponsor_update(*, sponsor: Sponsor, user, interests: Iterable[str]) -> Spons
     Which account is theirs follows `can_link_account`."""
     stored = Sponsor.objects.select_for_update().get(pk=sponsor.pk)
     if not can_edit_sponsor(user, stored):
-        raise PermissionDenied("Only this person and the managers of their alliances can edit it.")
+        raise PermissionDenied(
+            _("Only this person and the managers of their alliances can edit it.")
+        )
     _ensure_may_link(user, sponsor, stored.user_id)
     return sponsor_save(sponsor=sponsor, interests=interests)
 
@@ -133,7 +147,7 @@ def sponsorship_create(
         sponsor_save(sponsor=new_sponsor, interests=interests)
         sponsorship.sponsor = new_sponsor
     if sponsorship.sponsor_id is None:
-        raise ValidationError({"sponsor": "Choose a person, or enter a new person's name."})
+        raise ValidationError({"sponsor": _("Choose a person, or enter a new person's name.")})
     return _save(as_done_by(sponsorship, user), TAKEN)
 
 
@@ -194,7 +208,7 @@ def signal_record(*, signal: Signal, recorded_by, move_since: bool = False) -> S
 def _ensure_may_change(signal: Signal, user) -> None:
     if not can_change_signal(user, signal, signal.sponsorship.alliance):
         raise PermissionDenied(
-            "Only the person who recorded this signal or a manager can change it."
+            _("Only the person who recorded this signal or a manager can change it.")
         )
 
 
@@ -210,8 +224,8 @@ def signal_delete(*, signal: Signal, user) -> None:
     answer = Signal.objects.filter(responds_to=signal).first()
     if answer is not None:
         raise ValidationError(
-            f"It was answered by the {answer.get_kind_display().lower()} of "
-            f"{answer.date:%d %b %Y}: delete that first."
+            _("It was answered by the %(kind)s of %(date)s: delete that first.")
+            % {"kind": answer.get_kind_display().lower(), "date": date_format(answer.date, "d M Y")}
         )
     as_done_by(signal, user).delete()
 
@@ -219,7 +233,7 @@ def signal_delete(*, signal: Signal, user) -> None:
 @transaction.atomic
 def peer_link_save(*, link: PeerLink, user) -> PeerLink:
     ensure_can(user, Action.MANAGE_SPONSORS, link.alliance)
-    return _save(link, "These two are already mapped: edit that mapping instead.")
+    return _save(link, _("These two are already mapped: edit that mapping instead."))
 
 
 @transaction.atomic

@@ -5,6 +5,8 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 
 from alliances.access import Action, can
@@ -61,7 +63,7 @@ class AllianceSponsorsContextMixin:
             "page_obj": page_obj,
             "signals": page_obj.object_list,
             "signal_form": form,
-            "health_thresholds": health.OVERALL_THRESHOLD_NOTE,
+            "health_thresholds": health.overall_threshold_note(),
         }
 
 
@@ -103,11 +105,14 @@ class SignalCreateView(AllianceSponsorsContextMixin, AllianceMixin, TemplateView
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                message = (
-                    f"{signal.get_kind_display()} recorded for {signal.sponsorship.sponsor.name}."
-                )
+                message = _("%(kind)s recorded for %(name)s.") % {
+                    "kind": signal.get_kind_display(),
+                    "name": signal.sponsorship.sponsor.name,
+                }
                 if moving:
-                    message += f" The sponsorship now starts on {signal.date:%d %b %Y}."
+                    message += " " + _("The sponsorship now starts on %(date)s.") % {
+                        "date": date_format(signal.date, "d M Y")
+                    }
                 if request.htmx:
                     context = self.sponsors_context()
                     context.update(alliance=self.alliance, saved_message=message)
@@ -134,7 +139,7 @@ class SignalMixin(AllianceMixin):
         )
         self.signal.sponsorship.alliance = self.alliance
         if not can_change_signal(self.request.user, self.signal, self.alliance):
-            raise PermissionDenied("Only the person who recorded this signal or a manager can.")
+            raise PermissionDenied(_("Only the person who recorded this signal or a manager can."))
 
     def get_success_url(self):
         return sponsor_page_url(self.alliance) + "#timeline"
@@ -142,8 +147,8 @@ class SignalMixin(AllianceMixin):
 
 class SignalUpdateView(SignalMixin, BadRequestOnInvalidMixin, ServiceFormMixin, UpdateView):
     form_class = SignalForm
-    heading = "Edit signal"
-    success_message = "Signal updated."
+    heading = _("Edit signal")
+    success_message = _("Signal updated.")
 
     def get_object(self, queryset=None):
         return self.signal
@@ -155,7 +160,7 @@ class SignalUpdateView(SignalMixin, BadRequestOnInvalidMixin, ServiceFormMixin, 
         return services.signal_update(signal=form.instance, user=self.request.user)
 
     def get_back(self):
-        return self.get_success_url(), f"Sponsors of {self.alliance.name}"
+        return self.get_success_url(), _("Sponsors of %(name)s") % {"name": self.alliance.name}
 
 
 class SignalDeleteView(SignalMixin, TemplateView):
@@ -165,11 +170,17 @@ class SignalDeleteView(SignalMixin, TemplateView):
         signal = self.signal
         return {
             **super().get_context_data(**kwargs),
-            "title": "Delete this signal?",
-            "text": f"{signal.get_kind_display()} of {signal.date:%d %b %Y} for "
-            f"{signal.sponsorship.sponsor.name} will be deleted, and sponsor health "
-            "recalculated without it.",
-            "button": "Delete signal",
+            "title": _("Delete this signal?"),
+            "text": _(
+                "%(kind)s of %(date)s for %(name)s will be deleted, and sponsor health "
+                "recalculated without it."
+            )
+            % {
+                "kind": signal.get_kind_display(),
+                "date": date_format(signal.date, "d M Y"),
+                "name": signal.sponsorship.sponsor.name,
+            },
+            "button": _("Delete signal"),
             "cancel_url": self.get_success_url(),
         }
 
@@ -179,7 +190,7 @@ class SignalDeleteView(SignalMixin, TemplateView):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Signal deleted.")
+            messages.success(request, _("Signal deleted."))
         return redirect(self.get_success_url())
 
 
@@ -190,15 +201,15 @@ class SponsorshipMixin(AllianceMixin):
         return sponsor_page_url(self.alliance)
 
     def get_back(self):
-        return self.get_success_url(), f"Sponsors of {self.alliance.name}"
+        return self.get_success_url(), _("Sponsors of %(name)s") % {"name": self.alliance.name}
 
 
 class SponsorshipCreateView(
     SponsorshipMixin, BadRequestOnInvalidMixin, ServiceFormMixin, CreateView
 ):
     form_class = SponsorshipCreateForm
-    heading = "Add a sponsor"
-    success_message = "Sponsor added."
+    heading = _("Add a sponsor")
+    success_message = _("Sponsor added.")
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -240,11 +251,14 @@ class SponsorshipUpdateView(
     SponsorshipObjectMixin, BadRequestOnInvalidMixin, ServiceFormMixin, UpdateView
 ):
     form_class = SponsorshipForm
-    success_message = "Sponsorship updated."
+    success_message = _("Sponsorship updated.")
 
     @property
     def heading(self):
-        return f"{self.sponsorship.sponsor.name} on {self.alliance.name}"
+        return _("%(sponsor)s on %(alliance)s") % {
+            "sponsor": self.sponsorship.sponsor.name,
+            "alliance": self.alliance.name,
+        }
 
     def save(self, form):
         return services.sponsorship_update(sponsorship=form.instance, user=self.request.user)
@@ -257,22 +271,27 @@ class SponsorshipDeleteView(SponsorshipObjectMixin, TemplateView):
         sponsorship = self.sponsorship
         return {
             **super().get_context_data(**kwargs),
-            "title": f"Remove {sponsorship.sponsor.name} as a sponsor?",
-            "text": "Their signals on this alliance are deleted with the sponsorship. To keep "
-            "the record of a sponsor who stepped down, set an end date instead.",
-            "button": "Remove sponsorship",
+            "title": _("Remove %(name)s as a sponsor?") % {"name": sponsorship.sponsor.name},
+            "text": _(
+                "Their signals on this alliance are deleted with the sponsorship. To keep "
+                "the record of a sponsor who stepped down, set an end date instead."
+            ),
+            "button": _("Remove sponsorship"),
             "cancel_url": self.get_success_url(),
         }
 
     def post(self, request, *args, **kwargs):
         services.sponsorship_delete(sponsorship=self.sponsorship, user=request.user)
-        messages.success(request, f"{self.sponsorship.sponsor.name} removed as a sponsor.")
+        messages.success(
+            request,
+            _("%(name)s removed as a sponsor.") % {"name": self.sponsorship.sponsor.name},
+        )
         return redirect(self.get_success_url())
 
 
 class PeerLinkMixin(SponsorshipMixin):
     form_class = PeerLinkForm
-    success_message = "Peer map saved."
+    success_message = _("Peer map saved.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "alliance": self.alliance}
@@ -285,7 +304,7 @@ class PeerLinkMixin(SponsorshipMixin):
 
 
 class PeerLinkCreateView(PeerLinkMixin, BadRequestOnInvalidMixin, ServiceFormMixin, CreateView):
-    heading = "Map a counterpart"
+    heading = _("Map a counterpart")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": PeerLink(alliance=self.alliance)}
@@ -307,7 +326,7 @@ class PeerLinkObjectMixin(PeerLinkMixin):
 class PeerLinkUpdateView(
     PeerLinkObjectMixin, BadRequestOnInvalidMixin, ServiceFormMixin, UpdateView
 ):
-    heading = "Edit counterpart mapping"
+    heading = _("Edit counterpart mapping")
 
 
 class PeerLinkDeleteView(PeerLinkObjectMixin, TemplateView):
@@ -316,16 +335,16 @@ class PeerLinkDeleteView(PeerLinkObjectMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
-            "title": "Remove this mapping?",
-            "text": f"{self.link.ours.name} will no longer be mapped as the counterpart of "
-            f"{self.link.theirs.name}.",
-            "button": "Remove mapping",
+            "title": _("Remove this mapping?"),
+            "text": _("%(ours)s will no longer be mapped as the counterpart of %(theirs)s.")
+            % {"ours": self.link.ours.name, "theirs": self.link.theirs.name},
+            "button": _("Remove mapping"),
             "cancel_url": self.get_success_url(),
         }
 
     def post(self, request, *args, **kwargs):
         services.peer_link_delete(link=self.link, user=request.user)
-        messages.success(request, "Mapping removed.")
+        messages.success(request, _("Mapping removed."))
         return redirect(self.get_success_url())
 
 
@@ -356,8 +375,11 @@ class SponsorMatchView(SponsorshipMixin, TemplateView):
             else:
                 messages.success(
                     request,
-                    f"{sponsor.name} is now our executive sponsor of {self.alliance.name}. "
-                    "Record their motives next.",
+                    _(
+                        "%(name)s is now our executive sponsor of %(alliance)s. "
+                        "Record their motives next."
+                    )
+                    % {"name": sponsor.name, "alliance": self.alliance.name},
                 )
                 return HttpResponseRedirect(self.get_success_url())
         context = self.get_context_data(error=error)
@@ -386,7 +408,7 @@ class SponsorProfileView(DetailView):
 
 class SponsorUpdateView(BadRequestOnInvalidMixin, ServiceFormMixin, UpdateView):
     form_class = SponsorForm
-    success_message = "Saved."
+    success_message = _("Saved.")
 
     def get_queryset(self):
         return visible_sponsors(self.request.user).select_related("organisation", "user")
@@ -395,13 +417,13 @@ class SponsorUpdateView(BadRequestOnInvalidMixin, ServiceFormMixin, UpdateView):
         sponsor = super().get_object(queryset)
         if not can_edit_sponsor(self.request.user, sponsor):
             raise PermissionDenied(
-                "Only this person and the managers of the alliances they sponsor can edit it."
+                _("Only this person and the managers of the alliances they sponsor can edit it.")
             )
         return sponsor
 
     @property
     def heading(self):
-        return f"Edit {self.object.name}"
+        return _("Edit %(name)s") % {"name": self.object.name}
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

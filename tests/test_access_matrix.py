@@ -423,6 +423,10 @@ MATRIX: dict[str, Entry] = {
     "accounts:recovery_codes": Entry(expect=lambda role, c: 302),
     "accounts:regenerate_recovery_codes": Entry(method="post", expect=lambda role, c: 302),
     "healthz": Entry(expect=lambda role, c: 200),
+    # The language chooser of the user menu (tests/test_i18n.py walks it through).
+    "set_language": Entry(
+        method="post", data=lambda team: {"language": "en-gb", "next": "/"}, expect=logged_in(302)
+    ),
     "dashboard": Entry(expect=logged_in()),
     "alliances:list": Entry(expect=logged_in()),
     "alliances:create": Entry(expect=registrar()),

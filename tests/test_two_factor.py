@@ -195,7 +195,7 @@ def test_wrong_codes_are_throttled_even_before_the_right_one(client, manager):
     client.post(reverse("accounts:verify"), {"code": wrong_code(device)})
     throttled = client.post(reverse("accounts:verify"), {"code": code(device)})
     assert throttled.status_code == 400
-    assert "Too many wrong codes. Wait 1 seconds" in throttled.content.decode()
+    assert "Too many wrong codes. Wait 1 second, then try again." in throttled.content.decode()
     assert not verified(client)
     # Recovery codes have their own count, as guessing them is hopeless anyway.
     for _ in range(3):

@@ -17,11 +17,12 @@ from pathlib import Path
 import yaml
 from yaml.constructor import ConstructorError
 
+from alliances.texts import _, gettext_noop, ngettext
 from assessments.scoring import LEVEL_POINTS
 
 FORMAT = 1
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024  # the settings pass BANK_FILE_MAX_BYTES
-MAX_DEPTH = 12  # the format nests 7 deep (file → dimensions → questions → choices, items)
+MAX_DEPTH = 12  # the format nests 8 deep (… → questions → translations → de → levels)
 MAX_ERRORS = 100  # a broken 2 MB file could list thousands; the first hundred say enough
 MAX_VERSION_NUMBER = 1_000_000
 
@@ -37,6 +38,10 @@ QUESTION_KINDS = ("scale", "choice", "yes_no", "text")
 STATUSES = ("draft", "published")  # retired only happens by publishing a newer version
 YES_NO = (("Yes", 100), ("No", 0))
 LEVELS = 5  # the anchored scale: level n scores n × LEVEL_POINTS
+# Translations of a bank's wording: language codes such as de or pt-br, a few per bank.
+DEFAULT_LANGUAGE = "en"
+LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})?$")
+MAX_LANGUAGES = 20
 
 # Characters YAML itself forbids (C0 controls but tab and newlines, DEL, C1, surrogates, …).
 _UNPRINTABLE = re.compile(
@@ -50,15 +55,26 @@ class BankFormatError(Exception):
 
     def __init__(self, errors: list[str]):
         if len(errors) > MAX_ERRORS:
-            errors = [*errors[:MAX_ERRORS], f"… and {len(errors) - MAX_ERRORS} more problems"]
+            more = len(errors) - MAX_ERRORS
+            errors = [
+                *errors[:MAX_ERRORS],
+                ngettext("… and %(count)d more problem", "… and %(count)d more problems", more)
+                % {"count": more},
+            ]
         self.errors = errors
         super().__init__("\n".join(errors))
+
+
+# Translations, everywhere: {language: {field: text}}, e.g. {"de": {"text": "…"}}; the
+# fields themselves hold the wording in the bank's own language.
+Translations = dict[str, dict[str, str]]
 
 
 @dataclass
 class ChoiceData:
     label: str
     score: int
+    translations: Translations = field(default_factory=dict)  # {"de": {"label": …}}
 
 
 @dataclass
@@ -73,6 +89,7 @@ class QuestionData:
     allows_dont_know: bool = True
     knockout_level: int | None = None
     choices: list[ChoiceData] = field(default_factory=list)
+    translations: Translations = field(default_factory=dict)  # {"de": {"text", "help"}}
 
 
 @dataclass
@@ -81,6 +98,7 @@ class DimensionData:
     description: str
     weight: int
     questions: list[QuestionData]
+    translations: Translations = field(default_factory=dict)  # {"de": {"name", "description"}}
 
 
 @dataclass
@@ -101,6 +119,8 @@ class BankData:
     # WITH CONDITIONS (by default they are conditions that leave the verdict alone).
     perception_gap: int = PERCEPTION_GAP_DEFAULT
     perception_gaps_decide: bool = False
+    language: str = DEFAULT_LANGUAGE  # the language of the wording in the fields
+    translations: Translations = field(default_factory=dict)  # {"de": {"name", "description"}}
 
 
 # ---------------------------------------------------------------- reading
@@ -413,6 +433,87 @@ class _Checker:
         return value
 
 
+def _check_language(check: _Checker, node, key, path) -> str:
+    value = node.get(key)
+    if value is None:
+        return DEFAULT_LANGUAGE
+    if not isinstance(value, str) or not LANGUAGE_RE.fullmatch(value):
+        check.error(
+            node, key, path, f"must be a language code such as en or pt-br, got {_show(value)}"
+        )
+        return DEFAULT_LANGUAGE
+    return value
+
+
+def _check_translations(
+    check: _Checker, node, path, *, language: str, texts: dict[str, int], lists: dict[str, int]
+) -> tuple[Translations, dict[str, dict[str, list[str]]]]:
+    """`node.translations`: {language code: {field: text}} for the `texts` fields (name →
+    max length) and {field: [texts]} for the `lists` fields (name → required length).
+    Returns the texts and the lists apart: the lists belong to the levels or choices."""
+    path = f"{path}.translations"
+    value = node.get("translations")
+    if value is None:
+        return {}, {}
+    if not isinstance(value, dict):
+        check.error(
+            node,
+            "translations",
+            path,
+            f"must be a mapping of language codes (such as de:) to fields, got {_show(value)}",
+        )
+        return {}, {}
+    for line, message in getattr(value, "problems", ()):
+        check.errors.append(f"line {line}, {path}{message}")
+    if len(value) > MAX_LANGUAGES:
+        check.error(node, "translations", path, f"at most {MAX_LANGUAGES} languages")
+        return {}, {}
+    texts_out: Translations = {}
+    lists_out: dict[str, dict[str, list[str]]] = {}
+    allowed = [*texts, *lists]
+    for code in value:
+        where = f"{path}.{code}"
+        if not isinstance(code, str) or not LANGUAGE_RE.fullmatch(code):
+            check.error(value, code, f"{path}.{_show(code)}", "is not a language code like de")
+            continue
+        if code == language:
+            check.error(
+                value,
+                code,
+                where,
+                "is the bank's own language: write that wording in the fields themselves",
+            )
+            continue
+        entry = check.mapping(value, code, where, allowed)
+        for name, max_length in texts.items():
+            if name not in entry:
+                continue
+            text = check.text(entry, name, f"{where}.{name}", max_length=max_length)
+            if text:
+                texts_out.setdefault(code, {})[name] = text
+            elif isinstance(entry.get(name), str):
+                check.error(entry, name, f"{where}.{name}", "must be non-empty text")
+        for name, length in lists.items():
+            if name not in entry:
+                continue
+            items = entry.get(name)
+            if not isinstance(items, list) or len(items) != length:
+                check.error(entry, name, f"{where}.{name}", f"must list {length} labels, in order")
+                continue
+            labels = []
+            for n, label in enumerate(items):
+                problem = (
+                    _text_problem(label.strip(), LABEL_MAX)
+                    if isinstance(label, str) and label.strip()
+                    else f"must be non-empty text, got {_show(label)}"
+                )
+                if problem:
+                    check.error(items, n, f"{where}.{name}[{n}]", problem)
+                labels.append(label.strip() if isinstance(label, str) else "")
+            lists_out.setdefault(code, {})[name] = labels
+    return texts_out, lists_out
+
+
 def _check_file(check: _Checker, root) -> BankData:
     holder = _Map(1)
     holder["file"] = root
@@ -434,7 +535,11 @@ def _check_file(check: _Checker, root) -> BankData:
             check.error(root, name, name, "is required")
     bank = (
         check.mapping(
-            root, "bank", "bank", ["slug", "name", "kind", "description"], ["slug", "name", "kind"]
+            root,
+            "bank",
+            "bank",
+            ["slug", "name", "kind", "description", "language", "translations"],
+            ["slug", "name", "kind"],
         )
         if "bank" in root
         else _Map()
@@ -474,6 +579,15 @@ def _check_file(check: _Checker, root) -> BankData:
     )
     if no_go > go:
         check.error(thresholds, "no_go", path, f"no_go ({no_go}) must not exceed go ({go})")
+    language = _check_language(check, bank, "language", "bank.language")
+    translations, _lists = _check_translations(
+        check,
+        bank,
+        "bank",
+        language=language,
+        texts={"name": NAME_MAX, "description": 4000},
+        lists={},
+    )
     return BankData(
         slug=slug,
         name=check.text(bank, "name", "bank.name", max_length=NAME_MAX),
@@ -487,28 +601,34 @@ def _check_file(check: _Checker, root) -> BankData:
         go=go,
         no_go=no_go,
         gap=gap,
-        dimensions=_check_dimensions(check, root),
+        dimensions=_check_dimensions(check, root, language),
         perception_gap=perception_gap,
         perception_gaps_decide=check.boolean(
             version, "perception_gaps_decide", "version.perception_gaps_decide", False
         ),
+        language=language,
+        translations=translations,
     )
 
 
-def _check_dimensions(check: _Checker, root: _Map) -> list[DimensionData]:
+def _check_dimensions(check: _Checker, root: _Map, language: str) -> list[DimensionData]:
     dims = check.sequence(root, "dimensions", "dimensions")
     result = []
     for d in range(len(dims or ())):
         path = f"dimensions[{d}]"
         node = check.mapping(
-            dims, d, path, ["name", "description", "weight", "questions"], ["name", "weight"]
+            dims,
+            d,
+            path,
+            ["name", "description", "weight", "questions", "translations"],
+            ["name", "weight"],
         )
         if not node:
             continue
         questions = check.sequence(node, "questions", f"{path}.questions")
         parsed = []
         for q in range(len(questions or ())):
-            question = _check_question(check, questions, q, f"{path}.questions[{q}]")
+            question = _check_question(check, questions, q, f"{path}.questions[{q}]", language)
             if question:
                 parsed.append(question)
         result.append(
@@ -517,6 +637,14 @@ def _check_dimensions(check: _Checker, root: _Map) -> list[DimensionData]:
                 description=check.text(node, "description", f"{path}.description", max_length=2000),
                 weight=check.integer(node, "weight", f"{path}.weight", low=1, high=100, default=1),
                 questions=parsed,
+                translations=_check_translations(
+                    check,
+                    node,
+                    path,
+                    language=language,
+                    texts={"name": NAME_MAX, "description": 2000},
+                    lists={},
+                )[0],
             )
         )
     return result
@@ -534,10 +662,13 @@ QUESTION_FIELDS = [
     "knockout_level",
     "levels",
     "choices",
+    "translations",
 ]
 
 
-def _check_question(check: _Checker, questions: _Seq, index: int, path: str) -> QuestionData | None:
+def _check_question(
+    check: _Checker, questions: _Seq, index: int, path: str, language: str = DEFAULT_LANGUAGE
+) -> QuestionData | None:
     node = check.mapping(questions, index, path, QUESTION_FIELDS, ["key", "text"])
     if not node:
         return None
@@ -607,50 +738,94 @@ def _check_question(check: _Checker, questions: _Seq, index: int, path: str) -> 
                 check.error(node, name, f"{path}.{name}", f"a {kind} question takes no {name}")
         if kind == "yes_no":
             question.choices = [ChoiceData(label, score) for label, score in YES_NO]
+    _translate_question(check, node, path, question, language)
     return question
+
+
+def _translate_question(check: _Checker, node, path, question: QuestionData, language) -> None:
+    """A question's translations: text and help on the question, the levels' or choices'
+    labels (in their order) on its choices."""
+    lists = {}
+    if question.kind == "scale":
+        lists = {"levels": LEVELS}
+    elif question.kind in ("choice", "yes_no") and question.choices:
+        lists = {"choices": len(question.choices)}
+    texts, labels = _check_translations(
+        check,
+        node,
+        path,
+        language=language,
+        texts={"text": QUESTION_TEXT_MAX, "help": 4000},
+        lists=lists,
+    )
+    question.translations = texts
+    for code, by_name in labels.items():
+        for items in by_name.values():
+            if len(items) != len(question.choices):
+                continue  # the levels or choices themselves are wrong: reported already
+            for choice, label in zip(question.choices, items, strict=True):
+                if label:
+                    choice.translations.setdefault(code, {})["label"] = label
 
 
 def structure_errors(data: BankData) -> list[str]:
     """Rules a publishable bank follows, whether it comes from YAML or the admin."""
     errors = []
     if data.no_go > data.go:
-        errors.append(f"thresholds: NO-GO ({data.no_go}) must not exceed GO ({data.go})")
+        # The "thresholds:" path stays untranslated: parse_bank filters on it.
+        errors.append(
+            "thresholds: "
+            + _("NO-GO (%(no_go)s) must not exceed GO (%(go)s)")
+            % {"no_go": data.no_go, "go": data.go}
+        )
     if not data.dimensions:
-        errors.append("the bank has no dimensions")
+        errors.append(_("the bank has no dimensions"))
     total = sum(d.weight or 0 for d in data.dimensions)
     if data.dimensions and total != 100:
-        errors.append(f"dimensions: weights add up to {total}; they must add up to 100")
+        errors.append(
+            _("dimensions: weights add up to %(total)s; they must add up to 100") % {"total": total}
+        )
     seen_keys, seen_names = set(), set()
     scored = 0
     for dim in data.dimensions:
+        dimension = {"name": dim.name}
         if dim.weight is None or dim.weight <= 0:
-            errors.append(f"dimension “{dim.name}”: weight must be above 0")
+            errors.append(_("dimension “%(name)s”: weight must be above 0") % dimension)
         if dim.name in seen_names:
-            errors.append(f"dimension “{dim.name}”: two dimensions have this name")
+            errors.append(_("dimension “%(name)s”: two dimensions have this name") % dimension)
         seen_names.add(dim.name)
         if not dim.questions:
-            errors.append(f"dimension “{dim.name}”: has no questions")
+            errors.append(_("dimension “%(name)s”: has no questions") % dimension)
         for q in dim.questions:
-            label = f"question {q.key or '(no key)'}"
+            label = {"key": q.key or _("(no key)")}
             if q.key in seen_keys:
-                errors.append(f"{label}: the key is used twice in the bank")
+                errors.append(_("question %(key)s: the key is used twice in the bank") % label)
             seen_keys.add(q.key)
             if q.weight is None or q.weight <= 0:
-                errors.append(f"{label}: weight must be above 0")
+                errors.append(_("question %(key)s: weight must be above 0") % label)
             if q.kind == "text":
                 if q.knockout_level is not None:
-                    errors.append(f"{label}: a text question cannot be a knock-out")
+                    errors.append(
+                        _("question %(key)s: a text question cannot be a knock-out") % label
+                    )
                 continue
             scored += 1
             scores = [c.score for c in q.choices]
             if q.kind == "scale" and scores != [n * LEVEL_POINTS for n in range(LEVELS)]:
-                errors.append(f"{label}: a scale question needs five levels scoring 0 to 100")
+                errors.append(
+                    _("question %(key)s: a scale question needs five levels scoring 0 to 100")
+                    % label
+                )
             elif len(scores) < 2:
-                errors.append(f"{label}: a scored question needs at least two choices")
+                errors.append(
+                    _("question %(key)s: a scored question needs at least two choices") % label
+                )
             if any(not 0 <= s <= 100 for s in scores):
-                errors.append(f"{label}: choice scores must be between 0 and 100")
+                errors.append(
+                    _("question %(key)s: choice scores must be between 0 and 100") % label
+                )
     if data.dimensions and not scored:
-        errors.append("the bank has no scored question")
+        errors.append(_("the bank has no scored question"))
     return errors
 
 
@@ -682,6 +857,8 @@ def export_bank(data: BankData) -> str:
             "name": data.name,
             "kind": data.kind,
             "description": data.description,
+            **({"language": data.language} if data.language != DEFAULT_LANGUAGE else {}),
+            **({"translations": data.translations} if data.translations else {}),
         },
         "version": {
             "number": data.number,
@@ -701,6 +878,7 @@ def export_bank(data: BankData) -> str:
                 "description": d.description,
                 "weight": d.weight,
                 "questions": [_export_question(q) for q in d.questions],
+                **({"translations": d.translations} if d.translations else {}),
             }
             for d in data.dimensions
         ],
@@ -724,24 +902,43 @@ def _export_question(q: QuestionData) -> dict:
         item["levels"] = [c.label for c in q.choices]
     elif q.kind == "choice":
         item["choices"] = [{"label": c.label, "score": c.score} for c in q.choices]
+    translations = _export_translations(q)
+    if translations:
+        item["translations"] = translations
     return item
+
+
+def _export_translations(q: QuestionData) -> Translations:
+    """The question's translations as the file holds them: text and help, then the levels'
+    or choices' labels in order (the bank's own label where one is not translated)."""
+    name = "levels" if q.kind == "scale" else "choices"
+    codes = dict.fromkeys([*q.translations, *(code for c in q.choices for code in c.translations)])
+    result: dict = {}
+    for code in codes:
+        entry: dict = dict(q.translations.get(code, {}))
+        labels = [c.translations.get(code, {}).get("label") for c in q.choices]
+        if any(labels):
+            entry[name] = [label or c.label for label, c in zip(labels, q.choices, strict=True)]
+        result[code] = entry
+    return result
 
 
 # ---------------------------------------------------------------- comparing
 
 # The anchors a new scale question starts with (editable): level n scores n × LEVEL_POINTS.
+# Stored in the active language (the bank admin's) when a question gets them.
 DEFAULT_LEVEL_LABELS = (
-    "No evidence, or evidence to the contrary",
-    "Weak evidence",
-    "Partly evidenced",
-    "Largely evidenced",
-    "Fully evidenced",
+    gettext_noop("No evidence, or evidence to the contrary"),
+    gettext_noop("Weak evidence"),
+    gettext_noop("Partly evidenced"),
+    gettext_noop("Largely evidenced"),
+    gettext_noop("Fully evidenced"),
 )
 
 
 def default_scale_choices() -> list[ChoiceData]:
     """The five default anchors of a scale question: 0, 25, 50, 75, 100 with their labels."""
-    return [ChoiceData(label, n * LEVEL_POINTS) for n, label in enumerate(DEFAULT_LEVEL_LABELS)]
+    return [ChoiceData(_(label), n * LEVEL_POINTS) for n, label in enumerate(DEFAULT_LEVEL_LABELS)]
 
 
 @dataclass(frozen=True)
@@ -782,17 +979,36 @@ class BankDiff:
 
     def summary(self) -> str:
         """One short line, e.g. "2 questions added, 1 reworded, 3 weights changed"."""
+        counts = {
+            "added": len(self.added),
+            "removed": len(self.removed),
+            "reworded": len(self.reworded),
+            "weights": len(self.weights),
+            "thresholds": len(self.thresholds),
+        }
         parts = []
-        for count, singular, plural in (
-            (len(self.added), "question added", "questions added"),
-            (len(self.removed), "question removed", "questions removed"),
-            (len(self.reworded), "question reworded", "questions reworded"),
-            (len(self.weights), "weight changed", "weights changed"),
-            (len(self.thresholds), "threshold changed", "thresholds changed"),
-        ):
-            if count:
-                parts.append(f"{count} {singular if count == 1 else plural}")
-        return ", ".join(parts) if parts else "no changes to questions, weights or thresholds"
+        for name, count in counts.items():
+            if not count:
+                continue
+            text = {
+                "added": lambda n: ngettext(
+                    "%(count)d question added", "%(count)d questions added", n
+                ),
+                "removed": lambda n: ngettext(
+                    "%(count)d question removed", "%(count)d questions removed", n
+                ),
+                "reworded": lambda n: ngettext(
+                    "%(count)d question reworded", "%(count)d questions reworded", n
+                ),
+                "weights": lambda n: ngettext(
+                    "%(count)d weight changed", "%(count)d weights changed", n
+                ),
+                "thresholds": lambda n: ngettext(
+                    "%(count)d threshold changed", "%(count)d thresholds changed", n
+                ),
+            }[name](count)
+            parts.append(text % {"count": count})
+        return ", ".join(parts) if parts else _("no changes to questions, weights or thresholds")
 
 
 def bank_diff(old: BankData, new: BankData) -> BankDiff:
@@ -809,22 +1025,22 @@ def bank_diff(old: BankData, new: BankData) -> BankDiff:
     )
     old_dims = {d.name: d.weight for d in old.dimensions}
     weights = [
-        NumberChange(f"dimension “{d.name}”", old_dims[d.name], d.weight)
+        NumberChange(_("dimension “%(name)s”") % {"name": d.name}, old_dims[d.name], d.weight)
         for d in new.dimensions
         if d.name in old_dims and old_dims[d.name] != d.weight
     ]
     weights += [
-        NumberChange(f"question {k}", old_q[k].weight, q.weight)
+        NumberChange(_("question %(key)s") % {"key": k}, old_q[k].weight, q.weight)
         for k, q in new_q.items()
         if k in old_q and old_q[k].weight != q.weight
     ]
     thresholds = tuple(
         NumberChange(what, before, after)
         for what, before, after in (
-            ("GO threshold", old.go, new.go),
-            ("NO-GO threshold", old.no_go, new.no_go),
-            ("gap threshold", old.gap, new.gap),
-            ("perception gap threshold", old.perception_gap, new.perception_gap),
+            (_("GO threshold"), old.go, new.go),
+            (_("NO-GO threshold"), old.no_go, new.no_go),
+            (_("gap threshold"), old.gap, new.gap),
+            (_("perception gap threshold"), old.perception_gap, new.perception_gap),
         )
         if before != after
     )

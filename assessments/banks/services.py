@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alliances.services import as_done_by, system_user
 from assessments.banks.excel import parse_bank_workbook
@@ -57,7 +58,7 @@ def _ensure_bank_admin(user) -> None:
     # has_perm is False for inactive users, superusers included: the system user acts
     # as a superuser nobody can log in as.
     if not (user.is_superuser or user.has_perm("assessments.change_bankversion")):
-        raise PermissionDenied("Only question bank admins change question banks.")
+        raise PermissionDenied(_("Only question bank admins change question banks."))
 
 
 def bank_import_file(*, path: str | Path, by=None) -> BankVersion:
@@ -87,7 +88,12 @@ def _bank_import(data: BankData, by) -> BankVersion:
     bank = QuestionBank.objects.select_for_update().filter(slug=data.slug).first()
     if bank is None:
         bank = QuestionBank(
-            slug=data.slug, name=data.name, kind=data.kind, description=data.description
+            slug=data.slug,
+            name=data.name,
+            kind=data.kind,
+            description=data.description,
+            language=data.language,
+            translations=data.translations,
         )
         as_done_by(bank, by).save()
     else:
@@ -104,7 +110,8 @@ def _bank_import(data: BankData, by) -> BankVersion:
                 ]
             )
         bank.name, bank.description = data.name, data.description
-        as_done_by(bank, by).save(update_fields=["name", "description"])
+        bank.language, bank.translations = data.language, data.translations
+        as_done_by(bank, by).save(update_fields=["name", "description", "language", "translations"])
     version = BankVersion(
         bank=bank,
         number=data.number,
@@ -126,6 +133,7 @@ def _bank_import(data: BankData, by) -> BankVersion:
 # What a question holds in the file and in the database alike: the file's fields but
 # the level labels and choices, which the database keeps as Choice rows.
 SHARED_QUESTION_FIELDS = tuple(f for f in QUESTION_FIELDS if f not in ("levels", "choices"))
+# (`translations`: on a question, its text's and help's; the labels' are on the choices.)
 
 
 def _question_fields(question) -> dict:
@@ -136,7 +144,14 @@ def _question_fields(question) -> dict:
 def _write_structure(version: BankVersion, dimensions: list[DimensionData]) -> None:
     """Bulk-write the dimensions, questions and choices of a draft version."""
     dims = Dimension.objects.bulk_create(
-        Dimension(version=version, name=d.name, description=d.description, weight=d.weight, order=i)
+        Dimension(
+            version=version,
+            name=d.name,
+            description=d.description,
+            weight=d.weight,
+            order=i,
+            translations=d.translations,
+        )
         for i, d in enumerate(dimensions, start=1)
     )
     questions = []
@@ -146,7 +161,9 @@ def _write_structure(version: BankVersion, dimensions: list[DimensionData]) -> N
     questions = Question.objects.bulk_create(questions)
     source = [q for d in dimensions for q in d.questions]
     Choice.objects.bulk_create(
-        Choice(question=question, label=c.label, score=c.score, order=i)
+        Choice(
+            question=question, label=c.label, score=c.score, order=i, translations=c.translations
+        )
         for question, q in zip(questions, source, strict=True)
         for i, c in enumerate(q.choices, start=1)
     )
@@ -184,13 +201,18 @@ def version_data(version: BankVersion) -> BankData:
                 questions=[
                     QuestionData(
                         **_question_fields(q),
-                        choices=[ChoiceData(c.label, c.score) for c in q.choices.all()],
+                        choices=[
+                            ChoiceData(c.label, c.score, c.translations) for c in q.choices.all()
+                        ],
                     )
                     for q in d.questions.all()
                 ],
+                translations=d.translations,
             )
             for d in dimensions
         ],
+        language=bank.language,
+        translations=bank.translations,
     )
 
 
@@ -220,10 +242,19 @@ def version_publish(*, version: BankVersion, by) -> BankVersion:
     _ensure_bank_admin(by)
     version = BankVersion.objects.select_for_update().select_related("bank").get(pk=version.pk)
     if version.status != BankVersion.Status.DRAFT:
-        raise ValidationError(f"{version.label} is already {version.get_status_display().lower()}.")
+        raise ValidationError(
+            _("%(version)s is already %(status)s.")
+            % {"version": version.label, "status": version.get_status_display().lower()}
+        )
     errors = version_publish_errors(version)
     if errors:
-        raise ValidationError([f"{version.label} cannot be published: {e}." for e in errors])
+        raise ValidationError(
+            [
+                _("%(version)s cannot be published: %(problem)s.")
+                % {"version": version.label, "problem": e}
+                for e in errors
+            ]
+        )
     for previous in BankVersion.objects.select_for_update().filter(
         bank_id=version.bank_id, status=BankVersion.Status.PUBLISHED
     ):
@@ -251,7 +282,7 @@ def version_new_draft(*, version: BankVersion, by) -> BankVersion:
         gap_threshold=version.gap_threshold,
         perception_gap_threshold=version.perception_gap_threshold,
         perception_gaps_decide=version.perception_gaps_decide,
-        notes=f"Draft made from version {version.number}.",
+        notes=_("Draft made from version %(number)s.") % {"number": version.number},
     )
     as_done_by(draft, by).save()
     _write_structure(draft, data.dimensions)

@@ -1,6 +1,7 @@
 """Template tags of the assessment pages and of the decision panels on the alliance pages."""
 
 from django import template
+from django.utils.formats import number_format
 
 from assessments.charts import dimension_chart, perception_radar
 from assessments.scoring import level_of
@@ -48,11 +49,11 @@ def percent(value):
 
 @register.filter
 def level(value):
-    """A 0–100 score on the 0–4 scale, e.g. 2 or 2.5."""
+    """A 0–100 score on the 0–4 scale, e.g. 2 or 2.5 (2,5 in German)."""
     if value is None:
         return "—"
     lvl = level_of(value)
-    return f"{lvl:.0f}" if lvl == int(lvl) else f"{lvl:.1f}"
+    return number_format(lvl, 0 if lvl == int(lvl) else 1)
 
 
 @register.inclusion_tag("assessments/_decision_card.html", takes_context=True)
