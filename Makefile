@@ -63,7 +63,7 @@ fuzz: install-dev
 # (empty msgstr, or "fuzzy" guesses to check), run it again, commit both files.
 messages: install
 	$(BIN)/python manage.py makemessages -l de --no-obsolete --add-location file
-	$(BIN)/python manage.py compilemessages -l de
+	$(BIN)/python manage.py compilemessages -l de --ignore=.venv
 
 lint: install-dev
 	$(BIN)/lint-imports
