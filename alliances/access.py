@@ -47,6 +47,7 @@ REFUSALS = {
     Action.MANAGE_SPONSORS: _("You may not manage sponsors this alliance."),
     Action.VIEW_SENSITIVE: _("You may not view sensitive this alliance."),
     Action.PREPARE_BRIEF: _("You may not prepare brief this alliance."),
+    Action.REQUEST_SIGNOFF: _("You may not request sign-off on this alliance."),
 }
 
 Role = Membership.Role

@@ -136,9 +136,11 @@ class ReasonSerializer(serializers.Serializer):
 
 class ConditionSerializer(serializers.Serializer):
     text = serializers.CharField()
-    source = serializers.ChoiceField(choices=["finding", "gap", "sponsor"])
+    source = serializers.ChoiceField(choices=["finding", "gap", "sponsor", "perception"])
     owner = serializers.CharField(allow_blank=True)
     due = serializers.DateField(allow_null=True)
+    status = serializers.ChoiceField(choices=["open", "in_progress", "done"])
+    overdue = serializers.BooleanField()
 
 
 class DecisionSerializer(serializers.Serializer):

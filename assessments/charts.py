@@ -15,6 +15,11 @@ from assessments.scoring import ResponseScore
 WIDTH = 640
 LABEL_WIDTH = 200  # left column with the dimension names
 VALUE_WIDTH = 56  # right column with the figures
+# The PDF brief's variant, in a half-page column (about 245 pt): 12 × 245 / 360 ≈ 8.2 pt.
+COMPACT_WIDTH = 360
+COMPACT_LABEL_WIDTH = 128
+COMPACT_VALUE_WIDTH = 36
+COMPACT_ROW_HEIGHT = 22
 ROW_HEIGHT = 30
 BAR_HEIGHT = 16
 TOP = 34  # room for the threshold captions
@@ -66,30 +71,35 @@ def _shorten(label: str, limit: int = 30) -> str:
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
-def dimension_chart(score: ResponseScore) -> DimensionChart:
-    """Bars for the overall score then each dimension, with GO and NO-GO lines."""
+def dimension_chart(score: ResponseScore, compact: bool = False) -> DimensionChart:
+    """Bars for the overall score then each dimension, with GO and NO-GO lines.
+    `compact` draws it narrow for a half-page column of the PDF brief, so that its
+    12-unit text stays above 7 pt once the viewBox is scaled to the column."""
     go, no_go = score.thresholds.go, score.thresholds.no_go
-    plot_x = LABEL_WIDTH
-    plot_width = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    width = COMPACT_WIDTH if compact else WIDTH
+    plot_x = COMPACT_LABEL_WIDTH if compact else LABEL_WIDTH
+    value_width = COMPACT_VALUE_WIDTH if compact else VALUE_WIDTH
+    plot_width = width - plot_x - value_width
     entries = [(_("Overall"), score.overall, True)] + [
         (d.name, d.score, False) for d in score.dimensions
     ]
     rows = []
+    row_height = COMPACT_ROW_HEIGHT if compact else ROW_HEIGHT
     for i, (label, value, is_overall) in enumerate(entries):
-        y = TOP + i * ROW_HEIGHT + (6 if not is_overall else 0)
+        y = TOP + i * row_height + (6 if not is_overall else 0)
         rows.append(
             ChartRow(
-                label=_shorten(label),
+                label=_shorten(label, 20 if compact else 30),
                 value="—" if value is None else f"{value:.0f}",
                 y=y,
-                bar_y=y + (ROW_HEIGHT - BAR_HEIGHT) // 2,
-                text_y=y + ROW_HEIGHT // 2 + 5,
+                bar_y=y + (row_height - BAR_HEIGHT) // 2,
+                text_y=y + row_height // 2 + 5,
                 bar_width=0 if value is None else round(plot_width * value / 100, 1),
                 colour=band_colour(value, go, no_go),
                 is_overall=is_overall,
             )
         )
-    plot_bottom = rows[-1].y + ROW_HEIGHT
+    plot_bottom = rows[-1].y + row_height
     parts = [
         f"{d.name} {_('not answered') if d.score is None else f'{d.score:.0f}'}"
         for d in score.dimensions
@@ -100,7 +110,7 @@ def dimension_chart(score: ResponseScore) -> DimensionChart:
         else _("%(score)s out of 100") % {"score": f"{score.overall:.0f}"}
     )
     return DimensionChart(
-        width=WIDTH,
+        width=width,
         height=plot_bottom + 8,
         plot_x=plot_x,
         label_x=plot_x - 8,
@@ -111,7 +121,7 @@ def dimension_chart(score: ResponseScore) -> DimensionChart:
         no_go_x=round(plot_x + plot_width * no_go / 100, 1),
         go=go,
         no_go=no_go,
-        value_x=WIDTH - VALUE_WIDTH + 8,
+        value_x=width - value_width + 8,
         ticks=tuple((round(plot_x + plot_width * v / 100, 1), v) for v in (0, 25, 50, 75, 100)),
         title=_("Scores by dimension"),
         description=_("Overall %(overall)s; GO at %(go)s or above, NO-GO below %(no_go)s.")
@@ -217,6 +227,10 @@ TREND_PLOT_TOP = 12
 TREND_PLOT_HEIGHT = 180
 TREND_AXIS_ROOM = 28  # dates under the plot
 TREND_LEGEND_ROW = 20
+# The PDF brief's variant, drawn in a half-page column (about 245 pt): 12 × 245 / 340 ≈ 8.6 pt.
+TREND_COMPACT_WIDTH = 340
+TREND_COMPACT_PLOT_HEIGHT = 64
+TREND_COMPACT_LEGEND_WIDTH = 140
 # Overall first, in ink; the dimensions in colours that stay apart for colour-blind readers.
 TREND_COLOURS = (
     "#212529",
@@ -280,20 +294,26 @@ def trend_chart(
     days: list[int],
     labels: list[str],
     series: list[tuple[str, list[float | None]]],
+    compact: bool = False,
 ) -> TrendChart:
     """Lines of 0–100 scores over time. `days` are ordinal day numbers (ascending) with
     `labels` to print; each series is (name, one value or None per day), the first one
-    drawn as the main line. The description says every value, for screen readers."""
+    drawn as the main line. The description says every value, for screen readers.
+    `compact` draws it narrow and low for a column of the PDF brief: its viewBox is
+    narrow enough that 12-unit text stays above 7 pt in a half-page column."""
+    width = TREND_COMPACT_WIDTH if compact else TREND_WIDTH
+    plot_height = TREND_COMPACT_PLOT_HEIGHT if compact else TREND_PLOT_HEIGHT
     plot_x, plot_y = TREND_PLOT_LEFT, TREND_PLOT_TOP
-    plot_right = TREND_WIDTH - TREND_PLOT_RIGHT
-    plot_bottom = plot_y + TREND_PLOT_HEIGHT
+    # Compact: the legend stands in a column right of the plot, one line a series.
+    plot_right = width - (TREND_COMPACT_LEGEND_WIDTH if compact else TREND_PLOT_RIGHT)
+    plot_bottom = plot_y + plot_height
     xs = _x_positions(days, plot_x + 12, plot_right - plot_x - 24)
 
     def y_of(value: float) -> float:
-        return round(plot_bottom - TREND_PLOT_HEIGHT * max(0.0, min(100.0, value)) / 100, 1)
+        return round(plot_bottom - plot_height * max(0.0, min(100.0, value)) / 100, 1)
 
     lines, parts = [], []
-    per_row = 3
+    per_row = 1 if compact else 3
     for i, (name, values) in enumerate(series):
         points, path, pen_down = [], [], False
         for x, when, value in zip(xs, labels, values, strict=True):
@@ -306,22 +326,27 @@ def trend_chart(
             points.append(TrendPoint(x, y, f"{value:.0f}", when))
         lines.append(
             TrendLine(
-                name=_shorten(name, 26),
+                name=_shorten(name, 20 if compact else 26),
                 colour=TREND_COLOURS[i % len(TREND_COLOURS)],
                 path=" ".join(path),
                 points=tuple(points),
                 is_main=i == 0,
-                legend_x=plot_x + (i % per_row) * 200,
-                legend_y=plot_bottom + TREND_AXIS_ROOM + 14 + (i // per_row) * TREND_LEGEND_ROW,
+                legend_x=plot_right + 12 if compact else plot_x + (i % per_row) * 200,
+                legend_y=plot_y + 10 + i * 16
+                if compact
+                else plot_bottom + TREND_AXIS_ROOM + 14 + (i // per_row) * TREND_LEGEND_ROW,
             )
         )
         shown = ", ".join(f"{p.when} {p.value}" for p in points) or "no score"
         parts.append(f"{name}: {shown}")
     rows = (len(series) + per_row - 1) // per_row
-    step = max(1, (len(labels) + 5) // 6)  # at most about six date labels
+    most = 3 if compact else 6  # date labels that fit side by side
+    step = max(1, (len(labels) + most - 1) // most)
     return TrendChart(
-        width=TREND_WIDTH,
-        height=plot_bottom + TREND_AXIS_ROOM + rows * TREND_LEGEND_ROW + 8,
+        width=width,
+        height=max(plot_bottom + TREND_AXIS_ROOM, plot_y + len(series) * 16) + 8
+        if compact
+        else plot_bottom + TREND_AXIS_ROOM + rows * TREND_LEGEND_ROW + 8,
         plot_x=plot_x,
         plot_y=plot_y,
         plot_right=plot_right,
@@ -338,10 +363,10 @@ def trend_chart(
     )
 
 
-def trend_charts(trends: dict) -> list[tuple[str, TrendChart]]:
+def trend_charts(trends: dict, compact: bool = False) -> list[tuple[str, TrendChart]]:
     """(dom id, chart) for each series of `trends` as `round_selectors.alliance_trends`
     (and the brief's snapshot) give them: one per kind of assessment with two rounds or
-    more, then our sponsor's health."""
+    more, then our sponsor's health. `compact` for the PDF brief's columns."""
     charts = []
     for kind in trends.get("rounds", ()):
         charts.append(
@@ -352,6 +377,7 @@ def trend_charts(trends: dict) -> list[tuple[str, TrendChart]]:
                     days=kind["days"],
                     labels=kind["labels"],
                     series=[(name, values) for name, values in kind["series"]],
+                    compact=compact,
                 ),
             )
         )
@@ -365,6 +391,7 @@ def trend_charts(trends: dict) -> list[tuple[str, TrendChart]]:
                     days=sponsor["days"],
                     labels=sponsor["labels"],
                     series=[("Sponsor health", sponsor["values"])],
+                    compact=compact,
                 ),
             )
         )

@@ -77,7 +77,7 @@ def brief_context(brief: Brief) -> dict:
     # our one-sided scores and answers: the brief keeps to two pages.
     two_sided = [a for a in snapshot["assessments"] if a["kind"] == "mutual_fit"]
     assessments = [
-        {**a, "chart": dimension_chart(chart_score(a))}
+        {**a, "chart": dimension_chart(chart_score(a), compact=True)}
         for a in snapshot["assessments"]
         if a["kind"] != "mutual_fit"
     ]
@@ -86,7 +86,7 @@ def brief_context(brief: Brief) -> dict:
     return {
         "s": {**snapshot, "assessments": assessments},
         "two_sided": two_sided[0] if two_sided else None,
-        "trend_charts": trend_charts(snapshot.get("trends") or {}),
+        "trend_charts": trend_charts(snapshot.get("trends") or {}, compact=True),
         "prepared_on": prepared_on,
         "review_on": date.fromisoformat(next_due) if next_due else prepared_on + REVIEW_AFTER,
         # A short reference to the snapshot, for the method note; the full hash stays out.

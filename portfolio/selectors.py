@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from alliances.access import visible_alliances
 from alliances.models import Alliance
 from assessments.decision import Decision, Verdict, decide
-from assessments.models import Assessment, Finding
+from assessments.models import Assessment, ConditionStatus, Finding
 from assessments.round_selectors import KIND_LABELS, reassessment_statuses
 from assessments.rounds import ReassessmentStatus, ScoreChange, compare_rounds
 from assessments.selectors import assessment_scores, decision_inputs, scored_latest, version_specs
@@ -163,13 +163,14 @@ def _stages(rows: list[PortfolioRow]) -> tuple[StageGroup, ...]:
 
 def _overdue(scored, today: date) -> tuple[Finding, ...]:
     """Conditions past their due date: manageable findings of the rounds the decision
-    uses, due before today."""
+    uses, not done, due before today."""
     return tuple(
         Finding.objects.filter(
             assessment__in=[a.pk for a in scored.assessments],
             classification=Finding.Classification.MANAGEABLE,
             due_date__lt=today,
         )
+        .exclude(condition_status=ConditionStatus.DONE)
         .select_related("question", "assessment__alliance", "assessment__version__bank")
         .order_by("due_date", "pk")
     )

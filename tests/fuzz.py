@@ -187,6 +187,36 @@ def url_names(resolver=None, namespace=None):
             yield name, tuple(pattern.pattern.converters), _methods(pattern.callback)
 
 
+def id_arguments(name: str) -> set[str]:
+    """The keyword arguments of a URL pattern that are ids (`<id:…>`); the others (a
+    slug, a token, a download's `<sheet:fmt>`) need a valid value of their own kind."""
+    from alliances.params import IdConverter
+
+    converters = _converters()[name]
+    return {k for k, c in converters.items() if isinstance(c, IdConverter)}
+
+
+def _converters(resolver=None, namespace=None) -> dict:
+    """Each named URL pattern's converters by argument, as url_names walks them."""
+    resolver = resolver or get_resolver()
+    out = {}
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name != "admin":
+                for name, converters in _converters(
+                    pattern, pattern.namespace or namespace
+                ).items():
+                    out.setdefault(name, converters)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            out.setdefault(name, pattern.pattern.converters)
+    return out
+
+
+# A valid path value for each argument that is no id (ids are numbers).
+PATH_EXAMPLES = {"fmt": "xlsx", "token": "not-a-token"}
+
+
 def _methods(view) -> tuple[str, ...]:
     """The methods a view answers (GET and POST), so most requests reach its work."""
     view_class = getattr(view, "view_class", None)
@@ -652,9 +682,14 @@ class Fuzzer:
         readable = True
         if status in (400, 401, 403, 404) and not response.streaming:
             html = response.content.decode(errors="replace")
-            if response.get("Content-Type", "").startswith("application/json"):
+            content_type = response.get("Content-Type", "")
+            if content_type.startswith("application/json"):
                 # The API: a JSON body with the reason ({"detail": …} or per parameter).
                 readable = bool(response.json())
+            elif content_type.startswith("application/vnd.oai.openapi"):
+                # The API's schema renders its refusal as the schema's own format (YAML
+                # by default): `detail: …`, the reason.
+                readable = "detail" in html
             else:
                 readable = any(marker in html for marker in MESSAGE_MARKERS)
         return Outcome(status, refused, changed, readable)

@@ -260,20 +260,21 @@ def test_a_knockout_opens_a_finding_that_the_manager_classifies(client, open_tea
     url = reverse("assessments:finding", args=[assessment.alliance.slug, assessment.pk, finding.pk])
     incomplete = client.post(url, {"classification": "manageable", "issue": finding.issue})
     assert incomplete.status_code == 200
-    assert set(incomplete.context["form"].errors) == {"mitigation", "owner", "due_date"}
+    assert set(incomplete.context["form"].errors) == {"mitigation", "owner_user", "due_date"}
     client.post(
         url,
         {
             "classification": "manageable",
             "issue": finding.issue,
             "mitigation": "Joint roadmap review with Helios",
-            "owner": "Maya Patel",
+            "owner_user": open_team.users["contributor"].username,
             "due_date": "2026-03-31",
         },
     )
     finding.refresh_from_db()
     assert finding.classification == Finding.Classification.MANAGEABLE
     assert finding.due_date == datetime.date(2026, 3, 31)
+    assert finding.owner_user == open_team.users["contributor"]
     assert finding.classified_by == open_team.users["manager"]
     alliance_page = client.get(open_team.alliance.get_absolute_url()).content.decode()
     assert "Joint roadmap review with Helios" in alliance_page

@@ -1,6 +1,8 @@
 """A bank's kind is fixed once a version is published; renaming it is recorded and
 never changes a decision."""
 
+import json
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
@@ -29,6 +31,8 @@ def admin_post(client, bank, **changes):
         "name": bank.name,
         "kind": bank.kind,
         "description": bank.description,
+        "language": bank.language,
+        "translations": json.dumps(bank.translations),
         "versions-TOTAL_FORMS": len(versions),
         "versions-INITIAL_FORMS": len(versions),
         "versions-MIN_NUM_FORMS": 0,

@@ -43,7 +43,8 @@ def test_every_german_msgid_has_a_translation_with_the_same_placeholders():
     assert not untranslated, f"untranslated entries: {untranslated}"
     wrong = []
     for e in live:
-        wanted = sorted(PLACEHOLDER.findall(e.msgid))
+        # The plural forms carry the plural msgid's placeholders (the count among them).
+        wanted = sorted(PLACEHOLDER.findall(e.msgid_plural or e.msgid))
         texts = list(e.msgstr_plural.values()) if e.msgid_plural else [e.msgstr]
         for text in texts:
             # A singular may say "one" instead of its count; everything else must be there.

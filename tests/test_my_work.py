@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 # Dashboard without My work (tests/test_query_budget.py) plus My work's own queries:
 # answers due, findings to classify, unopened briefs, sponsorships (+ their signals and
 # peer links when some exist).
-DASHBOARD_WITH_MY_WORK = 18  # + conditions I own, + sign-offs waiting (1 query each)
+# + conditions I own, + sign-offs waiting (1 query each), + reassessments due (2), + the
+# reader's language (profile) once per request
+DASHBOARD_WITH_MY_WORK = 21
 
 
 def busy_alliance(manager, n, version):

@@ -148,6 +148,10 @@ def test_page_shows_overdue_conditions_falls_heat_map_and_recent_briefs(client, 
     assert rows[0][0] == "Alliance"
     assert rows[1][0] == alliance.name
 
+    # A condition met is no longer overdue.
+    services.condition_update(finding=finding, status="done", note="Signed", by=manager)
+    assert page(client, manager).context["portfolio"].overdue == ()
+
 
 def test_a_hostile_alliance_name_is_neutralised_in_both_exports(client):
     manager = UserFactory(username="hostile-mgr", groups=[MANAGERS_GROUP])

@@ -178,10 +178,12 @@ def test_a_30_digit_or_unicode_id_in_any_url_is_a_404(client, open_team):
     client.force_login(open_team.users["superuser"])
     checked = 0
     for name, arguments, _ in fuzz.url_names():
-        ids = [a for a in arguments if a != "slug"]
+        ids = sorted(fuzz.id_arguments(name))
         if not ids:
             continue
-        kwargs = {a: open_team.alliance.slug if a == "slug" else 1 for a in arguments}
+        # The other arguments (a slug, a download's format, a token) keep a valid value.
+        examples = {**fuzz.PATH_EXAMPLES, "slug": open_team.alliance.slug}
+        kwargs = {a: 1 if a in ids else examples[a] for a in arguments}
         for bad in ("9" * 30, "²"):
             for key in ids:
                 url = reverse(name, kwargs={**kwargs, key: fuzz.SENTINEL_ID})

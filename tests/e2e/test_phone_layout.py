@@ -129,6 +129,9 @@ def test_the_dashboard_shows_the_decision_on_a_phone(live_server, phone, login):
     row = phone.get_by_role("row", name="Project Aurora")
     expect(row).to_contain_text("NO-GO")
     verdict = row.get_by_text("NO-GO", exact=True)
+    # My work comes first on the dashboard: scrolled down to, the verdict is on screen
+    # (not cut off at the side).
+    verdict.scroll_into_view_if_needed()
     expect(verdict).to_be_in_viewport()
     box = verdict.bounding_box()
     assert box["x"] >= 0

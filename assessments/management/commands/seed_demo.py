@@ -5,6 +5,7 @@ import io
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from alliances import demo as alliance_demo
 from assessments import demo as assessment_demo
@@ -19,8 +20,15 @@ class Command(BaseCommand):
             "--quiet-logins", action="store_true", help="Do not print the demo logins."
         )
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        # The demo's notifications stay in the app: their e-mails would bury the logins.
+        dummy = "django.core.mail.backends.dummy.EmailBackend"
+        with override_settings(EMAIL_BACKEND=dummy), transaction.atomic():
+            self.seed()
+        if not options["quiet_logins"]:
+            self.print_logins()
+
+    def seed(self):
         users = alliance_demo.seed_users()
         alliances = alliance_demo.seed_alliances(users)
         sponsor_demo.seed(users, alliances)
@@ -34,17 +42,16 @@ class Command(BaseCommand):
         call_command("render_brief", "cobalt-cloud-co-sell", stdout=io.StringIO())
         self.stdout.write("  Cobalt: the brief is ready.")
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
-        if not options["quiet_logins"]:
-            self.stdout.write("\nDemo logins (username / password — who):")
-            for demo in alliance_demo.DEMO_USERS:
-                self.stdout.write(f"  {demo.username:<12} {demo.password:<18} {demo.role}")
-            two_factor = [
-                demo.username for demo in alliance_demo.DEMO_USERS if demo.needs_two_factor
-            ]
-            self.stdout.write(
-                f"\n{' and '.join(two_factor)} then enter a two-factor code:\n"
-                f"  .venv/bin/python manage.py two_factor_code {two_factor[-1]}   prints the "
-                f"current one ({' or '.join(two_factor)}),\n"
-                f"  or add the demo key {alliance_demo.DEMO_TOTP_KEY_BASE32} to an "
-                "authenticator app."
-            )
+
+    def print_logins(self):
+        self.stdout.write("\nDemo logins (username / password — who):")
+        for demo in alliance_demo.DEMO_USERS:
+            self.stdout.write(f"  {demo.username:<12} {demo.password:<18} {demo.role}")
+        two_factor = [demo.username for demo in alliance_demo.DEMO_USERS if demo.needs_two_factor]
+        self.stdout.write(
+            f"\n{' and '.join(two_factor)} then enter a two-factor code:\n"
+            f"  .venv/bin/python manage.py two_factor_code {two_factor[-1]}   prints the "
+            f"current one ({' or '.join(two_factor)}),\n"
+            f"  or add the demo key {alliance_demo.DEMO_TOTP_KEY_BASE32} to an "
+            "authenticator app."
+        )
