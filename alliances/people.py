@@ -30,6 +30,16 @@ def team_people(alliance, roles=None):
     )
 
 
+def answering_people(alliance):
+    """Team members whose role lets them fill in assessments: whom a manager may make
+    an assessor."""
+    from alliances.access import ROLE_ACTIONS, Action
+
+    return team_people(
+        alliance, [role for role, acts in ROLE_ACTIONS.items() if Action.ANSWER in acts]
+    )
+
+
 def active_people():
     """Everyone who may be added to a team (everyone with an account here works for us)."""
     from django.contrib.auth import get_user_model

@@ -1,9 +1,11 @@
-"""The people picker: a form field that chooses one person by name or e-mail.
+"""The people picker: form fields that choose one person (`PersonField`) or several
+(`PeopleField`) by name or e-mail.
 
 With JavaScript, typing asks `alliances:people_search` (htmx) for suggestions and a
-click fills in the chosen person's id. Without it, the typed text is matched on submit:
-an exact username or e-mail, or a unique name match among the candidates; several
-matches re-render the field with a plain select of them.
+click fills in the chosen person's id (or, for several, adds them to the ticked list).
+Without it, the typed text is matched on submit: an exact username or e-mail, or a
+unique name match among the candidates; several matches re-render the field with a
+plain select of them.
 """
 
 from django import forms
@@ -13,7 +15,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from alliances.params import digits_value
+from alliances.params import IdMultipleChoiceField, digits_value
 from alliances.people import display_name, search_people
 
 
@@ -102,19 +104,101 @@ class PersonField(forms.Field):
             if self.required:
                 raise forms.ValidationError(self.error_messages["required"], code="required")
             return None
-        if len(text) > 254:
-            raise forms.ValidationError(self.error_messages["long"], code="long")
-        exact = list(self.candidates.filter(Q(username__iexact=text) | Q(email__iexact=text))[:2])
-        if len(exact) == 1:
-            return exact[0]
-        matches = search_people(self.candidates, text)
-        if len(matches) == 1:
-            return matches[0]
-        if not matches:
-            raise forms.ValidationError(
-                self.error_messages["nobody"], code="nobody", params={"text": text}
-            )
-        self.widget.matches = matches
+        return match_one(self, text)
+
+
+def match_one(field, text: str):
+    """The one candidate of `field` that `text` names; raises the field's message when
+    nobody or several match (then offering the matches in a select)."""
+    if len(text) > 254:
+        raise forms.ValidationError(field.error_messages["long"], code="long")
+    exact = list(field.candidates.filter(Q(username__iexact=text) | Q(email__iexact=text))[:2])
+    if len(exact) == 1:
+        return exact[0]
+    matches = search_people(field.candidates, text)
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
         raise forms.ValidationError(
-            self.error_messages["several"], code="several", params={"text": text}
+            field.error_messages["nobody"], code="nobody", params={"text": text}
         )
+    field.widget.matches = matches
+    raise forms.ValidationError(
+        field.error_messages["several"], code="several", params={"text": text}
+    )
+
+
+class PeoplePickerWidget(PersonPickerWidget):
+    """The people already chosen as ticked boxes (untick to remove), and a search box
+    that adds one more."""
+
+    template_name = "partials/people_picker.html"
+
+    def value_from_datadict(self, data, files, name):
+        ids = data.getlist(name) if hasattr(data, "getlist") else data.get(name, [])
+        return (ids, data.get(f"{name}_text", ""), data.get(f"{name}_id", ""))
+
+    def value_omitted_from_data(self, data, files, name):
+        return not any(key in data for key in (name, f"{name}_text", f"{name}_id"))
+
+    def format_value(self, value):
+        return value[1] if isinstance(value, tuple) else ""
+
+    def get_context(self, name, value, attrs):
+        context = forms.Widget.get_context(self, name, value, attrs)
+        context["widget"].update(
+            search_url=self.search_url,
+            matches=[(p.pk, _label(p)) for p in self.matches],
+            chosen=[(p.pk, display_name(p)) for p in self.chosen or ()],
+            text=self.format_value(value),
+        )
+        return context
+
+
+class PeopleField(IdMultipleChoiceField):
+    """Several people among `queryset` (set by the form for its alliance): the ticked
+    ones, plus the one the search box names."""
+
+    widget = PeoplePickerWidget
+    default_error_messages = {
+        **PersonField.default_error_messages,
+        "required": _("Choose at least one person."),
+    }
+
+    def __init__(self, *, purpose, **kwargs):
+        super().__init__(queryset=kwargs.pop("queryset", None), **kwargs)
+        self.purpose = purpose
+
+    @property
+    def candidates(self):
+        return self.queryset
+
+    def for_alliance(self, alliance, candidates) -> None:
+        self.queryset = candidates
+        self.widget.search_url = (
+            reverse("alliances:people_search") + f"?alliance={alliance.slug}&for={self.purpose}"
+        )
+
+    def prepare_value(self, value):
+        return value if isinstance(value, tuple) else super().prepare_value(value)
+
+    def set_initial_people(self, ids) -> None:
+        """Who the boxes show ticked before any submission."""
+        self.widget.chosen = list(self.queryset.filter(pk__in=list(ids)))
+
+    def clean(self, value):
+        ids, text, picked = value if isinstance(value, tuple) else (value or [], "", "")
+        ids = [i for i in ids if str(i).strip()]
+        chosen = list(super().clean(ids)) if ids else []
+        # Re-render with what was ticked, even when the search text is refused below.
+        self.widget.chosen = chosen
+        if picked:
+            ids = [*ids, picked]
+            chosen = list(super().clean(ids))
+        elif (text or "").strip():
+            chosen.append(match_one(self, text.strip()))
+        chosen = list(dict.fromkeys(chosen))
+        if not chosen and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        self.widget.chosen = chosen
+        return chosen

@@ -24,6 +24,7 @@ from alliances.access import (
 )
 from alliances.models import KPI, Alliance, Invitation, Membership, Organisation
 from alliances.people import display_name
+from alliances.signals import decision_inputs_changed_on
 
 User = get_user_model()
 
@@ -169,6 +170,7 @@ def kpi_save(*, kpi: KPI, user: User) -> KPI:
     ensure_can(user, Action.EDIT, kpi.alliance)
     kpi.full_clean()
     as_done_by(kpi, user).save()
+    decision_inputs_changed_on(kpi.alliance, user)
     return kpi
 
 
@@ -176,6 +178,7 @@ def kpi_save(*, kpi: KPI, user: User) -> KPI:
 def kpi_delete(*, kpi: KPI, user: User) -> None:
     ensure_can(user, Action.EDIT, kpi.alliance)
     as_done_by(kpi, user).delete()
+    decision_inputs_changed_on(kpi.alliance, user)
 
 
 INVITATION_DAYS = 7

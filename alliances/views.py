@@ -39,6 +39,7 @@ from alliances.forms_support import add_service_errors
 from alliances.models import KPI, Membership, Organisation
 from alliances.people import (
     MIN_QUERY,
+    answering_people,
     colleagues_to_add,
     display_name,
     search_people,
@@ -474,6 +475,7 @@ def permission_denied(request, exception):
 PICKER_PURPOSES = {
     "member": (Action.MANAGE_TEAM, colleagues_to_add),
     "owner": (Action.RUN_ASSESSMENT, team_people),
+    "assessor": (Action.RUN_ASSESSMENT, answering_people),
 }
 
 

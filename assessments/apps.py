@@ -8,6 +8,7 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         from alliances import pages
+        from alliances.signals import decision_inputs_changed
         from assessments import alliance_pages, conditions, events, my_work, round_reminders
         from notifications.reminders import register_daily
 
@@ -24,6 +25,9 @@ class AssessmentsConfig(AppConfig):
         if my_work.my_work not in pages.my_work_contributors:
             pages.my_work_contributors.append(my_work.my_work)
         register_daily(events.decisions_daily)
+        decision_inputs_changed.connect(
+            events.on_decision_inputs_changed, dispatch_uid="assessments.decision_recheck"
+        )
         if conditions.my_conditions not in pages.my_work_contributors:
             pages.my_work_contributors.append(conditions.my_conditions)
         register_daily(conditions.remind_condition_owners)

@@ -155,6 +155,13 @@ def decision_after_change(*, alliance: Alliance, by) -> bool:
     return decision_recheck(alliance=alliance, decision=alliance_decision(alliance), by=by)
 
 
+def on_decision_inputs_changed(sender, *, alliance: Alliance, by, **kwargs) -> None:
+    """Receiver of alliances.signals.decision_inputs_changed: a sponsor record or a KPI
+    moved sponsor health, which the decision reads; tell the team now, not at the daily
+    recheck."""
+    decision_after_change(alliance=alliance, by=by)
+
+
 def decisions_daily(day: date) -> int:
     """Daily job: the decisions also move with time and sponsors (health); recheck every
     alliance in use, once per alliance and day. Returns the notifications' count."""

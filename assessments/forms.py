@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from alliances.forms import CrispyFormMixin
 from alliances.models import Alliance
-from alliances.params import IdChoiceField, IdMultipleChoiceField
-from alliances.people import team_people
-from alliances.picker import PersonField
+from alliances.params import IdChoiceField
+from alliances.people import answering_people, team_people
+from alliances.picker import PeopleField, PersonField
 from assessments.models import (
     ANSWER_TEXT_MAX,
     COMMENT_MAX,
@@ -16,19 +16,11 @@ from assessments.models import (
     Question,
     QuestionBank,
 )
-from assessments.services import AnswerValue, answering_members
+from assessments.services import AnswerValue
 
 User = get_user_model()
 
 NA, DONT_KNOW = "na", "dk"
-
-
-class AssessorsField(IdMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
-
-    def label_from_instance(self, obj):
-        full = obj.get_full_name()
-        return f"{full} ({obj.get_username()})" if full else obj.get_username()
 
 
 def version_label(version) -> str:
@@ -50,8 +42,8 @@ class AssessmentStartForm(CrispyFormMixin, forms.Form):
         help_text=_("The assessment keeps this version even if the bank changes later."),
     )
     title = forms.CharField(max_length=200, help_text=_("e.g. “Strategic fit — before the MoU”."))
-    assessors = AssessorsField(
-        queryset=User.objects.none(),
+    assessors = PeopleField(
+        purpose="assessor",
         help_text=_(
             "Each assessor answers on their own; the results show the median and where "
             "they disagree."
@@ -70,19 +62,22 @@ class AssessmentStartForm(CrispyFormMixin, forms.Form):
             )
         self.fields["version"].queryset = versions.select_related("bank").order_by("bank__name")
         self.fields["version"].label_from_instance = version_label
-        members = answering_members(alliance)
-        self.fields["assessors"].queryset = members
-        if not self.is_bound and members.filter(pk=user.pk).exists():
-            self.initial.setdefault("assessors", [user.pk])
+        assessors = self.fields["assessors"]
+        assessors.for_alliance(alliance, answering_people(alliance))
+        if not self.is_bound:
+            assessors.set_initial_people(self.initial.get("assessors", [user.pk]))
 
 
 class AssessorsForm(CrispyFormMixin, forms.Form):
     submit_label = _("Save assessors")
-    assessors = AssessorsField(queryset=User.objects.none())
+    assessors = PeopleField(purpose="assessor")
 
     def __init__(self, *args, alliance, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assessors"].queryset = answering_members(alliance)
+        assessors = self.fields["assessors"]
+        assessors.for_alliance(alliance, answering_people(alliance))
+        if not self.is_bound:
+            assessors.set_initial_people(self.initial.get("assessors", []))
 
 
 class AnswerForm(forms.Form):

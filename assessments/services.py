@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliances.access import ROLE_ACTIONS, Action, can, ensure_can
+from alliances.access import Action, can, ensure_can
 from alliances.models import Alliance
-from alliances.people import display_name
+from alliances.people import answering_people, display_name
 from alliances.services import as_done_by
 from assessments import events
 from assessments.models import (
@@ -35,19 +35,9 @@ User = get_user_model()
 # ---------------------------------------------------------------- assessments
 
 
-def answering_members(alliance: Alliance):
-    """Team members whose role lets them fill in assessments (managers and contributors)."""
-    roles = [role for role, actions in ROLE_ACTIONS.items() if Action.ANSWER in actions]
-    return User.objects.filter(
-        alliance_memberships__alliance=alliance,
-        alliance_memberships__role__in=roles,
-        is_active=True,
-    ).order_by("username")
-
-
 def _eligible_assessors(alliance: Alliance, users) -> None:
     # Checked on the memberships: `alliance` may carry the caller's `my_role` annotation.
-    eligible = set(answering_members(alliance).values_list("pk", flat=True))
+    eligible = set(answering_people(alliance).values_list("pk", flat=True))
     for user in users:
         if user.pk not in eligible:
             raise ValidationError(
@@ -124,7 +114,7 @@ def assessment_reassess(*, assessment: Assessment, by: User, title: str = "") ->
     if blocker:
         raise ValidationError(blocker)
     version = latest_published_version(assessment.version.bank_id)
-    eligible = set(answering_members(assessment.alliance).values_list("pk", flat=True))
+    eligible = set(answering_people(assessment.alliance).values_list("pk", flat=True))
     assessors = [
         r.assessor
         for r in assessment.responses.select_related("assessor")

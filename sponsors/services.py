@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from alliances.access import Action, ensure_can
 from alliances.models import Alliance, Organisation
 from alliances.services import as_done_by
+from alliances.signals import decision_inputs_changed_on
 from sponsors.access import can_change_signal, can_edit_sponsor, can_link_account
 from sponsors.health import interest_key
 from sponsors.models import (
@@ -148,14 +149,18 @@ def sponsorship_create(
         sponsorship.sponsor = new_sponsor
     if sponsorship.sponsor_id is None:
         raise ValidationError({"sponsor": _("Choose a person, or enter a new person's name.")})
-    return _save(as_done_by(sponsorship, user), TAKEN)
+    _save(as_done_by(sponsorship, user), TAKEN)
+    decision_inputs_changed_on(sponsorship.alliance, user)
+    return sponsorship
 
 
 @transaction.atomic
 def sponsorship_update(*, sponsorship: Sponsorship, user) -> Sponsorship:
     ensure_can(user, Action.MANAGE_SPONSORS, sponsorship.alliance)
     _lock_alliance(sponsorship.alliance_id)
-    return _save(as_done_by(sponsorship, user), TAKEN)
+    _save(as_done_by(sponsorship, user), TAKEN)
+    decision_inputs_changed_on(sponsorship.alliance, user)
+    return sponsorship
 
 
 @transaction.atomic
@@ -174,6 +179,7 @@ def sponsorship_delete(*, sponsorship: Sponsorship, user) -> None:
         PeerLink.objects.filter(alliance_id=sponsorship.alliance_id).filter(
             theirs_id=sponsorship.sponsor_id
         ).delete()
+    decision_inputs_changed_on(sponsorship.alliance, user)
 
 
 @transaction.atomic
@@ -202,7 +208,9 @@ def signal_record(*, signal: Signal, recorded_by, move_since: bool = False) -> S
         sponsorship.since = signal.date
         _save(as_done_by(sponsorship, recorded_by), TAKEN)
     signal.recorded_by = recorded_by
-    return _save(as_done_by(signal, recorded_by), ANSWERED)
+    _save(as_done_by(signal, recorded_by), ANSWERED)
+    decision_inputs_changed_on(sponsorship.alliance, recorded_by)
+    return signal
 
 
 def _ensure_may_change(signal: Signal, user) -> None:
@@ -215,7 +223,9 @@ def _ensure_may_change(signal: Signal, user) -> None:
 @transaction.atomic
 def signal_update(*, signal: Signal, user) -> Signal:
     _ensure_may_change(signal, user)
-    return _save(as_done_by(signal, user), ANSWERED)
+    _save(as_done_by(signal, user), ANSWERED)
+    decision_inputs_changed_on(signal.sponsorship.alliance, user)
+    return signal
 
 
 @transaction.atomic
@@ -228,15 +238,19 @@ def signal_delete(*, signal: Signal, user) -> None:
             % {"kind": answer.get_kind_display().lower(), "date": date_format(answer.date, "d M Y")}
         )
     as_done_by(signal, user).delete()
+    decision_inputs_changed_on(signal.sponsorship.alliance, user)
 
 
 @transaction.atomic
 def peer_link_save(*, link: PeerLink, user) -> PeerLink:
     ensure_can(user, Action.MANAGE_SPONSORS, link.alliance)
-    return _save(link, _("These two are already mapped: edit that mapping instead."))
+    _save(link, _("These two are already mapped: edit that mapping instead."))
+    decision_inputs_changed_on(link.alliance, user)
+    return link
 
 
 @transaction.atomic
 def peer_link_delete(*, link: PeerLink, user) -> None:
     ensure_can(user, Action.MANAGE_SPONSORS, link.alliance)
     link.delete()
+    decision_inputs_changed_on(link.alliance, user)

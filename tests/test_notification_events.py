@@ -168,3 +168,43 @@ def test_immediately_digest_and_off_are_each_respected(
     emails.send_digests(date(2026, 11, 23))
     assert [m.to for m in mail.outbox] == [[users["manager"].email], [users["executive"].email]]
     assert Notification.objects.filter(recipient=users["viewer"], emailed_at=None).count() == 1
+
+
+def test_a_sponsor_record_that_moves_the_decision_is_told_at_once(open_team):
+    """Sponsor health is part of the decision: naming, and removing, our executive
+    sponsor changes the verdict, and the team hears it without waiting for the
+    daily recheck."""
+    from sponsors import services as sponsor_services
+    from sponsors.models import Sponsorship
+    from tests.sponsor_factories import SponsorFactory, days_ago
+
+    for kind in ("strategic_fit", "partner_selection"):
+        version = make_version(slug=f"told-{kind}", kind=kind, knockouts={})
+        response = start(open_team, version, assessors=("contributor",)).responses.get()
+        answer_all(response, 4)
+        submit(response)
+    alliance, manager = open_team.alliance, open_team.users["manager"]
+    executive = open_team.users["executive"]
+    assert DecisionRecord.objects.get(alliance=alliance).verdict == "GO WITH CONDITIONS"
+    Notification.objects.all().delete()
+
+    sponsorship = sponsor_services.sponsorship_create(
+        sponsorship=Sponsorship(
+            alliance=alliance,
+            sponsor=SponsorFactory(),
+            side=Sponsorship.Side.OURS,
+            role=Sponsorship.Role.EXECUTIVE_SPONSOR,
+            since=days_ago(10),
+        ),
+        user=manager,
+    )
+    (told,) = Notification.objects.filter(recipient=executive, kind=Kind.DECISION_CHANGED)
+    assert told.title == f"{alliance.name}: the decision is now GO"
+    assert told.body.startswith("From GO WITH CONDITIONS to GO because ")
+    # The manager acted, and still hears the consequence.
+    assert Notification.objects.filter(recipient=manager, kind=Kind.DECISION_CHANGED).exists()
+
+    sponsor_services.sponsorship_delete(sponsorship=sponsorship, user=manager)
+    latest = Notification.objects.filter(recipient=executive, kind=Kind.DECISION_CHANGED).first()
+    assert latest.body.startswith("From GO to GO WITH CONDITIONS because ")
+    assert DecisionRecord.objects.get(alliance=alliance).verdict == "GO WITH CONDITIONS"

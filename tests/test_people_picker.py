@@ -107,3 +107,90 @@ def test_a_forged_id_outside_the_candidates_is_refused(client, open_team):
         assert response.status_code == 200
         assert "Choose someone from the list" in response.content.decode()
     assert not Membership.objects.filter(user=ghost).exists()
+
+
+def name(user, first, last):
+    user.first_name, user.last_name = first, last
+    user.save()
+    return user
+
+
+def test_assessor_search_offers_only_team_members_who_answer(client, open_team):
+    name(open_team.users["contributor"], "Chrisso", "Okafor")
+    name(open_team.users["viewer"], "Chrisso", "Viewer")
+    name(open_team.users["executive"], "Chrisso", "Boss")
+    UserFactory(username="np1", first_name="Chrisso", last_name="Outside")
+    client.force_login(open_team.users["manager"])
+    html = search(client, open_team, "chrisso", purpose="assessor").content.decode()
+    assert "Chrisso Okafor" in html
+    for left_out in ("Viewer", "Boss", "Outside"):
+        assert left_out not in html
+    client.force_login(open_team.users["contributor"])
+    assert search(client, open_team, "chrisso", purpose="assessor").status_code == 403
+
+
+def test_assessors_are_ticked_and_one_more_is_added_by_name(client, open_team):
+    from assessments.models import Response
+    from tests.assessment_factories import make_version, start
+
+    manager = name(open_team.users["manager"], "Maya", "Patel")
+    contributor = name(open_team.users["contributor"], "Chris", "Okafor")
+    assessment = start(open_team, make_version(), assessors=("manager",))
+    client.force_login(manager)
+    url = reverse("assessments:assessors", args=[open_team.alliance.slug, assessment.pk])
+    html = client.get(url).content.decode()
+    assert f'name="assessors" value="{manager.pk}"' in html
+    assert "Maya Patel" in html
+    assert f'value="{contributor.pk}"' not in html  # offered by the search, not listed
+    assert 'data-picker-multi="assessors"' in html
+
+    response = client.post(url, {"assessors": [manager.pk], "assessors_text": "chris oka"})
+    assert response.status_code == 302
+    assessors = set(
+        Response.objects.filter(assessment=assessment).values_list("assessor", flat=True)
+    )
+    assert assessors == {manager.pk, contributor.pk}
+
+
+def test_an_assessor_name_nobody_has_keeps_the_ticked_ones_and_saves_nothing(client, open_team):
+    from assessments.models import Response
+    from tests.assessment_factories import make_version, start
+
+    manager = name(open_team.users["manager"], "Maya", "Patel")
+    assessment = start(open_team, make_version(), assessors=("manager",))
+    client.force_login(manager)
+    url = reverse("assessments:assessors", args=[open_team.alliance.slug, assessment.pk])
+    response = client.post(url, {"assessors": [], "assessors_text": "Zebedee"})
+    assert response.status_code == 200
+    assert "No active user you may pick matches “Zebedee”" in response.content.decode()
+    response = client.post(url, {"assessors": [manager.pk], "assessors_text": "Zebedee"})
+    html = response.content.decode()
+    assert f'name="assessors" value="{manager.pk}"' in html  # still ticked
+    assert 'value="Zebedee"' in html
+    response = client.post(url, {})
+    assert "Choose at least one person" in response.content.decode()
+    assert list(
+        Response.objects.filter(assessment=assessment).values_list("assessor", flat=True)
+    ) == [manager.pk]
+
+
+def test_a_new_assessment_starts_with_me_ticked_and_a_picked_colleague(client, open_team):
+    from assessments.models import Assessment
+    from tests.assessment_factories import make_version
+
+    manager = name(open_team.users["manager"], "Maya", "Patel")
+    contributor = name(open_team.users["contributor"], "Chris", "Okafor")
+    name(open_team.users["viewer"], "Chris", "Viewer")
+    version = make_version()
+    client.force_login(manager)
+    url = reverse("assessments:start", args=[open_team.alliance.slug])
+    html = client.get(url).content.decode()
+    assert f'name="assessors" value="{manager.pk}" id="id_assessors-{manager.pk}" checked' in html
+    data = {"version": version.pk, "title": "Fit", "assessors": [manager.pk]}
+    response = client.post(url, {**data, "assessors_text": "chris"})  # the viewer may not answer
+    assert response.status_code == 302
+    assessment = Assessment.objects.get()
+    assert set(assessment.responses.values_list("assessor", flat=True)) == {
+        manager.pk,
+        contributor.pk,
+    }

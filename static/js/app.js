@@ -102,6 +102,10 @@ document.addEventListener("htmx:responseError", function (event) {
     if (!pick) return;
     var picker = pick.closest("[data-picker]");
     if (!picker) return;
+    if (picker.dataset.pickerMulti) {
+      addPerson(picker, pick);
+      return;
+    }
     picker.querySelector("[data-picker-text]").value = pick.dataset.label;
     var chosen = picker.querySelector("[data-picker-id]");
     if (chosen.tagName === "SELECT") {
@@ -118,4 +122,36 @@ document.addEventListener("htmx:responseError", function (event) {
     var chosen = event.target.closest("[data-picker]").querySelector("input[data-picker-id]");
     if (chosen) chosen.value = "";
   });
+  // Several people: the chosen one joins the ticked list (or is ticked again), and the
+  // search box empties for the next name.
+  function addPerson(picker, pick) {
+    var name = picker.dataset.pickerMulti;
+    var list = picker.querySelector("[data-picker-chosen]");
+    var box = list.querySelector('input[value="' + pick.dataset.pick + '"]');
+    if (!box) {
+      var none = list.querySelector("[data-picker-none]");
+      if (none) none.remove();
+      var text = picker.querySelector("[data-picker-text]");
+      var item = document.createElement("li");
+      item.className = "form-check";
+      box = document.createElement("input");
+      box.className = "form-check-input";
+      box.type = "checkbox";
+      box.name = name;
+      box.value = pick.dataset.pick;
+      box.id = text.id + "-" + pick.dataset.pick;
+      var label = document.createElement("label");
+      label.className = "form-check-label";
+      label.htmlFor = box.id;
+      label.textContent = pick.dataset.label;
+      item.appendChild(box);
+      item.appendChild(label);
+      list.appendChild(item);
+    }
+    box.checked = true;
+    var search = picker.querySelector("[data-picker-text]");
+    search.value = "";
+    pick.parentNode.innerHTML = "";
+    search.focus();
+  }
 })();
