@@ -33,10 +33,8 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/alliance_load"
 USERS = int(os.environ.get("LOAD_USERS", "50"))
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
 WORKERS = int(os.environ.get("LOAD_WORKERS", "4"))
-# Each log-in hashes a password (PBKDF2 with Django's 1,000,000 iterations: about 0.4 s
-# of one core here, by design). Five log-ins a second alone would take both cores of
-# this machine, so every page queued behind them: one new user a second is still a
-# crowd (a team of 50 logging in within a minute) without measuring a stampede.
+# Users arrive at one a second: a team of 50 logging in within a minute, not a stampede.
+# (Each log-in checks an Argon2id hash, about 25 ms of a core: accounts/hashers.py.)
 SPAWN_RATE = float(os.environ.get("LOAD_SPAWN_RATE", "1"))
 # The ramp comes on top of the run: all USERS are active for the full SECONDS.
 RAMP_SECONDS = math.ceil(USERS / SPAWN_RATE)

@@ -84,3 +84,22 @@ def test_many_addresses_give_no_more_guesses_than_the_username_limit(client, set
     UserFactory(username="nadia")  # other users on that address are unaffected
     other = {"username": "nadia", "password": "pw-for-tests-1"}
     assert client.post(reverse("login"), other, REMOTE_ADDR="198.51.100.7").status_code == 302
+
+
+def test_passwords_are_stored_with_argon2id_and_old_hashes_upgrade_at_log_in(client, settings):
+    """The production hashers (the suite's fixtures use a fast one): a PBKDF2 hash from
+    before still lets its owner in, and is replaced by Argon2id at OWASP's settings."""
+    from django.contrib.auth.hashers import make_password
+
+    from config import settings as configured  # the module, not the suite's override
+
+    settings.PASSWORD_HASHERS = configured.PASSWORD_HASHERS
+    user = UserFactory(username="maya")
+    user.password = make_password("pw-for-tests-1", hasher="pbkdf2_sha256")
+    user.save()
+    response = client.post(reverse("login"), {"username": "maya", "password": "pw-for-tests-1"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert user.check_password("pw-for-tests-1")
+    assert not user.check_password("pw-for-tests-2")
