@@ -137,6 +137,15 @@ def dimension_chart(score: ResponseScore, compact: bool = False) -> DimensionCha
 RADAR_WIDTH, RADAR_HEIGHT = 600, 380  # wide: the axis labels sit left and right
 RADAR_RADIUS = 140
 RADAR_LABEL_GAP = 18
+# The PDF brief's variant, in a half-page column (about 252 pt): 12 × 252 / 360 ≈ 8.4 pt.
+# Low enough to keep the brief on two pages: side labels break onto two short lines, and
+# the legend is one row, ours on the left and the partner's on the right.
+RADAR_COMPACT_WIDTH = 360
+RADAR_COMPACT_RADIUS = 64
+RADAR_COMPACT_LABEL_GAP = 10
+RADAR_COMPACT_LINE_CHARS = 14  # ≈ 90 units of 12-unit text: the room beside the rim
+RADAR_COMPACT_LEGEND_CHARS = 22  # two legend entries side by side in 360 units
+RADAR_LINE_HEIGHT = 14
 OURS_COLOUR, THEIRS_COLOUR = "#1f4e79", "#b86e00"
 
 
@@ -146,9 +155,23 @@ class RadarAxis:
     x: float  # end of the axis (score 100)
     y: float
     label_x: float
-    label_y: float
+    label_y: float  # baseline of the label's first line
     anchor: str  # start | middle | end
     is_gap: bool
+    lines: tuple[tuple[str, float], ...]  # (text, baseline y) of each line of the label
+
+
+@dataclass(frozen=True)
+class RadarKey:
+    """A legend entry: a colour swatch and the side's name."""
+
+    label: str
+    colour: str
+    swatch_x: int
+    swatch_y: int
+    text_x: int
+    text_y: int
+    anchor: str  # start | end
 
 
 @dataclass(frozen=True)
@@ -163,56 +186,149 @@ class RadarChart:
     theirs: str  # polygon points of the partner's side
     our_dots: tuple[tuple[float, float], ...]
     their_dots: tuple[tuple[float, float], ...]
+    legend: tuple[RadarKey, RadarKey]  # ours, then the partner's
     title: str
     description: str
 
 
-def _radar_point(angle: float, value: float) -> tuple[float, float]:
-    r = RADAR_RADIUS * max(0.0, min(100.0, value)) / 100
-    x = RADAR_WIDTH / 2 + r * math.cos(angle)
-    return round(x, 1), round(RADAR_HEIGHT / 2 + r * math.sin(angle), 1)
+@dataclass(frozen=True)
+class _RadarFrame:
+    width: int
+    height: int
+    cx: float
+    cy: float
+    radius: int
+    label_gap: int
+    line_chars: int | None  # side labels break onto two lines of this many characters
+
+
+_WEB_FRAME = _RadarFrame(
+    RADAR_WIDTH,
+    RADAR_HEIGHT,
+    RADAR_WIDTH / 2,
+    RADAR_HEIGHT / 2,
+    RADAR_RADIUS,
+    RADAR_LABEL_GAP,
+    None,
+)
+# Above the rim, the top label's line; below it the bottom label's, then the legend's
+# baseline 20 units lower and its descenders.
+_COMPACT_REACH = RADAR_COMPACT_RADIUS + RADAR_COMPACT_LABEL_GAP
+_COMPACT_FRAME = _RadarFrame(
+    RADAR_COMPACT_WIDTH,
+    (_COMPACT_REACH + 10) + (_COMPACT_REACH + 4) + 20 + 4,
+    RADAR_COMPACT_WIDTH / 2,
+    _COMPACT_REACH + 10,
+    RADAR_COMPACT_RADIUS,
+    RADAR_COMPACT_LABEL_GAP,
+    RADAR_COMPACT_LINE_CHARS,
+)
+
+
+def _radar_point(
+    angle: float, value: float, frame: _RadarFrame = _WEB_FRAME
+) -> tuple[float, float]:
+    r = frame.radius * max(0.0, min(100.0, value)) / 100
+    return round(frame.cx + r * math.cos(angle), 1), round(frame.cy + r * math.sin(angle), 1)
 
 
 def _points(points) -> str:
     return " ".join(f"{x},{y}" for x, y in points)
 
 
-def perception_radar(rows, *, ours_label: str, theirs_label: str, gap_dimensions=()) -> RadarChart:
+def _legend(
+    ours_label: str, theirs_label: str, frame: _RadarFrame, compact: bool
+) -> tuple[RadarKey, RadarKey]:
+    """The page's legend: two rows at the bottom left. The compact one: a single row."""
+    h = frame.height
+    if not compact:
+        return (
+            RadarKey(ours_label, OURS_COLOUR, 8, h - 36, 28, h - 30, "start"),
+            RadarKey(theirs_label, THEIRS_COLOUR, 8, h - 18, 28, h - 12, "start"),
+        )
+    w, limit = frame.width, RADAR_COMPACT_LEGEND_CHARS
+    return (
+        RadarKey(_shorten(ours_label, limit), OURS_COLOUR, 8, h - 10, 28, h - 4, "start"),
+        RadarKey(
+            _shorten(theirs_label, limit), THEIRS_COLOUR, w - 22, h - 10, w - 28, h - 4, "end"
+        ),
+    )
+
+
+def _two_lines(label: str, limit: int) -> tuple[str, ...]:
+    """`label` on one line if it fits in `limit` characters, else on two broken at a space
+    (each shortened with an ellipsis if a word alone is too long)."""
+    if len(label) <= limit:
+        return (label,)
+    words = label.split()
+    first, rest = words[0], words[1:]
+    while rest and len(first) + 1 + len(rest[0]) <= limit:
+        first += " " + rest.pop(0)
+    lines = (first, " ".join(rest)) if rest else (first,)
+    return tuple(_shorten(line, limit) for line in lines)
+
+
+def perception_radar(
+    rows, *, ours_label: str, theirs_label: str, gap_dimensions=(), compact: bool = False
+) -> RadarChart:
     """A radar (spider) chart: one axis per dimension from the centre (0) to the rim
     (100), clockwise from the top; a polygon for each side. `rows` are
     (dimension, our score or None, their score or None); an unanswered score sits at 0.
-    Needs no particular number of axes: fewer than three still draw (as lines)."""
+    Needs no particular number of axes: fewer than three still draw (as lines).
+    `compact` draws it narrow for a half-page column of the PDF brief, so that its
+    12-unit text stays above 7 pt once the viewBox is scaled to the column."""
 
+    frame = _COMPACT_FRAME if compact else _WEB_FRAME
     n = max(len(rows), 1)
     angles = [-math.pi / 2 + 2 * math.pi * i / n for i in range(len(rows))]
     gap_dimensions = set(gap_dimensions)
     axes = []
+    reach = frame.radius + frame.label_gap
     for (name, _ours, _theirs), angle in zip(rows, angles, strict=True):
-        x, y = _radar_point(angle, 100)
-        lx = round(RADAR_WIDTH / 2 + (RADAR_RADIUS + RADAR_LABEL_GAP) * math.cos(angle), 1)
-        ly = round(RADAR_HEIGHT / 2 + (RADAR_RADIUS + RADAR_LABEL_GAP) * math.sin(angle) + 4, 1)
+        x, y = _radar_point(angle, 100, frame)
         cos = math.cos(angle)
         anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
-        axes.append(RadarAxis(_shorten(name, 24), x, y, lx, ly, anchor, name in gap_dimensions))
-    rings = tuple(_points(_radar_point(a, level) for a in angles) for level in (25, 50, 75, 100))
-    our_dots = tuple(_radar_point(a, o or 0) for (_, o, _), a in zip(rows, angles, strict=True))
-    their_dots = tuple(_radar_point(a, t or 0) for (_, _, t), a in zip(rows, angles, strict=True))
+        lx = round(frame.cx + reach * cos, 1)
+        ly = frame.cy + reach * math.sin(angle) + 4
+        label = _shorten(name, 24)
+        # Top and bottom labels have the width to themselves; side ones break, centred on ly.
+        if anchor == "middle" or not frame.line_chars:
+            lines = (label,)
+        else:
+            lines = _two_lines(name, frame.line_chars)
+        first = ly - (len(lines) - 1) * RADAR_LINE_HEIGHT / 2
+        placed = tuple(
+            (text, round(first + i * RADAR_LINE_HEIGHT, 1)) for i, text in enumerate(lines)
+        )
+        axes.append(
+            RadarAxis(label, x, y, lx, placed[0][1], anchor, name in gap_dimensions, placed)
+        )
+    rings = tuple(
+        _points(_radar_point(a, level, frame) for a in angles) for level in (25, 50, 75, 100)
+    )
+    our_dots = tuple(
+        _radar_point(a, o or 0, frame) for (_, o, _), a in zip(rows, angles, strict=True)
+    )
+    their_dots = tuple(
+        _radar_point(a, t or 0, frame) for (_, _, t), a in zip(rows, angles, strict=True)
+    )
 
     def said(value):
         return "not answered" if value is None else f"{value:.0f}"
 
     parts = [f"{name}: {ours_label} {said(o)}, {theirs_label} {said(t)}" for name, o, t in rows]
     return RadarChart(
-        width=RADAR_WIDTH,
-        height=RADAR_HEIGHT,
-        cx=RADAR_WIDTH / 2,
-        cy=RADAR_HEIGHT / 2,
+        width=frame.width,
+        height=frame.height,
+        cx=frame.cx,
+        cy=frame.cy,
         axes=tuple(axes),
         rings=rings,
         ours=_points(our_dots),
         theirs=_points(their_dots),
         our_dots=our_dots,
         their_dots=their_dots,
+        legend=_legend(ours_label, theirs_label, frame, compact),
         title="Perception gap by dimension",
         description="; ".join(parts) + ".",
     )

@@ -9,12 +9,19 @@ import pytest
 from django.core import mail
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from assessments.banks.format import BankFormatError, export_bank, parse_bank
-from assessments.charts import RADAR_HEIGHT, RADAR_RADIUS, RADAR_WIDTH, perception_radar
+from assessments.charts import (
+    RADAR_COMPACT_WIDTH,
+    RADAR_HEIGHT,
+    RADAR_RADIUS,
+    RADAR_WIDTH,
+    perception_radar,
+)
 from assessments.decision import (
     DecisionInput,
     PerceptionGapSummary,
@@ -99,6 +106,46 @@ def test_the_radar_puts_100_on_the_rim_and_0_in_the_centre():
     assert radar.their_dots[0] == (cx, cy)
     assert [a.is_gap for a in radar.axes] == [True, False, False]
     assert "Trust: Us 50, Them not answered" in radar.description
+
+
+@pytest.mark.parametrize("axes", range(3, 9))
+def test_the_pdf_radar_keeps_every_label_inside_its_narrow_viewbox(axes):
+    # 12-unit text at about 6.5 units a character (Source Sans 3, bold included).
+    names = ["Commitment of resources", "Trust and communication", "Governance"] * 3
+    radar = perception_radar(
+        [(name, 50, 50) for name in names[:axes]],
+        ours_label="Northwind Systems International Holding",
+        theirs_label="Cobalt Cloud Services Deutschland GmbH",
+        compact=True,
+    )
+    assert radar.width == RADAR_COMPACT_WIDTH
+    legend_top = min(key.text_y for key in radar.legend) - 10
+    for axis in radar.axes:
+        for text, y in axis.lines:
+            width = 6.5 * len(text)
+            left = {"start": 0, "middle": width / 2, "end": width}[axis.anchor]
+            assert axis.label_x - left >= 0, text
+            assert axis.label_x - left + width <= radar.width, text
+            assert 10 <= y <= legend_top, text
+    first, second = radar.legend
+    assert 6.5 * len(first.label) + 20 < second.text_x - 6.5 * len(second.label)
+
+
+def test_the_radar_partial_draws_the_pdf_variant_only_when_asked():
+    template = Template(
+        "{% load assessment_tags %}"
+        '{% perception_radar_chart rows "Us" "Them" gaps "r" compact=compact %}'
+    )
+    # Four axes: the second one points right, where a long name breaks in the PDF.
+    names = ["Governance", "Trust and communication", "Operations", "Strategic value"]
+    rows = [{"name": name, "ours": 80, "theirs": 40} for name in names]
+    page = template.render(Context({"rows": rows, "gaps": [], "compact": False}))
+    pdf = template.render(Context({"rows": rows, "gaps": [], "compact": True}))
+    assert f'viewBox="0 0 {RADAR_WIDTH} {RADAR_HEIGHT}"' in page
+    assert ">Trust and communication</text>" in page
+    assert f'viewBox="0 0 {RADAR_COMPACT_WIDTH} ' in pdf
+    assert ">Trust and</text>" in pdf
+    assert ">communication</text>" in pdf
 
 
 def _go_input(*gaps):

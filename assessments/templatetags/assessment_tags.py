@@ -70,10 +70,14 @@ def decision_card(context, alliance, brief_link=True):
 
 
 @register.inclusion_tag("charts/perception_radar.html")
-def perception_radar_chart(rows, ours_label, theirs_label, gaps=(), dom_id="perception-radar"):
+def perception_radar_chart(
+    rows, ours_label, theirs_label, gaps=(), dom_id="perception-radar", compact=False
+):
     """`{% perception_radar_chart rows "Us" "Helios" gaps %}`: the two sides' radar. `rows`
     are perception.SideBySide objects or snapshot dicts (name, ours, theirs); `gaps` the
-    dimensions (names, or objects with `dimension`/`name`) drawn as perception gaps."""
+    dimensions (names, or objects with `dimension`/`name`) drawn as perception gaps.
+    `compact=True` for the PDF brief's column, where the page's wide viewBox would shrink
+    the labels below 7 pt."""
     triples = [
         (row["name"], row["ours"], row["theirs"])
         if isinstance(row, dict)
@@ -85,11 +89,10 @@ def perception_radar_chart(rows, ours_label, theirs_label, gaps=(), dom_id="perc
         for g in gaps
     ]
     radar = perception_radar(
-        triples, ours_label=ours_label, theirs_label=theirs_label, gap_dimensions=names
+        triples,
+        ours_label=ours_label,
+        theirs_label=theirs_label,
+        gap_dimensions=names,
+        compact=compact,
     )
-    return {
-        "radar": radar,
-        "ours_label": ours_label,
-        "theirs_label": theirs_label,
-        "dom_id": dom_id,
-    }
+    return {"radar": radar, "dom_id": dom_id}
