@@ -314,7 +314,7 @@ def perception_radar(
     )
 
     def said(value):
-        return "not answered" if value is None else f"{value:.0f}"
+        return _("not answered") if value is None else f"{value:.0f}"
 
     parts = [f"{name}: {ours_label} {said(o)}, {theirs_label} {said(t)}" for name, o, t in rows]
     return RadarChart(
@@ -329,7 +329,7 @@ def perception_radar(
         our_dots=our_dots,
         their_dots=their_dots,
         legend=_legend(ours_label, theirs_label, frame, compact),
-        title="Perception gap by dimension",
+        title=_("Perception gap by dimension"),
         description="; ".join(parts) + ".",
     )
 

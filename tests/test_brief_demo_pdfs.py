@@ -247,3 +247,17 @@ def test_chart_labels_in_the_pdf_are_at_least_7_points_on_every_page(demo):
     for row in cobalt["perception"]["rows"]:
         assert set(row["name"].split()) <= words, (row["name"], second)
     assert {cobalt["perception"]["ours_label"], cobalt["perception"]["partner"]} <= set(second)
+
+
+def test_the_two_sided_part_of_a_german_brief_is_in_german(demo):
+    from django.utils import translation
+
+    with translation.override("de"):
+        brief, pages = render("cobalt-cloud-co-sell")
+    assert brief.language == "de"
+    assert len(pages) == 2
+    text = " ".join(pages)
+    assert "Wahrnehmungslücke · " in text
+    assert "Beide Unternehmen haben dieselben Fragen getrennt beantwortet" in text
+    for english in ("Perception gap", "Both companies answered", "we score it", "points apart"):
+        assert english not in text
