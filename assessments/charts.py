@@ -453,7 +453,7 @@ def trend_chart(
                 else plot_bottom + TREND_AXIS_ROOM + 14 + (i // per_row) * TREND_LEGEND_ROW,
             )
         )
-        shown = ", ".join(f"{p.when} {p.value}" for p in points) or "no score"
+        shown = ", ".join(f"{p.when} {p.value}" for p in points) or _("no score")
         parts.append(f"{name}: {shown}")
     rows = (len(series) + per_row - 1) // per_row
     most = 3 if compact else 6  # date labels that fit side by side
@@ -489,7 +489,7 @@ def trend_charts(trends: dict, compact: bool = False) -> list[tuple[str, TrendCh
             (
                 f"trend-{kind['kind']}",
                 trend_chart(
-                    title=f"{kind['label']} across rounds",
+                    title=_("%(kind)s across rounds") % {"kind": kind["label"]},
                     days=kind["days"],
                     labels=kind["labels"],
                     series=[(name, values) for name, values in kind["series"]],
@@ -499,14 +499,15 @@ def trend_charts(trends: dict, compact: bool = False) -> list[tuple[str, TrendCh
         )
     sponsor = trends.get("sponsor")
     if sponsor:
+        title = _("Health of our executive sponsor, %(name)s") % {"name": sponsor["name"]}
         charts.append(
             (
                 "trend-sponsor-health",
                 trend_chart(
-                    title=f"Health of our executive sponsor, {sponsor['name']}",
+                    title=title,
                     days=sponsor["days"],
                     labels=sponsor["labels"],
-                    series=[("Sponsor health", sponsor["values"])],
+                    series=[(_("Sponsor health"), sponsor["values"])],
                     compact=compact,
                 ),
             )

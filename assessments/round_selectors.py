@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from alliances.models import Alliance
 from assessments.models import Assessment, Choice, QuestionBank, ReassessmentInterval
@@ -156,7 +158,8 @@ HEALTH_MONTHS = 12  # the sponsor's health is drawn month by month over the last
 
 
 def _label(day: date) -> str:
-    return f"{day:%d %b %Y}".lstrip("0")
+    """A short date in the reader's language ("5 Mar 2026", "5 Mär 2026")."""
+    return date_format(day, "j M Y")
 
 
 def alliance_trends(alliance: Alliance, *, today: date | None = None) -> dict:
@@ -172,7 +175,7 @@ def alliance_trends(alliance: Alliance, *, today: date | None = None) -> dict:
         names: list[str] = []
         for point in points:
             names += [d.name for d in point.score.dimensions if d.name not in names]
-        series = [["Overall", [p.score.overall for p in points]]]
+        series = [[_("Overall"), [p.score.overall for p in points]]]
         for name in names:
             by_name = [{d.name: d.score for d in p.score.dimensions} for p in points]
             series.append([name, [scores.get(name) for scores in by_name]])

@@ -2,7 +2,7 @@
 due" reminders (daily notification to the managers, My work item)."""
 
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.files.storage import default_storage
@@ -60,6 +60,18 @@ def test_alliance_page_shows_the_trend_with_two_rounds_only(client, open_team):
     assert "Strategic fit across rounds" in html
     assert "Overall: " in html  # the description reads every value
     assert "<svg" in html
+
+
+def test_a_german_reader_sees_the_trend_in_german_with_german_dates(client, open_team, settings):
+    first, _ = two_rounds(open_team)
+    Assessment.objects.filter(pk=first.pk).update(submitted_at=datetime(2025, 3, 5, 12, tzinfo=UTC))
+    client.force_login(open_team.users["viewer"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+    html = client.get(reverse("alliances:detail", args=[open_team.alliance.slug])).content.decode()
+    assert "Strategische Passung über die Runden" in html
+    assert "Gesamt: 5 Mär 2025" in html  # the description: German words, German month
+    assert "across rounds" not in html
+    assert "Mar 2025" not in html
 
 
 def test_sponsor_health_over_time_comes_from_the_signals_dated_up_to_each_month(client, open_team):
