@@ -36,10 +36,13 @@ browser: install-dev
 	@if [ -x /usr/bin/chromium ] || [ -n "$$CHROMIUM_PATH" ]; then :; \
 	else $(BIN)/playwright install chromium || echo "Could not download Chromium: browser tests will fail"; fi
 
-# lint-imports first: a new import cycle or a wrong-way import fails the build.
+# lint-imports first: a new import cycle or a wrong-way import fails the build. The suite
+# runs on one process a core (pytest-xdist; each has its own test database and Celery
+# queue); TEST_WORKERS=0 runs it in this process.
+TEST_WORKERS ?= auto
 test: install-dev browser
 	$(BIN)/lint-imports
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 bench: install-dev
 	$(BIN)/python -m bench

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,6 +9,9 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         from alliances import pages
+        from assessments.groups import ensure_groups
+
+        post_migrate.connect(ensure_groups, sender=self, dispatch_uid="assessments.groups")
         from alliances.signals import decision_inputs_changed
         from assessments import alliance_pages, conditions, events, my_work, round_reminders
         from notifications.reminders import register_daily

@@ -122,3 +122,22 @@ def test_a_superuser_opens_every_admin_page(client, secret):
     for prefix, obj in admin_objects(secret):
         for kind, url in pages(prefix, obj).items():
             assert client.get(url).status_code == 200, f"{prefix} {kind}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_role_groups_and_bank_admin_rights_survive_a_flush():
+    """`manage.py flush` (and every browser test's teardown) empties auth_group: the
+    groups and the bank admins' rights come back with the post_migrate that follows."""
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    from alliances.access import EXECUTIVES_GROUP, MANAGERS_GROUP
+
+    call_command("flush", interactive=False, verbosity=0)
+    names = set(Group.objects.values_list("name", flat=True))
+    assert {MANAGERS_GROUP, EXECUTIVES_GROUP, BANK_ADMINS_GROUP} <= names
+    rights = set(
+        Group.objects.get(name=BANK_ADMINS_GROUP).permissions.values_list("codename", flat=True)
+    )
+    assert {"change_question", "add_bankversion", "view_choice"} <= rights
+    assert not rights & {"view_assessment", "view_answer", "view_finding"}
