@@ -9,8 +9,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone, translation
 
 from alliances.models import Alliance
 from alliances.people import display_name
@@ -220,23 +220,29 @@ def fill_dimensions(version: BankVersion, response: Response) -> list[Dimension]
 
 
 def dimension_questions(dimension: Dimension, response: Response) -> list[Question]:
-    """The dimension's questions with their choices and `my_answer` (3 queries)."""
+    """The dimension's questions with their `choice_list` and `my_answer` (3 queries); each
+    choice says whether it is the one `checked`."""
     # Explicit orders: the models' default orders (by question, by response) would join
     # the question and dimension tables to sort rows that are grouped in Python anyway.
-    questions = list(
-        dimension.questions.order_by("order", "pk").prefetch_related(
-            Prefetch("choices", Choice.objects.order_by("order", "pk"), to_attr="choice_list")
-        )
-    )
+    # The choices are grouped here rather than by prefetch_related, whose machinery cost
+    # as much as the query (the fill page is the busiest page).
+    questions = list(dimension.questions.order_by("order", "pk"))
+    choices = defaultdict(list)
+    for choice in Choice.objects.filter(question__dimension=dimension).order_by("order", "pk"):
+        choices[choice.question_id].append(choice)
     answers = {
         a.question_id: a
         for a in Answer.objects.filter(response=response, question__dimension=dimension).order_by()
     }
+    language = translation.get_language()
     for question in questions:
-        question.my_answer = answers.get(question.pk)
+        answer = question.my_answer = answers.get(question.pk)
         question.form_prefix = f"q{question.pk}"  # the AnswerForm prefix
-        localised(question.choice_list)
-    return localised(questions)
+        question.choice_list = localised(choices[question.pk], language)
+        chosen = answer.choice_id if answer is not None else None
+        for choice in question.choice_list:
+            choice.checked = choice.pk == chosen
+    return localised(questions, language)
 
 
 # What a bank may translate, per model (the file's `translations`, assessments/banks).

@@ -78,10 +78,9 @@ class OwnResponseMixin(AssessmentMixin):
 
     def load_objects(self):
         # One query for the response and its assessment: the fill page's budget is tight.
+        # (Not the assessment's creator: no page of an assessor's own response shows it.)
         self.response = get_object_or_404(
-            Response.objects.select_related(
-                "assessment__version__bank", "assessment__created_by", "assessment__previous"
-            ),
+            Response.objects.select_related("assessment__version__bank", "assessment__previous"),
             pk=self.kwargs["rid"],
             assessment_id=self.kwargs["pk"],
             assessment__alliance=self.alliance,
@@ -233,6 +232,17 @@ class FillView(OwnResponseMixin, TemplateView):
         errors = {}
         if forms:
             errors = {q.pk: forms[q.pk].errors for q in questions if q.pk in forms}
+        previous_answers = round_selectors.previous_answers(self.assessment)
+        # What the template would otherwise work out per question, at a cost that grows
+        # with the section: one reverse() for all the answer URLs, lookups done here.
+        head, _qid, tail = reverse(
+            "assessments:answer",
+            args=[self.alliance.slug, self.assessment.pk, self.response.pk, 0],
+        ).rpartition("/0/")
+        for question in questions:
+            question.answer_url = f"{head}/{question.pk}/{tail}"
+            question.previous = previous_answers.get(question.key)
+            question.errors = errors.get(question.pk)
         answered = sum(d.answered_count for d in self.dimensions)
         total = sum(d.question_count for d in self.dimensions)
         context.update(
@@ -247,7 +257,7 @@ class FillView(OwnResponseMixin, TemplateView):
             next_position=self.position + 1 if self.position < len(self.dimensions) else None,
             locked=self.response.is_submitted or self.retired,
             retired=self.retired,
-            previous_answers=round_selectors.previous_answers(self.assessment),
+            previous_answers=previous_answers,
         )
         return context
 

@@ -15,7 +15,7 @@ from assessments.scoring import (
     VersionSpec,
     score_response,
 )
-from bench.support import median_ms
+from bench.support import median_wall_and_cpu_ms
 from tests.assessment_factories import make_version, question, start
 from tests.conftest import make_team
 
@@ -43,24 +43,24 @@ def web():
         with CaptureQueriesContext(connection) as queries:
             assert client.get(fill).status_code == 200
         page_queries = len(queries)
-        page_ms = median_ms(lambda fill=fill: client.get(fill), repeat=REQUESTS)
+        page_ms, page_cpu = median_wall_and_cpu_ms(lambda fill=fill: client.get(fill), REQUESTS)
 
         with CaptureQueriesContext(connection) as queries:
             assert client.post(save, {field: levels[0]}).status_code == 200
         save_queries = len(queries)
         turn = iter(range(10**9))
-        save_ms = median_ms(
+        save_ms, save_cpu = median_wall_and_cpu_ms(
             lambda save=save, field=field, levels=levels, turn=turn: client.post(
                 save, {field: levels[next(turn) % len(levels)]}
             ),
-            repeat=REQUESTS,
+            REQUESTS,
         )
         section = version.dimensions.order_by("order", "pk").first().questions.count()
         print(
             f"{n:>3} questions (fill page of a {section}-question section):"
-            f" {page_queries:>2} queries, median {page_ms:6.1f} ms;"
+            f" {page_queries:>2} queries, median {page_ms:6.1f} ms (CPU {page_cpu:5.1f} ms);"
             f"  answer save {save_queries:>2} queries, median {save_ms:6.1f} ms"
-            f"  (over {REQUESTS} requests each)"
+            f" (CPU {save_cpu:5.1f} ms)  (over {REQUESTS} requests each)"
         )
 
 

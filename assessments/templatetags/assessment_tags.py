@@ -4,9 +4,22 @@ from django import template
 from django.utils.formats import number_format
 
 from assessments.charts import dimension_chart, perception_radar
+from assessments.fill_html import questions_html
 from assessments.scoring import level_of
 
 register = template.Library()
+
+
+@register.simple_tag
+def fill_questions(questions, *, locked, position, previous_answers, previous_title):
+    """The fill page's questions (assessments/fill_html.py: the template language's cost
+    per question was most of the page's)."""
+    return questions_html(
+        questions,
+        locked=locked,
+        position=position,
+        previous_title=previous_title if previous_answers else None,
+    )
 
 
 @register.inclusion_tag("charts/dimension_scores.html")
