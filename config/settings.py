@@ -103,6 +103,13 @@ TEMPLATES = [
             ],
         },
     },
+    # One hot partial only: the fill page's questions (assessments/fill_html.py says why).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"autoescape": True},
+    },
 ]
 
 WSGI_APPLICATION = "config.wsgi.application"

@@ -1,4 +1,4 @@
-"""The fill page's questions (built in Python, assessments/fill_html.py) carry what the
+"""The fill page's questions (Jinja2, assessments/fill_html.py) carry what the
 browser, htmx and assistive technology rely on: escaped bank and answer text, the saved
 answer checked, the autosave attributes unless locked, and the no-JS errors on the field."""
 
@@ -31,7 +31,8 @@ def page(client, assessment, user, method="get", data=None):
     return getattr(client, method)(url, data or {}).content.decode()
 
 
-ESCAPED = "&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot; &#x27;text&#x27;"
+# As Jinja2 (MarkupSafe) escapes it.
+ESCAPED = "&lt;b&gt;bold&lt;/b&gt; &amp; &#34;quoted&#34; &#39;text&#39;"
 
 
 def test_bank_and_answer_text_is_escaped(client, open_team, assessment):
