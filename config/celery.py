@@ -23,10 +23,14 @@ def _refuse_to_start_without_a_secret_key(**kwargs):
 # The daily jobs (reminders, then digests): see notifications/reminders.py. Run a beat
 # (`celery -A config beat`, the `beat` service of docker-compose) next to the workers;
 # the jobs are idempotent, so a second beat or a missed-then-caught-up run sends nothing twice.
+# DAILY_JOBS_EVERY_SECONDS (trials and the beat test) sends them every N seconds instead.
+_every = os.environ.get("DAILY_JOBS_EVERY_SECONDS")
 app.conf.beat_schedule = {
     "notifications-daily": {
         "task": "notifications.tasks.daily",
-        "schedule": crontab(
+        "schedule": float(_every)
+        if _every
+        else crontab(
             hour=int(os.environ.get("DAILY_JOBS_HOUR", "7")),
             minute=int(os.environ.get("DAILY_JOBS_MINUTE", "0")),
         ),

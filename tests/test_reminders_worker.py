@@ -1,8 +1,13 @@
 """The daily job on a real Celery worker over the real broker: run twice for one day, it
-leaves one reminder and one digest; another day brings the next ones."""
+leaves one reminder and one digest; another day brings the next ones. And a real
+`celery beat` process sends it on its schedule."""
 
+import os
+import subprocess
+import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -52,3 +57,48 @@ def test_the_daily_job_run_twice_leaves_one_reminder_per_thing_and_day(queue, op
     assert open_team.alliance.name in digests[0].body
     # Nobody outside the managers (and the sponsor) was reminded.
     assert set(Notification.objects.values_list("recipient_id", flat=True)) == {manager.pk}
+
+
+def test_a_real_beat_sends_the_daily_job_and_its_repeats_remind_once(
+    queue,  # noqa: F811
+    open_team,
+    tmp_path,
+):
+    """`celery -A config beat` (the docker-compose `beat` service), its schedule cut to a
+    second: the worker runs the job it sends several times, and the manager still gets
+    one reminder and one digest for the day."""
+    from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+
+    sponsorship = SponsorshipFactory(alliance=open_team.alliance)
+    SignalFactory(sponsorship=sponsorship, kind="resources_requested", date=days_ago(45))
+    manager = open_team.users["manager"]
+    runs = []
+
+    def count(sender=None, **kwargs):
+        if sender is not None and sender.name == "notifications.tasks.daily":
+            runs.append(kwargs.get("state"))
+
+    task_postrun.connect(count, weak=False)
+    env = {**os.environ, "CELERY_QUEUE": queue, "DAILY_JOBS_EVERY_SECONDS": "1"}
+    beat = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel", "WARNING",
+         "--schedule", str(tmp_path / "celerybeat-schedule")],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            wait_until(lambda: len(runs) >= 3 or beat.poll() is not None, timeout=90)
+    finally:
+        beat.terminate()
+        errors = beat.communicate(timeout=30)[1].decode()
+        task_postrun.disconnect(count)
+    assert len(runs) >= 3, errors
+    assert set(runs) == {"SUCCESS"}
+    reminders = Notification.objects.filter(recipient=manager, kind=Kind.SIGNAL_OVERDUE)
+    assert reminders.count() == 1
+    digests = [m for m in mail.outbox if m.to == [manager.email]]
+    assert len(digests) == 1
