@@ -50,6 +50,13 @@ HISTORY_PAGE_SIZE = 50
 FILL_GOES = ("stay", "next", "previous", "submit")
 
 
+def section_after(go: str, position: int, count: int) -> int:
+    """The section a no-JavaScript fill page shows after saving ("next", "previous" or
+    "stay"), kept within the `count` sections."""
+    target = {"next": position + 1, "previous": position - 1}.get(go, position)
+    return min(max(target, 1), count)
+
+
 def _messages_of(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
@@ -282,8 +289,7 @@ class FillView(OwnResponseMixin, TemplateView):
             return redirect(
                 "assessments:submit", self.alliance.slug, self.assessment.pk, self.response.pk
             )
-        target = {"next": self.position + 1, "previous": self.position - 1}.get(go, self.position)
-        target = min(max(target, 1), len(self.dimensions))
+        target = section_after(go, self.position, len(self.dimensions))
         messages.success(
             request, _("Answers to “%(section)s” saved.") % {"section": self.dimension.name}
         )

@@ -25,7 +25,7 @@ from alliances.params import parse_choice
 from assessments.forms import AnswerForm
 from assessments.models import Question
 from assessments.partner import selectors, services, tokens
-from assessments.views import FILL_GOES, request_position, saved_parts
+from assessments.views import FILL_GOES, request_position, saved_parts, section_after
 
 
 def _private(response):
@@ -185,8 +185,7 @@ class PartnerFillView(PartnerLinkMixin, TemplateView):
             return self.render_to_response(self.get_context_data(), status=400)
         if go == "submit":
             return HttpResponseRedirect(reverse("partner:submit", args=[self.token]))
-        target = {"next": self.position + 1, "previous": self.position - 1}.get(go, self.position)
-        target = min(max(target, 1), len(self.dimensions))
+        target = section_after(go, self.position, len(self.dimensions))
         messages.success(
             request, _("Answers to “%(section)s” saved.") % {"section": self.dimension.name}
         )
