@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone, translation
 
+from alliances.memo import per_request
 from alliances.models import Alliance
 from alliances.people import display_name
 from assessments.decision import (
@@ -51,6 +52,7 @@ from assessments.scoring import (
 from sponsors.selectors import our_executive_sponsors
 
 
+@per_request
 def version_specs(versions: Iterable[BankVersion]) -> dict[int, VersionSpec]:
     """Scoring specs of several versions by id (2 queries whatever their number)."""
     versions = {v.pk: v for v in versions}
@@ -141,11 +143,13 @@ def assessment_scores(
     return {a.pk: consolidate(specs[a.version_id], inputs[a.pk]) for a in assessments}
 
 
+@per_request
 def assessment_score(assessment: Assessment, *, submitted_only: bool = True) -> AssessmentScore:
     """Consolidated score of an assessment's (submitted) responses, in 4 queries."""
     return assessment_scores([assessment], submitted_only=submitted_only)[assessment.pk]
 
 
+@per_request
 def latest_submitted_by_alliance(alliance_ids: Iterable[int]) -> dict[int, dict[str, Assessment]]:
     """Each alliance's latest submitted assessment of each bank kind (1 query)."""
     submitted = (
@@ -302,6 +306,7 @@ class ScoredLatest:
         return [a for kinds in self.latest.values() for a in kinds.values()]
 
 
+@per_request
 def scored_latest(alliance_ids: Iterable[int]) -> ScoredLatest:
     """Latest submitted assessments of the alliances, scored (5 queries)."""
     latest = latest_submitted_by_alliance(alliance_ids)
@@ -439,6 +444,7 @@ def assessment_perception(assessment: Assessment, our_score: AssessmentScore) ->
     return Perception(side, comparison, theirs)
 
 
+@per_request
 def alliance_decisions(alliances: Iterable[Alliance]) -> dict[int, Decision]:
     """The go / no-go decision of each alliance by id (for lists: fixed query count)."""
     return {pk: decide(data) for pk, data in decision_inputs(alliances).items()}

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Read-only requests compute each alliance's decision once (alliances/memo.py).
+    "alliances.memo.PerRequestMemoMiddleware",
     # Every page needs a login unless its view opts out (login, health check).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",

@@ -10,6 +10,7 @@ leaves it unchanged.
 import hashlib
 import json
 
+from alliances.memo import per_request
 from alliances.models import Alliance
 from assessments.models import Answer, Finding, Response
 from assessments.selectors import alliance_decision, latest_submitted_assessments
@@ -66,5 +67,6 @@ def evidence_of(alliance: Alliance) -> dict:
     }
 
 
+@per_request
 def evidence_sha256(alliance: Alliance) -> str:
     return canonical_sha256(evidence_of(alliance))

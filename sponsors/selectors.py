@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliances.access import Action, can, visible_alliances
+from alliances.memo import per_request
 from alliances.models import KPI, Alliance, Membership
 from sponsors import health, matching
 from sponsors.access import can_see_sensitive_of
@@ -297,6 +298,7 @@ def sponsor_candidates(alliance: Alliance, *, today: date | None = None) -> tupl
     return tuple((by_id[match.candidate.id], match) for match in ranked)
 
 
+@per_request
 def our_executive_sponsors(
     alliance_ids: Iterable[int], *, today: date | None = None
 ) -> dict[int, tuple[Sponsorship, HealthReport]]:

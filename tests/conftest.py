@@ -1,3 +1,4 @@
+import io
 import uuid
 from dataclasses import dataclass
 
@@ -39,6 +40,33 @@ def _private_media(settings, tmp_path):
             "OPTIONS": {"location": tmp_path / "private"},
         },
     }
+
+
+@pytest.fixture(scope="module")
+def seeded_demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, seeded once for a module's tests (seeding costs about 12 s): each test
+    runs in its own savepoint inside this fixture's transaction, so it sees the demo as
+    seeded whatever the tests before it changed, and the module leaves nothing behind.
+    Yields the file storage that holds the demo's brief, for tests that read it."""
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    from config.celery import app
+
+    storage = {
+        "BACKEND": "config.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": tmp_path_factory.mktemp("demo-private")},
+    }
+    with django_db_blocker.unblock(), transaction.atomic():
+        eager, app.conf.task_always_eager = app.conf.task_always_eager, True
+        try:
+            with override_settings(STORAGES={**settings.STORAGES, "default": storage}):
+                call_command("seed_demo", "--quiet-logins", stdout=io.StringIO())
+        finally:
+            app.conf.task_always_eager = eager
+        yield storage
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,6 @@ import json
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
 from django.urls import reverse
 
 from alliances.access import BANK_ADMINS_GROUP
@@ -18,8 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
-    call_command("seed_demo", "--quiet-logins")
+def demo(seeded_demo, db):
+    """Cobalt, of the demo (tests/conftest.py: seeded once for the module)."""
+    return Alliance.objects.get(slug="cobalt-cloud-co-sell")
     return Alliance.objects.get(slug="cobalt-cloud-co-sell")
 
 

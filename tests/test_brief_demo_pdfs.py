@@ -54,8 +54,10 @@ def bare_codes(text: str, words: dict[str, set[str]]) -> list[str]:
 
 
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", "--quiet-logins", stdout=io.StringIO())
+def demo(seeded_demo, db, settings):
+    """The demo (tests/conftest.py: seeded once for the module) with its brief's files, and
+    what must follow each question code."""
+    settings.STORAGES = {**settings.STORAGES, "default": seeded_demo}
     # The first four words of every question, by code: what must follow a code.
     words: dict[str, set[str]] = {}
     for key, text in Question.objects.values_list("key", "text"):

@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", "--quiet-logins", stdout=StringIO())
+def demo(seeded_demo, db):
+    """The demo (tests/conftest.py: seeded once for the module)."""
 
 
 def login(client, username):
@@ -102,3 +102,18 @@ def test_dashboard_decisions_cost_the_same_queries_for_2_or_8_alliances(client):
         assert len(page.context["decisions"]) == count
     assert counts[0] == counts[1]
     assert counts[1] <= 22  # My work, the reader's language and the portfolio link included
+
+
+# Cobalt's page shows the decision in four panels (decision card, sign-off evidence,
+# summary, trend): 57 queries when each computed it again.
+ALLIANCE_PAGE_BUDGET = 32
+
+
+def test_the_alliance_page_computes_the_decision_once_for_all_its_panels(
+    client, demo, django_assert_max_num_queries
+):
+    login(client, "manager")
+    with django_assert_max_num_queries(ALLIANCE_PAGE_BUDGET):
+        page = client.get(reverse("alliances:detail", args=["cobalt-cloud-co-sell"]))
+    assert page.status_code == 200
+    assert "Executive sign-off" in page.content.decode()

@@ -21,12 +21,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", "--quiet-logins", stdout=StringIO())
-    call_command("seed_demo", "--quiet-logins", stdout=StringIO())  # idempotent
+def demo(seeded_demo, db):
+    """The demo (tests/conftest.py: seeded once for the module)."""
 
 
 def test_seed_demo_loads_the_banks_and_assessments_once(demo):
+    call_command("seed_demo", "--quiet-logins", stdout=StringIO())  # idempotent
     assert BankVersion.objects.filter(status="published").count() == 4
     assert Assessment.objects.count() == 8  # Cobalt's first look and Quartz's round included
     assert Finding.objects.count() == 2

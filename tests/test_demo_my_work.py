@@ -3,7 +3,6 @@ manager has heard that the Aurora decision is NO-GO."""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.urls import reverse
 
 from alliances.demo import DEMO_USERS
@@ -15,8 +14,8 @@ User = get_user_model()
 
 
 @pytest.fixture
-def demo():
-    call_command("seed_demo", "--quiet-logins")
+def demo(seeded_demo, db):
+    """The demo (tests/conftest.py: seeded once for the module)."""
 
 
 def my_work_of(client, username):

@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
-    call_command("seed_demo", "--quiet-logins", stdout=StringIO())
+def demo(seeded_demo, db):
+    """The demo (tests/conftest.py: seeded once for the module)."""
 
 
 def counts():

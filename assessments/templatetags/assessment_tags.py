@@ -32,14 +32,11 @@ def dimension_scores_chart(score, dom_id="dimension-chart"):
 @register.inclusion_tag("assessments/_alliance_summary.html", takes_context=True)
 def alliance_assessment_summary(context, alliance):
     """The alliance page's card: latest submitted assessment of each kind and open findings."""
-    from assessments.selectors import (
-        alliance_findings,
-        assessment_score,
-        latest_submitted_assessments,
-    )
+    from assessments.selectors import alliance_findings, scored_latest
 
-    latest = latest_submitted_assessments(alliance)
-    summaries = [(a, assessment_score(a)) for a in latest.values()]
+    # The decision card's scores: on a page, computed once for both (alliances/memo.py).
+    scored = scored_latest([alliance.pk])
+    summaries = [(a, scored.scores[a.pk]) for a in scored.latest.get(alliance.pk, {}).values()]
     return {
         "alliance": alliance,
         "actions": context.get("actions", ()),
