@@ -338,6 +338,17 @@ class Question(models.Model):
         return None if self.knockout_level is None else self.knockout_level * LEVEL_POINTS
 
 
+# A related object's answers (or findings) in their questions' order, as Question.Meta
+# sorts them. Hot queries name it: Answer's default order sorts through the response's
+# assessment, alliance and assessor first, joins that a per-response grouping never reads.
+BY_QUESTION = (
+    "question__dimension__order",
+    "question__dimension_id",
+    "question__order",
+    "question_id",
+)
+
+
 class Choice(models.Model):
     question = models.ForeignKey(
         Question, on_delete=models.CASCADE, related_name="choices", verbose_name=_("question")

@@ -26,6 +26,7 @@ from assessments.decision import (
     decide,
 )
 from assessments.models import (
+    BY_QUESTION,
     Answer,
     Assessment,
     BankVersion,
@@ -132,7 +133,11 @@ def assessment_scores(
         responses = responses.filter(status=Response.Status.SUBMITTED)
     responses = list(responses.order_by("assessor__username"))
     by_response: dict[int, list[AnswerInput]] = {r.pk: [] for r in responses}
-    rows = Answer.objects.filter(response__in=[r.pk for r in responses]).values(*ANSWER_FIELDS)
+    rows = (
+        Answer.objects.filter(response__in=[r.pk for r in responses])
+        .order_by("response_id", *BY_QUESTION)
+        .values(*ANSWER_FIELDS)
+    )
     for row in rows:
         by_response[row["response_id"]].append(_answer_input(row))
     inputs: dict[int, list[ResponseInput]] = {a.pk: [] for a in assessments}
@@ -280,7 +285,7 @@ def answer_rows(assessment: Assessment, responses: list[Response]):
     localised(q.dimension for q in questions)
     answers = {
         (a.response_id, a.question_id): a
-        for a in Answer.objects.filter(response__in=responses).select_related("choice")
+        for a in Answer.objects.filter(response__in=responses).select_related("choice").order_by()
     }
     localised(a.choice for a in answers.values() if a.choice is not None)
     grouped: list = []
@@ -328,8 +333,17 @@ def decision_inputs(
     assessments = scored.assessments
     findings = defaultdict(list)
     today = timezone.localdate()
-    for finding in Finding.objects.filter(assessment__in=assessments).select_related(
-        "question", "assessment__version__bank", "owner_user"
+    # Each alliance's findings in Finding.Meta's order, without its sort by alliance name.
+    for finding in (
+        Finding.objects.filter(assessment__in=assessments)
+        .select_related("question", "assessment__version__bank", "owner_user")
+        .order_by(
+            "-assessment__created_at",
+            "-assessment_id",
+            "question__dimension__order",
+            "question__order",
+            "pk",
+        )
     ):
         findings[finding.assessment.alliance_id].append(
             FindingSummary(

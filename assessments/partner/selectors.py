@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from assessments.models import Assessment, Choice, PartnerAnswer, PartnerInvitation
+from assessments.models import BY_QUESTION, Assessment, Choice, PartnerAnswer, PartnerInvitation
 from assessments.scoring import (
     AnswerInput,
     AssessmentScore,
@@ -84,7 +84,10 @@ def partner_scores(
         return {}
     submitted = {i.pk: i for a in ready for i in sides[a.pk].submitted}
     answers = defaultdict(list)
-    for row in PartnerAnswer.objects.filter(invitation_id__in=submitted).values(
+    rows = PartnerAnswer.objects.filter(invitation_id__in=submitted).order_by(
+        "invitation_id", *BY_QUESTION
+    )
+    for row in rows.values(
         "invitation_id", "question__key", "choice__score", "is_na", "is_dont_know", "text"
     ):
         answers[row["invitation_id"]].append(
