@@ -42,7 +42,7 @@ browser: install-dev
 TEST_WORKERS ?= auto
 test: install-dev browser
 	$(BIN)/lint-imports
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal --durations=15 $(PYTEST_ARGS)
 
 bench: install-dev
 	$(BIN)/python -m bench

@@ -12,8 +12,12 @@ from alliances.models import Alliance, Membership
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_is_idempotent_and_its_logins_work(capsys):
-    call_command("seed_demo")
+@pytest.fixture
+def demo(seeded_demo, db):
+    """The demo (tests/conftest.py: seeded once for the module)."""
+
+
+def test_seed_demo_is_idempotent_and_its_logins_work(demo, capsys):
     counts = (Alliance.objects.count(), Membership.objects.count())
     call_command("seed_demo")
     assert (Alliance.objects.count(), Membership.objects.count()) == counts
@@ -25,8 +29,7 @@ def test_seed_demo_is_idempotent_and_its_logins_work(capsys):
         assert authenticate(request, username=demo.username, password=demo.password)
 
 
-def test_demo_confidential_alliance_is_ceo_initiated_and_hidden_outside_its_team():
-    call_command("seed_demo", "--quiet-logins")
+def test_demo_confidential_alliance_is_ceo_initiated_and_hidden_outside_its_team(demo):
     aurora = Alliance.objects.get(slug=CONFIDENTIAL_SLUG)
     assert aurora.is_confidential
     assert aurora.origin == Alliance.Origin.EXECUTIVE
@@ -38,12 +41,11 @@ def test_demo_confidential_alliance_is_ceo_initiated_and_hidden_outside_its_team
     assert aurora not in visible_alliances(users.get(username="viewer"))
 
 
-def test_the_demo_is_written_through_the_services_as_a_named_system_user():
+def test_the_demo_is_written_through_the_services_as_a_named_system_user(demo):
     """A second run updates through the same services as the pages: the history names
     the system account (which nobody can log in as) for each change it makes."""
     from alliances.services import SYSTEM_USERNAME
 
-    call_command("seed_demo", "--quiet-logins")
     aurora = Alliance.objects.get(slug=CONFIDENTIAL_SLUG)
     assert aurora.history.earliest().history_user.username == "manager"  # who registered it
     call_command("seed_demo", "--quiet-logins")
