@@ -69,10 +69,18 @@ def visible_alliances(user) -> QuerySet[Alliance]:
     if not user.is_authenticated:
         return Alliance.objects.none()
     my_membership = Membership.objects.filter(alliance=OuterRef("pk"), user=user)
-    alliances = Alliance.objects.annotate(my_role=Subquery(my_membership.values("role")[:1]))
+    alliances = Alliance.objects.annotate(my_role=my_role_on("pk", user))
     if user.is_superuser:
         return alliances
     return alliances.filter(Q(is_confidential=False) | Exists(my_membership))
+
+
+def my_role_on(alliance_ref: str, user) -> Subquery:
+    """The user's role on the alliance `alliance_ref` (an outer field) names, or None."""
+    # Unordered: one membership per user and alliance, and Membership's default order
+    # would join the alliance and user tables into every row's subquery.
+    mine = Membership.objects.filter(alliance=OuterRef(alliance_ref), user=user.pk).order_by()
+    return Subquery(mine.values("role")[:1])
 
 
 def visible_organisations(user) -> QuerySet[Organisation]:

@@ -8,7 +8,6 @@ selectors the pages use.
 """
 
 from django.core.files.storage import default_storage
-from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -18,8 +17,7 @@ from rest_framework import renderers, viewsets
 from rest_framework.decorators import action
 from rest_framework.negotiation import BaseContentNegotiation
 
-from alliances.access import visible_alliances
-from alliances.models import Membership
+from alliances.access import my_role_on, visible_alliances
 from api import filters, serializers
 from api.services import can_have_tokens
 from assessments import selectors as assessment_selectors
@@ -134,13 +132,10 @@ class SponsorshipViewSet(ReadOnlyViewSet):
     filterset_class = filters.SponsorshipFilter
 
     def get_queryset(self):
-        my_role = Membership.objects.filter(
-            alliance=OuterRef("alliance"), user=self.request.user.pk
-        )
         return (
             Sponsorship.objects.filter(alliance__in=self.visible())
             .select_related("alliance", "sponsor__organisation")
-            .annotate(my_role=Subquery(my_role.values("role")[:1]))
+            .annotate(my_role=my_role_on("alliance", self.request.user))
             .order_by("alliance__name", "side", "role", "-since", "pk")
         )
 

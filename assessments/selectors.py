@@ -222,8 +222,9 @@ def fill_dimensions(version: BankVersion, response: Response) -> list[Dimension]
     given = Answer.objects.given().filter(response=response).values("question_id")
     return localised(
         version.dimensions.annotate(
-            question_count=Count("questions", distinct=True),
-            answered_count=Count("questions", filter=Q(questions__in=given), distinct=True),
+            # No DISTINCT: the questions are the only join, so each counts once.
+            question_count=Count("questions"),
+            answered_count=Count("questions", filter=Q(questions__in=given)),
         ).order_by("order", "pk")
     )
 

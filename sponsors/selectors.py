@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliances.access import Action, can, visible_alliances
+from alliances.access import Action, can, my_role_on, visible_alliances
 from alliances.memo import per_request
-from alliances.models import KPI, Alliance, Membership
+from alliances.models import KPI, Alliance
 from sponsors import health, matching
 from sponsors.access import can_see_sensitive_of
 from sponsors.health import HealthReport, KPIFact, Rapport, SignalFact, SponsorFacts
@@ -228,11 +228,10 @@ def sponsor_profile(sponsor: Sponsor, *, user) -> SponsorProfile:
     """`sensitive`: the sponsorships whose agenda, notes and personal motive this reader
     may see (the person themself: all; a manager: those of the alliances they manage)."""
     today = timezone.localdate()
-    my_role = Membership.objects.filter(alliance=OuterRef("alliance"), user=user.pk)
     sponsorships = list(
         sponsor.sponsorships.filter(alliance__in=visible_alliances(user).values("pk"))
         .select_related("alliance__partner")
-        .annotate(my_role=Subquery(my_role.values("role")[:1]))
+        .annotate(my_role=my_role_on("alliance", user))
         .order_by("-since", "pk")
     )
     healths = sponsorship_healths(sponsorships, today=today)

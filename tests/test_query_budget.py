@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from alliances.access import MANAGERS_GROUP
+from alliances.access import MANAGERS_GROUP, visible_alliances
 from tests.factories import AllianceFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +44,12 @@ def test_dashboard_shows_all_my_alliances_in_one_page_of_queries(
     with django_assert_max_num_queries(DASHBOARD_BUDGET):
         response = client.get(reverse("dashboard"))
     assert len(response.context["my_alliances"]) == 100
+
+
+def test_each_listed_alliance_reads_the_role_from_the_membership_table_alone():
+    """The role lookup runs once per listed alliance: sorted by Membership's default
+    order, it joined the alliance and user tables into every row's lookup."""
+    sql = str(visible_alliances(UserFactory()).query)
+    role_lookup = sql[: sql.index('AS "my_role"')]
+    assert "alliances_membership" in role_lookup
+    assert "JOIN" not in role_lookup
