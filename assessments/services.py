@@ -16,6 +16,7 @@ from alliances.models import Alliance
 from alliances.people import answering_people, display_name
 from alliances.services import as_done_by
 from assessments import events
+from assessments.history_reasons import REOPENED_REASON, SUBMITTED_REASON
 from assessments.models import (
     Answer,
     Assessment,
@@ -384,7 +385,7 @@ def response_submit(*, response: Response, user: User) -> Response:
         )
     response.status = Response.Status.SUBMITTED
     response.submitted_at = timezone.now()
-    response._change_reason = "Submitted"
+    response._change_reason = SUBMITTED_REASON
     response.save(update_fields=["status", "submitted_at"])
     if _refresh_assessment_status(response.assessment, by=user):
         events.decision_after_change(alliance=response.assessment.alliance, by=user)
@@ -413,7 +414,7 @@ def response_reopen(*, response: Response, by: User) -> Response:
     response.status = Response.Status.DRAFT
     response.reopened_at = timezone.now()
     response.reopened_by = by
-    response._change_reason = f"Reopened by {display_name(by)}"
+    response._change_reason = f"{REOPENED_REASON}{display_name(by)}"
     response.save(update_fields=["status", "reopened_at", "reopened_by"])
     if _refresh_assessment_status(assessment, by=by):
         events.decision_after_change(alliance=assessment.alliance, by=by)

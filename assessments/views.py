@@ -21,7 +21,7 @@ from alliances.exports import Sheet, csv_response, xlsx_response
 from alliances.params import parse_choice, parse_optional_int
 from alliances.people import display_name
 from alliances.views import AllianceMixin, ServiceFormMixin
-from assessments import exports, round_selectors, selectors, services
+from assessments import exports, history_reasons, round_selectors, selectors, services
 from assessments.banks import services as bank_services
 from assessments.forms import (
     AnswerForm,
@@ -533,12 +533,15 @@ class HistoryView(AssessmentMixin, TemplateView):
         page = Paginator(changes, HISTORY_PAGE_SIZE).get_page(self.request.GET.get("page"))
         context["page_obj"] = page
         context["changes"] = page.object_list
-        context["response_events"] = (
+        events = list(
             Response.history.filter(assessment=self.assessment)
             .exclude(history_change_reason=None)
             .select_related("history_user", "assessor")
             .order_by("-history_date")
         )
+        for event in events:
+            event.reason = history_reasons.in_words(event.history_change_reason)
+        context["response_events"] = events
         return context
 
 

@@ -160,3 +160,21 @@ def test_the_browser_language_is_used_until_the_user_chooses(client, open_team):
     client.force_login(open_team.users["viewer"])
     assert "Meine Allianzen" in text_of(client.get("/", HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9"))
     assert "My alliances" in text_of(client.get("/", HTTP_ACCEPT_LANGUAGE="fr-FR,en;q=0.5"))
+
+
+def test_in_german_the_answer_history_says_submitted_and_reopened_in_german(client, open_team):
+    manager, contributor = open_team.users["manager"], open_team.users["contributor"]
+    assessment = start(open_team, make_version())
+    theirs = assessment.responses.get(assessor=contributor)
+    answer_all(theirs, 2)
+    submit(theirs)
+    Profile.objects.create(user=manager, language="de")
+    client.force_login(manager)
+    slug = open_team.alliance.slug
+    client.post(reverse("assessments:reopen", args=[slug, assessment.pk, theirs.pk]))
+
+    history = text_of(client.get(reverse("assessments:history", args=[slug, assessment.pk])))
+    assert f"Wieder geöffnet von {manager.get_full_name()}" in history
+    assert "Abgegeben" in history
+    assert "Reopened by" not in history
+    assert "Submitted" not in history
