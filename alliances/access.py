@@ -68,19 +68,22 @@ def visible_alliances(user) -> QuerySet[Alliance]:
     """Alliances `user` may know exist, annotated with `my_role` (None outside the team)."""
     if not user.is_authenticated:
         return Alliance.objects.none()
-    my_membership = Membership.objects.filter(alliance=OuterRef("pk"), user=user)
     alliances = Alliance.objects.annotate(my_role=my_role_on("pk", user))
     if user.is_superuser:
         return alliances
-    return alliances.filter(Q(is_confidential=False) | Exists(my_membership))
+    return alliances.filter(Q(is_confidential=False) | Exists(_my_membership("pk", user)))
+
+
+def _my_membership(alliance_ref: str, user) -> QuerySet[Membership]:
+    """The user's membership of the alliance `alliance_ref` (an outer field) names.
+    Unordered: there is one per user and alliance, and Membership's default order would
+    join the alliance and user tables into every row's subquery."""
+    return Membership.objects.filter(alliance=OuterRef(alliance_ref), user=user.pk).order_by()
 
 
 def my_role_on(alliance_ref: str, user) -> Subquery:
     """The user's role on the alliance `alliance_ref` (an outer field) names, or None."""
-    # Unordered: one membership per user and alliance, and Membership's default order
-    # would join the alliance and user tables into every row's subquery.
-    mine = Membership.objects.filter(alliance=OuterRef(alliance_ref), user=user.pk).order_by()
-    return Subquery(mine.values("role")[:1])
+    return Subquery(_my_membership(alliance_ref, user).values("role")[:1])
 
 
 def visible_organisations(user) -> QuerySet[Organisation]:

@@ -28,7 +28,8 @@ def measure():
     call_command("seed_demo", "--quiet-logins", stdout=StringIO())
     client = Client()
     client.force_login(get_user_model().objects.get(username="manager"))
-    fit = Assessment.objects.filter(alliance__slug=SLUG, status="submitted").latest("pk")
+    submitted = Assessment.objects.filter(alliance__slug=SLUG, status=Assessment.Status.SUBMITTED)
+    fit = submitted.latest("pk")
     for label, url in [
         ("Cobalt's alliance page", reverse("alliances:detail", args=[SLUG])),
         ("dashboard (demo manager)", reverse("dashboard")),

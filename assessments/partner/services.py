@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from alliances.access import Action, ensure_can
 from alliances.models import Organisation
+from assessments.history_reasons import SUBMITTED_REASON
 from assessments.models import (
     Assessment,
     BankVersion,
@@ -313,6 +314,6 @@ def partner_submit(*, invitation: PartnerInvitation) -> PartnerInvitation:
             _("Answer the required questions first: %(keys)s.") % {"keys": keys}, code="missing"
         )
     locked.submitted_at = timezone.now()
-    locked._change_reason = "Submitted"
+    locked._change_reason = SUBMITTED_REASON
     locked.save(update_fields=["submitted_at"])
     return locked
