@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from copy import copy
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from alliances.memo import per_request
 from alliances.models import Alliance
@@ -30,13 +31,11 @@ from assessments.models import (
     Answer,
     Assessment,
     BankVersion,
-    Choice,
     Dimension,
     Finding,
     Question,
     QuestionBank,
     Response,
-    in_language,
 )
 from assessments.partner.selectors import PartnerSide, partner_scores, partner_sides
 from assessments.perception import PerceptionComparison, compare_sides
@@ -50,6 +49,7 @@ from assessments.scoring import (
     VersionSpec,
     consolidate,
 )
+from assessments.sections import localised, version_sections
 from sponsors.selectors import our_executive_sponsors
 
 
@@ -217,61 +217,38 @@ def alliance_findings(alliance: Alliance, assessments=None) -> list[Finding]:
 
 
 def fill_dimensions(version: BankVersion, response: Response) -> list[Dimension]:
-    """Dimensions of the version with `question_count` and `answered_count` for the
-    response (1 query), in order."""
-    given = Answer.objects.given().filter(response=response).values("question_id")
-    return localised(
-        version.dimensions.annotate(
-            # No DISTINCT: the questions are the only join, so each counts once.
-            question_count=Count("questions"),
-            answered_count=Count("questions", filter=Q(questions__in=given)),
-        ).order_by("order", "pk")
+    """The version's dimensions in order, each with `question_count` and the response's
+    `answered_count` (1 query: the wording comes from assessments/sections)."""
+    # Unordered: Answer's default order would join five tables to sort a set.
+    given = set(
+        Answer.objects.given()
+        .filter(response=response)
+        .order_by()
+        .values_list("question_id", flat=True)
     )
+    dimensions = []
+    for section in version_sections(version):
+        dimension = copy(section.dimension)
+        dimension.section = section
+        dimension.question_count = len(section.questions)
+        dimension.answered_count = sum(q.pk in given for q in section.questions)
+        dimensions.append(dimension)
+    return dimensions
 
 
 def dimension_questions(dimension: Dimension, response: Response) -> list[Question]:
-    """The dimension's questions with their `choice_list` and `my_answer` (3 queries); each
-    choice says whether it is the one `checked`."""
-    # Explicit orders: the models' default orders (by question, by response) would join
-    # the question and dimension tables to sort rows that are grouped in Python anyway.
-    # The choices are grouped here rather than by prefetch_related, whose machinery cost
-    # as much as the query (the fill page is the busiest page).
-    questions = list(dimension.questions.order_by("order", "pk"))
-    choices = defaultdict(list)
-    for choice in Choice.objects.filter(question__dimension=dimension).order_by("order", "pk"):
-        choices[choice.question_id].append(choice)
+    """The questions of a dimension from `fill_dimensions`, each with its `choice_list`,
+    `form_prefix` and the response's answer as `my_answer` (1 query)."""
+    questions = [copy(q) for q in dimension.section.questions]
     answers = {
         a.question_id: a
-        for a in Answer.objects.filter(response=response, question__dimension=dimension).order_by()
+        for a in Answer.objects.filter(
+            response=response, question_id__in=[q.pk for q in questions]
+        ).order_by()
     }
-    language = translation.get_language()
     for question in questions:
-        answer = question.my_answer = answers.get(question.pk)
-        question.form_prefix = f"q{question.pk}"  # the AnswerForm prefix
-        question.choice_list = localised(choices[question.pk], language)
-        chosen = answer.choice_id if answer is not None else None
-        for choice in question.choice_list:
-            choice.checked = choice.pk == chosen
-    return localised(questions, language)
-
-
-# What a bank may translate, per model (the file's `translations`, assessments/banks).
-TRANSLATED_FIELDS = {
-    Dimension: ("name", "description"),
-    Question: ("text", "help"),
-    Choice: ("label",),
-}
-
-
-def localised(objects, language: str | None = None) -> list:
-    """`objects` (dimensions, questions or choices of a bank) worded in `language` (default:
-    the active one) where their bank translates them, else as the bank wrote them. For
-    display only: the rows belong to a published version, which refuses any save."""
-    objects = list(objects)
-    for obj in objects:
-        for name in TRANSLATED_FIELDS[type(obj)]:
-            setattr(obj, name, in_language(obj, name, language))
-    return objects
+        question.my_answer = answers.get(question.pk)
+    return questions
 
 
 def answer_rows(assessment: Assessment, responses: list[Response]):

@@ -37,13 +37,13 @@ from assessments.models import (
     Assessment,
     BankVersion,
     Finding,
-    Question,
     ReassessmentInterval,
     Response,
 )
 from assessments.partner import selectors as partner_selectors
 from assessments.partner import services as partner_services
 from assessments.rounds import DEFAULT_MONTHS
+from assessments.sections import section_question
 
 HISTORY_PAGE_SIZE = 50
 # Where the fill page's buttons go after saving.
@@ -303,11 +303,9 @@ class AnswerView(OwnResponseMixin, View):
 
     def load_objects(self):
         super().load_objects()
-        self.question = get_object_or_404(
-            Question.objects.select_related("dimension").prefetch_related("choices"),
-            pk=self.kwargs["qid"],
-            dimension__version_id=self.assessment.version_id,
-        )
+        self.question = section_question(self.assessment.version, self.kwargs["qid"])
+        if self.question is None:
+            raise Http404(_("No such question in this assessment."))
         # Every parameter is read before anything is written: a bad one is a 400, never
         # a 500 after the answer was saved.
         self.position = request_position(self.request)
