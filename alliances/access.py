@@ -71,19 +71,19 @@ def visible_alliances(user) -> QuerySet[Alliance]:
     alliances = Alliance.objects.annotate(my_role=my_role_on("pk", user))
     if user.is_superuser:
         return alliances
-    return alliances.filter(Q(is_confidential=False) | Exists(_my_membership(OuterRef("pk"), user)))
+    return alliances.filter(Q(is_confidential=False) | Exists(_my_membership("pk", user)))
 
 
-def _my_membership(alliance: Alliance | OuterRef, user) -> QuerySet[Membership]:
-    """The user's membership of `alliance` (or of the alliance an outer field names).
+def _my_membership(alliance_ref: str, user) -> QuerySet[Membership]:
+    """The user's membership of the alliance `alliance_ref` (an outer field) names.
     Unordered: there is one per user and alliance, and Membership's default order would
     join the alliance and user tables into every row's subquery."""
-    return Membership.objects.filter(alliance=alliance, user=user.pk).order_by()
+    return Membership.objects.filter(alliance=OuterRef(alliance_ref), user=user.pk).order_by()
 
 
 def my_role_on(alliance_ref: str, user) -> Subquery:
     """The user's role on the alliance `alliance_ref` (an outer field) names, or None."""
-    return Subquery(_my_membership(OuterRef(alliance_ref), user).values("role")[:1])
+    return Subquery(_my_membership(alliance_ref, user).values("role")[:1])
 
 
 def visible_organisations(user) -> QuerySet[Organisation]:
@@ -147,12 +147,16 @@ def ensure_can(user, action: Action, alliance: Alliance) -> None:
 def get_alliance(user, slug: str, action: Action = Action.VIEW) -> Alliance:
     """The alliance for a view: 404 when the user may not know it exists, 403 when
     they may see it but not do `action`."""
-    # Two plain queries, the alliance and the user's role, rather than the one of
-    # visible_alliances: its subqueries cost more to build than a query does to run, on
-    # every page of an alliance. The rule is the same, `can_see`.
-    alliance = Alliance.objects.select_related("partner").filter(slug=slug).order_by().first()
-    if alliance is not None and user.is_authenticated:
-        alliance.my_role = _my_membership(alliance, user).values_list("role", flat=True).first()
+    # The visibility rule in Python (`can_see`, the same as visible_alliances'): as a
+    # subquery in the filter it cost more to build than the query took to run, on
+    # every page of an alliance.
+    alliance = (
+        Alliance.objects.select_related("partner")
+        .annotate(my_role=my_role_on("pk", user))
+        .filter(slug=slug)
+        .order_by()
+        .first()
+    )
     if alliance is None or not can_see(user, alliance):
         raise Http404(_("No such alliance."))
     ensure_can(user, action, alliance)

@@ -511,7 +511,8 @@ class Response(models.Model):
 class AnswerQuerySet(models.QuerySet):
     def given(self):
         """Answers the assessor gave: a level or choice, N/A, "don't know" or text (forms
-        strip text). The ORM side of `scoring.is_given`; a test keeps the two in step."""
+        strip text). The ORM side of `scoring.is_given` and `Answer.is_given`; a test keeps
+        the three in step."""
         return self.exclude(choice__isnull=True, is_na=False, is_dont_know=False, text="")
 
 
@@ -554,6 +555,11 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.question.key}: {self.display}"
+
+    @property
+    def is_given(self) -> bool:
+        """`AnswerQuerySet.given` for an answer in hand (a test keeps the rules in step)."""
+        return self.choice_id is not None or self.is_na or self.is_dont_know or self.text != ""
 
     @property
     def display(self) -> str:

@@ -216,36 +216,32 @@ def alliance_findings(alliance: Alliance, assessments=None) -> list[Finding]:
     return sorted(findings, key=lambda f: rank[f.classification])
 
 
-def fill_dimensions(version: BankVersion, response: Response) -> list[Dimension]:
-    """The version's dimensions in order, each with `question_count` and the response's
-    `answered_count` (1 query: the wording comes from assessments/sections)."""
-    # Unordered: Answer's default order would join five tables to sort a set.
-    given = set(
-        Answer.objects.given()
-        .filter(response=response)
-        .order_by()
-        .values_list("question_id", flat=True)
-    )
+def response_answers(response: Response) -> dict[int, Answer]:
+    """The response's answers by question id, for `fill_dimensions` and
+    `dimension_questions` (1 query). Unordered: Answer's default order joins five tables."""
+    return {a.question_id: a for a in Answer.objects.filter(response=response).order_by()}
+
+
+def fill_dimensions(version: BankVersion, answers: dict[int, Answer]) -> list[Dimension]:
+    """The version's dimensions in order, each with `question_count` and how many of them
+    `answers` (from `response_answers`) give, `answered_count` (no query: the wording
+    comes from assessments/sections)."""
     dimensions = []
     for section in version_sections(version):
         dimension = copy(section.dimension)
         dimension.section = section
         dimension.question_count = len(section.questions)
-        dimension.answered_count = sum(q.pk in given for q in section.questions)
+        dimension.answered_count = sum(
+            q.pk in answers and answers[q.pk].is_given for q in section.questions
+        )
         dimensions.append(dimension)
     return dimensions
 
 
-def dimension_questions(dimension: Dimension, response: Response) -> list[Question]:
-    """The questions of a dimension from `fill_dimensions`, each with its `choice_list`,
-    `form_prefix` and the response's answer as `my_answer` (1 query)."""
+def dimension_questions(dimension: Dimension, answers: dict[int, Answer]) -> list[Question]:
+    """Copies of the questions of a dimension from `fill_dimensions`, each with its
+    `choice_list`, `form_prefix` and its answer among `answers` as `my_answer`."""
     questions = [copy(q) for q in dimension.section.questions]
-    answers = {
-        a.question_id: a
-        for a in Answer.objects.filter(
-            response=response, question_id__in=[q.pk for q in questions]
-        ).order_by()
-    }
     for question in questions:
         question.my_answer = answers.get(question.pk)
     return questions

@@ -43,7 +43,7 @@ from assessments.models import (
 from assessments.partner import selectors as partner_selectors
 from assessments.partner import services as partner_services
 from assessments.rounds import DEFAULT_MONTHS
-from assessments.sections import section_question
+from assessments.sections import section_question, version_sections
 
 HISTORY_PAGE_SIZE = 50
 # Where the fill page's buttons go after saving.
@@ -224,7 +224,8 @@ class FillView(OwnResponseMixin, TemplateView):
 
     def load_objects(self):
         super().load_objects()
-        self.dimensions = selectors.fill_dimensions(self.assessment.version, self.response)
+        self.answers = selectors.response_answers(self.response)
+        self.dimensions = selectors.fill_dimensions(self.assessment.version, self.answers)
         if not self.dimensions:
             raise Http404(_("This question bank has no questions."))
         self.position = request_position(self.request)
@@ -235,7 +236,7 @@ class FillView(OwnResponseMixin, TemplateView):
 
     def get_context_data(self, forms=None, **kwargs):
         context = super().get_context_data(**kwargs)
-        questions = selectors.dimension_questions(self.dimension, self.response)
+        questions = selectors.dimension_questions(self.dimension, self.answers)
         errors = {}
         if forms:
             errors = {q.pk: forms[q.pk].errors for q in questions if q.pk in forms}
@@ -271,7 +272,7 @@ class FillView(OwnResponseMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         # Read before anything is saved: a bad value is a 400 with nothing written.
         go = parse_choice(request.POST.get("go"), name="go", choices=FILL_GOES, default="stay")
-        questions = selectors.dimension_questions(self.dimension, self.response)
+        questions = selectors.dimension_questions(self.dimension, self.answers)
         forms = {q.pk: AnswerForm(request.POST, question=q) for q in questions}
         if not all(form.is_valid() for form in forms.values()):
             messages.error(request, _("Some answers need a fix: nothing on this page was saved."))
@@ -348,7 +349,9 @@ class AnswerView(OwnResponseMixin, View):
             "saved_parts": saved_parts(answer),
         }
         if with_progress:
-            dimensions = selectors.fill_dimensions(self.assessment.version, self.response)
+            dimensions = selectors.fill_dimensions(
+                self.assessment.version, selectors.response_answers(self.response)
+            )
             context.update(
                 alliance=self.alliance,
                 assessment=self.assessment,
@@ -392,11 +395,8 @@ class SubmitView(OwnResponseMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         missing = services.missing_required(self.response)
-        positions = {}
-        for position, dimension in enumerate(
-            selectors.fill_dimensions(self.assessment.version, self.response), start=1
-        ):
-            positions[dimension.pk] = position
+        sections = version_sections(self.assessment.version)
+        positions = {s.dimension.pk: position for position, s in enumerate(sections, start=1)}
         context["missing"] = [
             (q, f"{self.fill_url(positions[q.dimension_id])}#q-{q.pk}") for q in missing
         ]

@@ -75,8 +75,8 @@ def write_plan(path: str) -> None:
 
     from alliances.access import Action, can
     from alliances.models import Alliance
-    from assessments import selectors
     from assessments.models import Assessment, Response
+    from assessments.sections import version_sections
 
     plan = {}
     for username in ("manager", "contributor", "executive"):
@@ -103,12 +103,12 @@ def write_plan(path: str) -> None:
                 assessment = response.assessment
                 if assessment.is_submitted:
                     continue
-                dimensions = selectors.fill_dimensions(assessment.version, response)
-                if not dimensions:
+                sections = version_sections(assessment.version)
+                if not sections:
                     continue
                 args = [alliance.slug, assessment.pk, response.pk]
                 answers = []
-                for question in selectors.dimension_questions(dimensions[0], response):
+                for question in sections[0].questions:
                     if question.kind == "text":
                         continue
                     answers.append(

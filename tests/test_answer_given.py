@@ -1,5 +1,6 @@
-"""One rule says whether an answer is given, stated twice: `scoring.is_given` for the pure core
-and `Answer.objects.given()` for the ORM. They must agree on every kind of answer."""
+"""One rule says whether an answer is given, stated three times: `scoring.is_given` for the
+pure core, `Answer.objects.given()` for the ORM and `Answer.is_given` for an answer in hand.
+They must agree on every kind of answer."""
 
 import itertools
 
@@ -13,7 +14,7 @@ from tests.assessment_factories import make_version, start
 pytestmark = pytest.mark.django_db
 
 
-def test_the_orm_and_the_pure_core_agree_on_which_answers_are_given(open_team):
+def test_the_orm_the_model_and_the_pure_core_agree_on_which_answers_are_given(open_team):
     # choice?, N/A?, don't know?, text?, comment? — every combination the table allows.
     combos = [
         c
@@ -38,7 +39,10 @@ def test_the_orm_and_the_pure_core_agree_on_which_answers_are_given(open_team):
     rows = Answer.objects.values(*selectors.ANSWER_FIELDS)
     by_core = {row["question__key"] for row in rows if is_given(selectors._answer_input(row))}
 
+    by_model = {a.question.key for a in Answer.objects.select_related("question") if a.is_given}
+
     assert by_orm == by_core
+    assert by_model == by_core
     # Sanity: a comment alone is no answer, anything else is.
     assert len(by_orm) == sum(1 for c in combos if any(c[:4]))
 

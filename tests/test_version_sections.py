@@ -48,11 +48,13 @@ def test_what_a_request_sets_on_a_question_stays_with_it(open_team):
     theirs = assessment.responses.get(assessor=open_team.users["contributor"])
     give(mine, "A1", 3)
 
-    my_first = selectors.fill_dimensions(assessment.version, mine)[0]
-    their_first = selectors.fill_dimensions(assessment.version, theirs)[0]
+    my_answers = selectors.response_answers(mine)
+    their_answers = selectors.response_answers(theirs)
+    my_first = selectors.fill_dimensions(assessment.version, my_answers)[0]
+    their_first = selectors.fill_dimensions(assessment.version, their_answers)[0]
     assert (my_first.answered_count, their_first.answered_count) == (1, 0)
-    mine_a1 = selectors.dimension_questions(my_first, mine)[0]
-    theirs_a1 = selectors.dimension_questions(their_first, theirs)[0]
+    mine_a1 = selectors.dimension_questions(my_first, my_answers)[0]
+    theirs_a1 = selectors.dimension_questions(their_first, their_answers)[0]
     assert mine_a1.my_answer is not None
     assert theirs_a1.my_answer is None
 

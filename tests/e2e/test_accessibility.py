@@ -104,7 +104,9 @@ def test_the_knock_out_explanation_is_text_a_screen_reader_reads(live_server, pa
         assessment__version__dimensions__questions__knockout_level__isnull=False,
     ).first()
     alliance = response.assessment.alliance
-    dimensions = selectors.fill_dimensions(response.assessment.version, response)
+    dimensions = selectors.fill_dimensions(
+        response.assessment.version, selectors.response_answers(response)
+    )
     position, question = next(
         (number, question)
         for number, dimension in enumerate(dimensions, start=1)
