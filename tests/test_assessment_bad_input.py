@@ -174,6 +174,23 @@ def test_an_assessment_of_another_alliance_is_404(client, open_team, setup):
     assert client.get(url).status_code == 404
 
 
+def test_my_response_under_another_alliance_i_answer_for_is_404(client, open_team, setup):
+    from alliances.models import Membership
+    from tests.conftest import make_team
+
+    other = make_team(confidential=False, prefix="other")
+    assessment, mine = setup
+    Membership.objects.create(
+        alliance=other.alliance, user=mine.assessor, role=Membership.Role.CONTRIBUTOR
+    )
+    args = [other.alliance.slug, assessment.pk, mine.pk]
+    assert client.get(reverse("assessments:fill", args=args)).status_code == 404
+    a1 = question(assessment.version, "A1")
+    answer = reverse("assessments:answer", args=[*args, a1.pk])
+    assert client.post(answer, {f"q{a1.pk}-level": "na"}).status_code == 404
+    assert not Answer.objects.exists()
+
+
 def test_a_title_over_the_limit_is_a_form_error(client, open_team, setup):
     assessment, _ = setup
     response = client.post(

@@ -75,18 +75,3 @@ def test_a_second_visit_of_the_fill_page_reads_no_question_or_choice(client, ope
     assert '"assessments_choice"' not in tables
     a1 = Question.objects.get(dimension__version=assessment.version, key="A1")
     assert f'name="q{a1.pk}-level" id="q{a1.pk}-c{a1.choices.first().pk}"' in page
-
-
-def test_an_answer_to_a_question_of_another_version_is_a_404(client, open_team):
-    assessment = start(open_team, make_version(n_questions=2, n_dimensions=1))
-    other = make_version(slug="other-bank", n_questions=2, n_dimensions=1)
-    foreign = Question.objects.filter(dimension__version=other).first()
-    mine = assessment.responses.get(assessor=open_team.users["manager"])
-    client.force_login(open_team.users["manager"])
-    url = reverse(
-        "assessments:answer",
-        args=[open_team.alliance.slug, assessment.pk, mine.pk, foreign.pk],
-    )
-    response = client.post(url, {f"q{foreign.pk}-level": foreign.choices.first().pk})
-    assert response.status_code == 404
-    assert not mine.answers.exists()
