@@ -87,20 +87,18 @@ def _read(version_id: int, language: str) -> tuple[Section, ...]:
     )
     # Explicit orders: the models' default orders would join the dimension and question
     # tables to sort rows that are grouped here anyway.
-    questions = defaultdict(list)
-    for question in localised(
-        Question.objects.filter(dimension__version_id=version_id).order_by("order", "pk"),
-        language,
-    ):
-        questions[question.dimension_id].append(question)
     choices = defaultdict(list)
     for choice in localised(
         Choice.objects.filter(question__dimension__version_id=version_id).order_by("order", "pk"),
         language,
     ):
         choices[choice.question_id].append(choice)
-    for question_list in questions.values():
-        for question in question_list:
-            question.choice_list = tuple(choices[question.pk])
-            question.form_prefix = f"q{question.pk}"
+    questions = defaultdict(list)
+    for question in localised(
+        Question.objects.filter(dimension__version_id=version_id).order_by("order", "pk"),
+        language,
+    ):
+        question.choice_list = tuple(choices[question.pk])
+        question.form_prefix = f"q{question.pk}"
+        questions[question.dimension_id].append(question)
     return tuple(Section(d, tuple(questions[d.pk])) for d in dimensions)

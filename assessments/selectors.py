@@ -231,9 +231,8 @@ def fill_dimensions(version: BankVersion, answers: dict[int, Answer]) -> list[Di
         dimension = copy(section.dimension)
         dimension.section = section
         dimension.question_count = len(section.questions)
-        dimension.answered_count = sum(
-            q.pk in answers and answers[q.pk].is_given for q in section.questions
-        )
+        given = (answers.get(q.pk) for q in section.questions)
+        dimension.answered_count = sum(1 for a in given if a is not None and a.is_given)
         dimensions.append(dimension)
     return dimensions
 
