@@ -9,13 +9,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from alliances.access import BANK_ADMINS_GROUP
+from alliances.access import BANK_ADMINS_GROUP, GROUP_FLAGS, group_flags
 
 
 @dataclass(frozen=True)
@@ -25,10 +24,11 @@ class TwoFactorState:
 
 
 def two_factor_annotations() -> dict:
-    """Query expressions for a User queryset: has an authenticator, is a bank admin."""
+    """Query expressions for a User queryset: has an authenticator, and the group flags
+    (a bank admin must have one)."""
     return dict(
         otp_has_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
-        otp_bank_admin=Exists(Group.objects.filter(user=OuterRef("pk"), name=BANK_ADMINS_GROUP)),
+        **group_flags(),
     )
 
 
@@ -38,13 +38,15 @@ def two_factor_state(user) -> TwoFactorState:
     The signed-in user comes with the answer (accounts/backends.py); any other user
     costs one query.
     """
+    bank_admin = GROUP_FLAGS[BANK_ADMINS_GROUP]
     if hasattr(user, "otp_has_device"):
-        has_device, bank_admin = user.otp_has_device, user.otp_bank_admin
+        has_device, bank_admin = user.otp_has_device, getattr(user, bank_admin)
     else:
         row = get_user_model().objects.filter(pk=user.pk).values(**two_factor_annotations()).get()
-        has_device, bank_admin = row["otp_has_device"], row["otp_bank_admin"]
-    required = settings.OTP_REQUIRED_FOR_ALL or user.is_superuser or bank_admin
-    return TwoFactorState(has_device=has_device, required=required)
+        has_device, bank_admin = row["otp_has_device"], row[bank_admin]
+    # bool(): the signed-in user's flags come from raw SQL, 0 or 1 on SQLite.
+    required = bool(settings.OTP_REQUIRED_FOR_ALL or user.is_superuser or bank_admin)
+    return TwoFactorState(has_device=bool(has_device), required=required)
 
 
 def confirmed_device(user) -> TOTPDevice | None:

@@ -9,6 +9,7 @@ and do everything.
 
 from enum import StrEnum
 
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
@@ -19,6 +20,13 @@ from alliances.models import Alliance, Membership, Organisation
 MANAGERS_GROUP = "Alliance managers"
 EXECUTIVES_GROUP = "Executives"
 BANK_ADMINS_GROUP = "Question bank admins"
+# The groups the rules ask about, each with the attribute that carries it on a user
+# loaded with `group_flags()` (the signed-in user: accounts/backends.py).
+GROUP_FLAGS = {
+    MANAGERS_GROUP: "in_managers_group",
+    EXECUTIVES_GROUP: "in_executives_group",
+    BANK_ADMINS_GROUP: "in_bank_admins_group",
+}
 
 
 class Action(StrEnum):
@@ -169,12 +177,27 @@ def in_group(user, group_name: str) -> bool:
     return user.is_superuser or group_name in _group_names(user)
 
 
+def group_flags() -> dict:
+    """Query expressions for a User queryset: whether the user is in each of GROUP_FLAGS'
+    groups. The signed-in user comes with them, so the navbar's checks need no query."""
+    return {
+        flag: Exists(Group.objects.filter(user=OuterRef("pk"), name=name))
+        for name, flag in GROUP_FLAGS.items()
+    }
+
+
 def _group_names(user) -> frozenset[str]:
-    """The user's group names, read once per user object (a request's user lives for one
-    request), so several checks on one page cost one query."""
+    """The user's groups among GROUP_FLAGS' (the only ones asked about), from the flags
+    the user was loaded with, or else read once per user object (a request's user lives
+    for one request), so several checks on one page cost one query at most."""
     names = getattr(user, "_group_names", None)
     if names is None:
-        names = frozenset(g.name for g in user.groups.all())
+        if all(hasattr(user, flag) for flag in GROUP_FLAGS.values()):
+            names = frozenset(name for name, flag in GROUP_FLAGS.items() if getattr(user, flag))
+        else:
+            names = frozenset(
+                user.groups.filter(name__in=GROUP_FLAGS).values_list("name", flat=True)
+            )
         user._group_names = names
     return names
 

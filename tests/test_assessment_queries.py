@@ -9,9 +9,9 @@ from tests.assessment_factories import make_version, question, start
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = 13
+MAX_QUERIES = 12
 # The knock-out save opens a finding and looks up the managers to tell of it.
-SAVE_MAX_QUERIES = 15
+SAVE_MAX_QUERIES = 14
 
 
 def measure(client, team, n_questions):
