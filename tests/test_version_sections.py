@@ -57,6 +57,10 @@ def test_what_a_request_sets_on_a_question_stays_with_it(open_team):
     theirs_a1 = selectors.dimension_questions(their_first, their_answers)[0]
     assert mine_a1.my_answer is not None
     assert theirs_a1.my_answer is None
+    # A related object set on a copy goes to the copy's own cache, not the kept one's.
+    mine_a1.dimension = Dimension(name="Only this request's")
+    kept_a1 = version_sections(assessment.version)[0].questions[0]
+    assert kept_a1.dimension.name != "Only this request's"
 
 
 def test_a_second_visit_of_the_fill_page_reads_no_question_or_choice(client, open_team):
