@@ -4,6 +4,7 @@ as each person chose; confidential alliances are never named in an e-mail."""
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications.models import Delivery, DeliveryPreference, Kind, Notification
 from notifications.services import notify
@@ -125,6 +126,18 @@ def test_the_list_shows_my_notifications_newest_first_and_pages_them(client, ope
     second = client.get(reverse("notifications:list") + "?page=2")
     assert [n.title for n in second.context["notifications"]][-1] == "N0"
     assert 'id="nav-unread">30<' in first.content.decode()
+
+
+def test_the_bell_counts_my_unread_notifications_only(client, open_team):
+    viewer, manager = open_team.users["viewer"], open_team.users["manager"]
+    for title in ("A", "B", "C"):
+        notify(Kind.BRIEF_READY, alliance=open_team.alliance, recipients=[viewer], title=title)
+    notify(Kind.BRIEF_READY, alliance=open_team.alliance, recipients=[manager], title="D")
+    Notification.objects.filter(title="A").update(read_at=timezone.now())
+    client.force_login(viewer)
+    assert 'id="nav-unread">2<' in client.get(reverse("alliances:list")).content.decode()
+    Notification.objects.filter(recipient=viewer).update(read_at=timezone.now())
+    assert 'id="nav-unread"' not in client.get(reverse("alliances:list")).content.decode()
 
 
 def test_an_empty_list_says_what_will_come(client, open_team):
