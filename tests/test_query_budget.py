@@ -8,11 +8,11 @@ from tests.factories import AllianceFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-BUDGET = 8
+BUDGET = 7
 # The dashboard also shows My work (tests/test_my_work.py pins it with every kind of item).
 # + conditions I own, + sign-offs waiting for me (1 query each), + the reader's language
 # and the portfolio link's role check
-DASHBOARD_BUDGET = 16
+DASHBOARD_BUDGET = 15
 
 
 @pytest.fixture
