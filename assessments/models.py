@@ -516,7 +516,16 @@ class AnswerQuerySet(models.QuerySet):
         return self.exclude(choice__isnull=True, is_na=False, is_dont_know=False, text="")
 
 
-class Answer(models.Model):
+class GivenAnswer:
+    """`is_given` for our answers and the partner's, which have the same shape."""
+
+    @property
+    def is_given(self) -> bool:
+        """`AnswerQuerySet.given` for an answer in hand (a test keeps the rules in step)."""
+        return self.choice_id is not None or self.is_na or self.is_dont_know or self.text != ""
+
+
+class Answer(GivenAnswer, models.Model):
     response = models.ForeignKey(
         Response, on_delete=models.CASCADE, related_name="answers", verbose_name=_("response")
     )
@@ -555,11 +564,6 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.question.key}: {self.display}"
-
-    @property
-    def is_given(self) -> bool:
-        """`AnswerQuerySet.given` for an answer in hand (a test keeps the rules in step)."""
-        return self.choice_id is not None or self.is_na or self.is_dont_know or self.text != ""
 
     @property
     def display(self) -> str:
@@ -794,7 +798,7 @@ class PartnerInvitation(models.Model):
         return "sent"
 
 
-class PartnerAnswer(models.Model):
+class PartnerAnswer(GivenAnswer, models.Model):
     """A partner contact's answer to one question: the same shape as our `Answer`."""
 
     invitation = models.ForeignKey(

@@ -39,6 +39,10 @@ def main():
         levels = [c.pk for c in asked.choices.order_by("score")]
         field = f"q{asked.pk}-level"
 
+        # The first visit in a process also reads the version (assessments/sections.py).
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(fill).status_code == 200
+        first_queries = len(queries)
         with CaptureQueriesContext(connection) as queries:
             assert client.get(fill).status_code == 200
         page_queries = len(queries)
@@ -55,7 +59,8 @@ def main():
             repeat=REQUESTS,
         )
         print(
-            f"{n:>3} questions: partner fill page {page_queries:>2} queries, median "
+            f"{n:>3} questions: partner fill page {page_queries:>2} queries"
+            f" ({first_queries} on a process's first visit), median "
             f"{page_ms:6.1f} ms;  partner answer save {save_queries:>2} queries, median "
             f"{save_ms:6.1f} ms  (over {REQUESTS} requests each)"
         )

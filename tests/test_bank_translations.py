@@ -241,3 +241,36 @@ def test_a_reader_in_another_language_gets_the_banks_wording(client, open_team, 
     assert "Serves a named objective." in page
     assert "Fully" in page
     assert "Dient einem benannten Ziel." not in page
+
+
+def test_a_german_partner_answers_the_german_wording(client, open_team, settings):
+    """The partner's page (no account: the browser's language) shows the same sections as
+    ours, worded in the reader's language where the bank translates them."""
+    from assessments.models import PartnerInvitation
+    from assessments.partner.services import InviteeData, invitations_create
+    from assessments.partner.tokens import token_hash
+
+    document = translated_document()
+    document["bank"]["kind"] = "mutual_fit"
+    assessment = start(open_team, bank_import(data=parse(document)), assessors=("manager",))
+    (invitation,) = invitations_create(
+        assessment=assessment,
+        invitees=[InviteeData(name="Pat", email="pat@partner.example")],
+        alliance_label="Lighthouse",
+        by=open_team.users["manager"],
+    )
+    token = "german-partner-link-0123456789abcdefghij"
+    PartnerInvitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash(token))
+    fill = reverse("partner:fill", args=[token])
+
+    english = client.get(fill).content.decode()
+    assert "Serves a named objective." in english
+    assert "Dient einem benannten Ziel." not in english
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+    # The request leaves German active in this thread: the tests after it read English.
+    with translation.override(translation.get_language()):
+        german = client.get(fill).content.decode()
+    assert "Ausrichtung" in german
+    assert "Dient einem benannten Ziel." in german
+    assert "Alle unsere Regionen" in german
+    assert "Serves a named objective." not in german

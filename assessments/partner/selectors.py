@@ -8,10 +8,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from assessments.models import BY_QUESTION, Assessment, Choice, PartnerAnswer, PartnerInvitation
+from assessments.models import BY_QUESTION, Assessment, PartnerAnswer, PartnerInvitation
 from assessments.scoring import (
     AnswerInput,
     AssessmentScore,
@@ -108,33 +108,10 @@ def partner_scores(
     }
 
 
-def partner_fill_dimensions(invitation: PartnerInvitation):
-    """Dimensions of the invitation's bank version with `question_count` and
-    `answered_count` of this invitation (1 query), in order."""
-    given = PartnerAnswer.objects.given().filter(invitation=invitation).values("question_id")
-    return list(
-        invitation.assessment.version.dimensions.annotate(
-            question_count=Count("questions", distinct=True),
-            answered_count=Count("questions", filter=Q(questions__in=given), distinct=True),
-        ).order_by("order", "pk")
-    )
-
-
-def partner_dimension_questions(dimension, invitation: PartnerInvitation):
-    """The dimension's questions with their choices and `my_answer` (3 queries): only this
-    invitation's answers, never anyone else's."""
-    questions = list(
-        dimension.questions.order_by("order", "pk").prefetch_related(
-            Prefetch("choices", Choice.objects.order_by("order", "pk"), to_attr="choice_list")
-        )
-    )
-    answers = {
-        a.question_id: a
-        for a in PartnerAnswer.objects.filter(
-            invitation=invitation, question__dimension=dimension
-        ).order_by()
+def partner_answers(invitation: PartnerInvitation) -> dict[int, PartnerAnswer]:
+    """The invitation's answers by question id (1 query), for assessments.selectors'
+    `fill_dimensions` and `dimension_questions`: the partner's page shows the same
+    sections as ours, in the reader's language, with only this invitation's answers."""
+    return {
+        a.question_id: a for a in PartnerAnswer.objects.filter(invitation=invitation).order_by()
     }
-    for question in questions:
-        question.my_answer = answers.get(question.pk)
-        question.form_prefix = f"q{question.pk}"
-    return questions

@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -23,8 +22,9 @@ from django.views.generic import TemplateView
 
 from alliances.params import parse_choice
 from assessments.forms import AnswerForm
-from assessments.models import Question
 from assessments.partner import selectors, services, tokens
+from assessments.sections import section_question, version_sections
+from assessments.selectors import dimension_questions, fill_dimensions
 from assessments.views import FILL_GOES, request_position, saved_parts, section_after
 
 
@@ -132,7 +132,8 @@ class PartnerFillView(PartnerLinkMixin, TemplateView):
             return
         # Every parameter is read before the visit is recorded: bad input changes nothing.
         self.position = request_position(self.request)
-        self.dimensions = selectors.partner_fill_dimensions(self.invitation)
+        self.answers = selectors.partner_answers(self.invitation)
+        self.dimensions = fill_dimensions(self.assessment.version, self.answers)
         if not self.dimensions:
             raise Http404(_("This questionnaire has no questions."))
         if not 1 <= self.position <= len(self.dimensions):
@@ -149,7 +150,7 @@ class PartnerFillView(PartnerLinkMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         if self.invitation.is_submitted:
             return context
-        questions = selectors.partner_dimension_questions(self.dimension, self.invitation)
+        questions = dimension_questions(self.dimension, self.answers)
         errors = {}
         if forms:
             errors = {q.pk: forms[q.pk].errors for q in questions if q.pk in forms}
@@ -171,7 +172,7 @@ class PartnerFillView(PartnerLinkMixin, TemplateView):
             messages.info(request, _("Your answers are already submitted."))
             return HttpResponseRedirect(self.fill_url())
         go = parse_choice(request.POST.get("go"), name="go", choices=FILL_GOES, default="stay")
-        questions = selectors.partner_dimension_questions(self.dimension, self.invitation)
+        questions = dimension_questions(self.dimension, self.answers)
         forms = {q.pk: AnswerForm(request.POST, question=q) for q in questions}
         if not all(form.is_valid() for form in forms.values()):
             messages.error(request, _("Some answers need a fix: nothing on this page was saved."))
@@ -198,11 +199,9 @@ class PartnerAnswerView(PartnerLinkMixin, View):
     http_method_names = ["post"]
 
     def load_objects(self):
-        self.question = get_object_or_404(
-            Question.objects.select_related("dimension").prefetch_related("choices"),
-            pk=self.kwargs["qid"],
-            dimension__version_id=self.assessment.version_id,
-        )
+        self.question = section_question(self.assessment.version, self.kwargs["qid"])
+        if self.question is None:
+            raise Http404(_("No such question in this questionnaire."))
         self.position = request_position(self.request)
 
     def post(self, request, *args, **kwargs):
@@ -230,7 +229,9 @@ class PartnerAnswerView(PartnerLinkMixin, View):
             "token": self.token,
         }
         if with_progress:
-            dimensions = selectors.partner_fill_dimensions(self.invitation)
+            dimensions = fill_dimensions(
+                self.assessment.version, selectors.partner_answers(self.invitation)
+            )
             context.update(
                 dimensions=dimensions,
                 answered=sum(d.answered_count for d in dimensions),
@@ -251,10 +252,8 @@ class PartnerSubmitView(PartnerLinkMixin, TemplateView):
         if self.invitation.is_submitted:
             context["missing"] = []
             return context
-        positions = {
-            d.pk: n
-            for n, d in enumerate(selectors.partner_fill_dimensions(self.invitation), start=1)
-        }
+        sections = version_sections(self.assessment.version)
+        positions = {s.dimension.pk: position for position, s in enumerate(sections, start=1)}
         context["missing"] = [
             (q, f"{self.fill_url(positions[q.dimension_id])}#q-{q.pk}")
             for q in services.partner_missing_required(self.invitation)
