@@ -19,9 +19,10 @@ class ModelBackend(backends.ModelBackend):
 
 @cache
 def _signed_in_user_sql() -> tuple[str, tuple]:
-    """The annotated user query, compiled once per process (with a placeholder for the
-    user's id): compiling its four subqueries on every request cost more than running it.
-    The queryset has no WHERE, ORDER BY or LIMIT of its own, so the id's is appended."""
+    """The annotated user query, compiled once per process with a placeholder for the
+    user's id: compiling its four subqueries on every request cost more than running it.
+    The queryset has no WHERE, ORDER BY or LIMIT of its own: the condition on the id goes
+    at the end."""
     model = get_user_model()
     queryset = model._default_manager.annotate(**two_factor_annotations())
     sql, params = queryset.query.sql_with_params()

@@ -38,12 +38,12 @@ def two_factor_state(user) -> TwoFactorState:
     The signed-in user comes with the answer (accounts/backends.py); any other user
     costs one query.
     """
-    bank_admin = GROUP_FLAGS[BANK_ADMINS_GROUP]
+    flag = GROUP_FLAGS[BANK_ADMINS_GROUP]
     if hasattr(user, "otp_has_device"):
-        has_device, bank_admin = user.otp_has_device, getattr(user, bank_admin)
+        has_device, bank_admin = user.otp_has_device, getattr(user, flag)
     else:
         row = get_user_model().objects.filter(pk=user.pk).values(**two_factor_annotations()).get()
-        has_device, bank_admin = row["otp_has_device"], row[bank_admin]
+        has_device, bank_admin = row["otp_has_device"], row[flag]
     # bool(): the signed-in user's flags come from raw SQL, 0 or 1 on SQLite.
     required = bool(settings.OTP_REQUIRED_FOR_ALL or user.is_superuser or bank_admin)
     return TwoFactorState(has_device=bool(has_device), required=required)

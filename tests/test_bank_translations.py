@@ -11,7 +11,16 @@ from django.utils import translation
 
 from assessments.banks.format import BankFormatError, export_bank, parse_bank
 from assessments.banks.services import bank_import, version_data, version_new_draft
-from assessments.models import Choice, Dimension, Question, QuestionBank, in_language
+from assessments.models import (
+    Choice,
+    Dimension,
+    PartnerInvitation,
+    Question,
+    QuestionBank,
+    in_language,
+)
+from assessments.partner.services import InviteeData, invitations_create
+from assessments.partner.tokens import token_hash
 from tests.assessment_factories import start
 
 SMALL = Path(__file__).parent / "banks" / "small.yaml"
@@ -246,10 +255,6 @@ def test_a_reader_in_another_language_gets_the_banks_wording(client, open_team, 
 def test_a_german_partner_answers_the_german_wording(client, open_team, settings):
     """The partner's page (no account: the browser's language) shows the same sections as
     ours, worded in the reader's language where the bank translates them."""
-    from assessments.models import PartnerInvitation
-    from assessments.partner.services import InviteeData, invitations_create
-    from assessments.partner.tokens import token_hash
-
     document = translated_document()
     document["bank"]["kind"] = "mutual_fit"
     assessment = start(open_team, bank_import(data=parse(document)), assessors=("manager",))

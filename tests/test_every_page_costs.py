@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, set_script_prefix
 
 from alliances.access import EXECUTIVES_GROUP, MANAGERS_GROUP
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +38,6 @@ def test_a_group_given_or_taken_shows_on_the_next_page(client, open_team):
 
 
 def test_a_manager_taken_out_of_the_group_can_no_longer_register(client, db):
-    from tests.factories import UserFactory
-
     user = UserFactory(username="was-manager", groups=[MANAGERS_GROUP])
     client.force_login(user)
     assert client.get(reverse("alliances:create")).status_code == 200
