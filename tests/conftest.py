@@ -78,6 +78,16 @@ def _fresh_link_throttle():
 
 
 @pytest.fixture(autouse=True)
+def _site_language_after_each_test():
+    """A request leaves its language active in the test's thread (a server sets it per
+    request): without this, a test after a German page would read German."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_in_process(request):
     """Tasks run eagerly unless the test is about the worker (marked `worker`): a test
     that only enqueues must not leave messages on the shared broker."""

@@ -272,9 +272,7 @@ def test_a_german_partner_answers_the_german_wording(client, open_team, settings
     assert "Serves a named objective." in english
     assert "Dient einem benannten Ziel." not in english
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
-    # The request leaves German active in this thread: the tests after it read English.
-    with translation.override(translation.get_language()):
-        german = client.get(fill).content.decode()
+    german = client.get(fill).content.decode()
     assert "Ausrichtung" in german
     assert "Dient einem benannten Ziel." in german
     assert "Alle unsere Regionen" in german
