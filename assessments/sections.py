@@ -62,6 +62,12 @@ def version_sections(version: BankVersion) -> tuple[Section, ...]:
     return _released(version.pk, version.created_at, language)
 
 
+def section_positions(version: BankVersion) -> dict[int, int]:
+    """Each dimension's position (from 1) by its id: the `?d=` of its fill page."""
+    sections = version_sections(version)
+    return {s.dimension.pk: position for position, s in enumerate(sections, start=1)}
+
+
 def section_question(version: BankVersion, question_id: int) -> Question | None:
     """A copy of the version's question `question_id` with its choices and its dimension,
     or None when the version has no such question."""

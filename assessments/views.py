@@ -43,7 +43,7 @@ from assessments.models import (
 from assessments.partner import selectors as partner_selectors
 from assessments.partner import services as partner_services
 from assessments.rounds import DEFAULT_MONTHS
-from assessments.sections import section_question, version_sections
+from assessments.sections import section_positions, section_question
 
 HISTORY_PAGE_SIZE = 50
 # Where the fill page's buttons go after saving.
@@ -397,8 +397,7 @@ class SubmitView(OwnResponseMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         missing = services.missing_required(self.response)
-        sections = version_sections(self.assessment.version)
-        positions = {s.dimension.pk: position for position, s in enumerate(sections, start=1)}
+        positions = section_positions(self.assessment.version)
         context["missing"] = [
             (q, f"{self.fill_url(positions[q.dimension_id])}#q-{q.pk}") for q in missing
         ]

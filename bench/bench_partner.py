@@ -6,11 +6,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.models import PartnerInvitation
-from assessments.partner.services import InviteeData, invitations_create
-from assessments.partner.tokens import token_hash
 from bench.support import median_ms
-from tests.assessment_factories import make_version, question, start
+from tests.assessment_factories import invite_partner, make_version, question, start
 from tests.conftest import make_team
 
 REQUESTS = 200
@@ -25,14 +22,8 @@ def main():
             slug=f"bench-mutual-{n}", kind="mutual_fit", n_questions=n, n_dimensions=5
         )
         assessment = start(team, version, title=f"Both sides {n}")
-        (invitation,) = invitations_create(
-            assessment=assessment,
-            invitees=[InviteeData(name="Bench Partner", email=f"bench-{n}@partner.example")],
-            alliance_label="Bench alliance",
-            by=team.users["manager"],
-        )
         token = f"bench-partner-link-{n}-0123456789abcdefghijklmnop"
-        PartnerInvitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash(token))
+        invite_partner(assessment, by=team.users["manager"], token=token)
         fill = reverse("partner:fill", args=[token])
         asked = question(version, "A1")
         save = reverse("partner:answer", args=[token, asked.pk])

@@ -3,7 +3,9 @@
 from assessments import services
 from assessments.banks.format import BankData, ChoiceData, DimensionData, QuestionData
 from assessments.banks.services import bank_import
-from assessments.models import Choice, Question, Response
+from assessments.models import Choice, PartnerInvitation, Question, Response
+from assessments.partner.services import InviteeData, invitations_create
+from assessments.partner.tokens import token_hash
 
 LEVEL_LABELS = ["None", "Weak", "Partial", "Largely", "Fully evidenced"]
 
@@ -104,6 +106,22 @@ def answer_all(response: Response, levels: dict[str, int] | int):
     for q in Question.objects.filter(dimension__version=version, kind="scale"):
         level = levels if isinstance(levels, int) else levels.get(q.key, 2)
         give(response, q.key, level)
+
+
+def invite_partner(
+    assessment, *, by, token, name="Pat Partner", email="pat@partner.example", label="Our alliance"
+) -> PartnerInvitation:
+    """Invite one partner contact to a two-sided assessment, with a link whose token the
+    caller knows (only its hash is stored, and the e-mail is not read)."""
+    (invitation,) = invitations_create(
+        assessment=assessment,
+        invitees=[InviteeData(name=name, email=email)],
+        alliance_label=label,
+        by=by,
+    )
+    invitation.token_hash = token_hash(token)
+    invitation.save(update_fields=["token_hash"])
+    return invitation
 
 
 def submit(response: Response):

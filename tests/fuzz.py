@@ -26,10 +26,12 @@ from alliances.models import KPI, Alliance, Membership, Organisation
 from api.models import ApiToken
 from api.services import token_create
 from assessments.models import Assessment, Finding, PartnerInvitation, Question, Response
+from assessments.partner.tokens import token_hash
 from briefs.models import Brief
 from notifications.models import Notification
 from signoffs.models import SignOff
 from sponsors.models import PeerLink, Signal, Sponsor, Sponsorship
+from tests.assessment_factories import invite_partner
 
 User = get_user_model()
 
@@ -155,19 +157,16 @@ PARTNER_TOKEN = "fuzz-partner-link-token-0123456789abcdefghijklm"
 
 def _partner_link() -> None:
     """A pending partner invitation whose link the fuzzer knows (the demo's is submitted)."""
-    from assessments.partner.services import InviteeData, invitations_create
-    from assessments.partner.tokens import token_hash
-
     if PartnerInvitation.objects.filter(token_hash=token_hash(PARTNER_TOKEN)).exists():
         return
-    assessment = Assessment.objects.get(version__bank__kind="mutual_fit")
-    (invitation,) = invitations_create(
-        assessment=assessment,
-        invitees=[InviteeData(name="Fuzz Partner", email="fuzz.partner@example.com")],
-        alliance_label="Fuzzed alliance",
+    invite_partner(
+        Assessment.objects.get(version__bank__kind="mutual_fit"),
         by=User.objects.get(username="manager"),
+        token=PARTNER_TOKEN,
+        name="Fuzz Partner",
+        email="fuzz.partner@example.com",
+        label="Fuzzed alliance",
     )
-    PartnerInvitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash(PARTNER_TOKEN))
 
 
 # ---------------------------------------------------------------- URL patterns and ids

@@ -22,7 +22,7 @@ from notifications.services import notify
 from signoffs.evidence import evidence_sha256
 from signoffs.models import SignOff, SignOffRequest
 from sponsors.models import Signal
-from tests.assessment_factories import give, make_version, question, start
+from tests.assessment_factories import give, invite_partner, make_version, question, start
 from tests.conftest import ROLES, Team, make_team
 from tests.sponsor_factories import (
     PartnerSponsorshipFactory,
@@ -140,20 +140,15 @@ def assessment_ready(team):
 def two_sided_ready(team):
     """A two-sided (mutual fit) assessment with one partner contact invited; the test knows
     the link's token (only its hash is stored)."""
-    from assessments.partner.services import InviteeData, invitations_create
-    from assessments.partner.tokens import token_hash
-
     version = make_version(slug=f"mutual-{team.alliance.slug}", kind="mutual_fit")
     team.two_sided = start(team, version, title="Both sides")
-    (team.invitation,) = invitations_create(
-        assessment=team.two_sided,
-        invitees=[InviteeData(name="Pat Partner", email=f"pat@{team.alliance.slug}.example")],
-        alliance_label="Our alliance",
-        by=team.users["manager"],
-    )
     team.partner_token = f"matrix-link-{team.alliance.slug}-0123456789abcdefghij"
-    team.invitation.token_hash = token_hash(team.partner_token)
-    team.invitation.save()
+    team.invitation = invite_partner(
+        team.two_sided,
+        by=team.users["manager"],
+        token=team.partner_token,
+        email=f"pat@{team.alliance.slug}.example",
+    )
     team.partner_question = question(version, "A2")
 
 

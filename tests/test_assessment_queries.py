@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.assessment_factories import make_version, question, start
+from tests.assessment_factories import invite_partner, make_version, question, start
 
 pytestmark = pytest.mark.django_db
 
@@ -62,22 +62,12 @@ def test_results_page_queries_do_not_grow_with_the_bank(client, open_team):
 
 
 def test_the_partners_fill_page_and_answer_save_do_not_grow_with_the_bank(client, open_team):
-    from assessments.models import PartnerInvitation
-    from assessments.partner.services import InviteeData, invitations_create
-    from assessments.partner.tokens import token_hash
-
     counts = {}
     for n in (10, 60):
         version = make_version(slug=f"mutual-{n}", kind="mutual_fit", n_questions=n)
         assessment = start(open_team, version, title=f"Both sides {n}")
-        (invitation,) = invitations_create(
-            assessment=assessment,
-            invitees=[InviteeData(name="Pat", email=f"pat{n}@partner.example")],
-            alliance_label="Alliance",
-            by=open_team.users["manager"],
-        )
         token = f"query-count-link-{n}-0123456789abcdefghij"
-        PartnerInvitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash(token))
+        invite_partner(assessment, by=open_team.users["manager"], token=token)
         asked = question(version, "A1")
         with CaptureQueriesContext(connection) as page:
             assert client.get(reverse("partner:fill", args=[token])).status_code == 200

@@ -11,17 +11,8 @@ from django.utils import translation
 
 from assessments.banks.format import BankFormatError, export_bank, parse_bank
 from assessments.banks.services import bank_import, version_data, version_new_draft
-from assessments.models import (
-    Choice,
-    Dimension,
-    PartnerInvitation,
-    Question,
-    QuestionBank,
-    in_language,
-)
-from assessments.partner.services import InviteeData, invitations_create
-from assessments.partner.tokens import token_hash
-from tests.assessment_factories import start
+from assessments.models import Choice, Dimension, Question, QuestionBank, in_language
+from tests.assessment_factories import invite_partner, start
 
 SMALL = Path(__file__).parent / "banks" / "small.yaml"
 
@@ -258,14 +249,8 @@ def test_a_german_partner_answers_the_german_wording(client, open_team, settings
     document = translated_document()
     document["bank"]["kind"] = "mutual_fit"
     assessment = start(open_team, bank_import(data=parse(document)), assessors=("manager",))
-    (invitation,) = invitations_create(
-        assessment=assessment,
-        invitees=[InviteeData(name="Pat", email="pat@partner.example")],
-        alliance_label="Lighthouse",
-        by=open_team.users["manager"],
-    )
     token = "german-partner-link-0123456789abcdefghij"
-    PartnerInvitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash(token))
+    invite_partner(assessment, by=open_team.users["manager"], token=token)
     fill = reverse("partner:fill", args=[token])
 
     english = client.get(fill).content.decode()

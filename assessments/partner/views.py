@@ -23,7 +23,7 @@ from django.views.generic import TemplateView
 from alliances.params import parse_choice
 from assessments.forms import AnswerForm
 from assessments.partner import selectors, services, tokens
-from assessments.sections import section_question, version_sections
+from assessments.sections import section_positions, section_question
 from assessments.selectors import dimension_questions, fill_dimensions
 from assessments.views import FILL_GOES, request_position, saved_parts, section_after
 
@@ -252,8 +252,7 @@ class PartnerSubmitView(PartnerLinkMixin, TemplateView):
         if self.invitation.is_submitted:
             context["missing"] = []
             return context
-        sections = version_sections(self.assessment.version)
-        positions = {s.dimension.pk: position for position, s in enumerate(sections, start=1)}
+        positions = section_positions(self.assessment.version)
         context["missing"] = [
             (q, f"{self.fill_url(positions[q.dimension_id])}#q-{q.pk}")
             for q in services.partner_missing_required(self.invitation)
