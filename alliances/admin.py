@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ObjectDoesNotExist
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,37 @@ def _alliance_filter(request, path: str) -> dict:
     return {f"{path}__in" if path else "pk__in": visible_alliances(request.user).values("pk")}
 
 
-class AllianceScopedInline:
+class RealIdAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete looks the posted value up to show it again; a value that is
+    no id of the related model (a hand-made request: "²", 20 digits) would crash that
+    lookup with a 500. Such a value is shown as nothing chosen; the form refuses it."""
+
+    def optgroups(self, name, value, attr=None):
+        related = self.field.remote_field
+        to_field = related.model._meta.get_field(related.field_name)
+        return super().optgroups(name, [v for v in value if _is_id(to_field, v)], attr)
+
+
+def _is_id(field, value) -> bool:
+    try:
+        field.run_validators(field.to_python(value))
+    except ValidationError:
+        return False
+    return True
+
+
+class RealIdAutocomplete:
+    """An admin (or inline) whose autocomplete fields survive a value that is no id."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = RealIdAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class AllianceScopedInline(RealIdAutocomplete):
     """An inline listing alliance-owned rows: for anyone but superusers, only those of
     alliances they may see. `alliance_path` is the lookup from the model to its
     alliance ("" for Alliance itself)."""
@@ -83,7 +114,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "industry", "country"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(RealIdAutocomplete, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]

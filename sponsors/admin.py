@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from alliances.admin import AllianceScopedAdmin, AllianceScopedInline
+from alliances.admin import AllianceScopedAdmin, AllianceScopedInline, RealIdAutocomplete
 from sponsors.models import PeerLink, Signal, Sponsor, Sponsorship
 
 
@@ -14,7 +14,7 @@ class SponsorshipInline(AllianceScopedInline, admin.TabularInline):
 
 
 @admin.register(Sponsor)
-class SponsorAdmin(admin.ModelAdmin):
+class SponsorAdmin(RealIdAutocomplete, admin.ModelAdmin):
     list_display = ["name", "title", "organisation", "seniority", "business_unit", "user"]
     list_filter = ["seniority", "organisation__is_own"]
     search_fields = ["name", "title", "business_unit", "organisation__name", "user__username"]

@@ -141,3 +141,27 @@ def test_the_role_groups_and_bank_admin_rights_survive_a_flush():
     )
     assert {"change_question", "add_bankversion", "view_choice"} <= rights
     assert not rights & {"view_assessment", "view_answer", "view_finding"}
+
+
+@pytest.mark.parametrize("posted", ["²", "99999999999999999999", "1.5", "-1"])
+@pytest.mark.parametrize("view", ["change", "history_form"])
+def test_an_autocomplete_field_posted_a_value_that_is_no_id_is_refused_without_a_500(
+    client, secret, posted, view
+):
+    """The admin shows a posted autocomplete value again by looking it up: a value that is
+    no id (a hand-made request) is refused by the form, never a 500, and nothing saved."""
+    membership = secret.alliance.memberships.first()
+    client.force_login(secret.users["superuser"])
+    if view == "change":
+        url = reverse("admin:alliances_membership_change", args=[membership.pk])
+    else:
+        version = membership.history.earliest()
+        url = reverse(
+            "admin:alliances_membership_simple_history", args=[membership.pk, version.history_id]
+        )
+    data = {"alliance": secret.alliance.pk, "user": posted, "role": membership.role}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "errornote" in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.user_id == secret.users[membership.role].pk
