@@ -54,8 +54,10 @@ bench: install-dev
 load: install-dev
 	$(BIN)/python bench/load.py
 
-# The request fuzzer of tests/test_fuzz.py, longer (FUZZ_REQUESTS, default 10000), on the
-# database DATABASE_URL names (SQLite when unset): prints requests per role and status.
+# The request fuzzer of tests/test_fuzz.py on the database DATABASE_URL names (SQLite when
+# unset): every URL pattern × role, then FUZZ_REQUESTS random requests (default 10000; the
+# suite draws 400) from FUZZ_SEED (random when unset, printed to replay a failure). Prints
+# requests per role and status and the coverage line.
 FUZZ_REQUESTS ?= 10000
 fuzz: install-dev
 	FUZZ_REQUESTS=$(FUZZ_REQUESTS) $(BIN)/pytest -p no:xdist -q -s \

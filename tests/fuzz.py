@@ -1,10 +1,11 @@
 """The request fuzzer behind tests/test_fuzz.py and `make fuzz`.
 
-Every URL pattern of the project is resolved with real ids of the demo data (and, now
-and then, another alliance's ids, out-of-range or non-ASCII ones); every role sends GETs
-with hostile query parameters and POSTs built from the page's own form with fields
-dropped, replaced by hostile values or added. Hypothesis draws the requests, so a
-failure shrinks to a small case.
+Every URL pattern of the project is resolved with real ids of the demo data. First a
+walk: every pattern × every role, one GET and, where the pattern takes one, one POST of
+the page's own form with a hostile value in it (`walk`). Then the random part: Hypothesis
+draws requests (another alliance's ids, out-of-range or non-ASCII ones, hostile query
+parameters, form fields dropped, replaced by hostile values or added), so a failure
+shrinks to a small case; Django's stock admin pages of our models are sampled there.
 """
 
 import traceback
@@ -13,19 +14,32 @@ from dataclasses import dataclass, field
 from hashlib import sha256
 from html.parser import HTMLParser
 from io import StringIO
+from pathlib import Path
 from urllib.parse import quote
 
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Case, When
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from hypothesis import strategies as st
 
-from alliances.models import KPI, Alliance, Membership, Organisation
+from alliances.models import KPI, Alliance, Invitation, Membership, Organisation
+from alliances.services import invitation_send
 from api.models import ApiToken
 from api.services import token_create
-from assessments.models import Assessment, Finding, PartnerInvitation, Question, Response
+from assessments.models import (
+    Assessment,
+    BankVersion,
+    Finding,
+    PartnerInvitation,
+    Question,
+    Response,
+)
 from assessments.partner.tokens import token_hash
 from briefs.models import Brief
 from notifications.models import Notification
@@ -46,6 +60,7 @@ ROLES = {
     "manager": "manager",
     "outside manager": "manager2",
     "bank admin": "bankadmin",
+    "superuser": "admin",
 }
 
 # The values the issue lists, and a few more that broke parsers elsewhere.
@@ -149,6 +164,7 @@ def seed() -> dict:
             defaults={"snapshot": {"decision": {"verdict": "NO-GO"}}, "status": "failed"},
         )
     _partner_link()
+    _team_invitation()
     return {role: User.objects.get(username=name) if name else None for role, name in ROLES.items()}
 
 
@@ -169,21 +185,84 @@ def _partner_link() -> None:
     )
 
 
+INVITATION_TOKEN = "fuzz-team-invitation-token-0123456789abcdefghij"
+
+
+def _team_invitation() -> None:
+    """A pending team invitation whose link the fuzzer knows."""
+    if Invitation.objects.filter(token_sha256=sha256(INVITATION_TOKEN.encode()).hexdigest()):
+        return
+    invitation = invitation_send(
+        alliance=Alliance.objects.filter(is_confidential=False).first(),
+        email="fuzz.invitee@example.com",
+        role=Membership.Role.VIEWER,
+        by=User.objects.get(username="manager"),
+    )
+    invitation.token_sha256 = sha256(INVITATION_TOKEN.encode()).hexdigest()
+    invitation.save(update_fields=["token_sha256"])
+
+
 # ---------------------------------------------------------------- URL patterns and ids
 
 
-def url_names(resolver=None, namespace=None):
-    """Every named URL pattern of the project, with its keyword arguments (admin aside:
-    it is Django's own code, covered by its own tests)."""
+@dataclass(frozen=True)
+class Pattern:
+    """A named URL pattern. `walked`: ours, so every role sends it a GET and a POST; the
+    others are Django's stock admin pages of our models, sampled by the random part."""
+
+    name: str
+    converters: dict
+    methods: tuple[str, ...]
+    walked: bool
+
+
+def _our_packages() -> tuple[str, ...]:
+    """The project's own apps: the folders beside manage.py (the others are installed)."""
+    base = Path(settings.BASE_DIR)
+    return tuple(c.name for c in apps.get_app_configs() if Path(c.path).parent == base)
+
+
+def _is_ours(view) -> bool:
+    module = getattr(view, "__module__", "") or ""
+    return module.split(".")[0] in _our_packages()
+
+
+def _admin_models() -> dict[str, type]:
+    """Our models registered in the admin, by the prefix of their admin URL names."""
+    ours = _our_packages()
+    return {
+        f"admin:{m._meta.app_label}_{m._meta.model_name}_": m
+        for m in admin.site._registry
+        if m.__module__.split(".")[0] in ours
+    }
+
+
+def url_patterns(resolver=None, namespace=None):
+    """Every named URL pattern of the project: ours (our admin views included) walked,
+    the stock admin pages of our models sampled, other libraries' admin pages left out."""
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
-            if pattern.app_name == "admin":
-                continue
-            yield from url_names(pattern, pattern.namespace or namespace)
+            yield from url_patterns(pattern, pattern.namespace or namespace)
         elif isinstance(pattern, URLPattern) and pattern.name:
             name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-            yield name, tuple(pattern.pattern.converters), _methods(pattern.callback)
+            converters = dict(pattern.pattern.converters)
+            methods = _methods(pattern.callback)
+            if not name.startswith("admin:") or _is_ours(pattern.callback):
+                yield Pattern(name, converters, methods, walked=True)
+            elif name in ADMIN_SAMPLED or name.startswith(tuple(_admin_models())):
+                yield Pattern(name, converters, methods, walked=False)
+
+
+# The admin's own pages sampled beside our models' (log-out would end the session).
+ADMIN_SAMPLED = {"admin:index", "admin:app_list"}
+
+
+def url_names():
+    """The walked URL patterns as (name, arguments, methods)."""
+    for pattern in url_patterns():
+        if pattern.walked:
+            yield pattern.name, tuple(pattern.converters), pattern.methods
 
 
 def id_arguments(name: str) -> set[str]:
@@ -191,25 +270,8 @@ def id_arguments(name: str) -> set[str]:
     slug, a token, a download's `<sheet:fmt>`) need a valid value of their own kind."""
     from alliances.params import IdConverter
 
-    converters = _converters()[name]
+    converters = next(p.converters for p in url_patterns() if p.name == name)
     return {k for k, c in converters.items() if isinstance(c, IdConverter)}
-
-
-def _converters(resolver=None, namespace=None) -> dict:
-    """Each named URL pattern's converters by argument, as url_names walks them."""
-    resolver = resolver or get_resolver()
-    out = {}
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            if pattern.app_name != "admin":
-                for name, converters in _converters(
-                    pattern, pattern.namespace or namespace
-                ).items():
-                    out.setdefault(name, converters)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-            out.setdefault(name, pattern.pattern.converters)
-    return out
 
 
 # A valid path value for each argument that is no id (ids are numbers).
@@ -273,8 +335,8 @@ def _invitations():
 
 
 def _partner_answers():
-    assessment = Assessment.objects.get(version__bank__kind="mutual_fit")
-    questions = Question.objects.filter(dimension__version_id=assessment.version_id)
+    invitation = PartnerInvitation.objects.get(token_hash=token_hash(PARTNER_TOKEN))
+    questions = Question.objects.filter(dimension__version_id=invitation.assessment.version_id)
     return [{"token": PARTNER_TOKEN, "qid": q} for q in questions.values_list("pk", flat=True)[:6]]
 
 
@@ -322,8 +384,12 @@ PROVIDERS = {
     "assessments:reopen": _responses,
     "assessments:answer": _answers,
     "assessments:condition": _findings,
-    # A token nobody was given: accepting a real one would switch the fuzzing session.
-    "alliances:invitation": lambda: [{"token": "not-a-token"}, {"token": "x" * 300}],
+    # A pending invitation whose link the fuzzer knows, and one nobody was given.
+    "alliances:invitation": lambda: [
+        {"token": INVITATION_TOKEN},
+        {"token": "not-a-token"},
+        {"token": "x" * 300},
+    ],
     "signoffs:answer": _of_alliance(SignOff, "request__alliance__slug"),
     "assessments:partner_invite": _of_alliance(Assessment),
     "assessments:partner_resend": _invitations,
@@ -351,26 +417,64 @@ PROVIDERS = {
 SESSION_ENDING = {"logout"}
 
 
+def _admin_arguments(pattern: Pattern) -> list[dict]:
+    """Real arguments of an admin page: a few objects of its model (drafts first for a
+    bank version's own views), an app's label, or an object's history row."""
+    if pattern.name == "admin:app_list":
+        return [{"app_label": m._meta.app_label} for m in _admin_models().values()][:1]
+    prefixes = [p for p in _admin_models() if pattern.name.startswith(p)]
+    if not prefixes:
+        return [{}]
+    model = _admin_models()[max(prefixes, key=len)]
+    objects = model.objects.order_by("pk")
+    if model is BankVersion:
+        objects = objects.order_by(Case(When(status="draft", then=0), default=1), "pk")
+    if pattern.name.endswith("_simple_history"):
+        # django-simple-history's page of one past version: (object id, history id).
+        rows = model.history.order_by("history_id").values_list("id", "history_id")[:3]
+        return [{ARGS: (str(pk), str(history_id))} for pk, history_id in rows]
+    key = next(iter(pattern.converters), None)
+    if key is None:
+        return [{}]
+    return [{key: str(pk)} for pk in objects.values_list("pk", flat=True)[:3]]
+
+
+# An argument set of a pattern that takes positional arguments (a `re_path`).
+ARGS = "_args"
+
+
+def url_of(name: str, kwargs: dict) -> str:
+    if ARGS in kwargs:
+        return reverse(name, args=kwargs[ARGS])
+    return reverse(name, kwargs=kwargs)
+
+
 @dataclass
 class Target:
     name: str
     kwargs: list[dict]
     methods: tuple[str, ...]
+    walked: bool = True
 
 
 def targets() -> list[Target]:
     """Every URL pattern with the real argument sets that resolve it."""
     out = []
-    for name, arguments, methods in url_names():
+    for pattern in url_patterns():
+        name, arguments = pattern.name, set(pattern.converters)
         if name in PROVIDERS:
             kwargs = PROVIDERS[name]()
-        elif set(arguments) == {"slug"}:
+        elif name.startswith("admin:"):
+            kwargs = _admin_arguments(pattern)
+        elif arguments == {"slug"}:
             kwargs = _alliance_urls()
         elif not arguments:
             kwargs = [{}]
         else:
             raise LookupError(f"Say in tests/fuzz.py PROVIDERS which objects resolve {name}")
-        out.append(Target(name, kwargs or [dict.fromkeys(arguments, 1)], methods))
+        if not kwargs:
+            raise LookupError(f"No object of the demo resolves {name}: seed one for the fuzzer")
+        out.append(Target(name, kwargs, pattern.methods, pattern.walked))
     return out
 
 
@@ -523,19 +627,25 @@ class Plan:
 
 @st.composite
 def plans(draw, targets: list[Target], ids: list[int], roles=tuple(ROLES)):
-    target = draw(st.sampled_from(targets))
+    # Our pages mostly; Django's stock admin pages of our models one time in ten.
+    sampled = [t for t in targets if not t.walked]
+    walked = not sampled or draw(st.integers(0, 9)) > 0
+    target = draw(st.sampled_from([t for t in targets if t.walked == walked]))
     kwargs = dict(draw(st.sampled_from(target.kwargs)))
     # Every role, but the manager (on most teams) most often, and an assessment's own
-    # assessor for their response's pages: refusals at the door test little.
+    # assessor for their response's pages: refusals at the door test little. In the
+    # admin, its users.
     owner = kwargs.pop("owner", None)
-    favourites = [r for r in ("manager", ROLE_OF.get(owner)) if r in roles]
+    usual = ("superuser", "bank admin") if target.name.startswith("admin:") else ("manager",)
+    favourites = [r for r in (*usual, ROLE_OF.get(owner)) if r in roles]
     if favourites and draw(st.integers(0, 2)) == 0:
         role = draw(st.sampled_from(favourites))
     else:
         role = draw(st.sampled_from(roles))
     path_swap = None
-    # Ids and slugs are swapped; a download's format (`fmt`) is a fixed word in the path.
-    swappable = sorted(k for k in kwargs if k != "fmt")
+    # Ids and slugs are swapped; a download's format (`fmt`) and an admin app's label are
+    # fixed words in the path.
+    swappable = sorted(k for k in kwargs if k not in ("fmt", "app_label", ARGS))
     if swappable and draw(st.integers(0, 4)) == 0:
         key = draw(st.sampled_from(swappable))
         if key == "slug":
@@ -578,6 +688,49 @@ def plans(draw, targets: list[Target], ids: list[int], roles=tuple(ROLES)):
     return plan
 
 
+# ---------------------------------------------------------------- the walk
+
+# Walked POSTs that take away what later requests need (an object, a draft, a session's
+# second factor) go last.
+TAKES_AWAY = ("delete", "remove", "revoke", "archive", "reopen", "publish", "new_draft")
+
+
+def walk(targets: list[Target]) -> list[Plan]:
+    """Every walked pattern × every role: a GET each, then a POST each where the pattern
+    takes one. Each role posts the page's form with a hostile value in another field,
+    on the objects of its own team where it has some (so the request reaches the view's
+    work), and now and then with one bad number in every id field."""
+    teams: dict[str, set[str]] = {}
+    for username, slug in Membership.objects.values_list("user__username", "alliance__slug"):
+        teams.setdefault(username, set()).add(slug)
+    gets, posts = [], []
+    walked = [t for t in targets if t.walked]
+    for p, target in enumerate(walked):
+        for r, (role, username) in enumerate(ROLES.items()):
+            kwargs = _furthest(target.kwargs, username, teams.get(username, set()))
+            gets.append(Plan(role, target.name, kwargs, "get"))
+            if "post" in target.methods:
+                n = p * len(ROLES) + r
+                plan = Plan(
+                    role, target.name, kwargs, "post", mutate=[(r, HOSTILE[n % len(HOSTILE)])]
+                )
+                if r % 3 == 0:
+                    plan.numeric_sweep = NUMERIC_HOSTILE[n % len(NUMERIC_HOSTILE)]
+                posts.append(plan)
+    posts.sort(key=lambda plan: any(word in plan.target for word in TAKES_AWAY))
+    return gets + posts
+
+
+def _furthest(options: list[dict], username: str | None, team: set[str]) -> dict:
+    """The argument set a role gets furthest with: its own response, else an object of
+    its team, else the first."""
+    chosen = next(
+        (k for k in options if username and k.get("owner") == username),
+        next((k for k in options if k.get("slug") in team), options[0]),
+    )
+    return {k: v for k, v in chosen.items() if k != "owner"}
+
+
 # ---------------------------------------------------------------- sending
 
 
@@ -599,13 +752,23 @@ class Fuzzer:
         self.forms: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self.counts: Counter = Counter()
         self.sent = 0
+        # What was sent: (pattern, role) pairs, patterns posted to, and patterns that
+        # answered anything but a 404 (their ids are real).
+        self.pairs: set[tuple[str, str]] = set()
+        self.posted: set[str] = set()
+        self.found: set[str] = set()
 
     def client(self, role) -> Client:
+        """The role's client, signed in as the role (again, when a request signed it out
+        or, accepting an invitation, in as someone else)."""
         client = self.clients.get(role)
         if client is None:
             client = self.clients[role] = Client(raise_request_exception=True)
         user = self.users[role]
-        if user is not None and client.session.get("_auth_user_id") != str(user.pk):
+        signed_in = client.session.get("_auth_user_id")
+        if user is None and signed_in:
+            client.logout()
+        elif user is not None and signed_in != str(user.pk):
             client.force_login(user)
         return client
 
@@ -627,7 +790,7 @@ class Fuzzer:
         return []
 
     def send(self, plan: Plan) -> Outcome:
-        url = reverse(plan.target, kwargs=plan.kwargs)
+        url = url_of(plan.target, plan.kwargs)
         if plan.path_swap:
             url = url.replace(*plan.path_swap)
         if plan.query:
@@ -636,8 +799,10 @@ class Fuzzer:
         if plan.target in SESSION_ENDING and plan.role != "anonymous":
             plan.method = "get"
         client = self.client(plan.role)
+        self.pairs.add((plan.target, plan.role))
         before = None
         if plan.method == "post":
+            self.posted.add(plan.target)
             fields = list(self.base_form(plan.role, url.split("?")[0], plan.kwargs))
             for index, value in plan.mutate:
                 if fields:
@@ -672,6 +837,8 @@ class Fuzzer:
             return Outcome(500, True, False, False, traceback.format_exc())
         status = response.status_code
         self.counts[(plan.role, status)] += 1
+        if status != 404:
+            self.found.add(plan.target)
         refused = (
             status >= 400
             or form_refused(response)
@@ -692,6 +859,55 @@ class Fuzzer:
             else:
                 readable = any(marker in html for marker in MESSAGE_MARKERS)
         return Outcome(status, refused, changed, readable)
+
+
+def failure(plan: Plan, outcome: Outcome) -> str | None:
+    """What is wrong with a request's outcome, or None: a 500, rows changed by a refused
+    request, or a refusal with no message a user can read."""
+    if outcome.status >= 500:
+        return f"{outcome.status}: {plan}\n{outcome.error}"
+    if outcome.changed:
+        return f"refused with {outcome.status}, yet rows changed: {plan}"
+    if not outcome.readable:
+        return f"refused with {outcome.status} and no message: {plan}"
+    return None
+
+
+@dataclass
+class Coverage:
+    """How much of the walk was sent: every walked pattern, every pattern × role pair,
+    and a POST to every walked pattern that takes one."""
+
+    patterns: tuple[int, int]
+    pairs: tuple[int, int]
+    posts: tuple[int, int]
+    missing: list[str]
+
+    @property
+    def full(self) -> bool:
+        return not self.missing
+
+    def __str__(self) -> str:
+        return (
+            f"coverage: {'/'.join(map(str, self.patterns))} URL patterns, "
+            f"{'/'.join(map(str, self.pairs))} pattern×role pairs, "
+            f"{'/'.join(map(str, self.posts))} POST patterns"
+        )
+
+
+def coverage(fuzzer: "Fuzzer", targets: list[Target]) -> Coverage:
+    walked = [t for t in targets if t.walked]
+    pairs = {(t.name, role) for t in walked for role in ROLES}
+    posts = {t.name for t in walked if "post" in t.methods}
+    reached = {name for name, _ in fuzzer.pairs}
+    missing = [f"{name} as {role}" for name, role in sorted(pairs - fuzzer.pairs)]
+    missing += [f"{name}: no POST" for name in sorted(posts - fuzzer.posted)]
+    return Coverage(
+        patterns=(len({t.name for t in walked} & reached), len(walked)),
+        pairs=(len(pairs & fuzzer.pairs), len(pairs)),
+        posts=(len(posts & fuzzer.posted), len(posts)),
+        missing=missing,
+    )
 
 
 def form_refused(response) -> bool:
