@@ -2,6 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Which text fields hold what people type (tests/test_xss_sweep.py poisons them), which not.
+# The user's own names and e-mail are typed on the admin's user form and shown on most pages.
+USER_TEXT = {"auth.User": ("username", "first_name", "last_name", "email")}
+NOT_USER_TEXT = {"auth.User": ("password",), "Profile": ("language",)}
+
 
 class Profile(models.Model):
     """A user's own settings that outlive a session: the language of pages, e-mails and

@@ -8,6 +8,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+# Which text fields hold what people type (tests/test_xss_sweep.py poisons them), which not.
+USER_TEXT = {
+    "Organisation": ("name", "website", "industry", "country"),
+    "Alliance": ("name", "objectives", "partner_fit"),
+    "KPI": ("name", "unit", "period"),
+    "Invitation": ("email",),
+}
+NOT_USER_TEXT = {"Alliance": ("slug",), "Invitation": ("token_sha256",)}
+
 
 class Organisation(models.Model):
     class SizeBand(models.TextChoices):

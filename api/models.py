@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 TOKEN_NAME_MAX = 100
 
+# Which text fields hold what people type (tests/test_xss_sweep.py poisons them), which not.
+USER_TEXT = {"ApiToken": ("name",)}
+NOT_USER_TEXT = {"ApiToken": ("prefix", "key_hash")}
+
 
 def token_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()

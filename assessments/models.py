@@ -34,6 +34,28 @@ ANSWER_TEXT_MAX = 4000
 COMMENT_MAX = 2000
 EVIDENCE_URL_MAX = 500
 
+# Which text fields hold what people type (tests/test_xss_sweep.py poisons them), which not.
+USER_TEXT = {
+    "QuestionBank": ("name", "description", "translations"),
+    "BankVersion": ("notes",),
+    "Dimension": ("name", "description", "translations"),
+    "Question": ("text", "help", "translations"),
+    "Choice": ("label", "translations"),
+    "Assessment": ("title",),
+    # The decision's reasons, in words that quote findings and names.
+    "DecisionRecord": ("rationale",),
+    "Answer": ("text", "comment", "evidence_url"),
+    "Finding": ("issue", "evidence", "mitigation", "owner", "done_note"),
+    "PartnerInvitation": ("name", "email", "alliance_label"),
+    "PartnerAnswer": ("text", "comment"),
+}
+NOT_USER_TEXT = {
+    "QuestionBank": ("slug", "language"),
+    "Question": ("key",),
+    "DecisionRecord": ("verdict",),
+    "PartnerInvitation": ("token_hash",),
+}
+
 
 def translations_field():
     """{language: {field: text}}, from the bank file's `translations` (assessments/banks)."""

@@ -11,6 +11,12 @@ from simple_history.models import HistoricalRecords
 
 from alliances.models import Alliance
 
+# Which text fields hold what people type (tests/test_xss_sweep.py poisons them), which not.
+# An error's message may quote what people typed.
+USER_TEXT = {"Brief": ("error",)}
+# The snapshot is a frozen copy of the texts declared in the other apps.
+NOT_USER_TEXT = {"Brief": ("language", "snapshot", "snapshot_sha256", "pdf_sha256")}
+
 
 def claim_lease() -> timedelta:
     """How long a render may hold its claim: the hard time limit kills it before that."""

@@ -7,6 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Alliance
 
+# Which text fields hold what people type (tests/test_xss_sweep.py poisons them), which not.
+# A title and body are written by the code around what people typed (names, comments).
+USER_TEXT = {"Notification": ("title", "body")}
+NOT_USER_TEXT = {"Notification": ("url", "key")}
+
 
 class Kind(models.TextChoices):
     ASSESSOR_ASSIGNED = "assessor_assigned", _("You were made an assessor")

@@ -13,6 +13,11 @@ from simple_history.models import HistoricalRecords
 
 from alliances.models import Alliance
 
+# Which text fields hold what people type (tests/test_xss_sweep.py poisons them), which not.
+# The rationale is the decision's reasons in words, as the executives were asked to sign them.
+USER_TEXT = {"SignOffRequest": ("rationale", "message"), "SignOff": ("comment",)}
+NOT_USER_TEXT = {"SignOffRequest": ("evidence_sha256", "verdict")}
+
 
 class SignOffRequest(models.Model):
     alliance = models.ForeignKey(

@@ -28,6 +28,23 @@ MOTIVE_MAX_LENGTH = 300
 MAX_INTERESTS = 20
 INTEREST_MAX_LENGTH = 60
 
+# Which text fields hold what people type (tests/test_xss_sweep.py poisons them), which not.
+USER_TEXT = {
+    "Sponsor": ("name", "title", "business_unit"),
+    "Sponsorship": (
+        "motive_corporate",
+        "motive_departmental",
+        "motive_personal",
+        "personal_agenda",
+        "notes",
+    ),
+    "Signal": ("where", "note", "link"),
+    "PeerLink": ("note",),
+    # A sponsor's interests.
+    "taggit.Tag": ("name",),
+}
+NOT_USER_TEXT = {"taggit.Tag": ("slug",)}
+
 
 class Sponsor(models.Model):
     """A person who backs (or could back) alliances, on our side or a partner's."""
