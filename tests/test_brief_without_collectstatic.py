@@ -1,6 +1,6 @@
 """A brief renders on a machine where `collectstatic` never ran and DEBUG is unset
 (production storage: hashed names from a manifest that does not exist): the command an
-operator runs from the README, and the worker's task alike."""
+operator runs from the README, and a real Celery worker alike."""
 
 import io
 import os
@@ -14,8 +14,9 @@ from pypdf import PdfReader
 
 from briefs import services
 from briefs.models import Brief
-from briefs.tasks import render_brief
+from config.celery import app
 from tests.test_briefs import make_assessed, pdf_of, text_of
+from tests.test_worker import broker, queue, wait_for  # noqa: F401 (fixtures)
 
 ROOT = Path(django_settings.BASE_DIR)
 
@@ -71,10 +72,18 @@ def test_render_brief_command_works_on_a_fresh_clone_with_debug_unset(tmp_path):
     assert any("Source-Sans-3" in name for name in fonts_of(reader))
 
 
-@pytest.mark.django_db
-def test_the_worker_renders_with_the_manifest_storage_and_nothing_collected(
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+# tests/test_worker.py's fixtures: a broker (CI fails without one) and this session's queue.
+@pytest.mark.usefixtures("queue")
+def test_a_real_worker_renders_with_the_manifest_storage_and_nothing_collected(
     settings, tmp_path, open_team
 ):
+    """The task goes over the broker to a Celery worker (a thread of this process, as in
+    tests/test_worker.py): the settings below are process-wide, so the worker renders
+    with DEBUG off and the manifest storage over a STATIC_ROOT that was never collected."""
+    from celery.contrib.testing.worker import start_worker
+
     settings.DEBUG = False
     settings.STATIC_ROOT = tmp_path / "never-collected"
     settings.STORAGES = {
@@ -82,12 +91,15 @@ def test_the_worker_renders_with_the_manifest_storage_and_nothing_collected(
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
     assessed = make_assessed(open_team)
-    brief, _ = services.brief_request(alliance=assessed.alliance, user=assessed.users["manager"])
 
-    render_brief.delay(brief.pk)
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        brief, _ = services.brief_request(
+            alliance=assessed.alliance, user=assessed.users["manager"]
+        )
+        wait_for(brief, {Brief.Status.READY, Brief.Status.FAILED}, timeout=60)
 
-    brief.refresh_from_db()
     assert brief.status == Brief.Status.READY, brief.error
+    assert not (settings.STATIC_ROOT / "staticfiles.json").exists()
     reader = pdf_of(brief)
     assert "NO-GO" in text_of(reader)
     assert any("Source-Sans-3" in name for name in fonts_of(reader))

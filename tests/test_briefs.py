@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
@@ -168,11 +169,26 @@ def test_the_pdf_is_stored_privately_never_under_a_public_url(
     assert client.get(f"/static/{brief.pdf.name}").status_code == 404
 
 
-def test_a_brief_still_rendering_has_no_download(client, open_team):
-    brief = Brief.objects.create(alliance=open_team.alliance, snapshot={}, snapshot_sha256="a" * 64)
+@pytest.mark.parametrize(
+    "status", [Brief.Status.QUEUED, Brief.Status.RENDERING, Brief.Status.FAILED]
+)
+def test_a_brief_queued_rendering_or_failed_has_no_download_even_with_a_stored_pdf(
+    client, open_team, status
+):
+    """Only a ready brief is served: a PDF left in storage (a render that failed after
+    writing it, a retry under way) is not handed out while the status says otherwise."""
+    brief = Brief.objects.create(
+        alliance=open_team.alliance, snapshot={}, snapshot_sha256="a" * 64, status=status
+    )
+    brief.pdf.save("left-over.pdf", ContentFile(b"%PDF-1.7 left over"), save=True)
     client.force_login(open_team.users["manager"])
     url = reverse("briefs:download", args=[open_team.alliance.slug, brief.pk])
+
     assert client.get(url).status_code == 404
+
+    # The same brief, ready: served, so the 404 above came from the status alone.
+    Brief.objects.filter(pk=brief.pk).update(status=Brief.Status.READY)
+    assert client.get(url).status_code == 200
 
 
 def test_a_brief_of_another_alliance_is_a_404(client, open_team, confidential_team):

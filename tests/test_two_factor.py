@@ -3,10 +3,11 @@ throttling. Logs in through the real pages (not force_login, which skips both st
 
 import re
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db.models import F
 from django.urls import reverse
@@ -189,6 +190,10 @@ def test_a_recovery_code_works_once(client, superuser):
     assert StaticToken.objects.filter(device__user=superuser).count() == 9
 
 
+# The clock stands still (tick=False): the throttle's waits (1 s after one wrong code, 8 s
+# after four) are never over by themselves, however slow the machine; only
+# wait_out_throttling ends one. The TOTP codes are read at the same frozen instant.
+@time_machine.travel(datetime(2026, 3, 2, 9, 0, 10, tzinfo=UTC), tick=False)
 def test_wrong_codes_are_throttled_even_before_the_right_one(client, manager):
     device, codes = with_device(manager)
     log_in(client, manager)
@@ -203,11 +208,12 @@ def test_wrong_codes_are_throttled_even_before_the_right_one(client, manager):
         wait_out_throttling(device.user.staticdevice_set.get())
     client.post(reverse("accounts:verify"), {"code": "notacode"})
     assert (
-        "Wait 8 seconds"
+        "Wait 8 seconds, then try again."
         in client.post(reverse("accounts:verify"), {"code": codes[0]}).content.decode()
     )
 
     wait_out_throttling(device)
+    # The same frozen instant's code, refused while throttled above, is right once allowed.
     assert client.post(reverse("accounts:verify"), {"code": code(device)}).status_code == 302
     assert verified(client)
 

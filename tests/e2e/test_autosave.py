@@ -43,22 +43,24 @@ def test_leaving_with_text_not_yet_saved_asks_first(fill_page):
     page.keyboard.type("Half a thought")
     dialogs = []
 
-    def answer(dialog):
+    def stay(dialog):
         dialogs.append(dialog.type)
         dialog.dismiss()  # "stay on the page"
 
-    page.once("dialog", answer)
+    page.on("dialog", stay)
     # Reload at once, before the pause that saves it: the browser asks, the user stays.
-    page.evaluate("location.reload()")
-    page.wait_for_timeout(300)
-    assert dialogs == ["beforeunload"]
+    with page.expect_event("dialog", timeout=5000) as asked:
+        page.evaluate("location.reload()")
+    assert asked.value.type == "beforeunload"
     expect(page.get_by_label("Comment on A3")).to_have_value("Half a thought")
-    # Once the text is saved, leaving asks nothing.
+    # Once the text is saved, leaving asks nothing: the reload goes through (a dialog
+    # would be dismissed, keeping the page, and the reload would time out).
     q = question(version, "A3")
     expect(page.locator(f"#status-q{q.pk}")).to_contain_text("Saved", timeout=5000)
     assert Answer.objects.get(response=mine, question=q).comment == "Half a thought"
-    page.reload()
+    page.reload(timeout=10000)
     expect(page.get_by_label("Comment on A3")).to_have_value("Half a thought")
+    assert dialogs == ["beforeunload"]
 
 
 def test_a_refused_evidence_link_is_marked_and_the_rest_is_saved(fill_page):
