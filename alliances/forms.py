@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from alliances.access import visible_organisations
 from alliances.models import KPI, Alliance, Membership, Organisation
-from alliances.params import IdChoiceField
-from alliances.people import active_people, display_name
-from alliances.picker import PersonField
+from kit.params import IdChoiceField
+from kit.people import active_people, display_name
+from kit.picker import PersonField
 
 OBJECTIVES_MAX_LENGTH = 4000
 

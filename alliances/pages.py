@@ -1,14 +1,16 @@
 """What higher apps add to the alliance pages, without alliances importing them.
 
 The dashboard and the alliance page show the decision, which `assessments` computes.
-Alliances is the lowest app, so it imports nothing of assessments (an import-linter
-contract says so): instead, an app registers a contributor here from its
+Alliances sits below assessments, so it imports nothing of it (an import-linter
+contract says so): instead, an app adds a contributor to a registry here from its
 `AppConfig.ready()`, and the alliance views call every contributor for its context.
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+
+from kit.registry import Registry
 
 # (request, alliances shown) -> extra context of the dashboard
 DashboardContributor = Callable[[object, Iterable], dict]
@@ -18,9 +20,9 @@ AlliancePageContributor = Callable[[object, object, dict], dict]
 # (request, alliances of the page) -> extra context of the alliance list
 AllianceListContributor = Callable[[object, Iterable], dict]
 
-dashboard_contributors: list[DashboardContributor] = []
-alliance_list_contributors: list[AllianceListContributor] = []
-alliance_page_contributors: list[AlliancePageContributor] = []
+dashboard_contributors: Registry[DashboardContributor] = Registry("dashboard")
+alliance_list_contributors: Registry[AllianceListContributor] = Registry("alliance list")
+alliance_page_contributors: Registry[AlliancePageContributor] = Registry("alliance page")
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class WorkItem:
 
 # request -> the items that need the user (each contributor in a fixed number of queries)
 MyWorkContributor = Callable[[object], list[WorkItem]]
-my_work_contributors: list[MyWorkContributor] = []
+my_work_contributors: Registry[MyWorkContributor] = Registry("my work")
 
 
 def my_work(request) -> list[WorkItem]:

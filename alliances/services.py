@@ -1,10 +1,6 @@
 """Writes to the alliance register: one transaction per action, taken by a user whose
 right to it alliances/access.py checks, recorded in the history as theirs."""
 
-import hashlib
-import secrets
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,8 +19,9 @@ from alliances.access import (
     ensure_can,
 )
 from alliances.models import KPI, Alliance, Invitation, Membership, Organisation
-from alliances.people import display_name
 from alliances.signals import decision_inputs_changed_on
+from kit.people import display_name
+from kit.secret_links import expiry, new_secret, secret_hash
 
 User = get_user_model()
 
@@ -192,10 +189,6 @@ class InvitationInvalid(Exception):
         self.message, self.status = message, status
 
 
-def _token_sha256(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def invitation_link(token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("alliances:invitation", args=[token])
 
@@ -212,14 +205,14 @@ def invitation_send(*, alliance: Alliance, email: str, role: str, by: User) -> I
         raise ValidationError(
             {"email": _("This person already has an account: add them to the team by name.")}
         )
-    token = secrets.token_urlsafe(32)
+    token = new_secret()
     invitation = Invitation.objects.create(
         alliance=alliance,
         email=email,
         role=role,
-        token_sha256=_token_sha256(token),
+        token_sha256=secret_hash(token),
         invited_by=by,
-        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+        expires_at=expiry(INVITATION_DAYS),
     )
     # A confidential alliance is not named in a mail that may be forwarded or misaddressed.
     where = (
@@ -250,7 +243,7 @@ def invitation_by_token(token: str, *, for_update: bool = False) -> Invitation:
     invitations = Invitation.objects.select_related("alliance")
     if for_update:
         invitations = invitations.select_for_update()
-    invitation = invitations.filter(token_sha256=_token_sha256(token[:200])).first()
+    invitation = invitations.filter(token_sha256=secret_hash(token)).first()
     if invitation is None:
         raise InvitationInvalid(
             _("This invitation link is not valid. Check that you copied all of it."), 404

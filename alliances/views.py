@@ -35,16 +35,10 @@ from alliances.forms import (
     MembershipRoleForm,
     OrganisationForm,
 )
-from alliances.forms_support import add_service_errors
 from alliances.models import KPI, Membership, Organisation
-from alliances.people import (
-    MIN_QUERY,
-    answering_people,
-    colleagues_to_add,
-    display_name,
-    search_people,
-    team_people,
-)
+from alliances.people import answering_people, colleagues_to_add, team_people
+from kit.forms import add_service_errors
+from kit.people import MIN_QUERY, display_name, search_people
 
 PAGE_SIZE = 25
 
@@ -456,7 +450,7 @@ def _error_response(request, *, status, heading, reason):
 
 
 def bad_request(request, exception):
-    """400: our parameter parser's message says what was refused (alliances/params.py).
+    """400: our parameter parser's message says what was refused (kit/params.py).
     Other bad requests (e.g. too many fields) get a general message: Django keeps the
     details of a suspicious request out of the page."""
     reason = _("The request could not be understood: check the address or the form, and try again.")

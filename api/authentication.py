@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication, get_authorization_header
 
-from api.models import ApiToken, token_hash
+from api.models import ApiToken
+from kit.secret_links import secret_hash
 
 # `last_used_at` is written at most this often per token, not on every request.
 LAST_USED_PRECISION = timedelta(minutes=5)
@@ -35,7 +36,7 @@ class ApiTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
         token = (
             ApiToken.objects.select_related("user")
-            .filter(key_hash=token_hash(key))
+            .filter(key_hash=secret_hash(key))
             .only("pk", "last_used_at", "user")
             .first()
         )

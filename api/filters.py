@@ -4,9 +4,9 @@ names the parameter."""
 import django_filters
 
 from alliances.models import Alliance
-from alliances.params import ID_MAX
 from assessments.models import Assessment, Finding, QuestionBank
 from briefs.models import Brief
+from kit.params import ID_MAX
 from sponsors.models import Sponsorship
 
 ALLIANCE = dict(field_name="alliance__slug", label="Alliance slug", max_length=220)

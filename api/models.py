@@ -1,8 +1,6 @@
 """Personal API tokens. Only a SHA-256 hash of each token is stored: the token itself
 is shown once, when it is made, and cannot be read back (like a password)."""
 
-import hashlib
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,10 +10,6 @@ TOKEN_NAME_MAX = 100
 # Which text fields hold what people type (tests/test_xss_sweep.py poisons them), which not.
 USER_TEXT = {"ApiToken": ("name",)}
 NOT_USER_TEXT = {"ApiToken": ("prefix", "key_hash")}
-
-
-def token_hash(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class ApiToken(models.Model):

@@ -1,6 +1,5 @@
 """Personal API tokens: made and revoked by their owner, an alliance manager."""
 
-import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,7 +7,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from alliances.access import can_register_alliances
-from api.models import TOKEN_NAME_MAX, ApiToken, token_hash
+from api.models import TOKEN_NAME_MAX, ApiToken
+from kit.secret_links import new_secret, secret_hash
 
 TOKEN_PREFIX = "ar_"
 # A manager rarely needs more; a cap keeps a leaked session from minting thousands.
@@ -42,8 +42,10 @@ def token_create(*, user, name: str) -> NewToken:
             _("You already have %(max)d tokens: revoke one you no longer use first.")
             % {"max": TOKENS_PER_USER_MAX}
         )
-    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=key[:10], key_hash=token_hash(key))
+    key = new_secret(TOKEN_PREFIX)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=key[:10], key_hash=secret_hash(key)
+    )
     return NewToken(token=token, key=key)
 
 

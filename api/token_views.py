@@ -6,10 +6,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from alliances.forms_support import add_service_errors
 from api import services
 from api.forms import TokenForm
 from api.models import ApiToken
+from kit.forms import add_service_errors
 
 
 class TokenMixin:

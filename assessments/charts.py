@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from alliances.texts import _
 from assessments.scoring import ResponseScore
+from kit.texts import _
 
 WIDTH = 640
 LABEL_WIDTH = 200  # left column with the dimension names

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from alliances.texts import _, gettext_noop, ngettext
 from assessments.scoring import ResponseScore, VersionSpec
+from kit.texts import _, gettext_noop, ngettext
 from sponsors.health import colour_label
 
 REQUIRED_KINDS = ("strategic_fit", "partner_selection")

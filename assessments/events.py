@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliances.models import Alliance, Membership
-from alliances.people import display_name
 from assessments.decision import Decision, Verdict
 from assessments.models import Assessment, DecisionRecord, Finding, Response
 from assessments.selectors import alliance_decision, alliance_decisions
+from kit.people import display_name
 from notifications.models import Kind
 from notifications.reminders import day_key
 from notifications.services import notify

@@ -1,6 +1,6 @@
 """Spreadsheet exports of an assessment (answers, results) and of an alliance's findings
 and conditions. Rows come from generators over the selectors' queries, so a large export
-streams (alliances/exports.py); each query count is fixed (answers: one query per
+streams (kit/spreadsheets.py); each query count is fixed (answers: one query per
 assessor, never per question).
 
 Who gets what is the pages' rule: the results page's readers (Action.VIEW) get the
@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from django.utils.translation import gettext as _
 
 from alliances.access import Action, can
-from alliances.exports import Sheet
-from alliances.people import display_name
 from assessments import selectors
 from assessments.models import Answer, Assessment, Question, Response
+from kit.people import display_name
+from kit.spreadsheets import Sheet
 
 FORMATS = ("xlsx", "csv")
 

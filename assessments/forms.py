@@ -4,9 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alliances.forms import CrispyFormMixin
 from alliances.models import Alliance
-from alliances.params import IdChoiceField
 from alliances.people import answering_people, team_people
-from alliances.picker import PeopleField, PersonField
 from assessments.models import (
     ANSWER_TEXT_MAX,
     COMMENT_MAX,
@@ -17,6 +15,8 @@ from assessments.models import (
     QuestionBank,
 )
 from assessments.services import AnswerValue
+from kit.params import IdChoiceField
+from kit.picker import PeopleField, PersonField
 
 User = get_user_model()
 

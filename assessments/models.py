@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from alliances.models import Alliance
-from alliances.people import display_name
 from assessments.banks.format import DEFAULT_LANGUAGE, KEY_PATTERN, SLUG_PATTERN
 from assessments.scoring import LEVEL_POINTS
+from kit.people import display_name
 
 KEY_VALIDATOR = RegexValidator(
     KEY_PATTERN, _("A key is one to four capital letters and a number, such as S1.")

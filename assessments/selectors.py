@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from alliances.memo import per_request
 from alliances.models import Alliance
-from alliances.people import display_name
 from assessments.decision import (
     Classification,
     Decision,
@@ -50,6 +48,8 @@ from assessments.scoring import (
     consolidate,
 )
 from assessments.sections import localised, version_sections
+from kit.memo import per_request
+from kit.people import display_name
 from sponsors.selectors import our_executive_sponsors
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from alliances.access import Action, can, ensure_can
 from alliances.models import Alliance
-from alliances.people import answering_people, display_name
+from alliances.people import answering_people
 from alliances.services import as_done_by
 from assessments import events
 from assessments.history_reasons import REOPENED_REASON, SUBMITTED_REASON
@@ -29,6 +29,7 @@ from assessments.models import (
     Response,
 )
 from assessments.scoring import AnswerInput, is_given
+from kit.people import display_name
 
 User = get_user_model()
 

@@ -17,9 +17,6 @@ from django.views.generic import TemplateView
 from django.views.generic.edit import FormView
 
 from alliances.access import Action
-from alliances.exports import Sheet, csv_response, xlsx_response
-from alliances.params import parse_choice, parse_optional_int
-from alliances.people import display_name
 from alliances.views import AllianceMixin, ServiceFormMixin
 from assessments import exports, history_reasons, round_selectors, selectors, services
 from assessments.banks import services as bank_services
@@ -44,6 +41,9 @@ from assessments.partner import selectors as partner_selectors
 from assessments.partner import services as partner_services
 from assessments.rounds import DEFAULT_MONTHS
 from assessments.sections import section_positions, section_question
+from kit.params import parse_choice, parse_optional_int
+from kit.people import display_name
+from kit.spreadsheets import Sheet, csv_response, xlsx_response
 
 HISTORY_PAGE_SIZE = 50
 # Where the fill page's buttons go after saving.

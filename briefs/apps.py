@@ -10,5 +10,4 @@ class BriefsConfig(AppConfig):
         from alliances import pages
         from briefs import my_work
 
-        if my_work.my_work not in pages.my_work_contributors:
-            pages.my_work_contributors.append(my_work.my_work)
+        pages.my_work_contributors.add(my_work.my_work)

@@ -23,10 +23,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from alliances.people import preferred_language
 from assessments.charts import dimension_chart, trend_charts
 from briefs.models import Brief, claim_lease
 from briefs.snapshot import chart_score
+from kit.people import preferred_language
 from notifications.models import Kind
 from notifications.services import notify
 

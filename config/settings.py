@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "kit",
     "accounts",
     "alliances",
     "notifications",
@@ -73,8 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Read-only requests compute each alliance's decision once (alliances/memo.py).
-    "alliances.memo.PerRequestMemoMiddleware",
+    # Read-only requests compute each alliance's decision once (kit/memo.py).
+    "kit.memo.PerRequestMemoMiddleware",
     # Every page needs a login unless its view opts out (login, health check).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",

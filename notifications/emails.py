@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from alliances.people import preferred_language
+from kit.people import preferred_language
 from notifications.models import Delivery, Notification
 from notifications.services import deliveries
 

@@ -8,14 +8,9 @@ second beat, a second worker or a retry creates nothing more.
 from collections.abc import Callable
 from datetime import date
 
-daily_jobs: list[Callable[[date], int]] = []
+from kit.registry import Registry
 
-
-def register_daily(fn: Callable[[date], int]) -> Callable[[date], int]:
-    """Add a daily job (once, whatever the number of calls); usable as a decorator."""
-    if fn not in daily_jobs:
-        daily_jobs.append(fn)
-    return fn
+daily_jobs: Registry[Callable[[date], int]] = Registry("daily jobs")
 
 
 def day_key(kind: str, thing: str, day: date) -> str:

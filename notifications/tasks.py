@@ -23,7 +23,7 @@ def run_daily(day: date) -> dict[str, int]:
     """Every registered job for `day`, then the digests (so they carry today's reminders).
     A failing job is logged and the others still run."""
     done = {}
-    for job in list(reminders.daily_jobs):
+    for job in reminders.daily_jobs:
         name = f"{job.__module__}.{job.__qualname__}"
         try:
             done[name] = job(day)

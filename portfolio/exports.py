@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext_lazy as _
 
-from alliances.exports import Sheet
+from kit.spreadsheets import Sheet
 from portfolio.selectors import INDICATORS, Portfolio
 
 ALLIANCE_HEADER = [

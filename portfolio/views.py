@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from alliances.access import can_see_portfolio
-from alliances.exports import csv_response, xlsx_response
+from kit.spreadsheets import csv_response, xlsx_response
 from portfolio import exports
 from portfolio.forms import PortfolioFilterForm
 from portfolio.selectors import build_portfolio, verdict_totals

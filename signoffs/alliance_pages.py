@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from alliances.access import Action, can
 from alliances.pages import WorkItem
-from alliances.people import display_name
+from kit.people import display_name
 from signoffs.selectors import signoff_state, signoffs_waiting_for
 
 

@@ -10,9 +10,7 @@ class SignoffsConfig(AppConfig):
         from signoffs import alliance_pages
         from signoffs import demo as signoff_demo
 
-        if alliance_pages.alliance_page not in pages.alliance_page_contributors:
-            pages.alliance_page_contributors.append(alliance_pages.alliance_page)
-        if alliance_pages.my_signoffs not in pages.my_work_contributors:
-            pages.my_work_contributors.append(alliance_pages.my_signoffs)
+        pages.alliance_page_contributors.add(alliance_pages.alliance_page)
+        pages.my_work_contributors.add(alliance_pages.my_signoffs)
         if signoff_demo.seed not in demo.later_seeders:
             demo.later_seeders.append(signoff_demo.seed)

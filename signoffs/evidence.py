@@ -10,10 +10,10 @@ leaves it unchanged.
 import hashlib
 import json
 
-from alliances.memo import per_request
 from alliances.models import Alliance
 from assessments.models import Answer, Finding, Response
 from assessments.selectors import alliance_decision, latest_submitted_assessments
+from kit.memo import per_request
 from sponsors.models import Signal, Sponsorship
 
 

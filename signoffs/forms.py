@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from alliances.forms import CrispyFormMixin
-from alliances.params import IdMultipleChoiceField
-from alliances.people import display_name
+from kit.params import IdMultipleChoiceField
+from kit.people import display_name
 from signoffs.models import SignOff
 
 

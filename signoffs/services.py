@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 
 from alliances.access import Action, can, ensure_can, role_of
 from alliances.models import Alliance, Membership
-from alliances.people import display_name, team_people
+from alliances.people import team_people
 from alliances.services import as_done_by
 from assessments.selectors import alliance_decision
+from kit.people import display_name
 from notifications.models import Kind
 from notifications.services import notify
 from signoffs.evidence import evidence_sha256

@@ -8,9 +8,8 @@ class SponsorsConfig(AppConfig):
 
     def ready(self):
         from alliances import pages
-        from notifications.reminders import register_daily
+        from notifications.reminders import daily_jobs
         from sponsors import my_work
 
-        if my_work.my_work not in pages.my_work_contributors:
-            pages.my_work_contributors.append(my_work.my_work)
-        register_daily(my_work.remind_overdue_signals)
+        pages.my_work_contributors.add(my_work.my_work)
+        daily_jobs.add(my_work.remind_overdue_signals)

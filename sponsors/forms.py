@@ -6,8 +6,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from alliances.forms import CrispyFormMixin
-from alliances.forms_support import active_user_named
-from alliances.params import IdChoiceField
+from kit.forms import active_user_named
+from kit.params import IdChoiceField
 from sponsors.models import (
     NOTE_MAX_LENGTH,
     PeerLink,

@@ -42,7 +42,7 @@ from datetime import date
 from decimal import Decimal
 from statistics import median
 
-from alliances.texts import _, format_date, gettext_noop, ngettext
+from kit.texts import _, format_date, gettext_noop, ngettext
 
 # Signal kinds (the model's choices use the same values).
 RESOURCES_REQUESTED = "resources_requested"

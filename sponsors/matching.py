@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from alliances.texts import _, gettext_noop, ngettext
+from kit.texts import _, gettext_noop, ngettext
 
 # Seniority levels (Sponsor.Seniority uses the same values; a test keeps them in step).
 BOARD = "board"

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliances.access import Action, can, my_role_on, visible_alliances
-from alliances.memo import per_request
 from alliances.models import KPI, Alliance
+from kit.memo import per_request
 from sponsors import health, matching
 from sponsors.access import can_see_sensitive_of
 from sponsors.health import HealthReport, KPIFact, Rapport, SignalFact, SponsorFacts

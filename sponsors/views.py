@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 
 from alliances.access import Action, can
-from alliances.forms_support import add_service_errors
 from alliances.views import AllianceMixin, ServiceFormMixin
+from kit.forms import add_service_errors
 from sponsors import health, selectors, services
 from sponsors.access import (
     can_change_signal,

@@ -5,7 +5,7 @@ from assessments.banks.format import BankData, ChoiceData, DimensionData, Questi
 from assessments.banks.services import bank_import
 from assessments.models import Choice, PartnerInvitation, Question, Response
 from assessments.partner.services import InviteeData, invitations_create
-from assessments.partner.tokens import token_hash
+from kit.secret_links import secret_hash as token_hash
 
 LEVEL_LABELS = ["None", "Weak", "Partial", "Largely", "Fully evidenced"]
 

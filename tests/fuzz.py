@@ -40,8 +40,8 @@ from assessments.models import (
     Question,
     Response,
 )
-from assessments.partner.tokens import token_hash
 from briefs.models import Brief
+from kit.secret_links import secret_hash as token_hash
 from notifications.models import Notification
 from signoffs.models import SignOff
 from sponsors.models import PeerLink, Signal, Sponsor, Sponsorship
@@ -268,7 +268,7 @@ def url_names():
 def id_arguments(name: str) -> set[str]:
     """The keyword arguments of a URL pattern that are ids (`<id:…>`); the others (a
     slug, a token, a download's `<sheet:fmt>`) need a valid value of their own kind."""
-    from alliances.params import IdConverter
+    from kit.params import IdConverter
 
     converters = next(p.converters for p in url_patterns() if p.name == name)
     return {k for k, c in converters.items() if isinstance(c, IdConverter)}

@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from api.models import ApiToken, token_hash
+from api.models import ApiToken
 from api.services import token_create
+from kit.secret_links import secret_hash as token_hash
 from tests.assessment_factories import answer_all, give, make_version, start, submit
 from tests.conftest import make_team
 from tests.factories import AllianceFactory, MembershipFactory

@@ -9,7 +9,7 @@ import pytest
 from django.http import StreamingHttpResponse
 from openpyxl import load_workbook
 
-from alliances.exports import Sheet, csv_response, safe_cell, xlsx_response
+from kit.spreadsheets import Sheet, csv_response, safe_cell, xlsx_response
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import translation
 
-from alliances.memo import PerRequestMemoMiddleware, per_request
+from kit.memo import PerRequestMemoMiddleware, per_request
 from tests.factories import AllianceFactory
 
 

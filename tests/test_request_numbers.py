@@ -1,4 +1,4 @@
-"""Every integer, id or choice taken from a request goes through alliances/params.py:
+"""Every integer, id or choice taken from a request goes through kit/params.py:
 ASCII digits only, bounded length and range; a bad one is a 400 with a message, a 404
 (ids in the path) or a form error, never a 500, and nothing is written."""
 
@@ -11,7 +11,8 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from alliances.params import (
+from assessments.models import Answer, Assessment
+from kit.params import (
     ID_MAX,
     IdChoiceField,
     IdMultipleChoiceField,
@@ -20,7 +21,6 @@ from alliances.params import (
     parse_int,
     parse_optional_int,
 )
-from assessments.models import Answer, Assessment
 from tests import fuzz
 from tests.assessment_factories import make_version, question, start
 
@@ -86,7 +86,7 @@ def test_id_fields_turn_hostile_ids_into_form_errors(raw, open_team):
 
 
 def test_no_view_or_form_calls_int_on_request_data_itself():
-    """int() in a view or form is how the 500s came in: they use alliances/params.py."""
+    """int() in a view or form is how the 500s came in: they use kit/params.py."""
     offenders = []
     for path in (
         sorted(ROOT.glob("*/views.py"))
@@ -98,7 +98,7 @@ def test_no_view_or_form_calls_int_on_request_data_itself():
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "int":
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
-    assert not offenders, "use alliances.params.parse_int: " + ", ".join(sorted(set(offenders)))
+    assert not offenders, "use kit.params.parse_int: " + ", ".join(sorted(set(offenders)))
 
 
 # ---------------------------------------------------------------- the requests of issue 14

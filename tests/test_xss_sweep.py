@@ -37,11 +37,11 @@ from alliances.services import invitation_send
 from api.services import token_create
 from assessments.models import Assessment, Finding, PartnerInvitation, Question
 from assessments.partner.services import partner_answer_save
-from assessments.partner.tokens import token_hash
 from assessments.sections import _released
 from assessments.services import AnswerValue, condition_update
 from briefs.models import Brief
 from briefs.snapshot import build_snapshot, snapshot_sha256
+from kit.secret_links import secret_hash as token_hash
 from signoffs.evidence import evidence_sha256
 from signoffs.models import SignOffRequest
 from tests.assessment_factories import invite_partner

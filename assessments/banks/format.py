@@ -17,8 +17,8 @@ from pathlib import Path
 import yaml
 from yaml.constructor import ConstructorError
 
-from alliances.texts import _, gettext_noop, ngettext
 from assessments.scoring import LEVEL_POINTS
+from kit.texts import _, gettext_noop, ngettext
 
 FORMAT = 1
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024  # the settings pass BANK_FILE_MAX_BYTES

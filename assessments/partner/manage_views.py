@@ -11,11 +11,11 @@ from django.views.generic import TemplateView
 from django.views.generic.edit import FormView
 
 from alliances.access import Action
-from alliances.forms_support import add_service_errors
 from assessments.models import PartnerInvitation
 from assessments.partner import services
 from assessments.partner.forms import InviteForm
 from assessments.views import AssessmentMixin
+from kit.forms import add_service_errors
 
 
 class TwoSidedMixin(AssessmentMixin):

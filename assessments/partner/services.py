@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -26,8 +25,8 @@ from assessments.models import (
     Question,
     QuestionBank,
 )
-from assessments.partner.tokens import new_token, token_hash
 from assessments.services import AnswerValue
+from kit.secret_links import expiry, new_secret, secret_hash
 
 
 def is_two_sided(assessment: Assessment) -> bool:
@@ -47,10 +46,6 @@ def link_url(token: str) -> str:
 class InviteeData:
     name: str
     email: str
-
-
-def _expiry() -> datetime.datetime:
-    return timezone.now() + datetime.timedelta(days=settings.PARTNER_LINK_DAYS)
 
 
 def _send(invitation: PartnerInvitation, token: str) -> None:
@@ -114,14 +109,14 @@ def invitations_create(
                 }
             )
         existing.add(email.lower())
-        token = new_token()
+        token = new_secret()
         invitation = PartnerInvitation(
             assessment=assessment,
             name=invitee.name.strip(),
             email=email,
             alliance_label=label,
-            token_hash=token_hash(token),
-            expires_at=_expiry(),
+            token_hash=secret_hash(token),
+            expires_at=expiry(settings.PARTNER_LINK_DAYS),
             created_by=by,
             sent_at=timezone.now(),
             send_count=1,
@@ -151,9 +146,9 @@ def invitation_resend(*, invitation: PartnerInvitation, by) -> PartnerInvitation
         raise ValidationError(
             _("%(name)s has submitted: there is nothing to resend.") % {"name": invitation.name}
         )
-    token = new_token()
-    invitation.token_hash = token_hash(token)
-    invitation.expires_at = _expiry()
+    token = new_secret()
+    invitation.token_hash = secret_hash(token)
+    invitation.expires_at = expiry(settings.PARTNER_LINK_DAYS)
     invitation.revoked_at = None
     invitation.revoked_by = None
     invitation.sent_at = timezone.now()
@@ -197,7 +192,7 @@ def invitation_for_token(token: str) -> PartnerInvitation | None:
         PartnerInvitation.objects.select_related(
             "assessment__version__bank", "assessment__alliance"
         )
-        .filter(token_hash=token_hash(token))
+        .filter(token_hash=secret_hash(token))
         .first()
     )
 

@@ -20,12 +20,13 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 
-from alliances.params import parse_choice
 from assessments.forms import AnswerForm
-from assessments.partner import selectors, services, tokens
+from assessments.partner import selectors, services
 from assessments.sections import section_positions, section_question
 from assessments.selectors import dimension_questions, fill_dimensions
 from assessments.views import FILL_GOES, request_position, saved_parts, section_after
+from kit.params import parse_choice
+from kit.secret_links import Throttle
 
 
 def _private(response):
@@ -45,6 +46,12 @@ def link_problem(request, *, title, text, status):
     return _private(response.render())
 
 
+# Guessed links are counted per address: over the limit, every link is refused a while.
+LINK_THROTTLE = Throttle(
+    "partner-link", "PARTNER_LINK_FAILURE_LIMIT", "PARTNER_LINK_FAILURE_WINDOW_SECONDS"
+)
+
+
 # No CSRF check on these pages: the token in the URL is the credential, so a forged
 # request needs the link itself, and there is no session to ride on. (With
 # `Referrer-Policy: no-referrer` browsers also send `Origin: null` on these forms.)
@@ -54,7 +61,7 @@ class PartnerLinkMixin:
     """Resolves the invitation from the link's token; every page of it is private."""
 
     def dispatch(self, request, *args, **kwargs):
-        if tokens.is_throttled(request):
+        if LINK_THROTTLE.is_over(request):
             return link_problem(
                 request,
                 title=_("Too many attempts"),
@@ -66,7 +73,7 @@ class PartnerLinkMixin:
             )
         invitation = services.invitation_for_token(kwargs["token"])
         if invitation is None:
-            tokens.record_failure(request)
+            LINK_THROTTLE.record_failure(request)
             return link_problem(
                 request,
                 title=_("This link is not valid"),

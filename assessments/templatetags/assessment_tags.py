@@ -34,7 +34,7 @@ def alliance_assessment_summary(context, alliance):
     """The alliance page's card: latest submitted assessment of each kind and open findings."""
     from assessments.selectors import alliance_findings, scored_latest
 
-    # The decision card's scores: on a page, computed once for both (alliances/memo.py).
+    # The decision card's scores: on a page, computed once for both (kit/memo.py).
     scored = scored_latest([alliance.pk])
     summaries = [(a, scored.scores[a.pk]) for a in scored.latest.get(alliance.pk, {}).values()]
     return {

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from alliances.params import IdMultipleChoiceField, digits_value
-from alliances.people import display_name, search_people
+from kit.params import IdMultipleChoiceField, digits_value
+from kit.people import display_name, search_people
 
 
 class PersonPickerWidget(forms.Widget):
