@@ -44,9 +44,8 @@ def two_factor_state(user) -> TwoFactorState:
     else:
         row = get_user_model().objects.filter(pk=user.pk).values(**two_factor_annotations()).get()
         has_device, bank_admin = row["otp_has_device"], row[flag]
-    # bool(): the signed-in user's flags come from raw SQL, 0 or 1 on SQLite.
-    required = bool(settings.OTP_REQUIRED_FOR_ALL or user.is_superuser or bank_admin)
-    return TwoFactorState(has_device=bool(has_device), required=required)
+    required = settings.OTP_REQUIRED_FOR_ALL or user.is_superuser or bank_admin
+    return TwoFactorState(has_device=has_device, required=required)
 
 
 def confirmed_device(user) -> TOTPDevice | None:

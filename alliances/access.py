@@ -47,14 +47,14 @@ class Action(StrEnum):
 REFUSALS = {
     Action.VIEW: _("You may not view this alliance."),
     Action.EDIT: _("You may not edit this alliance."),
-    Action.MANAGE_TEAM: _("You may not manage team this alliance."),
+    Action.MANAGE_TEAM: _("You may not manage the team of this alliance."),
     Action.RESTORE: _("You may not restore this alliance."),
-    Action.ANSWER: _("You may not answer this alliance."),
-    Action.RUN_ASSESSMENT: _("You may not run assessment this alliance."),
-    Action.RECORD_SIGNAL: _("You may not record signal this alliance."),
-    Action.MANAGE_SPONSORS: _("You may not manage sponsors this alliance."),
-    Action.VIEW_SENSITIVE: _("You may not view sensitive this alliance."),
-    Action.PREPARE_BRIEF: _("You may not prepare brief this alliance."),
+    Action.ANSWER: _("You may not answer the assessments of this alliance."),
+    Action.RUN_ASSESSMENT: _("You may not run the assessments of this alliance."),
+    Action.RECORD_SIGNAL: _("You may not record sponsor signals on this alliance."),
+    Action.MANAGE_SPONSORS: _("You may not manage the sponsors of this alliance."),
+    Action.VIEW_SENSITIVE: _("You may not see the confidential notes of this alliance."),
+    Action.PREPARE_BRIEF: _("You may not prepare a brief for this alliance."),
     Action.REQUEST_SIGNOFF: _("You may not request sign-off on this alliance."),
 }
 

@@ -281,6 +281,15 @@ def seed_alliances(users: dict[str, User]) -> dict[str, Alliance]:
     return alliances
 
 
-# Apps above assessments (which runs `seed_demo`) add their demo data through this list,
-# from their AppConfig.ready(): (users, alliances) -> lines describing what was made.
-later_seeders: list = []
+@dataclass(frozen=True)
+class Demo:
+    """What the apps above seed their demo data on (home's `seed_demo` hands it on)."""
+
+    users: dict[str, User]
+    alliances: dict[str, Alliance]
+
+
+def seed() -> Demo:
+    """The demo users, then the organisations, alliances, teams and KPIs."""
+    users = seed_users()
+    return Demo(users=users, alliances=seed_alliances(users))

@@ -4,7 +4,6 @@ right to it alliances/access.py checks, recorded in the history as theirs."""
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -20,6 +19,7 @@ from alliances.access import (
 )
 from alliances.models import KPI, Alliance, Invitation, Membership, Organisation
 from alliances.signals import decision_inputs_changed_on
+from kit.mail import MailState, mail_queue, mail_states
 from kit.people import display_name
 from kit.secret_links import expiry, new_secret, secret_hash
 
@@ -179,6 +179,8 @@ def kpi_delete(*, kpi: KPI, user: User) -> None:
 
 
 INVITATION_DAYS = 7
+# What the mail path calls an invitation's e-mail (kit.mail `purpose`).
+INVITATION_MAIL = "team_invitation"
 
 
 class InvitationInvalid(Exception):
@@ -195,8 +197,9 @@ def invitation_link(token: str) -> str:
 
 @transaction.atomic
 def invitation_send(*, alliance: Alliance, email: str, role: str, by: User) -> Invitation:
-    """Invite someone without an account to the team: an e-mail (sent on commit) with a
-    single-use link valid for `INVITATION_DAYS` days. Only its hash is stored."""
+    """Invite someone without an account to the team: an e-mail (queued on the mail path,
+    sent by a worker after commit) with a single-use link valid for `INVITATION_DAYS`
+    days. Only its hash is stored."""
     ensure_can(by, Action.MANAGE_TEAM, alliance)
     email = User.objects.normalize_email(email).strip().lower()
     if role not in Membership.Role.values:
@@ -234,8 +237,24 @@ def invitation_send(*, alliance: Alliance, email: str, role: str, by: User) -> I
         "days": INVITATION_DAYS,
         "link": invitation_link(token),
     }
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    mail_queue(
+        to=[email], subject=subject, body=body, purpose=INVITATION_MAIL, object_id=invitation.pk
+    )
     return invitation
+
+
+def invitations_pending(alliance: Alliance) -> list[Invitation]:
+    """The alliance's invitations neither accepted nor expired, newest first, each with
+    `mail`: where its e-mail stands (a kit.mail.MailState, or None). 2 queries."""
+    invitations = list(
+        alliance.invitations.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+    )
+    states: dict[str, MailState] = mail_states(
+        purpose=INVITATION_MAIL, object_ids=[i.pk for i in invitations]
+    )
+    for invitation in invitations:
+        invitation.mail = states.get(str(invitation.pk))
+    return invitations
 
 
 def invitation_by_token(token: str, *, for_update: bool = False) -> Invitation:

@@ -3,14 +3,13 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 from django.views.generic.edit import FormView
 
@@ -41,13 +40,6 @@ from kit.forms import add_service_errors
 from kit.people import MIN_QUERY, display_name, search_people
 
 PAGE_SIZE = 25
-
-
-@require_GET
-@login_not_required
-def healthz(request):
-    """Liveness probe for docker-compose and load balancers."""
-    return HttpResponse("ok", content_type="text/plain")
 
 
 class AllianceMixin:
@@ -104,24 +96,6 @@ class ServiceFormMixin:
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())
-
-
-class DashboardView(TemplateView):
-    template_name = "alliances/dashboard.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        mine = (
-            visible_alliances(self.request.user)
-            .filter(memberships__user=self.request.user, is_archived=False)
-            .select_related("partner")
-            .order_by("-updated_at")
-        )
-        context["my_alliances"] = mine
-        context["my_work"] = pages.my_work(self.request)
-        context["can_register"] = can_register_alliances(self.request.user)
-        context.update(pages.dashboard_context(self.request, mine))
-        return context
 
 
 class AllianceListView(ListView):
@@ -257,6 +231,8 @@ class TeamView(AllianceMixin, FormView):
         context = super().get_context_data(**kwargs)
         context["memberships"] = self.alliance.memberships.select_related("user")
         context["roles"] = Membership.Role.choices
+        if "manage_team" in context["actions"]:
+            context["invitations"] = services.invitations_pending(self.alliance)
         return context
 
 
@@ -442,29 +418,6 @@ class PartnerUpdateView(PartnerFormMixin, UpdateView):
         return organisation
 
 
-def _error_response(request, *, status, heading, reason):
-    # An htmx request gets the message alone, to show in place of the fragment it asked for.
-    template = "partials/error.html" if request.headers.get("HX-Request") else f"{status}.html"
-    context = {"heading": heading, "reason": reason}
-    return TemplateResponse(request, template, context, status=status).render()
-
-
-def bad_request(request, exception):
-    """400: our parameter parser's message says what was refused (kit/params.py).
-    Other bad requests (e.g. too many fields) get a general message: Django keeps the
-    details of a suspicious request out of the page."""
-    reason = _("The request could not be understood: check the address or the form, and try again.")
-    if type(exception) is BadRequest and exception.args:
-        reason = str(exception)
-    return _error_response(request, status=400, heading=_("Bad request"), reason=reason)
-
-
-def permission_denied(request, exception):
-    """403 with its reason, e.g. “You may not edit this alliance.”"""
-    reason = str(exception) if exception and str(exception) else _("You may not do this.")
-    return _error_response(request, status=403, heading=_("Not allowed"), reason=reason)
-
-
 # Who each picker may search, and the right it needs on the alliance.
 PICKER_PURPOSES = {
     "member": (Action.MANAGE_TEAM, colleagues_to_add),
@@ -517,7 +470,10 @@ class InvitationCreateView(AllianceMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            _("Invitation sent to %(email)s: the link is valid for %(days)d days.")
+            _(
+                "Invitation to %(email)s made: its e-mail is on its way (the link is valid "
+                "for %(days)d days). Below, you see whether it was delivered."
+            )
             % {"email": invitation.email, "days": services.INVITATION_DAYS},
         )
         return redirect("alliances:team", slug=self.alliance.slug)

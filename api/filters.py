@@ -4,7 +4,8 @@ names the parameter."""
 import django_filters
 
 from alliances.models import Alliance
-from assessments.models import Assessment, Finding, QuestionBank
+from assessments.models import Assessment, Finding
+from banks.models import QuestionBank
 from briefs.models import Brief
 from kit.params import ID_MAX
 from sponsors.models import Sponsorship

@@ -23,6 +23,7 @@ from api.services import can_have_tokens
 from assessments import selectors as assessment_selectors
 from assessments.models import Assessment, Finding
 from briefs.models import Brief
+from decisions.selectors import alliance_decisions
 from sponsors.access import can_see_sensitive_of
 from sponsors.models import Sponsorship
 from sponsors.selectors import sponsorship_healths
@@ -112,7 +113,7 @@ class DecisionViewSet(ReadOnlyViewSet):
         return visible_alliances(self.request.user).select_related("partner").order_by("name")
 
     def enrich(self, objects):
-        self.decisions = assessment_selectors.alliance_decisions(objects)
+        self.decisions = alliance_decisions(objects)
 
     def get_serializer(self, instance=None, *args, **kwargs):
         def row(alliance):

@@ -20,10 +20,10 @@ import datetime
 
 from django.utils import timezone
 
+from alliances.demo import Demo
 from assessments import services
-from assessments.banks import services as bank_services
-from assessments.banks.services import load_shipped_banks
-from assessments.models import Assessment, BankVersion, Choice, Finding, Question
+from assessments.models import Assessment, Finding
+from banks.models import BankVersion, Choice, Question
 
 AURORA, COBALT = "project-aurora", "cobalt-cloud-co-sell"
 QUARTZ = "quartz-embedded-payments"
@@ -230,12 +230,11 @@ def _classify(assessment, key, manager, classification, **fields):
     services.finding_classify(finding=finding, by=manager)
 
 
-def seed(users, alliances) -> list[str]:
-    """Load the shipped banks and the demo assessments; return lines describing what was made."""
+def seed(demo: Demo) -> list[str]:
+    """The demo assessments (on the banks banks/demo.py loaded); return lines describing
+    what was made."""
+    users, alliances = demo.users, demo.alliances
     lines = []
-    for path, version in load_shipped_banks():
-        if version:
-            lines.append(f"Loaded question bank {version.label} from {path.name}.")
     fit, partner = _published("strategic-fit"), _published("partner-selection")
     manager = users["manager"]
 
@@ -302,10 +301,6 @@ def seed(users, alliances) -> list[str]:
     )
     if created:
         lines.append(f"Cobalt: “{assessment.title}” in progress.")
-    # A draft of the next strategic-fit version, for the bank admins to review (My work).
-    if not fit.bank.versions.filter(status=BankVersion.Status.DRAFT).exists():
-        draft = bank_services.version_new_draft(version=fit, by=users["admin"])
-        lines.append(f"Question bank draft {draft.label} to review.")
     assessment, created = _run(
         cobalt,
         _published("mutual-fit"),

@@ -1,7 +1,7 @@
-"""Spreadsheet exports of an assessment (answers, results) and of an alliance's findings
-and conditions. Rows come from generators over the selectors' queries, so a large export
-streams (kit/spreadsheets.py); each query count is fixed (answers: one query per
-assessor, never per question).
+"""Spreadsheet exports of an assessment (answers, results); an alliance's findings export
+(with the decision's conditions) is decisions/exports.py. Rows come from generators over
+the selectors' queries, so a large export streams (kit/spreadsheets.py); each query count
+is fixed (answers: one query per assessor, never per question).
 
 Who gets what is the pages' rule: the results page's readers (Action.VIEW) get the
 submitted answers; those who run the assessment also see answers still in progress,
@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from alliances.access import Action, can
 from assessments import selectors
-from assessments.models import Answer, Assessment, Question, Response
+from assessments.models import Answer, Assessment, Response
+from banks.models import Question
 from kit.people import display_name
 from kit.spreadsheets import Sheet
 
@@ -174,92 +175,6 @@ def _text(questions: dict, key: str) -> str:
 
 def _rounded(value, digits: int = 1):
     return None if value is None else round(value, digits)
-
-
-def finding_rows(alliance) -> list[list]:
-    """The alliance's current findings (latest submitted round of each kind and those in
-    progress, as on the alliance page), showstoppers and unclassified first."""
-    return [
-        [
-            f.assessment.title,
-            f.assessment.version.bank.name,
-            f.question.key,
-            f.statement,
-            f.get_classification_display(),
-            f.evidence,
-            f.mitigation,
-            f.owner,
-            f.due_date,
-            display_name(f.classified_by) if f.classified_by else "",
-            f.classified_at,
-        ]
-        for f in selectors.alliance_findings(alliance)
-    ]
-
-
-def condition_rows(decision) -> list[list]:
-    return [
-        [n, c.text, _condition_source(c.source), c.owner, c.due]
-        for n, c in enumerate(decision.conditions, start=1)
-    ]
-
-
-def findings_sheets(alliance) -> list[Sheet]:
-    """Findings, the decision's conditions to proceed, and the decision with its reasons."""
-    decision = selectors.alliance_decision(alliance)
-    return [
-        Sheet(
-            _("Findings"),
-            findings_header(),
-            finding_rows(alliance),
-            widths=(30, 24, 8, 60, 14, 40, 40, 20, 12, 20, 18),
-        ),
-        Sheet(
-            _("Conditions"),
-            [_("No."), _("Condition"), _("From"), _("Owner"), _("Due")],
-            condition_rows(decision),
-            widths=(5, 70, 12, 20, 12),
-        ),
-        Sheet(
-            _("Decision"),
-            [_("Verdict"), _("Rationale")],
-            [[str(decision.verdict), decision.rationale]]
-            + [["", reason.text] for reason in decision.reasons],
-            widths=(22, 90),
-        ),
-    ]
-
-
-def findings_header() -> list[str]:
-    return [
-        _("Assessment"),
-        _("Question bank"),
-        _("Question key"),
-        _("Finding"),
-        _("Classification"),
-        _("Evidence"),
-        _("Mitigation"),
-        _("Owner"),
-        _("Due"),
-        _("Classified by"),
-        _("Classified at"),
-    ]
-
-
-def _condition_source(source: str) -> str:
-    return {"finding": _("Finding"), "gap": _("Gap"), "sponsor": _("Sponsor")}.get(source, source)
-
-
-def findings_csv_rows(alliance) -> Iterator[list]:
-    """Findings then conditions in one table, told apart by the first column."""
-    for row in finding_rows(alliance):
-        yield [_("Finding"), *row]
-    for _number, text, source, owner, due in condition_rows(selectors.alliance_decision(alliance)):
-        yield [_("Condition"), "", "", "", text, source, "", "", owner, due, "", ""]
-
-
-def findings_csv_header() -> list[str]:
-    return [_("Type"), *findings_header()]
 
 
 def results_csv_rows(assessment: Assessment) -> Iterator[list]:

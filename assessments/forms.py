@@ -5,16 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from alliances.forms import CrispyFormMixin
 from alliances.models import Alliance
 from alliances.people import answering_people, team_people
-from assessments.models import (
-    ANSWER_TEXT_MAX,
-    COMMENT_MAX,
-    EVIDENCE_URL_MAX,
-    BankVersion,
-    Finding,
-    Question,
-    QuestionBank,
-)
+from assessments.models import ANSWER_TEXT_MAX, COMMENT_MAX, EVIDENCE_URL_MAX, Finding
 from assessments.services import AnswerValue
+from banks.models import BankVersion, Question, QuestionBank
 from kit.params import IdChoiceField
 from kit.picker import PeopleField, PersonField
 

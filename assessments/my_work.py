@@ -1,5 +1,5 @@
-"""What assessments adds to My work (registered in AssessmentsConfig.ready()): my answers
-due, with progress, and the findings managers have to classify. Two queries."""
+"""What assessments adds to My work (home/my_work.py): my answers due, with progress, and
+the findings managers have to classify. Two queries."""
 
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -10,7 +10,8 @@ from django.utils.translation import ngettext
 from alliances.access import ROLE_ACTIONS, Action
 from alliances.models import Membership
 from alliances.pages import WorkItem
-from assessments.models import Answer, BankVersion, Finding, Question, Response
+from assessments.models import Answer, Finding, Response
+from banks.models import BankVersion, Question
 
 ANSWERING_ROLES = [role for role, actions in ROLE_ACTIONS.items() if Action.ANSWER in actions]
 
@@ -65,32 +66,11 @@ def findings_to_classify(user):
     )
 
 
-def drafts_to_publish(user) -> list[BankVersion]:
-    """Draft question-bank versions, for those who may publish them (one query)."""
-    # Publishing happens in the admin: only staff can; the permission check costs queries.
-    may_publish = user.is_staff and user.has_perm("assessments.change_bankversion")
-    if not (user.is_superuser or may_publish):
-        return []
-    return list(
-        BankVersion.objects.filter(status=BankVersion.Status.DRAFT)
-        .select_related("bank")
-        .order_by("bank__name", "number")
-    )
-
-
 def my_work(request) -> list[WorkItem]:
     user = request.user
     if not user.is_authenticated:
         return []
-    items = [
-        WorkItem(
-            kind="bank_draft",
-            title=_("Review and publish the draft “%(version)s”") % {"version": version.label},
-            url=reverse("admin:assessments_bankversion_change", args=[version.pk]),
-            detail=_("Assessments use published versions only."),
-        )
-        for version in drafts_to_publish(user)
-    ]
+    items = []
     for response in answers_due(user):
         assessment = response.assessment
         alliance = assessment.alliance

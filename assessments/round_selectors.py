@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from alliances.models import Alliance
-from assessments.models import Assessment, Choice, QuestionBank, ReassessmentInterval
+from assessments.models import Assessment, ReassessmentInterval
 from assessments.rounds import (
     LastRound,
     ReassessmentStatus,
@@ -25,6 +25,7 @@ from assessments.rounds import (
 )
 from assessments.scoring import LEVEL_POINTS, AssessmentScore
 from assessments.selectors import assessment_scores, version_specs
+from banks.models import Choice, QuestionBank
 from sponsors.selectors import health_history, our_executive_sponsors
 
 

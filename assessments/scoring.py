@@ -15,7 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-LEVEL_POINTS = 25  # level n of the anchored 0–4 scale scores n × 25 (the one definition)
+from banks.schema import LEVEL_POINTS  # level n of the anchored 0–4 scale scores n × 25
+
 DISAGREEMENT_LEVELS = 2  # assessors differ when their levels spread this much or more
 
 

@@ -11,30 +11,9 @@ from copy import copy
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 
 from alliances.models import Alliance
-from assessments.decision import (
-    Classification,
-    Decision,
-    DecisionInput,
-    FindingSummary,
-    PerceptionGapSummary,
-    SponsorSummary,
-    assessment_summary,
-    decide,
-)
-from assessments.models import (
-    BY_QUESTION,
-    Answer,
-    Assessment,
-    BankVersion,
-    Dimension,
-    Finding,
-    Question,
-    QuestionBank,
-    Response,
-)
+from assessments.models import BY_QUESTION, Answer, Assessment, Finding, Response
 from assessments.partner.selectors import PartnerSide, partner_scores, partner_sides
 from assessments.perception import PerceptionComparison, compare_sides
 from assessments.scoring import (
@@ -47,10 +26,10 @@ from assessments.scoring import (
     VersionSpec,
     consolidate,
 )
-from assessments.sections import localised, version_sections
+from banks.models import BankVersion, Dimension, Question
+from banks.sections import localised, version_sections
 from kit.memo import per_request
 from kit.people import display_name
-from sponsors.selectors import our_executive_sponsors
 
 
 @per_request
@@ -293,114 +272,6 @@ def scored_latest(alliance_ids: Iterable[int]) -> ScoredLatest:
     return ScoredLatest(latest, specs, assessment_scores(assessments, specs=specs))
 
 
-def decision_inputs(
-    alliances: Iterable[Alliance], *, scored: ScoredLatest | None = None, sponsors=None
-) -> dict[int, DecisionInput]:
-    """What the decision rules read for each alliance, in a fixed number of queries:
-    its latest submitted assessment of each kind (scored), their findings, and our
-    executive sponsor with their health. Callers that already hold the scores or the
-    sponsors (alliance id → (sponsorship, health)) pass them in."""
-    alliance_ids = [a.pk for a in alliances]
-    scored = scored or scored_latest(alliance_ids)
-    latest, specs, scores = scored.latest, scored.specs, scored.scores
-    assessments = scored.assessments
-    findings = defaultdict(list)
-    today = timezone.localdate()
-    # Each alliance's findings in Finding.Meta's order, without its sort by alliance name.
-    for finding in (
-        Finding.objects.filter(assessment__in=assessments)
-        .select_related("question", "assessment__version__bank", "owner_user")
-        .order_by(
-            "-assessment__created_at",
-            "-assessment_id",
-            "question__dimension__order",
-            "question__order",
-            "pk",
-        )
-    ):
-        findings[finding.assessment.alliance_id].append(
-            FindingSummary(
-                question_key=finding.question.key,
-                issue=finding.statement,
-                classification=Classification(finding.classification),
-                assessment_kind=finding.assessment.version.bank.kind,
-                mitigation=finding.mitigation,
-                owner=finding.owner_label,
-                due=finding.due_date,
-                status=finding.condition_status,
-                overdue=finding.is_overdue(today),
-            )
-        )
-    perception = _perception_gaps(alliances, assessments, specs, scores)
-    if sponsors is None:
-        sponsors = our_executive_sponsors(alliance_ids)
-    inputs = {}
-    for alliance_id in alliance_ids:
-        sponsorship, health = sponsors.get(alliance_id, (None, None))
-        inputs[alliance_id] = DecisionInput(
-            assessments=tuple(
-                assessment_summary(
-                    kind=a.version.bank.kind,
-                    title=a.title,
-                    bank=a.version.bank.name,
-                    version=a.version.number,
-                    score=scores[a.pk],
-                    spec=specs[a.version_id],
-                )
-                for a in latest.get(alliance_id, {}).values()
-            ),
-            findings=tuple(findings[alliance_id]),
-            sponsor=SponsorSummary(
-                has_executive_sponsor=sponsorship is not None,
-                sponsor_name=sponsorship.sponsor.name if sponsorship else "",
-                health_colour=health.colour if health else "unknown",
-                health_score=health.score if health else None,
-            ),
-            perception_gaps=perception.get(alliance_id, ()),
-        )
-    return inputs
-
-
-def _perception_gaps(alliances, assessments, specs, scores) -> dict[int, tuple]:
-    """Perception gaps of each alliance's latest two-sided assessment whose partner side
-    has submitted (no query unless there is one; then 2 or 3)."""
-    two_sided = [a for a in assessments if a.version.bank.kind == QuestionBank.Kind.MUTUAL_FIT]
-    if not two_sided:
-        return {}
-    sides = partner_sides(two_sided)
-    theirs = partner_scores(sides, two_sided, specs)
-    if not theirs:
-        return {}
-    partners = dict(
-        Alliance.objects.filter(pk__in=[a.alliance_id for a in two_sided]).values_list(
-            "pk", "partner__name"
-        )
-    )
-    gaps = {}
-    for a in two_sided:
-        if a.pk not in theirs:
-            continue
-        version = a.version
-        comparison = compare_sides(
-            specs[a.version_id],
-            scores[a.pk],
-            theirs[a.pk],
-            threshold=version.perception_gap_threshold,
-        )
-        gaps[a.alliance_id] = tuple(
-            PerceptionGapSummary(
-                partner=partners[a.alliance_id],
-                dimension=g.dimension,
-                ours=g.ours,
-                theirs=g.theirs,
-                threshold=comparison.threshold,
-                decides=version.perception_gaps_decide,
-            )
-            for g in comparison.gaps
-        )
-    return gaps
-
-
 @dataclass(frozen=True)
 class Perception:
     """The two sides of a two-sided assessment; `comparison` is None while blind (until
@@ -429,29 +300,3 @@ def assessment_perception(assessment: Assessment, our_score: AssessmentScore) ->
         threshold=assessment.version.perception_gap_threshold,
     )
     return Perception(side, comparison, theirs)
-
-
-@per_request
-def alliance_decisions(alliances: Iterable[Alliance]) -> dict[int, Decision]:
-    """The go / no-go decision of each alliance by id (for lists: fixed query count)."""
-    return {pk: decide(data) for pk, data in decision_inputs(alliances).items()}
-
-
-def alliance_decision(alliance: Alliance) -> Decision:
-    return alliance_decisions([alliance])[alliance.pk]
-
-
-def alliance_conditions(alliance: Alliance) -> list[Finding]:
-    """Manageable findings of the alliance's latest submitted assessments (its current
-    decision's conditions), earliest due first (2 queries)."""
-    latest = [a.pk for a in latest_submitted_assessments(alliance).values()]
-    findings = (
-        Finding.objects.filter(
-            assessment_id__in=latest, classification=Finding.Classification.MANAGEABLE
-        )
-        .select_related("question", "owner_user", "assessment")
-        .order_by("due_date", "pk")
-    )
-    for finding in findings:
-        finding.assessment.alliance = alliance
-    return list(findings)

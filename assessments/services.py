@@ -15,20 +15,19 @@ from alliances.access import Action, can, ensure_can
 from alliances.models import Alliance
 from alliances.people import answering_people
 from alliances.services import as_done_by
+from alliances.signals import decision_inputs_changed_on
 from assessments import events
 from assessments.history_reasons import REOPENED_REASON, SUBMITTED_REASON
 from assessments.models import (
     Answer,
     Assessment,
-    BankVersion,
-    Choice,
     ConditionStatus,
     Finding,
-    Question,
     ReassessmentInterval,
     Response,
 )
 from assessments.scoring import AnswerInput, is_given
+from banks.models import BankVersion, Choice, Question
 from kit.people import display_name
 
 User = get_user_model()
@@ -196,7 +195,7 @@ def assessment_set_assessors(*, assessment: Assessment, assessors, by: User) -> 
         assessment.save(update_fields=["status", "submitted_at"])
     _refresh_assessment_status(assessment, by=by)
     if assessment.is_submitted != was_submitted:
-        events.decision_after_change(alliance=assessment.alliance, by=by)
+        decision_inputs_changed_on(assessment.alliance, by)
     return assessment
 
 
@@ -389,7 +388,7 @@ def response_submit(*, response: Response, user: User) -> Response:
     response._change_reason = SUBMITTED_REASON
     response.save(update_fields=["status", "submitted_at"])
     if _refresh_assessment_status(response.assessment, by=user):
-        events.decision_after_change(alliance=response.assessment.alliance, by=user)
+        decision_inputs_changed_on(response.assessment.alliance, user)
     return response
 
 
@@ -418,7 +417,7 @@ def response_reopen(*, response: Response, by: User) -> Response:
     response._change_reason = f"{REOPENED_REASON}{display_name(by)}"
     response.save(update_fields=["status", "reopened_at", "reopened_by"])
     if _refresh_assessment_status(assessment, by=by):
-        events.decision_after_change(alliance=assessment.alliance, by=by)
+        decision_inputs_changed_on(assessment.alliance, by)
     return response
 
 
@@ -466,7 +465,7 @@ def finding_classify(*, finding: Finding, by: User) -> Finding:
     finding.classified_at = timezone.now()
     finding.full_clean(exclude=["assessment", "question", "response", "answer"])
     finding.save()
-    events.decision_after_change(alliance=finding.assessment.alliance, by=by)
+    decision_inputs_changed_on(finding.assessment.alliance, by)
     return finding
 
 

@@ -19,11 +19,6 @@ urlpatterns = [
     path(ONE + "history/", views.HistoryView.as_view(), name="history"),
     path(ONE + "answers.<sheet:fmt>", views.AnswersExportView.as_view(), name="export_answers"),
     path(ONE + "results.<sheet:fmt>", views.ResultsExportView.as_view(), name="export_results"),
-    path(
-        "alliances/<slug:slug>/findings.<sheet:fmt>",
-        views.FindingsExportView.as_view(),
-        name="export_findings",
-    ),
     path(ONE + "reassess/", views.ReassessView.as_view(), name="reassess"),
     path(ONE + "delete/", views.AssessmentDeleteView.as_view(), name="delete"),
     path(ONE + "findings/<id:fid>/", views.FindingView.as_view(), name="finding"),

@@ -19,7 +19,6 @@ from django.views.generic.edit import FormView
 from alliances.access import Action
 from alliances.views import AllianceMixin, ServiceFormMixin
 from assessments import exports, history_reasons, round_selectors, selectors, services
-from assessments.banks import services as bank_services
 from assessments.forms import (
     AnswerForm,
     AssessmentStartForm,
@@ -29,21 +28,16 @@ from assessments.forms import (
     ReassessForm,
     ReassessmentIntervalsForm,
 )
-from assessments.models import (
-    Answer,
-    Assessment,
-    BankVersion,
-    Finding,
-    ReassessmentInterval,
-    Response,
-)
+from assessments.models import Answer, Assessment, Finding, ReassessmentInterval, Response
 from assessments.partner import selectors as partner_selectors
 from assessments.partner import services as partner_services
 from assessments.rounds import DEFAULT_MONTHS
-from assessments.sections import section_positions, section_question
+from banks import services as bank_services
+from banks.models import BankVersion
+from banks.sections import section_positions, section_question
 from kit.params import parse_choice, parse_optional_int
 from kit.people import display_name
-from kit.spreadsheets import Sheet, csv_response, xlsx_response
+from kit.spreadsheets import Sheet, csv_response, download_name, xlsx_response
 
 HISTORY_PAGE_SIZE = 50
 # Where the fill page's buttons go after saving.
@@ -610,10 +604,6 @@ class ConditionView(AssessmentMixin, ServiceFormMixin, FormView):
         return self.alliance.get_absolute_url()
 
 
-def _download_name(alliance, *parts) -> str:
-    return "-".join([alliance.slug, *map(str, parts), timezone.localdate().isoformat()])
-
-
 class AnswersExportView(AssessmentMixin, View):
     """Every assessor's answer to every question, as a spreadsheet (streamed)."""
 
@@ -622,7 +612,7 @@ class AnswersExportView(AssessmentMixin, View):
     def get(self, request, *args, fmt, **kwargs):
         responses = exports.export_responses(self.assessment, request.user)
         rows = exports.answer_rows(self.assessment, responses)
-        name = _download_name(self.alliance, "assessment", self.assessment.pk, "answers")
+        name = download_name(self.alliance.slug, "assessment", self.assessment.pk, "answers")
         if fmt == "csv":
             return csv_response(name, exports.answer_header(), rows)
         sheet = Sheet(gettext("Answers"), exports.answer_header(), rows, exports.ANSWER_WIDTHS)
@@ -635,26 +625,12 @@ class ResultsExportView(AssessmentMixin, View):
     http_method_names = ["get"]
 
     def get(self, request, *args, fmt, **kwargs):
-        name = _download_name(self.alliance, "assessment", self.assessment.pk, "results")
+        name = download_name(self.alliance.slug, "assessment", self.assessment.pk, "results")
         if fmt == "csv":
             return csv_response(
                 name, exports.results_csv_header(), exports.results_csv_rows(self.assessment)
             )
         return xlsx_response(name, exports.result_sheets(self.assessment))
-
-
-class FindingsExportView(AllianceMixin, View):
-    """The alliance's findings and the decision's conditions to proceed."""
-
-    http_method_names = ["get"]
-
-    def get(self, request, *args, fmt, **kwargs):
-        name = _download_name(self.alliance, "findings")
-        if fmt == "csv":
-            return csv_response(
-                name, exports.findings_csv_header(), exports.findings_csv_rows(self.alliance)
-            )
-        return xlsx_response(name, exports.findings_sheets(self.alliance))
 
 
 class ReassessView(AssessmentMixin, ServiceFormMixin, FormView):

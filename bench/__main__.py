@@ -14,7 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def main():
+def setup():
+    """Django as in production (DEBUG off), quiet but for the figures."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only-secret")
@@ -22,7 +23,6 @@ def main():
     os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
     # Only the figures: no INFO lines of the tasks the seeds run eagerly.
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    only = sys.argv[1:]
     import warnings
 
     import django
@@ -30,6 +30,11 @@ def main():
     warnings.filterwarnings("ignore", message="No directory at")
 
     django.setup()
+
+
+def main():
+    only = sys.argv[1:]
+    setup()
     from bench.support import bench_database
 
     with bench_database():

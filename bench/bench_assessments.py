@@ -1,5 +1,6 @@
 """Fill page and answer save for banks of 10, 60 and 200 questions; scoring 10,000 responses."""
 
+import itertools
 import random
 import time
 
@@ -25,22 +26,37 @@ REQUESTS = 200
 SIZES = (10, 50, 60, 200)
 
 
+def fill_page_and_answer_save(team, n: int):
+    """A bank of `n` questions with an assessment started on it: the manager's fill page
+    URL, a function that saves their answer to the knockout question A1 (the costliest
+    save: it may open a finding), a different level on each call, and the number of
+    questions the fill page shows (its first section)."""
+    version = make_version(slug=f"bench-{n}", n_questions=n, n_dimensions=5)
+    assessment = start(team, version, title=f"Bench {n}")
+    mine = assessment.responses.get(assessor=team.users["manager"])
+    slug = team.alliance.slug
+    fill = reverse("assessments:fill", args=[slug, assessment.pk, mine.pk])
+    knockout = question(version, "A1")
+    save = reverse("assessments:answer", args=[slug, assessment.pk, mine.pk, knockout.pk])
+    levels = [c.pk for c in knockout.choices.order_by("score")]
+    field = f"q{knockout.pk}-level"
+    turn = itertools.count()
+
+    def answer_save(client):
+        return client.post(save, {field: levels[next(turn) % len(levels)]})
+
+    section = version.dimensions.order_by("order", "pk").first().questions.count()
+    return fill, answer_save, section
+
+
 def web():
     team = make_team(confidential=True, prefix="bench")
     client = Client()
     client.force_login(team.users["manager"])
     for n in SIZES:
-        version = make_version(slug=f"bench-{n}", n_questions=n, n_dimensions=5)
-        assessment = start(team, version, title=f"Bench {n}")
-        mine = assessment.responses.get(assessor=team.users["manager"])
-        slug = team.alliance.slug
-        fill = reverse("assessments:fill", args=[slug, assessment.pk, mine.pk])
-        knockout = question(version, "A1")  # the costliest save: it may open a finding
-        save = reverse("assessments:answer", args=[slug, assessment.pk, mine.pk, knockout.pk])
-        levels = [c.pk for c in knockout.choices.order_by("score")]
-        field = f"q{knockout.pk}-level"
+        fill, answer_save, section = fill_page_and_answer_save(team, n)
 
-        # The first visit in a process also reads the version (assessments/sections.py).
+        # The first visit in a process also reads the version (banks/sections.py).
         with CaptureQueriesContext(connection) as queries:
             assert client.get(fill).status_code == 200
         first_queries = len(queries)
@@ -50,16 +66,11 @@ def web():
         page_ms, page_cpu = median_wall_and_cpu_ms(lambda fill=fill: client.get(fill), REQUESTS)
 
         with CaptureQueriesContext(connection) as queries:
-            assert client.post(save, {field: levels[0]}).status_code == 200
+            assert answer_save(client).status_code == 200
         save_queries = len(queries)
-        turn = iter(range(10**9))
         save_ms, save_cpu = median_wall_and_cpu_ms(
-            lambda save=save, field=field, levels=levels, turn=turn: client.post(
-                save, {field: levels[next(turn) % len(levels)]}
-            ),
-            REQUESTS,
+            lambda answer_save=answer_save: answer_save(client), REQUESTS
         )
-        section = version.dimensions.order_by("order", "pk").first().questions.count()
         print(
             f"{n:>3} questions (fill page of a {section}-question section):"
             f" {page_queries:>2} queries ({first_queries} on a process's first visit),"

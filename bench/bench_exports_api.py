@@ -13,7 +13,8 @@ from django.urls import reverse
 from alliances.access import MANAGERS_GROUP
 from api.services import token_create
 from assessments import services
-from assessments.models import Answer, Choice, Question, Response
+from assessments.models import Answer, Response
+from banks.models import Choice, Question
 from bench.support import median_ms
 from briefs.models import Brief
 from tests.assessment_factories import make_version

@@ -30,7 +30,7 @@ def main():
         levels = [c.pk for c in asked.choices.order_by("score")]
         field = f"q{asked.pk}-level"
 
-        # The first visit in a process also reads the version (assessments/sections.py).
+        # The first visit in a process also reads the version (banks/sections.py).
         with CaptureQueriesContext(connection) as queries:
             assert client.get(fill).status_code == 200
         first_queries = len(queries)

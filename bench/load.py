@@ -76,7 +76,7 @@ def write_plan(path: str) -> None:
     from alliances.access import Action, can
     from alliances.models import Alliance
     from assessments.models import Assessment, Response
-    from assessments.sections import version_sections
+    from banks.sections import version_sections
 
     plan = {}
     for username in ("manager", "contributor", "executive"):

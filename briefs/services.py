@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from alliances.access import Action, can
 from alliances.models import Alliance
 from alliances.services import as_done_by
+from briefs import worker
 from briefs.models import Brief, BriefView
 from briefs.snapshot import build_snapshot, snapshot_sha256
 from briefs.tasks import render_brief
@@ -57,6 +58,25 @@ def brief_request(*, alliance: Alliance, user) -> tuple[Brief, bool]:
         brief_reset(brief=brief, requested_by=user)
         _enqueue(brief)
     return brief, created
+
+
+class BriefNotRendered(Exception):
+    """The render in this process did not give a ready brief; the message says why."""
+
+
+def brief_render_now(*, alliance: Alliance, by) -> Brief:
+    """The brief of the alliance's current evidence, rendered in this process if it is not
+    ready (for operators' commands and the demo), through the worker's code path.
+    Raises worker.BriefBusy when a worker renders it now, BriefNotRendered on failure."""
+    brief, created = brief_of_current_evidence(alliance=alliance, requested_by=by)
+    if brief.status != Brief.Status.READY:
+        if not created:
+            brief_reset(brief=brief, requested_by=by)
+        worker.brief_render(brief_id=brief.pk)
+        brief.refresh_from_db()
+    if brief.status != Brief.Status.READY:
+        raise BriefNotRendered(brief.error or brief.get_status_display())
+    return brief
 
 
 def brief_reset(*, brief: Brief, requested_by=None) -> None:

@@ -17,7 +17,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from alliances.models import Alliance, Membership
-from assessments.decision import REQUIRED_KINDS, Decision, decide, kind_label
 from assessments.models import Answer, Finding, Response
 from assessments.partner.services import our_company_name
 from assessments.round_selectors import alliance_trends
@@ -29,12 +28,9 @@ from assessments.scoring import (
     VersionSpec,
     level_of,
 )
-from assessments.selectors import (
-    assessment_perception,
-    assessor_name,
-    decision_inputs,
-    scored_latest,
-)
+from assessments.selectors import assessment_perception, assessor_name, scored_latest
+from decisions.rules import REQUIRED_KINDS, Decision, decide, kind_label
+from decisions.selectors import decision_inputs
 from signoffs.evidence import canonical_sha256
 from signoffs.selectors import signoff_state
 from sponsors.health import colour_label

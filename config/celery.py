@@ -35,4 +35,10 @@ app.conf.beat_schedule = {
             minute=int(os.environ.get("DAILY_JOBS_MINUTE", "0")),
         ),
     },
+    # E-mails whose task was lost (a broker down when they were queued, a dropped retry)
+    # go out again: notifications.tasks.requeue_mail, idempotent like the daily jobs.
+    "notifications-mail-sweep": {
+        "task": "notifications.tasks.requeue_mail",
+        "schedule": 600.0,  # every ten minutes
+    },
 }

@@ -54,9 +54,12 @@ INSTALLED_APPS = [
     "alliances",
     "notifications",
     "sponsors",
+    "banks",
     "assessments",
+    "decisions",
     "signoffs",
     "briefs",
+    "home",
     "rest_framework",
     "drf_spectacular",
     # Swagger UI's files, served from our static files (no CDN).
@@ -265,6 +268,14 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 # Where users reach the site, for links in e-mails sent by the worker.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Alliance Readiness <noreply@localhost>")
+# Seconds the worker waits on a slow mail server before it counts as a failed attempt.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#email-timeout
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Every e-mail goes through one Celery task (notifications/worker.py): a failed send is
+# tried again MAIL_RETRIES times, first after MAIL_RETRY_BACKOFF_SECONDS, then twice as
+# long each time (at most an hour), before it is recorded as not delivered.
+MAIL_RETRIES = env.int("MAIL_RETRIES", default=8)
+MAIL_RETRY_BACKOFF_SECONDS = env.float("MAIL_RETRY_BACKOFF_SECONDS", default=60)
 
 # Question-bank files larger than this are refused before parsing (import_bank and any
 # other way a bank file comes in); the shipped banks are about 20 kB.

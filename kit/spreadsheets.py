@@ -55,6 +55,11 @@ def safe_row(row: Iterable) -> list:
     return [safe_cell(value) for value in row]
 
 
+def download_name(*parts) -> str:
+    """A download's file name: its parts (an alliance's slug first) and today's date."""
+    return "-".join([*map(str, parts), timezone.localdate().isoformat()])
+
+
 def _attachment(filename: str, extension: str) -> str:
     name = get_valid_filename(filename) or "export"
     if not name.endswith(f".{extension}"):

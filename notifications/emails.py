@@ -1,4 +1,5 @@
-"""The e-mails: one per immediate notification, one digest a day per user.
+"""The e-mails: one per immediate notification, one digest a day per user, each queued
+on the mail path (kit/mail.py) and delivered by the worker.
 
 A confidential alliance is never named in an e-mail: the subject says only "a confidential
 alliance" and the body links to the notification behind the log-in.
@@ -11,20 +12,22 @@ from collections import defaultdict
 from datetime import date
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kit.mail import mail_queue
 from kit.people import preferred_language
 from notifications.models import Delivery, Notification
-from notifications.services import deliveries
+from notifications.selectors import deliveries
 
 logger = logging.getLogger(__name__)
 
 SUBJECT_PREFIX = "[Alliance Readiness] "
+# What the mail path calls these e-mails (kit.mail `purpose`).
+NOTIFICATION_MAIL, DIGEST_MAIL = "notification", "digest"
 
 
 def open_url(notification: Notification) -> str:
@@ -74,12 +77,14 @@ def in_their_language(user):
     return translation.override(preferred_language(user) or settings.LANGUAGE_CODE)
 
 
-def _send(user, subject: str, text: str) -> None:
-    send_mail(
-        subject,
-        f"{text}\n\n-- \n{_footer()}\n",
-        settings.DEFAULT_FROM_EMAIL,
-        [user.email],
+def _send(user, subject: str, text: str, *, purpose: str, object_id: str) -> None:
+    """Queue the e-mail (the worker sends it once the transaction commits)."""
+    mail_queue(
+        to=[user.email],
+        subject=subject,
+        body=f"{text}\n\n-- \n{_footer()}\n",
+        purpose=purpose,
+        object_id=object_id,
     )
 
 
@@ -94,8 +99,8 @@ def _claimed(ids) -> list[Notification]:
 
 
 def send_immediate(notification_ids: list[int]) -> int:
-    """E-mail each notification whose recipient wants it at once; idempotent: a
-    notification is e-mailed once. Returns how many e-mails went out."""
+    """Queue the e-mail of each notification whose recipient wants it at once; idempotent:
+    a notification is e-mailed once. Returns how many e-mails were queued."""
     sent = 0
     for pk in notification_ids:
         with transaction.atomic():
@@ -108,7 +113,13 @@ def send_immediate(notification_ids: list[int]) -> int:
             if not user.email or not user.is_active or wanted != Delivery.IMMEDIATELY:
                 continue
             with in_their_language(user):
-                _send(user, subject_of(notification), text_of(notification))
+                _send(
+                    user,
+                    subject_of(notification),
+                    text_of(notification),
+                    purpose=NOTIFICATION_MAIL,
+                    object_id=str(notification.pk),
+                )
             notification.emailed_at = timezone.now()
             notification.save(update_fields=["emailed_at"])
             sent += 1
@@ -157,10 +168,11 @@ def digest_text(notifications: list[Notification]) -> str:
 
 
 def send_digests(day: date) -> int:
-    """One e-mail per user with what waited for the digest; run daily. Idempotent: what a
-    digest carried is marked e-mailed in the same transaction. Returns e-mails sent."""
+    """Queue one e-mail per user with what waited for the digest; run daily. Idempotent:
+    what a digest carried is marked e-mailed in the same transaction that queues it.
+    Returns how many digests were queued."""
     sent = 0
-    for _user_id, ids in _pending_digest_ids().items():
+    for user_id, ids in _pending_digest_ids().items():
         with transaction.atomic():
             notifications = _claimed(ids)
             if not notifications:
@@ -172,7 +184,13 @@ def send_digests(day: date) -> int:
                     "Your daily digest of %(day)s: %(count)d notifications",
                     len(notifications),
                 ) % {"day": day.isoformat(), "count": len(notifications)}
-                _send(user, subject, digest_text(notifications))
+                _send(
+                    user,
+                    subject,
+                    digest_text(notifications),
+                    purpose=DIGEST_MAIL,
+                    object_id=f"{user_id}:{day.isoformat()}",
+                )
             Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
                 emailed_at=timezone.now()
             )

@@ -1,16 +1,25 @@
-"""What brings people to the work: in-app notifications, their e-mails, and each user's
-choice of how to hear of each kind."""
+"""What brings people to the work: in-app notifications, their e-mails, each user's
+choice of how to hear of each kind, and every e-mail on its way (the one mail path)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Alliance
+from kit import mail
 
 # Which text fields hold what people type (tests/test_xss_sweep.py poisons them), which not.
 # A title and body are written by the code around what people typed (names, comments).
-USER_TEXT = {"Notification": ("title", "body")}
-NOT_USER_TEXT = {"Notification": ("url", "key")}
+USER_TEXT = {
+    "Notification": ("title", "body"),
+    # An e-mail quotes names and texts people typed; the error is the mail server's answer,
+    # which may quote the address a manager typed.
+    "OutgoingMail": ("recipients", "subject", "body", "html", "last_error"),
+}
+NOT_USER_TEXT = {
+    "Notification": ("url", "key"),
+    "OutgoingMail": ("from_email", "purpose", "object_id"),
+}
 
 
 class Kind(models.TextChoices):
@@ -112,3 +121,52 @@ class DeliveryPreference(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.kind}: {self.delivery}"
+
+
+class OutgoingMail(models.Model):
+    """One e-mail on the mail path (kit/mail.py): stored by `mail_queue` in the sender's
+    transaction, delivered by the task `notifications.tasks.deliver_mail` with retries and
+    backoff (notifications/worker.py). `purpose` and `object_id` say what it is about (a
+    team invitation, a partner's link, a notification, a digest), so the sender's page can
+    show its state."""
+
+    class Status(models.TextChoices):
+        QUEUED = mail.QUEUED, _("on its way")
+        SENDING = mail.SENDING, _("being sent")
+        SENT = mail.SENT, _("sent")
+        RETRYING = mail.RETRYING, _("not delivered yet, retrying")
+        FAILED = mail.FAILED, _("could not be delivered")
+
+    class Problem(models.TextChoices):
+        UNREACHABLE = "unreachable", _("The mail server could not be reached")
+        TIMEOUT = "timeout", _("The mail server did not answer in time")
+        DEFERRED = "deferred", _("The mail server refused it for now")
+        REFUSED = "refused", _("The mail server refused it")
+        OTHER = "other", _("The e-mail could not be sent")
+
+    recipients = models.JSONField(default=list)
+    subject = models.CharField(max_length=255)
+    body = models.TextField()
+    html = models.TextField(blank=True)
+    from_email = models.CharField(max_length=254, blank=True)  # empty: DEFAULT_FROM_EMAIL
+    purpose = models.CharField(max_length=40, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    problem = models.CharField(max_length=20, choices=Problem.choices, blank=True)
+    # The server's answer or the error's own words, without a trace.
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["purpose", "object_id"], name="mail_about"),
+            models.Index(fields=["status", "created_at"], name="mail_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} → {', '.join(self.recipients)} ({self.status})"

@@ -1,8 +1,11 @@
-"""Writes for notifications: one way to tell people, whoever tells them.
+"""Writes for notifications: one way to tell people, whoever tells them, and one way to
+e-mail them.
 
 `notify` is the only way an app creates notifications: it keeps them from leaking (only
 people who may see the alliance hear of it), de-duplicates by key, and queues the
-immediate e-mails once the transaction commits.
+immediate e-mails. `mail_queue` is the mail path's way in (kit/mail.py): every e-mail is
+stored in the sender's transaction and delivered by `notifications.tasks.deliver_mail`
+once it commits, so a request never talks to SMTP.
 """
 
 from __future__ import annotations
@@ -13,16 +16,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from alliances.models import Alliance, Membership
+from notifications import emails, tasks
 from notifications.models import (
-    DEFAULT_DELIVERY,
     Delivery,
     DeliveryPreference,
     Kind,
     Notification,
+    OutgoingMail,
 )
+from notifications.selectors import deliveries
 
 TITLE_MAX = Notification._meta.get_field("title").max_length
 BODY_MAX = Notification._meta.get_field("body").max_length
+SUBJECT_MAX = OutgoingMail._meta.get_field("subject").max_length
 
 
 def _may_see(alliance: Alliance | None, users: list) -> list:
@@ -38,17 +44,6 @@ def _may_see(alliance: Alliance | None, users: list) -> list:
         )
     )
     return [u for u in users if u.is_superuser or u.pk in team]
-
-
-def deliveries(kind: str, user_ids: Iterable[int]) -> dict[int, str]:
-    """How each user wants to hear of `kind`: their choice, or the default."""
-    user_ids = list(user_ids)
-    chosen = dict(
-        DeliveryPreference.objects.filter(kind=kind, user_id__in=user_ids).values_list(
-            "user_id", "delivery"
-        )
-    )
-    return {pk: chosen.get(pk, DEFAULT_DELIVERY[kind]) for pk in user_ids}
 
 
 def _clip(text: str, limit: int) -> str:
@@ -112,11 +107,41 @@ def _queue_immediate_emails(kind: str, created: list[Notification]) -> None:
         return
     wanted = deliveries(kind, [n.recipient_id for n in created])
     ids = [n.pk for n in created if wanted[n.recipient_id] == Delivery.IMMEDIATELY]
-    if not ids:
-        return
-    from notifications import tasks  # tasks imports the e-mail side, which imports this
+    if ids:
+        # Queued with the notifications, in this transaction: nothing is lost if the
+        # broker is down when it commits (the sweep sends what waited).
+        emails.send_immediate(ids)
 
-    transaction.on_commit(lambda: tasks.send_notification_emails.delay(ids))
+
+@transaction.atomic
+def mail_queue(
+    *,
+    to: list[str],
+    subject: str,
+    body: str,
+    html: str = "",
+    purpose: str = "",
+    object_id: str = "",
+) -> int:
+    """Store an e-mail and have a worker deliver it once the transaction commits (never
+    for a rollback): kit.mail.mail_queue, whatever the sender's room. Returns its id."""
+    recipients = [address for address in to if address]
+    if not recipients:
+        raise ValueError("An e-mail needs at least one recipient.")
+    mail = OutgoingMail.objects.create(
+        recipients=recipients,
+        # A header is one line (a line break in it would be refused when sending).
+        subject=" ".join(str(subject).split())[:SUBJECT_MAX],
+        body=body,
+        html=html,
+        purpose=purpose,
+        object_id=object_id,
+    )
+    mail_id = mail.pk
+    # Robust: a broker that is down must not turn a committed request into an error; the
+    # e-mail stays queued and the sweep (notifications.tasks.requeue_mail) sends it.
+    transaction.on_commit(lambda: tasks.deliver_mail.delay(mail_id), robust=True)
+    return mail_id
 
 
 @transaction.atomic

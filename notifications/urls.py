@@ -8,7 +8,6 @@ urlpatterns = [
     path("notifications/", views.NotificationListView.as_view(), name="list"),
     path("notifications/read-all/", views.NotificationReadAllView.as_view(), name="read_all"),
     path("notifications/preferences/", views.PreferencesView.as_view(), name="preferences"),
-    path("notifications/my-work-count/", views.MyWorkCountView.as_view(), name="my_work_count"),
     path("notifications/<id:pk>/", views.NotificationOpenView.as_view(), name="open"),
     path("notifications/<id:pk>/read/", views.NotificationReadView.as_view(), name="read"),
 ]

@@ -1,14 +1,12 @@
 from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 from django.views.generic.edit import FormView
 
-from alliances import pages
 from alliances.access import visible_alliances
 from notifications import services
 from notifications.forms import PreferencesForm
@@ -90,12 +88,3 @@ class PreferencesView(FormView):
         services.preferences_save(user=self.request.user, choices=form.cleaned_data)
         messages.success(self.request, _("Your e-mail choices are saved."))
         return redirect("notifications:preferences")
-
-
-class MyWorkCountView(View):
-    """The navigation bar's count of what needs the user (loaded after the page)."""
-
-    def get(self, request):
-        return TemplateResponse(
-            request, "notifications/_my_work_count.html", {"count": len(pages.my_work(request))}
-        )

@@ -14,12 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from alliances.access import visible_alliances
 from alliances.models import Alliance
-from assessments.decision import Decision, Verdict, decide
 from assessments.models import Assessment, ConditionStatus, Finding
 from assessments.round_selectors import KIND_LABELS, reassessment_statuses
 from assessments.rounds import ReassessmentStatus, ScoreChange, compare_rounds
-from assessments.selectors import assessment_scores, decision_inputs, scored_latest, version_specs
+from assessments.selectors import assessment_scores, scored_latest, version_specs
 from briefs.models import Brief
+from decisions.rules import Decision, Verdict, decide
+from decisions.selectors import decision_inputs
 from sponsors import health
 from sponsors.selectors import our_executive_sponsors
 

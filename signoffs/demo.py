@@ -1,13 +1,14 @@
 """Demo sign-off: the executive has a sign-off waiting on Cobalt (asked by the manager)."""
 
-from alliances.models import Alliance
+from alliances.demo import Demo
 from signoffs import services
 from signoffs.models import SignOffRequest
 
 COBALT = "cobalt-cloud-co-sell"
 
 
-def seed(users, alliances: dict[str, Alliance]) -> list[str]:
+def seed(demo: Demo) -> list[str]:
+    users, alliances = demo.users, demo.alliances
     cobalt = alliances[COBALT]
     if SignOffRequest.objects.filter(alliance=cobalt).exists():
         return []

@@ -12,7 +12,8 @@ import json
 
 from alliances.models import Alliance
 from assessments.models import Answer, Finding, Response
-from assessments.selectors import alliance_decision, latest_submitted_assessments
+from assessments.selectors import latest_submitted_assessments
+from decisions.selectors import alliance_decision
 from kit.memo import per_request
 from sponsors.models import Signal, Sponsorship
 

@@ -15,7 +15,7 @@ from alliances.access import Action, can, ensure_can, role_of
 from alliances.models import Alliance, Membership
 from alliances.people import team_people
 from alliances.services import as_done_by
-from assessments.selectors import alliance_decision
+from decisions.selectors import alliance_decision
 from kit.people import display_name
 from notifications.models import Kind
 from notifications.services import notify

@@ -9,7 +9,7 @@ from django.views.generic.edit import FormView
 
 from alliances.access import Action
 from alliances.views import AllianceMixin, ServiceFormMixin
-from assessments.selectors import alliance_decision
+from decisions.selectors import alliance_decision
 from signoffs import services
 from signoffs.forms import SignOffAnswerForm, SignOffRequestForm
 from signoffs.models import SignOff

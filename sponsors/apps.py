@@ -7,9 +7,7 @@ class SponsorsConfig(AppConfig):
     verbose_name = _("Executive sponsors")
 
     def ready(self):
-        from alliances import pages
         from notifications.reminders import daily_jobs
         from sponsors import my_work
 
-        pages.my_work_contributors.add(my_work.my_work)
         daily_jobs.add(my_work.remind_overdue_signals)

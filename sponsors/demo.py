@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from alliances.demo import Demo
 from alliances.models import Organisation
 from alliances.services import system_user
 from sponsors import services
@@ -143,7 +144,8 @@ def _peer_link(alliance, ours, theirs, **fields) -> PeerLink:
     return services.peer_link_save(link=link, user=system_user())
 
 
-def seed(users, alliances) -> None:
+def seed(demo: Demo) -> list[str]:
+    users, alliances = demo.users, demo.alliances
     today = timezone.localdate()
     ours = Organisation.objects.get(is_own=True, name="Northwind Systems")
     people = {p["name"]: _person(ours, p, users) for p in OUR_PEOPLE}
@@ -401,3 +403,4 @@ def seed(users, alliances) -> None:
                 ),
             ],
         )
+    return ["Sponsors, sponsorships and engagement signals on every alliance."]

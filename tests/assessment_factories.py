@@ -1,10 +1,11 @@
 """Small question banks and assessments built in code, for the assessment tests."""
 
 from assessments import services
-from assessments.banks.format import BankData, ChoiceData, DimensionData, QuestionData
-from assessments.banks.services import bank_import
-from assessments.models import Choice, PartnerInvitation, Question, Response
+from assessments.models import PartnerInvitation, Response
 from assessments.partner.services import InviteeData, invitations_create
+from banks.models import Choice, Question
+from banks.schema import BankData, ChoiceData, DimensionData, QuestionData
+from banks.services import bank_import
 from kit.secret_links import secret_hash as token_hash
 
 LEVEL_LABELS = ["None", "Weak", "Partial", "Largely", "Fully evidenced"]

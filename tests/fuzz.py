@@ -32,14 +32,8 @@ from alliances.models import KPI, Alliance, Invitation, Membership, Organisation
 from alliances.services import invitation_send
 from api.models import ApiToken
 from api.services import token_create
-from assessments.models import (
-    Assessment,
-    BankVersion,
-    Finding,
-    PartnerInvitation,
-    Question,
-    Response,
-)
+from assessments.models import Assessment, Finding, PartnerInvitation, Response
+from banks.models import BankVersion, Question
 from briefs.models import Brief
 from kit.secret_links import secret_hash as token_hash
 from notifications.models import Notification
@@ -378,7 +372,7 @@ PROVIDERS = {
     "assessments:finding": _findings,
     "assessments:export_answers": _in_formats(_of_alliance(Assessment)),
     "assessments:export_results": _in_formats(_of_alliance(Assessment)),
-    "assessments:export_findings": _in_formats(_alliance_urls),
+    "decisions:export_findings": _in_formats(_alliance_urls),
     "assessments:fill": _responses,
     "assessments:submit": _responses,
     "assessments:reopen": _responses,
@@ -405,6 +399,10 @@ PROVIDERS = {
     "api:brief-detail": lambda: _pks(Brief),
     "api:brief-download": lambda: _pks(Brief),
     "api_tokens:revoke": lambda: _pks(ApiToken),
+    "bank_admin_moved": lambda: [
+        {"model": "bankversion", "rest": ""},
+        {"model": "question", "rest": "1/change/"},
+    ],
     "briefs:detail": _of_alliance(Brief),
     "briefs:status": _of_alliance(Brief),
     "briefs:download": _of_alliance(Brief),

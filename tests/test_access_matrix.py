@@ -418,6 +418,10 @@ MATRIX: dict[str, Entry] = {
     "accounts:recovery_codes": Entry(expect=lambda role, c: 302),
     "accounts:regenerate_recovery_codes": Entry(method="post", expect=lambda role, c: 302),
     "healthz": Entry(expect=lambda role, c: 200),
+    # An old bank admin link, sent on to the admin (which checks who may see what).
+    "bank_admin_moved": Entry(
+        kwargs=lambda team: {"model": "bankversion", "rest": ""}, expect=lambda role, c: 302
+    ),
     # The language chooser of the user menu (tests/test_i18n.py walks it through).
     "set_language": Entry(
         method="post", data=lambda team: {"language": "en-gb", "next": "/"}, expect=logged_in(302)
@@ -524,7 +528,7 @@ MATRIX: dict[str, Entry] = {
         prepare=assessment_ready,
         expect=alliance_action(Action.VIEW),
     ),
-    "assessments:export_findings": Entry(
+    "decisions:export_findings": Entry(
         kwargs=lambda team: {**slug(team), "fmt": "xlsx"},
         prepare=assessment_ready,
         expect=alliance_action(Action.VIEW),
@@ -650,7 +654,7 @@ MATRIX: dict[str, Entry] = {
     "notifications:list": Entry(expect=logged_in()),
     "notifications:read_all": Entry(method="post", expect=logged_in(302)),
     "notifications:preferences": Entry(expect=logged_in()),
-    "notifications:my_work_count": Entry(expect=logged_in()),
+    "home:my_work_count": Entry(expect=logged_in()),
     "notifications:open": Entry(
         kwargs=notification, prepare=with_notification, expect=recipient_only(302)
     ),

@@ -67,7 +67,7 @@ def test_a_bank_admin_reads_no_assessment_finding_or_answer(client, secret):
     bank_admin = UserFactory(username="bankadmin", is_staff=True, groups=[BANK_ADMINS_GROUP])
     assert not bank_admin.has_perm("assessments.view_finding")
     client.force_login(bank_admin)
-    assert client.get(reverse("admin:assessments_questionbank_changelist")).status_code == 200
+    assert client.get(reverse("admin:banks_questionbank_changelist")).status_code == 200
     for prefix, obj in admin_objects(secret):
         for kind, url in pages(prefix, obj).items():
             response = client.get(url)

@@ -7,8 +7,9 @@ import itertools
 import pytest
 
 from assessments import selectors
-from assessments.models import Answer, Choice, Question
+from assessments.models import Answer
 from assessments.scoring import AnswerInput, is_given
+from banks.models import Choice, Question
 from tests.assessment_factories import make_version, start
 
 pytestmark = pytest.mark.django_db

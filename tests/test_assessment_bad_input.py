@@ -5,8 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from assessments.banks import services as bank_services
 from assessments.models import Answer
+from banks import services as bank_services
 from tests.assessment_factories import (
     answer_all,
     bank_editor,

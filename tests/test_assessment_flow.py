@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from assessments.models import Answer, Assessment, BankVersion, Finding, Response
+from assessments.models import Answer, Assessment, Finding, Response
 from assessments.selectors import latest_submitted_assessments
+from banks.models import BankVersion
 from tests.assessment_factories import (
     answer_all,
     bank_editor,
@@ -75,7 +76,7 @@ def test_manager_starts_an_assessment_pinned_to_the_published_version(client, op
 
 
 def test_start_refuses_a_draft_version_and_a_viewer_as_assessor(client, open_team, version):
-    from assessments.banks.services import version_new_draft
+    from banks.services import version_new_draft
 
     draft = version_new_draft(version=version, by=bank_editor())
     client.force_login(open_team.users["manager"])

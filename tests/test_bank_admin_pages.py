@@ -5,8 +5,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from assessments.banks import services as bank_services
-from assessments.models import BankVersion, Question
+from banks import services as bank_services
+from banks.models import BankVersion, Question
 from tests.assessment_factories import bank_editor, question, start
 from tests.factories import UserFactory
 
@@ -19,15 +19,15 @@ def draft(published):
 
 
 def change_url(version):
-    return reverse("admin:assessments_bankversion_change", args=[version.pk])
+    return reverse("admin:banks_bankversion_change", args=[version.pk])
 
 
 def publish_url(version):
-    return reverse("admin:assessments_bankversion_publish", args=[version.pk])
+    return reverse("admin:banks_bankversion_publish", args=[version.pk])
 
 
 def new_draft_url(version):
-    return reverse("admin:assessments_bankversion_new_draft", args=[version.pk])
+    return reverse("admin:banks_bankversion_new_draft", args=[version.pk])
 
 
 def test_a_published_version_page_offers_new_draft_and_a_draft_also_publish(
@@ -125,13 +125,9 @@ def test_publish_page_of_an_invalid_draft_lists_the_problems_and_offers_no_butto
 
 def test_an_unknown_version_is_a_404(client, bank_admin):
     client.force_login(bank_admin)
+    assert client.get(reverse("admin:banks_bankversion_publish", args=[999999])).status_code == 404
     assert (
-        client.get(reverse("admin:assessments_bankversion_publish", args=[999999])).status_code
-        == 404
-    )
-    assert (
-        client.post(reverse("admin:assessments_bankversion_new_draft", args=[999999])).status_code
-        == 404
+        client.post(reverse("admin:banks_bankversion_new_draft", args=[999999])).status_code == 404
     )
 
 
@@ -152,9 +148,9 @@ def test_a_new_scale_question_gets_five_editable_default_levels(client, bank_adm
         "choices-TOTAL_FORMS": 0,
         "choices-INITIAL_FORMS": 0,
     }
-    form = client.get(reverse("admin:assessments_question_add")).content.decode()
+    form = client.get(reverse("admin:banks_question_add")).content.decode()
     assert f">Test fit v2 · {dimension.name}</option>" in form  # whose dimension it is
-    response = client.post(reverse("admin:assessments_question_add"), data, follow=True)
+    response = client.post(reverse("admin:banks_question_add"), data, follow=True)
     assert response.status_code == 200
     assert b"got the five default levels" in response.content
     new = question(draft, "N1")
@@ -178,7 +174,7 @@ def test_the_question_list_shows_each_question_with_its_bank_and_version(
     client, bank_admin, published, draft
 ):
     client.force_login(bank_admin)
-    page = client.get(reverse("admin:assessments_question_changelist")).content.decode()
+    page = client.get(reverse("admin:banks_question_changelist")).content.decode()
     assert "v1 (published)" in page
     assert "v2 (draft)" in page
     assert page.count('<td class="field-bank">Test fit</td>') == 12
@@ -223,10 +219,18 @@ def test_questions_are_edited_inside_their_dimension_on_the_version_page(
 def test_an_id_too_large_for_the_database_is_a_404(client, bank_admin):
     client.force_login(bank_admin)
     huge = 99999999999999999999
-    assert (
-        client.get(reverse("admin:assessments_bankversion_publish", args=[huge])).status_code == 404
-    )
-    assert (
-        client.post(reverse("admin:assessments_bankversion_new_draft", args=[huge])).status_code
-        == 404
+    assert client.get(reverse("admin:banks_bankversion_publish", args=[huge])).status_code == 404
+    assert client.post(reverse("admin:banks_bankversion_new_draft", args=[huge])).status_code == 404
+
+
+def test_an_old_bank_admin_link_follows_the_pages_to_their_new_place(client, django_user_model):
+    """The bank models moved from `assessments` to `banks`: bookmarks of the old admin
+    pages still arrive, their query kept."""
+    client.force_login(django_user_model.objects.create_user("bookmarked"))
+    old = "/admin/assessments/bankversion/?status__exact=draft"
+    response = client.get(old)
+    assert response.status_code == 302
+    assert response.url == "/admin/banks/bankversion/?status__exact=draft"
+    assert client.get("/admin/assessments/question/7/change/").url == (
+        "/admin/banks/question/7/change/"
     )

@@ -2,15 +2,9 @@
 
 import copy
 
-from assessments.banks.format import (
-    BankDiff,
-    NumberChange,
-    QuestionRef,
-    Rewording,
-    bank_diff,
-    default_scale_choices,
-    structure_errors,
-)
+from banks.check import structure_errors
+from banks.diff import BankDiff, NumberChange, QuestionRef, Rewording, bank_diff
+from banks.schema import default_scale_choices
 from tests.assessment_factories import make_bank_data, scale_question
 
 

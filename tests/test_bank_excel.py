@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from assessments.banks.excel import parse_bank_workbook
-from assessments.banks.format import BankFormatError, parse_bank_bytes
-from assessments.banks.services import version_data
-from assessments.models import BankVersion, QuestionBank
+from banks.excel import parse_bank_workbook
+from banks.models import BankVersion, QuestionBank
+from banks.parse import BankFormatError, parse_bank_bytes
+from banks.services import version_data
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from alliances.access import BANK_ADMINS_GROUP
 from alliances.models import Alliance
-from assessments.models import QuestionBank
-from assessments.selectors import alliance_decision
+from banks.models import QuestionBank
+from decisions.selectors import alliance_decision
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def demo(seeded_demo, db):
 
 def admin_post(client, bank, **changes):
     """Post the bank's admin change form as shown, with `changes`."""
-    url = reverse("admin:assessments_questionbank_change", args=[bank.pk])
+    url = reverse("admin:banks_questionbank_change", args=[bank.pk])
     versions = list(bank.versions.order_by("pk"))
     data = {
         "name": bank.name,
@@ -76,8 +76,8 @@ def test_a_bank_with_drafts_only_may_still_change_kind(db):
 
 
 def test_publishing_records_who_published_and_needs_a_bank_admin(db):
-    from assessments.banks import services as bank_services
-    from assessments.models import BankVersion
+    from banks import services as bank_services
+    from banks.models import BankVersion
     from tests.assessment_factories import make_version
 
     published = make_version()

@@ -9,9 +9,10 @@ import yaml
 from django.urls import reverse
 from django.utils import translation
 
-from assessments.banks.format import BankFormatError, export_bank, parse_bank
-from assessments.banks.services import bank_import, version_data, version_new_draft
-from assessments.models import Choice, Dimension, Question, QuestionBank, in_language
+from banks.export import export_bank
+from banks.models import Choice, Dimension, Question, QuestionBank, in_language
+from banks.parse import BankFormatError, parse_bank
+from banks.services import bank_import, version_data, version_new_draft
 from tests.assessment_factories import invite_partner, start
 
 SMALL = Path(__file__).parent / "banks" / "small.yaml"

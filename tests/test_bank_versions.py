@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from assessments.banks import services as bank_services
-from assessments.models import BankVersion, Choice, Dimension, LockedVersionError, Question
 from assessments.selectors import assessment_score
+from banks import services as bank_services
+from banks.models import BankVersion, Choice, Dimension, LockedVersionError, Question
 from tests.assessment_factories import (
     answer_all,
     bank_editor,
@@ -102,7 +102,7 @@ def test_bank_admin_edits_a_draft_in_the_admin_without_superuser(client, bank_ad
     draft = bank_services.version_new_draft(version=published, by=bank_editor())
     client.force_login(bank_admin)
     q = question(draft, "A1")
-    url = reverse("admin:assessments_question_change", args=[q.pk])
+    url = reverse("admin:banks_question_change", args=[q.pk])
     page = client.get(url)
     assert page.status_code == 200
     assert b'name="text"' in page.content
@@ -141,14 +141,14 @@ def test_bank_admin_edits_a_draft_in_the_admin_without_superuser(client, bank_ad
 def test_the_admin_shows_a_published_version_read_only(client, bank_admin, published):
     client.force_login(bank_admin)
     q = question(published, "A1")
-    url = reverse("admin:assessments_question_change", args=[q.pk])
+    url = reverse("admin:banks_question_change", args=[q.pk])
     page = client.get(url)
     assert page.status_code == 200
     assert b'name="text"' not in page.content  # view-only
     assert client.post(url, {"text": "Changed"}).status_code == 403
-    version_url = reverse("admin:assessments_bankversion_change", args=[published.pk])
+    version_url = reverse("admin:banks_bankversion_change", args=[published.pk])
     assert client.post(version_url, {"go_threshold": 1}).status_code == 403
-    delete_url = reverse("admin:assessments_bankversion_delete", args=[published.pk])
+    delete_url = reverse("admin:banks_bankversion_delete", args=[published.pk])
     assert client.post(delete_url, {"post": "yes"}).status_code == 403
     q.refresh_from_db()
     assert q.text != "Changed"
@@ -156,7 +156,7 @@ def test_the_admin_shows_a_published_version_read_only(client, bank_admin, publi
 
 def test_admin_actions_make_a_draft_then_publish_it(client, bank_admin, published):
     client.force_login(bank_admin)
-    changelist = reverse("admin:assessments_bankversion_changelist")
+    changelist = reverse("admin:banks_bankversion_changelist")
     client.post(changelist, {"action": "make_draft", "_selected_action": [published.pk]})
     draft = BankVersion.objects.get(bank=published.bank, number=2)
     assert draft.status == BankVersion.Status.DRAFT
@@ -174,7 +174,7 @@ def test_publishing_an_invalid_draft_in_the_admin_shows_why(client, bank_admin, 
     Dimension.objects.filter(version=draft).update(weight=1)  # weights no longer add up to 100
     client.force_login(bank_admin)
     response = client.post(
-        reverse("admin:assessments_bankversion_changelist"),
+        reverse("admin:banks_bankversion_changelist"),
         {"action": "publish", "_selected_action": [draft.pk]},
         follow=True,
     )

@@ -8,9 +8,9 @@ import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from assessments.banks.format import BankFormatError, parse_bank
-from assessments.banks.services import bank_import, shipped_bank_files, version_data
-from assessments.models import BankVersion, Choice, Question, QuestionBank
+from banks.models import BankVersion, Choice, Question, QuestionBank
+from banks.parse import BankFormatError, parse_bank
+from banks.services import bank_import, shipped_bank_files, version_data
 from tests.assessment_factories import make_bank_data
 
 pytestmark = pytest.mark.django_db

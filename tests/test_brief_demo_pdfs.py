@@ -16,7 +16,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from alliances.models import Alliance
-from assessments.models import Assessment, Question
+from assessments.models import Assessment
+from banks.models import Question
 from briefs.models import Brief
 
 pytestmark = pytest.mark.django_db

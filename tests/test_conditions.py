@@ -10,10 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from alliances.pages import my_work
 from assessments import services
 from assessments.conditions import remind_condition_owners
-from assessments.decision import (
+from assessments.models import Finding
+from briefs.snapshot import build_snapshot
+from decisions.rules import (
     AssessmentSummary,
     Classification,
     DecisionInput,
@@ -22,9 +23,8 @@ from assessments.decision import (
     Verdict,
     decide,
 )
-from assessments.models import Finding
-from assessments.selectors import alliance_decision
-from briefs.snapshot import build_snapshot
+from decisions.selectors import alliance_decision
+from home.my_work import my_work
 from notifications.models import Notification
 from tests.assessment_factories import answer_all, make_version, start, submit
 

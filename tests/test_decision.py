@@ -1,4 +1,4 @@
-"""The go / no-go rules of assessments/decision.py, one table row per rule."""
+"""The go / no-go rules of decisions/rules.py, one table row per rule."""
 
 from dataclasses import replace
 from datetime import date
@@ -7,7 +7,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments.decision import (
+from assessments.scoring import (
+    AnswerInput,
+    DimensionSpec,
+    QuestionSpec,
+    VersionSpec,
+    score_response,
+)
+from decisions.rules import (
     AssessmentSummary,
     Classification,
     DecisionInput,
@@ -17,13 +24,6 @@ from assessments.decision import (
     Verdict,
     assessment_summary,
     decide,
-)
-from assessments.scoring import (
-    AnswerInput,
-    DimensionSpec,
-    QuestionSpec,
-    VersionSpec,
-    score_response,
 )
 
 

@@ -9,13 +9,14 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from alliances.models import Alliance
-from assessments.models import Answer, Assessment, BankVersion, Finding, PartnerInvitation
+from assessments.models import Answer, Assessment, Finding, PartnerInvitation
 from assessments.selectors import (
-    alliance_decision,
     assessment_perception,
     assessment_score,
     latest_submitted_assessments,
 )
+from banks.models import BankVersion
+from decisions.selectors import alliance_decision
 
 pytestmark = pytest.mark.django_db
 

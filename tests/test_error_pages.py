@@ -26,7 +26,7 @@ def test_a_403_to_htmx_is_the_reason_alone(client, open_team):
     )
     assert response.status_code == 403
     html = response.content.decode()
-    assert "You may not record signal this alliance." in html
+    assert "You may not record sponsor signals on this alliance." in html
     assert "<nav" not in html
 
 

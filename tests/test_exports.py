@@ -43,8 +43,9 @@ def assessed(open_team):
 
 
 def url(name, team, fmt, *, assessment=True):
-    args = [team.alliance.slug, team.assessment.pk] if assessment else [team.alliance.slug]
-    return reverse(f"assessments:{name}", args=[*args, fmt])
+    if not assessment:  # the alliance's findings, with the decision's conditions
+        return reverse(f"decisions:{name}", args=[team.alliance.slug, fmt])
+    return reverse(f"assessments:{name}", args=[team.alliance.slug, team.assessment.pk, fmt])
 
 
 def body(response) -> bytes:

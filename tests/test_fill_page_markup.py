@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from assessments import services
-from assessments.banks.format import ChoiceData
-from assessments.banks.services import bank_import
+from banks.schema import ChoiceData
+from banks.services import bank_import
 from tests.assessment_factories import give, make_bank_data, question, start
 
 pytestmark = pytest.mark.django_db

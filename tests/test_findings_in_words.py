@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Finding, finding_statement
-from assessments.selectors import alliance_decisions
 from briefs.snapshot import build_snapshot
+from decisions.selectors import alliance_decisions
 from tests.assessment_factories import answer_all, give, make_version, start, submit
 
 pytestmark = pytest.mark.django_db

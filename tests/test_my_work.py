@@ -107,7 +107,7 @@ def test_the_navigation_shows_the_count_of_what_needs_me(client):
         'hx-get="/notifications/my-work-count/"'
         in client.get(reverse("dashboard")).content.decode()
     )
-    badge = client.get(reverse("notifications:my_work_count")).content.decode()
+    badge = client.get(reverse("home:my_work_count")).content.decode()
     assert ">4<" in badge
 
 

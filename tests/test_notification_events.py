@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from alliances.services import membership_remove
 from assessments import services as assessment_services
-from assessments.models import DecisionRecord, Finding
+from assessments.models import Finding
+from decisions.models import DecisionRecord
 from notifications import emails
 from notifications.models import Delivery, DeliveryPreference, Kind, Notification
 from notifications.services import notify
@@ -115,7 +116,9 @@ def test_the_daily_recheck_tells_of_a_decision_moved_by_time_once(open_team):
     assert changed.body.startswith("From GO to INCOMPLETE because ")
 
 
-def test_digest_groups_by_alliance_and_hides_a_confidential_one(open_team, confidential_team):
+def test_digest_groups_by_alliance_and_hides_a_confidential_one(
+    open_team, confidential_team, django_capture_on_commit_callbacks
+):
     manager = open_team.users["manager"]
     # The same person on both teams, who wants everything in the digest.
     confidential_team.alliance.memberships.create(user=manager, role="manager")
@@ -132,8 +135,9 @@ def test_digest_groups_by_alliance_and_hides_a_confidential_one(open_team, confi
     assert mail.outbox == []
     from datetime import date
 
-    assert emails.send_digests(date(2026, 11, 23)) == 1
-    assert emails.send_digests(date(2026, 11, 23)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert emails.send_digests(date(2026, 11, 23)) == 1
+        assert emails.send_digests(date(2026, 11, 23)) == 0
     (digest,) = mail.outbox
     assert "3 notifications" in digest.subject
     assert digest.body.count(open_team.alliance.name) == 3  # a heading and two lines
@@ -165,7 +169,8 @@ def test_immediately_digest_and_off_are_each_respected(
     assert [m.to for m in mail.outbox] == [[users["manager"].email]]
     from datetime import date
 
-    emails.send_digests(date(2026, 11, 23))
+    with django_capture_on_commit_callbacks(execute=True):
+        emails.send_digests(date(2026, 11, 23))
     assert [m.to for m in mail.outbox] == [[users["manager"].email], [users["executive"].email]]
     assert Notification.objects.filter(recipient=users["viewer"], emailed_at=None).count() == 1
 

@@ -14,20 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from assessments.banks.format import BankFormatError, export_bank, parse_bank
 from assessments.charts import (
     RADAR_COMPACT_WIDTH,
     RADAR_HEIGHT,
     RADAR_RADIUS,
     RADAR_WIDTH,
     perception_radar,
-)
-from assessments.decision import (
-    DecisionInput,
-    PerceptionGapSummary,
-    SponsorSummary,
-    Verdict,
-    decide,
 )
 from assessments.models import PartnerAnswer, PartnerInvitation
 from assessments.partner import services as partner
@@ -40,8 +32,17 @@ from assessments.scoring import (
     VersionSpec,
     consolidate,
 )
-from assessments.selectors import alliance_decision
+from banks.export import export_bank
+from banks.parse import BankFormatError, parse_bank
 from briefs.models import Brief
+from decisions.rules import (
+    DecisionInput,
+    PerceptionGapSummary,
+    SponsorSummary,
+    Verdict,
+    decide,
+)
+from decisions.selectors import alliance_decision
 from tests.assessment_factories import (
     answer_all,
     give,

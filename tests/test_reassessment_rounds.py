@@ -13,7 +13,8 @@ from assessments import services
 from assessments.models import Assessment, ReassessmentInterval
 from assessments.round_selectors import reassessment_statuses, round_comparison
 from assessments.rounds import LastRound, add_months, reassessment_status
-from assessments.selectors import alliance_decision, assessment_score
+from assessments.selectors import assessment_score
+from decisions.selectors import alliance_decision
 from tests.assessment_factories import answer_all, make_bank_data, make_version, start, submit
 
 pytestmark = pytest.mark.django_db
@@ -144,7 +145,7 @@ def test_a_round_on_a_newer_version_is_compared_by_key_and_says_what_cannot_be(c
 
 
 def make_version_from(data):
-    from assessments.banks.services import bank_import
+    from banks.services import bank_import
 
     return bank_import(data=data)
 

@@ -47,6 +47,8 @@ def test_the_daily_job_run_twice_leaves_one_reminder_per_thing_and_day(queue, op
             app.send_task("notifications.tasks.daily", args=[day.isoformat()], queue=queue)
         wait_until(lambda: reminders.filter(key__endswith=tomorrow.isoformat()).exists())
         wait_until(lambda: not reminders.filter(emailed_at__isnull=True).exists())
+        # Each digest goes out through the mail path: one more task, after the day's.
+        wait_until(lambda: len([m for m in mail.outbox if m.to == [manager.email]]) >= 2)
 
     assert reminders.filter(key__endswith=today.isoformat()).count() == 1
     assert reminders.count() == 2
@@ -92,6 +94,7 @@ def test_a_real_beat_sends_the_daily_job_and_its_repeats_remind_once(
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
             wait_until(lambda: len(runs) >= 3 or beat.poll() is not None, timeout=90)
+            wait_until(lambda: any(m.to == [manager.email] for m in mail.outbox))
     finally:
         beat.terminate()
         errors = beat.communicate(timeout=30)[1].decode()

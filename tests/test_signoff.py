@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from alliances.pages import my_work
 from briefs.snapshot import build_snapshot
+from home.my_work import my_work
 from notifications.models import Notification
 from signoffs import services
 from signoffs.models import SignOff, SignOffRequest

@@ -29,7 +29,8 @@ SCRIPT = textwrap.dedent(
 
     from alliances.models import Alliance
     from assessments import services
-    from assessments.models import Answer, BankVersion, Question
+    from assessments.models import Answer
+    from banks.models import BankVersion, Question
 
     call_command("migrate", verbosity=0)
     call_command("seed_demo", "--quiet-logins", stdout=StringIO())

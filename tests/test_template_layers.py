@@ -1,21 +1,21 @@
-"""Templates follow the apps' layers (alliances <- notifications <- sponsors <- assessments
-<- briefs): a lower app's templates never load a higher app's template tags. import-linter checks
-the Python imports; this checks what it cannot see."""
+"""Templates follow the apps' layers (the import-linter contract in pyproject.toml): a
+lower app's templates never load a higher app's template tags. import-linter checks the
+Python imports; this checks what it cannot see."""
 
 import re
+import tomllib
 from pathlib import Path
 
 from django.conf import settings
 from django.template import engines
 
-LAYERS = [
-    "alliances",
-    "notifications",
-    "sponsors",
-    "assessments",
-    "briefs",
-    "portfolio",
-]  # lowest first
+CONTRACTS = tomllib.loads((settings.BASE_DIR / "pyproject.toml").read_text())["tool"][
+    "importlinter"
+]["contracts"]
+# The layers contract, lowest first.
+LAYERS = next(c["layers"] for c in CONTRACTS if c["type"] == "layers")[::-1]
+# Shared templates (base, partials, charts) use the register's tags (its links), no higher.
+SHARED = "alliances"
 LOAD = re.compile(r"{%\s*load\s+([^%]+?)\s*%}")
 
 
@@ -27,9 +27,9 @@ def library_app(library: str) -> str | None:
 
 def template_app(path: Path) -> str:
     """templates/<app>/… belongs to <app>; shared templates (base, partials, charts)
-    are below every app."""
+    to the register, below every other app."""
     top = path.relative_to(settings.BASE_DIR / "templates").parts[0]
-    return top if top in LAYERS else LAYERS[0]
+    return top if top in LAYERS else SHARED
 
 
 def test_no_template_loads_the_tags_of_a_higher_app():

@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from alliances import pages
 from assessments import services
 from assessments.charts import trend_chart
 from assessments.models import Assessment
 from assessments.round_reminders import reassessment_due_job
 from briefs.models import Brief
+from home.my_work import my_work
 from notifications.models import Notification
 from tests.assessment_factories import answer_all, make_version, start, submit
 from tests.sponsor_factories import SignalFactory, SponsorshipFactory, days_ago
@@ -126,10 +126,10 @@ def test_reassessment_due_notifies_the_managers_once_and_shows_in_my_work(open_t
 
     request = RequestFactory().get("/")
     request.user = open_team.users["manager"]
-    items = [i for i in pages.my_work(request) if i.kind == "reassessment_due"]
+    items = [i for i in my_work(request) if i.kind == "reassessment_due"]
     assert len(items) == 1
     assert items[0].overdue
     assert items[0].alliance_name == alliance.name
     request = RequestFactory().get("/")
     request.user = open_team.users["contributor"]
-    assert not [i for i in pages.my_work(request) if i.kind == "reassessment_due"]
+    assert not [i for i in my_work(request) if i.kind == "reassessment_due"]

@@ -1,5 +1,5 @@
 """A released version's questions are read once per process and language
-(assessments/sections.py); a draft's are read afresh, and what a request sets on its
+(banks/sections.py); a draft's are read afresh, and what a request sets on its
 questions stays with that request."""
 
 import pytest
@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from assessments import selectors
-from assessments.models import Dimension, Question
-from assessments.sections import version_sections
+from banks.models import Dimension, Question
+from banks.sections import version_sections
 from tests.assessment_factories import give, make_version, start
 from tests.test_bank_translations import parse, translated_document
 
@@ -20,7 +20,7 @@ def question_texts(version) -> list[str]:
 
 
 def test_a_released_version_is_read_once_per_language(django_assert_num_queries):
-    from assessments.banks.services import bank_import
+    from banks.services import bank_import
 
     version = bank_import(data=parse(translated_document()))
     with translation.override("en"), django_assert_num_queries(3):

@@ -35,10 +35,11 @@ from django.utils import translation
 from alliances.models import Alliance, Invitation
 from alliances.services import invitation_send
 from api.services import token_create
-from assessments.models import Assessment, Finding, PartnerInvitation, Question
+from assessments.models import Assessment, Finding, PartnerInvitation
 from assessments.partner.services import partner_answer_save
-from assessments.sections import _released
 from assessments.services import AnswerValue, condition_update
+from banks.models import Question
+from banks.sections import _released
 from briefs.models import Brief
 from briefs.snapshot import build_snapshot, snapshot_sha256
 from kit.secret_links import secret_hash as token_hash
@@ -85,7 +86,7 @@ MINIMUM_PAGES = {
 PEOPLES_NAMES = {"auth.User.first_name", "auth.User.last_name"}
 MUST_SHOW = {
     "admin": PEOPLES_NAMES
-    | {"assessments.BankVersion.notes", "sponsors.Sponsorship.personal_agenda"},
+    | {"banks.BankVersion.notes", "sponsors.Sponsorship.personal_agenda"},
     "manager": PEOPLES_NAMES
     | {
         "alliances.Alliance.name",
@@ -96,7 +97,7 @@ MUST_SHOW = {
         "assessments.Finding.done_note",
         "assessments.Finding.mitigation",
         "assessments.PartnerInvitation.name",
-        "assessments.Question.text",
+        "banks.Question.text",
         "notifications.Notification.body",
         "notifications.Notification.title",
         "signoffs.SignOff.comment",
@@ -118,32 +119,36 @@ MUST_SHOW = {
         "sponsors.Sponsor.name",
     },
     "contributor": PEOPLES_NAMES
-    | {"alliances.Alliance.name", "assessments.Answer.comment", "assessments.Question.text"},
+    | {"alliances.Alliance.name", "assessments.Answer.comment", "banks.Question.text"},
     "viewer": PEOPLES_NAMES | {"alliances.Alliance.name", "alliances.KPI.name"},
     "bankadmin": PEOPLES_NAMES
     | {
-        "assessments.BankVersion.notes",
-        "assessments.Choice.label",
-        "assessments.Dimension.name",
-        "assessments.Question.text",
-        "assessments.QuestionBank.name",
+        "banks.BankVersion.notes",
+        "banks.Choice.label",
+        "banks.Dimension.name",
+        "banks.Question.text",
+        "banks.QuestionBank.name",
     },
     "partner": {
         "alliances.Organisation.name",
-        "assessments.Choice.label",
-        "assessments.Dimension.name",
+        "banks.Choice.label",
+        "banks.Dimension.name",
         "assessments.PartnerAnswer.comment",
         "assessments.PartnerInvitation.alliance_label",
         "assessments.PartnerInvitation.name",
-        "assessments.Question.text",
+        "banks.Question.text",
     },
     "invitee": {"alliances.Alliance.name", "alliances.Invitation.email"},
 }
 # Declared texts with poisoned rows that no swept page shows, and why.
 NOT_SHOWN = {
-    "assessments.DecisionRecord.rationale": "read to write a notification, never shown",
+    "decisions.DecisionRecord.rationale": "read to write a notification, never shown",
     "assessments.PartnerAnswer.text": "only for free-text questions: the two-sided bank has none",
     "briefs.Brief.error": "shown when a render failed: the demo's brief is ready",
+    "notifications.OutgoingMail.body": "e-mailed, never shown on a page",
+    "notifications.OutgoingMail.html": "e-mailed, never shown on a page",
+    "notifications.OutgoingMail.recipients": "e-mailed; pages show the invitation's address",
+    "notifications.OutgoingMail.subject": "e-mailed, never shown on a page",
 }
 
 

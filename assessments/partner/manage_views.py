@@ -58,7 +58,10 @@ class PartnerInviteView(TwoSidedMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            _("Invited %(names)s: each receives their own link by e-mail.")
+            _(
+                "Invited %(names)s: an e-mail with their own link is on its way to each; the "
+                "list below shows whether it was delivered."
+            )
             % {"names": ", ".join(i.name for i in created)},
         )
         return redirect(self.partner_url())

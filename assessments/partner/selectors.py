@@ -19,6 +19,10 @@ from assessments.scoring import (
     VersionSpec,
     consolidate,
 )
+from kit.mail import mail_states
+
+# What the mail path calls the e-mail of a partner's link (kit.mail `purpose`).
+LINK_MAIL = "partner_link"
 
 
 @dataclass(frozen=True)
@@ -58,8 +62,9 @@ def partner_side(assessment: Assessment) -> PartnerSide:
 
 
 def invitation_rows(assessment: Assessment) -> list[PartnerInvitation]:
-    """The manager's list: every invitation with `answer_count` (1 query)."""
-    return list(
+    """The manager's list: every invitation with `answer_count` and `mail`, where the
+    e-mail of its latest link stands (a kit.mail.MailState, or None). 2 queries."""
+    rows = list(
         assessment.partner_invitations.select_related("created_by")
         .annotate(
             answer_count=Count(
@@ -72,6 +77,10 @@ def invitation_rows(assessment: Assessment) -> list[PartnerInvitation]:
         )
         .order_by("created_at", "pk")
     )
+    states = mail_states(purpose=LINK_MAIL, object_ids=[row.pk for row in rows])
+    for row in rows:
+        row.mail = states.get(str(row.pk))
+    return rows
 
 
 def partner_scores(

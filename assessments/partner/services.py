@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,15 +16,11 @@ from django.utils.translation import gettext as _
 from alliances.access import Action, ensure_can
 from alliances.models import Organisation
 from assessments.history_reasons import SUBMITTED_REASON
-from assessments.models import (
-    Assessment,
-    BankVersion,
-    PartnerAnswer,
-    PartnerInvitation,
-    Question,
-    QuestionBank,
-)
+from assessments.models import Assessment, PartnerAnswer, PartnerInvitation
+from assessments.partner.selectors import LINK_MAIL
 from assessments.services import AnswerValue
+from banks.models import BankVersion, Question, QuestionBank
+from kit.mail import mail_queue
 from kit.secret_links import expiry, new_secret, secret_hash
 
 
@@ -49,7 +44,8 @@ class InviteeData:
 
 
 def _send(invitation: PartnerInvitation, token: str) -> None:
-    """The e-mail with the link; sent after the transaction commits (never for a rollback)."""
+    """The e-mail with the link, queued on the mail path: a worker sends it after the
+    transaction commits (never for a rollback); the partner list shows how it went."""
     context = {
         "invitation": invitation,
         "company": our_company_name(),
@@ -61,11 +57,12 @@ def _send(invitation: PartnerInvitation, token: str) -> None:
         "alliance": invitation.alliance_label,
     }
     body = render_to_string("assessments/partner/invitation_email.txt", context)
-    recipient = invitation.email
-    transaction.on_commit(
-        lambda: send_mail(
-            subject.replace("\n", " "), body, settings.DEFAULT_FROM_EMAIL, [recipient]
-        )
+    mail_queue(
+        to=[invitation.email],
+        subject=subject,
+        body=body,
+        purpose=LINK_MAIL,
+        object_id=invitation.pk,
     )
 
 

@@ -22,9 +22,9 @@ from django.views.generic import TemplateView
 
 from assessments.forms import AnswerForm
 from assessments.partner import selectors, services
-from assessments.sections import section_positions, section_question
 from assessments.selectors import dimension_questions, fill_dimensions
 from assessments.views import FILL_GOES, request_position, saved_parts, section_after
+from banks.sections import section_positions, section_question
 from kit.params import parse_choice
 from kit.secret_links import Throttle
 

@@ -66,19 +66,6 @@ def level(value):
     return number_format(lvl, 0 if lvl == int(lvl) else 1)
 
 
-@register.inclusion_tag("assessments/_decision_card.html", takes_context=True)
-def decision_card(context, alliance, brief_link=True):
-    """The alliance page's decision: verdict, rationale, every reason and the conditions."""
-    from assessments.selectors import alliance_decision
-
-    return {
-        "alliance": alliance,
-        "actions": context.get("actions", ()),
-        "decision": alliance_decision(alliance),
-        "brief_link": brief_link,
-    }
-
-
 @register.inclusion_tag("charts/perception_radar.html")
 def perception_radar_chart(
     rows, ours_label, theirs_label, gaps=(), dom_id="perception-radar", compact=False

@@ -5,7 +5,7 @@ differences; the version page fits a 1366 px wide screen."""
 import pytest
 from django.core.management import call_command
 
-from assessments.models import BankVersion, Question
+from banks.models import BankVersion, Question
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,12 +21,12 @@ def test_new_draft_edit_inside_the_version_and_publish_at_1366_px(
     page.set_viewport_size({"width": 1366, "height": 768})
     login("admin", "admin-demo")
     published = BankVersion.objects.filter(status="published").order_by("pk").first()
-    page.goto(f"{live_server.url}/admin/assessments/bankversion/{published.pk}/change/")
+    page.goto(f"{live_server.url}/admin/banks/bankversion/{published.pk}/change/")
     assert horizontal_overflow(page) <= 0
     page.get_by_role("button", name="New draft").click()
     page.wait_for_load_state()
     draft = BankVersion.objects.get(bank=published.bank, status="draft")
-    assert page.url.endswith(f"/admin/assessments/bankversion/{draft.pk}/change/")
+    assert page.url.endswith(f"/admin/banks/bankversion/{draft.pk}/change/")
     assert horizontal_overflow(page) <= 0, "the draft's page scrolls sideways at 1366 px"
 
     # Reword the first question of the first dimension, right on the version's page.
@@ -64,11 +64,11 @@ def test_new_draft_edit_inside_the_version_and_publish_at_1366_px(
 
     dimension = first.dimension
     for path in [
-        "/admin/assessments/bankversion/",
-        "/admin/assessments/question/",
-        f"/admin/assessments/question/{first.pk}/change/",
-        f"/admin/assessments/dimension/{dimension.pk}/change/",
-        f"/admin/assessments/questionbank/{draft.bank_id}/change/",
+        "/admin/banks/bankversion/",
+        "/admin/banks/question/",
+        f"/admin/banks/question/{first.pk}/change/",
+        f"/admin/banks/dimension/{dimension.pk}/change/",
+        f"/admin/banks/questionbank/{draft.bank_id}/change/",
     ]:
         page.goto(f"{live_server.url}{path}")
         assert horizontal_overflow(page) <= 0, f"{path} scrolls sideways at 1366 px"

@@ -21,8 +21,8 @@ PAGES = [
     "/accounts/two-factor/",
     "/admin/",
     "/admin/alliances/alliance/",
-    "/admin/assessments/questionbank/1/change/",
-    "/admin/assessments/bankversion/1/change/",
+    "/admin/banks/questionbank/1/change/",
+    "/admin/banks/bankversion/1/change/",
 ]
 
 

@@ -8,7 +8,6 @@ from django.core.management.base import BaseCommand, CommandError
 from alliances.models import Alliance
 from alliances.services import system_user
 from briefs import services, worker
-from briefs.models import Brief
 
 
 class Command(BaseCommand):
@@ -25,18 +24,13 @@ class Command(BaseCommand):
         alliance = Alliance.objects.select_related("partner").filter(slug=slug).first()
         if alliance is None:
             raise CommandError(f"No alliance has the slug “{slug}”.")
-        system = system_user()  # commands act as the system user (named in the history)
-        brief, created = services.brief_of_current_evidence(alliance=alliance, requested_by=system)
-        if brief.status != Brief.Status.READY:
-            if not created:
-                services.brief_reset(brief=brief, requested_by=system)
-            try:
-                worker.brief_render(brief_id=brief.pk)
-            except worker.BriefBusy as busy:
-                raise CommandError(f"A worker is rendering this brief now: {busy}") from busy
-            brief.refresh_from_db()
-        if brief.status != Brief.Status.READY:
-            raise CommandError(f"Rendering failed: {brief.error or brief.get_status_display()}")
+        try:
+            # Commands act as the system user (named in the history).
+            brief = services.brief_render_now(alliance=alliance, by=system_user())
+        except worker.BriefBusy as busy:
+            raise CommandError(f"A worker is rendering this brief now: {busy}") from busy
+        except services.BriefNotRendered as failure:
+            raise CommandError(f"Rendering failed: {failure}") from failure
         self.stdout.write(
             f"{brief.verdict}: brief {brief.pk} of {alliance.name} is ready "
             f"({brief.pdf.name}, sha256 {brief.pdf_sha256[:16]}…)."

@@ -1,1 +1,0 @@
-"""Question banks: `format` (the YAML file, pure) and `services` (import, draft, publish)."""

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from decisions import views
+
+app_name = "decisions"
+
+urlpatterns = [
+    path(
+        "alliances/<slug:slug>/findings.<sheet:fmt>",
+        views.FindingsExportView.as_view(),
+        name="export_findings",
+    ),
+]
