@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from accounts import services
 from accounts.models import Profile
 
 SESSION_KEY = "_language"
@@ -50,7 +51,7 @@ def set_language(request):
     response = django_set_language(request)
     if request.user.is_authenticated:
         request.session[SESSION_KEY] = code
-        Profile.objects.update_or_create(user=request.user, defaults={"language": code})
+        services.language_choose(language=code, by=request.user)
     return response
 
 

@@ -93,7 +93,7 @@ class SetupView(BadRequestOnInvalidForm, FormView):
                 messages.info(request, _("Two-factor authentication is already on."))
                 return redirect("accounts:manage")
             return redirect(f"{reverse('accounts:verify')}?{request.GET.urlencode()}")
-        self.device = services.pending_device_get_or_create(user=request.user)
+        self.device = services.pending_device_get_or_create(by=request.user)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -164,7 +164,7 @@ class ManageView(BadRequestOnInvalidForm, FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        services.two_factor_remove(user=self.request.user)
+        services.two_factor_remove(by=self.request.user)
         messages.success(self.request, _("Two-factor authentication is off."))
         return super().form_valid(form)
 
@@ -176,8 +176,6 @@ class RegenerateRecoveryCodesView(TemplateView):
         if confirmed_device(request.user) is None:
             messages.error(request, _("Set up two-factor authentication first."))
             return redirect("accounts:manage")
-        request.session[NEW_CODES_SESSION_KEY] = services.recovery_codes_regenerate(
-            user=request.user
-        )
+        request.session[NEW_CODES_SESSION_KEY] = services.recovery_codes_regenerate(by=request.user)
         messages.success(request, _("New recovery codes: the old ones no longer work."))
         return redirect("accounts:recovery_codes")

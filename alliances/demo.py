@@ -224,7 +224,7 @@ def _organisation(data: dict, system: User) -> Organisation:
     organisation = Organisation.objects.filter(name=data["name"]).first() or Organisation()
     for field, value in data.items():
         setattr(organisation, field, value)
-    return services.organisation_save(organisation=organisation, user=system)
+    return services.organisation_save(organisation=organisation, by=system)
 
 
 def _alliance(data: dict, partner: Organisation, users, system: User) -> Alliance:
@@ -241,12 +241,12 @@ def _alliance(data: dict, partner: Organisation, users, system: User) -> Allianc
     )
     if alliance is None:
         # The slug comes from the name: the demo's names give the slugs its links use.
-        return services.alliance_create(creator=users["manager"], alliance=Alliance(**fields))
+        return services.alliance_create(by=users["manager"], alliance=Alliance(**fields))
     for field, value in fields.items():
         setattr(alliance, field, value)
     if alliance.is_archived:
-        services.alliance_set_archived(alliance=alliance, archived=False, user=system)
-    return services.alliance_update(alliance=alliance, user=system)
+        services.alliance_set_archived(alliance=alliance, archived=False, by=system)
+    return services.alliance_update(alliance=alliance, by=system)
 
 
 def _team(alliance: Alliance, team: dict, users, system: User) -> None:
@@ -254,7 +254,7 @@ def _team(alliance: Alliance, team: dict, users, system: User) -> None:
     for username, role in team.items():
         membership = current.get(username)
         if membership is None:
-            services.membership_add(alliance=alliance, user=users[username], role=role, by=system)
+            services.membership_add(alliance=alliance, member=users[username], role=role, by=system)
         elif membership.role != role:
             services.membership_change_role(membership=membership, role=role, by=system)
 
@@ -265,7 +265,7 @@ def _kpis(alliance: Alliance, rows, system: User) -> None:
         kpi = kpi or KPI(alliance=alliance, name=name, period=period)
         kpi.category, kpi.unit, kpi.is_current = category, unit, True
         kpi.target, kpi.actual = Decimal(target), Decimal(actual)
-        services.kpi_save(kpi=kpi, user=system)
+        services.kpi_save(kpi=kpi, by=system)
 
 
 def seed_alliances(users: dict[str, User]) -> dict[str, Alliance]:

@@ -29,6 +29,7 @@ User = get_user_model()
 SYSTEM_USERNAME = "system"
 
 
+@transaction.atomic
 def system_user() -> User:
     """The account that management commands act as: a superuser nobody can log in as,
     so the history says "system" rather than nothing."""
@@ -42,10 +43,10 @@ def system_user() -> User:
     return user
 
 
-def as_done_by(instance, user):
-    """Name `user` in the history row the next save writes (requests name the user
+def as_done_by(instance, by):
+    """Name `by` in the history row the next save writes (requests name the user
     themselves; commands and workers have no request)."""
-    instance._history_user = user
+    instance._history_user = by
     return instance
 
 
@@ -69,40 +70,41 @@ def _save_unique(instance, message: str):
 
 
 @transaction.atomic
-def alliance_create(*, creator: User, alliance: Alliance) -> Alliance:
-    """Register an unsaved alliance; its creator becomes its first manager."""
-    if not can_register_alliances(creator):
+def alliance_create(*, alliance: Alliance, by: User) -> Alliance:
+    """Register an unsaved alliance; `by`, its creator, becomes its first manager."""
+    if not can_register_alliances(by):
         raise PermissionDenied(_("Only alliance managers can register alliances and partners."))
     alliance.slug = _unique_slug(alliance.name)
-    alliance.created_by = creator
-    _save_unique(as_done_by(alliance, creator), _("An alliance with this name already exists."))
-    membership = Membership(alliance=alliance, user=creator, role=Membership.Role.MANAGER)
-    as_done_by(membership, creator).save()
+    alliance.created_by = by
+    _save_unique(as_done_by(alliance, by), _("An alliance with this name already exists."))
+    membership = Membership(alliance=alliance, user=by, role=Membership.Role.MANAGER)
+    as_done_by(membership, by).save()
     return alliance
 
 
 @transaction.atomic
-def alliance_update(*, alliance: Alliance, user: User) -> Alliance:
-    ensure_can(user, Action.EDIT, alliance)
-    return _save_unique(as_done_by(alliance, user), _("An alliance with this name already exists."))
+def alliance_update(*, alliance: Alliance, by: User) -> Alliance:
+    ensure_can(by, Action.EDIT, alliance)
+    return _save_unique(as_done_by(alliance, by), _("An alliance with this name already exists."))
 
 
 @transaction.atomic
-def alliance_set_archived(*, alliance: Alliance, archived: bool, user: User) -> Alliance:
-    ensure_can(user, Action.EDIT if archived else Action.RESTORE, alliance)
+def alliance_set_archived(*, alliance: Alliance, archived: bool, by: User) -> Alliance:
+    ensure_can(by, Action.EDIT if archived else Action.RESTORE, alliance)
     alliance.is_archived = archived
-    as_done_by(alliance, user).save(update_fields=["is_archived", "updated_at"])
+    as_done_by(alliance, by).save(update_fields=["is_archived", "updated_at"])
     return alliance
 
 
 @transaction.atomic
-def membership_add(*, alliance: Alliance, user: User, role: str, by: User) -> Membership:
+def membership_add(*, alliance: Alliance, member: User, role: str, by: User) -> Membership:
+    """Put `member` on the alliance's team as `role`, added by `by`."""
     ensure_can(by, Action.MANAGE_TEAM, alliance)
-    if Membership.objects.filter(alliance=alliance, user=user).exists():
+    if Membership.objects.filter(alliance=alliance, user=member).exists():
         raise ValidationError(
-            _("%(name)s is already on this alliance's team.") % {"name": display_name(user)}
+            _("%(name)s is already on this alliance's team.") % {"name": display_name(member)}
         )
-    membership = Membership(alliance=alliance, user=user, role=role)
+    membership = Membership(alliance=alliance, user=member, role=role)
     as_done_by(membership, by).save()
     return membership
 
@@ -138,18 +140,18 @@ def membership_remove(*, membership: Membership, by: User) -> None:
 
 
 @transaction.atomic
-def organisation_save(*, organisation: Organisation, user: User) -> Organisation:
-    """Register or edit an organisation as `user` (alliances/access.py says who may).
+def organisation_save(*, organisation: Organisation, by: User) -> Organisation:
+    """Register or edit an organisation as `by` (alliances/access.py says who may).
     Which organisation is ours is an administrator's decision, and there is one."""
     stored = None
     if organisation.pk:
         stored = Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-    if stored is not None and not can_edit_organisation(user, stored):
+    if stored is not None and not can_edit_organisation(by, stored):
         raise PermissionDenied(_("You may not edit this organisation."))
-    if stored is None and not can_register_alliances(user):
+    if stored is None and not can_register_alliances(by):
         raise PermissionDenied(_("Only alliance managers can register organisations."))
     was_own = stored.is_own if stored else False
-    if organisation.is_own != was_own and not user.is_superuser:
+    if organisation.is_own != was_own and not by.is_superuser:
         raise PermissionDenied(_("Only an administrator can say which organisation is ours."))
     if organisation.is_own:
         ours = Organisation.objects.filter(is_own=True).exclude(pk=organisation.pk).first()
@@ -158,24 +160,24 @@ def organisation_save(*, organisation: Organisation, user: User) -> Organisation
                 {"is_own": _("%(name)s is already our organisation.") % {"name": ours}}
             )
     if stored is None:
-        organisation.created_by = user
+        organisation.created_by = by
     return _save_unique(organisation, _("An organisation with this name already exists."))
 
 
 @transaction.atomic
-def kpi_save(*, kpi: KPI, user: User) -> KPI:
-    ensure_can(user, Action.EDIT, kpi.alliance)
+def kpi_save(*, kpi: KPI, by: User) -> KPI:
+    ensure_can(by, Action.EDIT, kpi.alliance)
     kpi.full_clean()
-    as_done_by(kpi, user).save()
-    decision_inputs_changed_on(kpi.alliance, user)
+    as_done_by(kpi, by).save()
+    decision_inputs_changed_on(kpi.alliance, by)
     return kpi
 
 
 @transaction.atomic
-def kpi_delete(*, kpi: KPI, user: User) -> None:
-    ensure_can(user, Action.EDIT, kpi.alliance)
-    as_done_by(kpi, user).delete()
-    decision_inputs_changed_on(kpi.alliance, user)
+def kpi_delete(*, kpi: KPI, by: User) -> None:
+    ensure_can(by, Action.EDIT, kpi.alliance)
+    as_done_by(kpi, by).delete()
+    decision_inputs_changed_on(kpi.alliance, by)
 
 
 INVITATION_DAYS = 7

@@ -133,7 +133,7 @@ class AllianceCreateView(RegistrarRequiredMixin, ServiceFormMixin, CreateView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def save(self, form):
-        return services.alliance_create(creator=self.request.user, alliance=form.instance)
+        return services.alliance_create(by=self.request.user, alliance=form.instance)
 
     def get_back(self):
         return reverse("alliances:list"), _("All alliances")
@@ -166,7 +166,7 @@ class AllianceUpdateView(AllianceMixin, ServiceFormMixin, UpdateView):
         return self.alliance
 
     def save(self, form):
-        return services.alliance_update(alliance=form.instance, user=self.request.user)
+        return services.alliance_update(alliance=form.instance, by=self.request.user)
 
     def get_back(self):
         return self.alliance.get_absolute_url(), self.alliance.name
@@ -180,7 +180,7 @@ class AllianceArchiveView(AllianceMixin, TemplateView):
     template_name = "alliances/alliance_archive.html"
 
     def post(self, request, *args, **kwargs):
-        services.alliance_set_archived(alliance=self.alliance, archived=True, user=request.user)
+        services.alliance_set_archived(alliance=self.alliance, archived=True, by=request.user)
         messages.success(
             request,
             _("“%(name)s” is archived. A manager can restore it.") % {"name": self.alliance.name},
@@ -193,7 +193,7 @@ class AllianceRestoreView(AllianceMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        services.alliance_set_archived(alliance=self.alliance, archived=False, user=request.user)
+        services.alliance_set_archived(alliance=self.alliance, archived=False, by=request.user)
         messages.success(request, _("“%(name)s” is restored.") % {"name": self.alliance.name})
         return redirect(self.alliance)
 
@@ -215,7 +215,7 @@ class TeamView(AllianceMixin, FormView):
         try:
             services.membership_add(
                 alliance=self.alliance,
-                user=user,
+                member=user,
                 role=form.cleaned_data["role"],
                 by=self.request.user,
             )
@@ -306,7 +306,7 @@ class KPIMixin(AllianceMixin):
 
     def save(self, form):
         form.instance.alliance = self.alliance
-        return services.kpi_save(kpi=form.instance, user=self.request.user)
+        return services.kpi_save(kpi=form.instance, by=self.request.user)
 
     def get_success_url(self):
         return reverse("alliances:detail", args=[self.alliance.slug]) + "#kpis"
@@ -331,7 +331,7 @@ class KPIDeleteView(KPIMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         kpi = self.get_object()
-        services.kpi_delete(kpi=kpi, user=request.user)
+        services.kpi_delete(kpi=kpi, by=request.user)
         messages.success(request, _("KPI “%(name)s” deleted.") % {"name": kpi.name})
         return redirect(self.get_success_url())
 
@@ -390,7 +390,7 @@ class PartnerFormMixin(RegistrarRequiredMixin, ServiceFormMixin):
         return {**super().get_form_kwargs(), "may_set_own": self.request.user.is_superuser}
 
     def save(self, form):
-        return services.organisation_save(organisation=form.instance, user=self.request.user)
+        return services.organisation_save(organisation=form.instance, by=self.request.user)
 
     def get_back(self):
         return reverse("alliances:partner_list"), _("Organisations")

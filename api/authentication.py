@@ -1,18 +1,13 @@
 """`Authorization: Token <key>` (or `Bearer <key>`) for the API: the key's SHA-256 hash
 is looked up, so a copy of the database gives no usable token."""
 
-from datetime import timedelta
-
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication, get_authorization_header
 
 from api.models import ApiToken
+from api.services import token_used
 from kit.secret_links import secret_hash
-
-# `last_used_at` is written at most this often per token, not on every request.
-LAST_USED_PRECISION = timedelta(minutes=5)
 
 
 class ApiTokenAuthentication(TokenAuthentication):
@@ -42,7 +37,5 @@ class ApiTokenAuthentication(TokenAuthentication):
         )
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
-        now = timezone.now()
-        if token.last_used_at is None or token.last_used_at < now - LAST_USED_PRECISION:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token_used(token=token)
         return token.user, token

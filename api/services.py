@@ -1,9 +1,11 @@
 """Personal API tokens: made and revoked by their owner, an alliance manager."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliances.access import can_register_alliances
@@ -13,6 +15,8 @@ from kit.secret_links import new_secret, secret_hash
 TOKEN_PREFIX = "ar_"
 # A manager rarely needs more; a cap keeps a leaked session from minting thousands.
 TOKENS_PER_USER_MAX = 20
+# `last_used_at` is written at most this often per token, not on every request.
+LAST_USED_PRECISION = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -27,8 +31,9 @@ def can_have_tokens(user) -> bool:
 
 
 @transaction.atomic
-def token_create(*, user, name: str) -> NewToken:
-    if not can_have_tokens(user):
+def token_create(*, name: str, by) -> NewToken:
+    """A new personal token of `by`, its key shown once."""
+    if not can_have_tokens(by):
         raise PermissionDenied(_("Only alliance managers can make API tokens."))
     name = (name or "").strip()
     if not name:
@@ -37,15 +42,13 @@ def token_create(*, user, name: str) -> NewToken:
         raise ValidationError(
             {"name": _("Keep the name under %(max)d characters.") % {"max": TOKEN_NAME_MAX}}
         )
-    if ApiToken.objects.select_for_update().filter(user=user).count() >= TOKENS_PER_USER_MAX:
+    if ApiToken.objects.select_for_update().filter(user=by).count() >= TOKENS_PER_USER_MAX:
         raise ValidationError(
             _("You already have %(max)d tokens: revoke one you no longer use first.")
             % {"max": TOKENS_PER_USER_MAX}
         )
     key = new_secret(TOKEN_PREFIX)
-    token = ApiToken.objects.create(
-        user=user, name=name, prefix=key[:10], key_hash=secret_hash(key)
-    )
+    token = ApiToken.objects.create(user=by, name=name, prefix=key[:10], key_hash=secret_hash(key))
     return NewToken(token=token, key=key)
 
 
@@ -55,3 +58,11 @@ def token_revoke(*, token: ApiToken, by) -> None:
     if token.user_id != by.pk and not by.is_superuser:
         raise PermissionDenied(_("This is not your token."))
     token.delete()
+
+
+@transaction.atomic
+def token_used(*, token: ApiToken) -> None:
+    """Note that `token` authenticated a request now (to the nearest LAST_USED_PRECISION)."""
+    now = timezone.now()
+    if token.last_used_at is None or token.last_used_at < now - LAST_USED_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

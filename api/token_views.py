@@ -40,7 +40,7 @@ class TokenListView(TokenMixin, TemplateView):
         form = TokenForm(request.POST)
         if form.is_valid():
             try:
-                made = services.token_create(user=request.user, name=form.cleaned_data["name"])
+                made = services.token_create(by=request.user, name=form.cleaned_data["name"])
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

@@ -196,7 +196,7 @@ def _run(
             alliance=alliance,
             version=version,
             title=title,
-            created_by=users["manager"],
+            by=users["manager"],
             assessors=[users[name] for name in assessors],
         )
     questions = {q.key: q for q in Question.objects.filter(dimension__version=version)}
@@ -213,10 +213,10 @@ def _run(
                     comment=comment,
                 )
             services.answer_save(
-                response=response, question=questions[key], value=value, user=users[name]
+                response=response, question=questions[key], value=value, by=users[name]
             )
         if submit:
-            services.response_submit(response=response, user=users[name])
+            services.response_submit(response=response, by=users[name])
     return assessment, True
 
 

@@ -38,7 +38,7 @@ def assessors_assigned(*, assessment: Assessment, responses: list[Response], by)
             % {"alliance": alliance.name, "title": assessment.title},
             body=_("%(who)s asks you to fill in the assessment.") % {"who": display_name(by)},
             url=response_url(response),
-            actor=by,
+            by=by,
         )
 
 
@@ -57,7 +57,7 @@ def all_submitted(*, assessment: Assessment, by) -> None:
         % {"alliance": alliance.name, "title": assessment.title},
         body=_("The results are ready to review; classify any open findings."),
         url=assessment.get_absolute_url(),
-        actor=by,
+        by=by,
     )
 
 
@@ -72,7 +72,7 @@ def knockout_opened(*, finding: Finding, by) -> None:
         % {"alliance": alliance.name, "key": finding.question.key},
         body=finding.issue,
         url=finding_url(finding),
-        actor=by,
+        by=by,
         # Once per finding: an answer that flips back and forth does not repeat it.
         key=f"knockout_opened:{assessment.pk}:{finding.question_id}",
     )

@@ -10,7 +10,8 @@ text, marked safe, and the values put into them are escaped (`Markup % values`),
 {% blocktranslate %} does.
 
 The questions come from selectors.dimension_questions, with `answer_url`, `previous` and
-`errors` set by FillView.
+`errors` set by the section page (assessments/fill_views.py), ours or the partner's:
+the partner's page shows no knock-out level and asks for no evidence link.
 """
 
 from dataclasses import dataclass
@@ -82,7 +83,15 @@ def _template():
     return engines["jinja2"].env.get_template("assessments/fill_questions.html")
 
 
-def questions_html(questions, *, locked: bool, position: int, previous_title: str | None) -> Markup:
+def questions_html(
+    questions,
+    *,
+    locked: bool,
+    position: int,
+    previous_title: str | None,
+    shows_knockouts: bool = True,
+    keeps_evidence: bool = True,
+) -> Markup:
     """The section's questions, one <fieldset> each. `previous_title` is the previous
     round's title when the page shows previous answers, else None."""
     return Markup(
@@ -90,6 +99,8 @@ def questions_html(questions, *, locked: bool, position: int, previous_title: st
             questions=questions,
             words=_Words.active(previous_title or ""),
             shows_previous=previous_title is not None,
+            shows_knockouts=shows_knockouts,
+            keeps_evidence=keeps_evidence,
             locked=locked,
             position=position,
             saved_time=_saved_time,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from alliances.models import Alliance
+from assessments.scoring import answer_is_given
 from banks.models import BankVersion, Choice, Question
 from kit.people import display_name
 
@@ -93,7 +94,10 @@ class Assessment(models.Model):
 
 
 class Response(models.Model):
-    """One assessor's answers to one assessment: nobody else writes to it."""
+    """One assessor's answers to one assessment: nobody else writes to it. A respondent
+    (assessments/respondents.py), as a partner contact's invitation is."""
+
+    keeps_evidence = True  # our assessors attach an evidence link to each answer
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("In progress")
@@ -154,8 +158,13 @@ class GivenAnswer:
 
     @property
     def is_given(self) -> bool:
-        """`AnswerQuerySet.given` for an answer in hand (a test keeps the rules in step)."""
-        return self.choice_id is not None or self.is_na or self.is_dont_know or self.text != ""
+        """`scoring.answer_is_given` for an answer in hand (forms strip the text)."""
+        return answer_is_given(
+            chosen=self.choice_id is not None,
+            is_na=self.is_na,
+            is_dont_know=self.is_dont_know,
+            has_text=self.text != "",
+        )
 
 
 class Answer(GivenAnswer, models.Model):
@@ -358,8 +367,11 @@ class PartnerInvitation(models.Model):
 
     The link is a password: only the sha256 of its random token is stored (see
     assessments/partner/tokens.py), it expires, and a manager can revoke or resend it
-    (resending makes a new token: the old link stops working).
+    (resending makes a new token: the old link stops working). A respondent
+    (assessments/respondents.py), as our assessor's response is.
     """
+
+    keeps_evidence = False  # the partner's page asks for no evidence link
 
     assessment = models.ForeignKey(
         Assessment, on_delete=models.CASCADE, related_name="partner_invitations"

@@ -114,11 +114,21 @@ class AnswerInput:
     has_text: bool = False
 
 
+def answer_is_given(*, chosen: bool, is_na: bool, is_dont_know: bool, has_text: bool) -> bool:
+    """The one rule of an answer given, ours or the partner's: a level or choice, N/A,
+    "don't know" or some text. A comment or an evidence link alone is no answer.
+    (`AnswerQuerySet.given()` is the same rule in the ORM; a test keeps the two in step.)"""
+    return chosen or is_na or is_dont_know or has_text
+
+
 def is_given(answer: AnswerInput) -> bool:
-    """Whether the assessor answered: a level or choice, N/A, "don't know" or some text.
-    A comment or an evidence link alone is no answer. (`Answer.objects.given()` is the
-    same rule in the ORM; a test keeps the two in step.)"""
-    return answer.score is not None or answer.is_na or answer.is_dont_know or answer.has_text
+    """`answer_is_given` for an answer being scored."""
+    return answer_is_given(
+        chosen=answer.score is not None,
+        is_na=answer.is_na,
+        is_dont_know=answer.is_dont_know,
+        has_text=answer.has_text,
+    )
 
 
 @dataclass(frozen=True)

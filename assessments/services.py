@@ -16,7 +16,7 @@ from alliances.models import Alliance
 from alliances.people import answering_people
 from alliances.services import as_done_by
 from alliances.signals import decision_inputs_changed_on
-from assessments import events
+from assessments import events, respondents
 from assessments.history_reasons import REOPENED_REASON, SUBMITTED_REASON
 from assessments.models import (
     Answer,
@@ -26,7 +26,7 @@ from assessments.models import (
     ReassessmentInterval,
     Response,
 )
-from assessments.scoring import AnswerInput, is_given
+from assessments.scoring import answer_is_given
 from banks.models import BankVersion, Choice, Question
 from kit.people import display_name
 
@@ -52,10 +52,10 @@ def _eligible_assessors(alliance: Alliance, users) -> None:
 
 @transaction.atomic
 def assessment_start(
-    *, alliance: Alliance, version: BankVersion, title: str, created_by: User, assessors
+    *, alliance: Alliance, version: BankVersion, title: str, by: User, assessors
 ) -> Assessment:
     """Start an assessment pinned to a published version, one response per assessor."""
-    ensure_can(created_by, Action.RUN_ASSESSMENT, alliance)
+    ensure_can(by, Action.RUN_ASSESSMENT, alliance)
     version = BankVersion.objects.select_related("bank").get(pk=version.pk)
     if version.status != BankVersion.Status.PUBLISHED:
         raise ValidationError({"version": _("Choose a published question bank version.")})
@@ -64,12 +64,12 @@ def assessment_start(
         raise ValidationError({"assessors": _("Choose at least one assessor.")})
     _eligible_assessors(alliance, assessors)
     assessment = Assessment.objects.create(
-        alliance=alliance, version=version, title=title.strip(), created_by=created_by
+        alliance=alliance, version=version, title=title.strip(), created_by=by
     )
     responses = Response.objects.bulk_create(
         Response(assessment=assessment, assessor=user) for user in assessors
     )
-    events.assessors_assigned(assessment=assessment, responses=responses, by=created_by)
+    events.assessors_assigned(assessment=assessment, responses=responses, by=by)
     return assessment
 
 
@@ -200,7 +200,8 @@ def assessment_set_assessors(*, assessment: Assessment, assessors, by: User) -> 
 
 
 def _locked_response(response: Response, user: User) -> Response:
-    """The user's own response, locked, with its assessment and version; refuse anyone else."""
+    """The assessor's own response, locked, with its assessment and version; refuse anyone
+    else, a submitted response and a retired version."""
     locked = (
         Response.objects.select_for_update(of=("self",))
         .select_related("assessment__version", "assessment__alliance", "assessor")
@@ -242,65 +243,37 @@ class AnswerValue:
 
     @property
     def is_given(self) -> bool:
-        return is_given(
-            AnswerInput(
-                key="",
-                score=self.choice.score if self.choice else None,
-                is_na=self.is_na,
-                is_dont_know=self.is_dont_know,
-                has_text=bool(self.text.strip()),
-            )
+        return answer_is_given(
+            chosen=self.choice is not None,
+            is_na=self.is_na,
+            is_dont_know=self.is_dont_know,
+            has_text=bool(self.text.strip()),
         )
 
 
-def answer_save(
-    *, response: Response, question: Question, value: AnswerValue, user: User
-) -> Answer | None:
-    """Save one answer of the user's own draft response; open or close its knock-out finding.
-
-    Returns None when nothing was given and nothing was stored before.
-    """
+def answer_save(*, response: Response, question: Question, value: AnswerValue, by: User, then=None):
+    """Save one answer of the assessor's own draft response; open or close its knock-out
+    finding. Returns the answer, None when nothing was given and nothing was stored
+    before; or, given `then(answer)`, what it returns: it runs in the same transaction,
+    so a reply that cannot be made keeps no answer either."""
     with transaction.atomic():
-        response = _locked_response(response, user)
-        return _answer_write(response, question, value)
+        response = _locked_response(response, by)
+        answer = _answer_write(response, question, value)
+        return then(answer) if then else answer
 
 
 @transaction.atomic
-def answers_save(*, response: Response, values: dict[Question, AnswerValue], user: User) -> None:
+def answers_save(*, response: Response, values: dict[Question, AnswerValue], by: User) -> None:
     """Save several answers at once (the fill page without JavaScript)."""
-    response = _locked_response(response, user)
+    response = _locked_response(response, by)
     for question, value in values.items():
         _answer_write(response, question, value)
 
 
 def _answer_write(response: Response, question: Question, value: AnswerValue) -> Answer | None:
-    if question.dimension.version_id != response.assessment.version_id:
-        raise ValidationError(_("This question is not part of this assessment."))
-    if value.choice is not None and value.choice.question_id != question.pk:
-        raise ValidationError(_("That answer belongs to another question."))
-    if value.is_na and not question.allows_na:
-        raise ValidationError(_("%(key)s cannot be answered N/A.") % {"key": question.key})
-    if value.is_dont_know and not question.allows_dont_know:
-        raise ValidationError(_("%(key)s cannot be answered “don't know”.") % {"key": question.key})
-    answer = Answer.objects.filter(response=response, question=question).first()
-    if answer is None:
-        if not (value.is_given or value.comment or value.evidence_url):
-            return None
-        answer = Answer(response=response, question=question)
-    stored = _stored_values(answer)
-    if value.sets_level:
-        answer.choice = value.choice
-        answer.is_na = value.is_na
-        answer.is_dont_know = value.is_dont_know
-    answer.text = value.text if not question.is_scored else ""
-    answer.comment = value.comment
-    if not value.keeps_evidence_url:
-        answer.evidence_url = value.evidence_url
-    if answer.pk is not None and _stored_values(answer) == stored:
-        return answer  # unchanged: a save would only repeat the last history row
+    answer = respondents.answer_write(response, question, value)
     # The response row is locked (see _locked_response): no other save of it runs meanwhile.
-    answer.save()
-    if question.knockout_level is not None:
+    if answer is not None and question.knockout_level is not None:
         _sync_finding(response, question, answer)
     return answer
 
@@ -313,17 +286,6 @@ def knockout_issue(question: Question, choice) -> str:
         "question": question.text.strip().rstrip("."),
         "answer": label,
     }
-
-
-def _stored_values(answer: Answer) -> tuple:
-    return (
-        answer.choice_id,
-        answer.is_na,
-        answer.is_dont_know,
-        answer.text,
-        answer.comment,
-        answer.evidence_url,
-    )
 
 
 def _sync_finding(response: Response, question: Question, answer: Answer) -> None:
@@ -363,32 +325,21 @@ def _sync_finding(response: Response, question: Question, answer: Answer) -> Non
 
 def missing_required(response: Response) -> list[Question]:
     """Required questions of the response's version that have no answer at all."""
-    answered = Answer.objects.given().filter(response=response)
-    return list(
-        Question.objects.filter(dimension__version_id=response.assessment.version_id, required=True)
-        .exclude(pk__in=answered.values("question_id"))
-        .select_related("dimension")
-        .order_by("dimension__order", "dimension_id", "order", "pk")
-    )
+    return respondents.missing_required(response)
 
 
 @transaction.atomic
-def response_submit(*, response: Response, user: User) -> Response:
-    """Lock the user's response once every required question is answered."""
+def response_submit(*, response: Response, by: User) -> Response:
+    """Lock the assessor's response once every required question is answered."""
     Assessment.objects.select_for_update().get(pk=response.assessment_id)
-    response = _locked_response(response, user)
-    missing = missing_required(response)
-    if missing:
-        keys = ", ".join(q.key for q in missing)
-        raise ValidationError(
-            _("Answer the required questions first: %(keys)s.") % {"keys": keys}, code="missing"
-        )
+    response = _locked_response(response, by)
+    respondents.ensure_complete(response)
     response.status = Response.Status.SUBMITTED
     response.submitted_at = timezone.now()
     response._change_reason = SUBMITTED_REASON
     response.save(update_fields=["status", "submitted_at"])
-    if _refresh_assessment_status(response.assessment, by=user):
-        decision_inputs_changed_on(response.assessment.alliance, user)
+    if _refresh_assessment_status(response.assessment, by=by):
+        decision_inputs_changed_on(response.assessment.alliance, by)
     return response
 
 

@@ -4,10 +4,8 @@ reopen, findings, results and history. Access goes through alliances/access.py."
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
@@ -19,8 +17,8 @@ from django.views.generic.edit import FormView
 from alliances.access import Action
 from alliances.views import AllianceMixin, ServiceFormMixin
 from assessments import exports, history_reasons, round_selectors, selectors, services
+from assessments.fill_views import AnswerSave, SectionPage, SubmitPage, messages_of
 from assessments.forms import (
-    AnswerForm,
     AssessmentStartForm,
     AssessorsForm,
     ConditionForm,
@@ -34,25 +32,11 @@ from assessments.partner import services as partner_services
 from assessments.rounds import DEFAULT_MONTHS
 from banks import services as bank_services
 from banks.models import BankVersion
-from banks.sections import section_positions, section_question
-from kit.params import parse_choice, parse_optional_int
 from kit.people import display_name
 from kit.spreadsheets import Sheet, csv_response, download_name, xlsx_response
+from kit.urls import cached_reverse
 
 HISTORY_PAGE_SIZE = 50
-# Where the fill page's buttons go after saving.
-FILL_GOES = ("stay", "next", "previous", "submit")
-
-
-def section_after(go: str, position: int, count: int) -> int:
-    """The section a no-JavaScript fill page shows after saving ("next", "previous" or
-    "stay"), kept within the `count` sections."""
-    target = {"next": position + 1, "previous": position - 1}.get(go, position)
-    return min(max(target, 1), count)
-
-
-def _messages_of(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 class AssessmentMixin(AllianceMixin):
@@ -91,6 +75,7 @@ class OwnResponseMixin(AssessmentMixin):
         if self.assessment.alliance_id != self.alliance.pk:
             raise Http404
         self.assessment.alliance = self.alliance
+        self.respondent = self.response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -98,10 +83,35 @@ class OwnResponseMixin(AssessmentMixin):
         return context
 
     def fill_url(self, position=None):
-        url = reverse(
-            "assessments:fill", args=[self.alliance.slug, self.assessment.pk, self.response.pk]
+        url = cached_reverse(
+            "assessments:fill", self.alliance.slug, self.assessment.pk, self.response.pk
         )
         return f"{url}?d={position}" if position else url
+
+    def answer_url(self, question_id: int) -> str:
+        # One reversed URL for the whole section, the question's id put in its place.
+        head, _zero, tail = cached_reverse(
+            "assessments:answer", self.alliance.slug, self.assessment.pk, self.response.pk, 0
+        ).rpartition("/0/")
+        return f"{head}/{question_id}/{tail}"
+
+    def respondent_answers(self) -> dict:
+        return selectors.response_answers(self.response)
+
+    def save_section(self, values: dict) -> None:
+        services.answers_save(response=self.response, values=values, by=self.request.user)
+
+    def save_answer(self, question, value, then):
+        return services.answer_save(
+            response=self.response,
+            question=question,
+            value=value,
+            by=self.request.user,
+            then=then,
+        )
+
+    def submit(self) -> None:
+        services.response_submit(response=self.response, by=self.request.user)
 
 
 class AssessmentListView(AllianceMixin, TemplateView):
@@ -151,7 +161,7 @@ class AssessmentStartView(AllianceMixin, ServiceFormMixin, FormView):
             alliance=self.alliance,
             version=form.cleaned_data["version"],
             title=form.cleaned_data["title"],
-            created_by=self.request.user,
+            by=self.request.user,
             assessors=form.cleaned_data["assessors"],
         )
 
@@ -212,206 +222,56 @@ class AssessorsView(AssessmentMixin, ServiceFormMixin, FormView):
         return self.assessment.get_absolute_url()
 
 
-class FillView(OwnResponseMixin, TemplateView):
-    """One dimension at a time. Each answer autosaves through AnswerView; this view's POST
-    is the no-JavaScript path that saves the whole dimension at once."""
+class FillView(OwnResponseMixin, SectionPage, TemplateView):
+    """One dimension at a time; a submitted response (or one on a retired bank version)
+    is shown read-only."""
 
     template_name = "assessments/fill.html"
 
     def load_objects(self):
         super().load_objects()
-        self.answers = selectors.response_answers(self.response)
-        self.dimensions = selectors.fill_dimensions(self.assessment.version, self.answers)
-        if not self.dimensions:
-            raise Http404(_("This question bank has no questions."))
-        self.position = request_position(self.request)
-        if not 1 <= self.position <= len(self.dimensions):
-            raise Http404(_("No such section in this assessment."))
-        self.dimension = self.dimensions[self.position - 1]
+        self.load_section()
         self.retired = self.assessment.version.status == BankVersion.Status.RETIRED
+        self.locked = self.response.is_submitted or self.retired
 
     def get_context_data(self, forms=None, **kwargs):
         context = super().get_context_data(**kwargs)
-        questions = selectors.dimension_questions(self.dimension, self.answers)
-        errors = {}
-        if forms:
-            errors = {q.pk: forms[q.pk].errors for q in questions if q.pk in forms}
         previous_answers = round_selectors.previous_answers(self.assessment)
-        # What the template would otherwise work out per question, at a cost that grows
-        # with the section: one reverse() for all the answer URLs, lookups done here.
-        head, _qid, tail = reverse(
-            "assessments:answer",
-            args=[self.alliance.slug, self.assessment.pk, self.response.pk, 0],
-        ).rpartition("/0/")
-        for question in questions:
-            question.answer_url = f"{head}/{question.pk}/{tail}"
-            question.previous = previous_answers.get(question.key)
-            question.errors = errors.get(question.pk)
-        answered = sum(d.answered_count for d in self.dimensions)
-        total = sum(d.question_count for d in self.dimensions)
         context.update(
-            dimensions=self.dimensions,
-            dimension=self.dimension,
-            position=self.position,
-            questions=questions,
-            errors=errors,
-            answered=answered,
-            total=total,
-            previous_position=self.position - 1 if self.position > 1 else None,
-            next_position=self.position + 1 if self.position < len(self.dimensions) else None,
-            locked=self.response.is_submitted or self.retired,
+            self.section_context(forms, previous_answers),
             retired=self.retired,
             previous_answers=previous_answers,
         )
         return context
 
-    def post(self, request, *args, **kwargs):
-        # Read before anything is saved: a bad value is a 400 with nothing written.
-        go = parse_choice(request.POST.get("go"), name="go", choices=FILL_GOES, default="stay")
-        questions = selectors.dimension_questions(self.dimension, self.answers)
-        forms = {q.pk: AnswerForm(request.POST, question=q) for q in questions}
-        if not all(form.is_valid() for form in forms.values()):
-            messages.error(request, _("Some answers need a fix: nothing on this page was saved."))
-            return self.render_to_response(self.get_context_data(forms=forms), status=400)
-        try:
-            services.answers_save(
-                response=self.response,
-                values={q: forms[q.pk].value() for q in questions},
-                user=request.user,
-            )
-        except ValidationError as exc:
-            messages.error(request, _messages_of(exc))
-            return self.render_to_response(self.get_context_data(), status=400)
-        if go == "submit":
-            return redirect(
-                "assessments:submit", self.alliance.slug, self.assessment.pk, self.response.pk
-            )
-        target = section_after(go, self.position, len(self.dimensions))
-        messages.success(
-            request, _("Answers to “%(section)s” saved.") % {"section": self.dimension.name}
+    def submit_url(self) -> str:
+        return reverse(
+            "assessments:submit", args=[self.alliance.slug, self.assessment.pk, self.response.pk]
         )
-        return HttpResponseRedirect(self.fill_url(target))
 
 
-class AnswerView(OwnResponseMixin, View):
-    """htmx autosave of one answer: returns its saved state (and the progress, out of band)."""
-
-    http_method_names = ["post"]
-
+class AnswerView(OwnResponseMixin, AnswerSave, View):
     def load_objects(self):
         super().load_objects()
-        self.question = section_question(self.assessment.version, self.kwargs["qid"])
-        if self.question is None:
-            raise Http404(_("No such question in this assessment."))
-        # Every parameter is read before anything is written: a bad one is a 400, never
-        # a 500 after the answer was saved.
-        self.position = request_position(self.request)
-
-    def post(self, request, *args, **kwargs):
-        form = AnswerForm(request.POST, question=self.question)
-        refused_link = ()
-        if form.only_link_refused:
-            # A bad link must not cost the comment typed next to it: the rest saves, the
-            # link is marked and the last good one kept (422: saved, but not all of it).
-            refused_link = form.errors["evidence_url"]
-        elif not form.is_valid():
-            errors = [e for field_errors in form.errors.values() for e in field_errors]
-            return self.status(errors=errors, status=400)
-        # The save and the page that reports it are one transaction: if the page
-        # cannot be rendered, the answer is not kept either. (No savepoint of its own:
-        # the service has one, and the fill page's query budget is tight.)
-        with transaction.atomic(savepoint=False):
-            try:
-                answer = services.answer_save(
-                    response=self.response,
-                    question=self.question,
-                    value=form.value(),
-                    user=request.user,
-                )
-            except ValidationError as exc:
-                return self.status(errors=exc.messages, status=400)
-            if refused_link:
-                return self.status(
-                    answer=answer, refused_link=refused_link, status=422, with_progress=True
-                ).render()
-            return self.status(answer=answer, with_progress=True).render()
-
-    def status(self, *, answer=None, errors=(), refused_link=(), status=200, with_progress=False):
-        context = {
-            "question": self.question,
-            "answer": answer,
-            "errors": errors,
-            "refused_link": refused_link,
-            "saved_parts": saved_parts(answer),
-        }
-        if with_progress:
-            dimensions = selectors.fill_dimensions(
-                self.assessment.version, selectors.response_answers(self.response)
-            )
-            context.update(
-                alliance=self.alliance,
-                assessment=self.assessment,
-                response=self.response,
-                dimensions=dimensions,
-                answered=sum(d.answered_count for d in dimensions),
-                total=sum(d.question_count for d in dimensions),
-                position=self.position,
-                oob=True,
-            )
-        return TemplateResponse(
-            self.request, "assessments/_answer_saved.html", context, status=status
-        )
+        self.load_question()
 
 
-def saved_parts(answer) -> str:
-    """What an answer holds, in words ("level and comment"); "" for nothing."""
-    if answer is None:
-        return ""
-    parts = []
-    if answer.choice_id or answer.is_na or answer.is_dont_know:
-        parts.append(gettext("level"))
-    if answer.text:
-        parts.append(gettext("answer"))
-    if answer.comment:
-        parts.append(gettext("comment"))
-    if len(parts) < 2:
-        return "".join(parts)
-    return gettext("%(parts)s and %(last)s") % {"parts": ", ".join(parts[:-1]), "last": parts[-1]}
-
-
-def request_position(request) -> int:
-    """The section (`d`, from 1) a fill page or an answer save is about; 1 when absent."""
-    raw = request.GET.get("d") or request.POST.get("d")
-    return parse_optional_int(raw, name=gettext("d (the section)"), default=1)
-
-
-class SubmitView(OwnResponseMixin, TemplateView):
+class SubmitView(OwnResponseMixin, SubmitPage, TemplateView):
     template_name = "assessments/submit.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        missing = services.missing_required(self.response)
-        positions = section_positions(self.assessment.version)
-        context["missing"] = [
-            (q, f"{self.fill_url(positions[q.dimension_id])}#q-{q.pk}") for q in missing
-        ]
-        context["fill_url"] = self.fill_url()
+        context.update(self.missing_context(services.missing_required(self.response)))
         return context
 
-    def post(self, request, *args, **kwargs):
-        try:
-            services.response_submit(response=self.response, user=request.user)
-        except ValidationError as exc:
-            if getattr(exc, "code", None) != "missing":
-                messages.error(request, _messages_of(exc))
-            return self.render_to_response(self.get_context_data(), status=400)
+    def submitted(self):
         self.assessment.refresh_from_db(fields=["status"])
         if self.assessment.is_submitted:
             messages.success(
-                request, _("Submitted. Every assessor has now submitted: see the results.")
+                self.request, _("Submitted. Every assessor has now submitted: see the results.")
             )
             return redirect("assessments:results", self.alliance.slug, self.assessment.pk)
-        messages.success(request, _("Your answers are submitted and locked. Thank you."))
+        messages.success(self.request, _("Your answers are submitted and locked. Thank you."))
         return redirect(self.assessment)
 
 
@@ -434,7 +294,7 @@ class ReopenView(AssessmentMixin, TemplateView):
         try:
             services.response_reopen(response=self.response, by=request.user)
         except ValidationError as exc:
-            messages.error(request, _messages_of(exc))
+            messages.error(request, messages_of(exc))
             return redirect(self.assessment)
         messages.success(
             request,
@@ -546,7 +406,7 @@ class AssessmentDeleteView(AssessmentMixin, TemplateView):
         try:
             services.assessment_delete(assessment=self.assessment, by=request.user)
         except ValidationError as exc:
-            messages.error(request, _messages_of(exc))
+            messages.error(request, messages_of(exc))
             return redirect(self.assessment)
         messages.success(
             request, _("Assessment “%(title)s” deleted.") % {"title": self.assessment.title}

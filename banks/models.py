@@ -210,14 +210,23 @@ class BankVersion(models.Model):
         return f"{self.bank.name} v{self.number} ({self.get_status_display().lower()})"
 
     def save(self, *args, **kwargs):
-        if self.pk:
-            stored = type(self).objects.filter(pk=self.pk).first()
-            if stored and stored.status != self.Status.DRAFT and not self._is_retirement(stored):
-                raise LockedVersionError(
-                    _("%(version)s is locked: make a new draft from it to change the bank.")
-                    % {"version": stored}
-                )
+        self._ensure_unlocked()
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # A form (the admin's history form, reverting a published version) says so
+        # instead of failing at save().
+        self._ensure_unlocked()
+
+    def _ensure_unlocked(self):
+        if self.pk is None:
+            return
+        stored = type(self).objects.filter(pk=self.pk).first()
+        if stored and stored.status != self.Status.DRAFT and not self._is_retirement(stored):
+            raise LockedVersionError(
+                _("%(version)s is locked: make a new draft from it to change the bank.")
+                % {"version": stored}
+            )
 
     def _is_retirement(self, stored) -> bool:
         """Publishing a newer version retires this one: the only change a published one takes."""

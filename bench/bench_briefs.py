@@ -71,7 +71,7 @@ def prepare_figures(client, alliance):
 def render_figures(alliance, user):
     from weasyprint import HTML
 
-    brief, _ = services.brief_request(alliance=alliance, user=user)
+    brief, _ = services.brief_request(alliance=alliance, by=user)
     html = render_to_string("briefs/brief.html", worker.brief_context(brief))
     # The same HTML for bare WeasyPrint, its static links pointing straight at the files.
     static_dir = settings.BASE_DIR / "static"

@@ -37,7 +37,7 @@ def assessed(manager):
         MembershipFactory(alliance=alliance, user=user, role="contributor")
     version = make_version(slug="bench-sixty", n_questions=QUESTIONS, n_dimensions=6)
     assessment = services.assessment_start(
-        alliance=alliance, version=version, title="Sixty questions", created_by=manager,
+        alliance=alliance, version=version, title="Sixty questions", by=manager,
         assessors=assessors,
     )  # fmt: skip
     questions = list(Question.objects.filter(dimension__version=version))
@@ -94,7 +94,7 @@ def grow(manager, version, count, start_at):
         alliance = AllianceFactory(name=f"Bench API {n}")
         MembershipFactory(alliance=alliance, user=manager, role="manager")
         assessment = services.assessment_start(
-            alliance=alliance, version=version, title=f"Fit {n}", created_by=manager,
+            alliance=alliance, version=version, title=f"Fit {n}", by=manager,
             assessors=[manager],
         )  # fmt: skip
         response = assessment.responses.get()
@@ -106,7 +106,7 @@ def grow(manager, version, count, start_at):
                 value=services.AnswerValue(choice=question.choices.get(score=score)),
                 user=manager,
             )
-        services.response_submit(response=response, user=manager)
+        services.response_submit(response=response, by=manager)
         ours = SponsorshipFactory(alliance=alliance)
         SignalFactory(sponsorship=ours)
         PartnerSponsorshipFactory(alliance=alliance)
@@ -114,7 +114,7 @@ def grow(manager, version, count, start_at):
 
 
 def api_figures(manager):
-    key = token_create(user=manager, name="bench").key
+    key = token_create(by=manager, name="bench").key
     client = Client(HTTP_AUTHORIZATION=f"Token {key}")
     version = make_version(slug="bench-api")
     rows = 0

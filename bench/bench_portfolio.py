@@ -29,15 +29,15 @@ def _portfolio(manager):
         for days in (5, 40, 80):
             SignalFactory(sponsorship=sponsorship, kind="advocacy", date=days_ago(days))
         first = services.assessment_start(
-            alliance=alliance, version=version, title="Fit", created_by=manager, assessors=[manager]
+            alliance=alliance, version=version, title="Fit", by=manager, assessors=[manager]
         )
         answer_all(first.responses.get(), 3)
-        services.response_submit(response=first.responses.get(), user=manager)
+        services.response_submit(response=first.responses.get(), by=manager)
         if n % 2:  # every other alliance has a second round, some of them lower
             first.refresh_from_db()
             second = services.assessment_reassess(assessment=first, by=manager)
             answer_all(second.responses.get(), 2 if n % 4 == 1 else 4)
-            services.response_submit(response=second.responses.get(), user=manager)
+            services.response_submit(response=second.responses.get(), by=manager)
         Brief.objects.create(
             alliance=alliance,
             snapshot={"decision": {"verdict": "GO", "css": "go"}},

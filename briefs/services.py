@@ -28,34 +28,36 @@ def _enqueue(brief: Brief) -> None:
     transaction.on_commit(lambda: render_brief.delay(brief_id))
 
 
+@transaction.atomic
 def brief_of_current_evidence(
-    *, alliance: Alliance, requested_by=None, language: str | None = None
+    *, alliance: Alliance, by=None, language: str | None = None
 ) -> tuple[Brief, bool]:
-    """The brief of the alliance's current evidence, new or existing: (brief, created).
-    It is written in `language`, by default the active one (the asker's, in a request):
-    the snapshot's text is in it, so each language has its own brief."""
+    """The brief of the alliance's current evidence, new (requested by `by`) or existing:
+    (brief, created). It is written in `language`, by default the active one (the
+    asker's, in a request): the snapshot's text is in it, so each language has its own
+    brief."""
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     with translation.override(language):
         snapshot = build_snapshot(alliance)[0]
     return Brief.objects.get_or_create(
         alliance=alliance,
         snapshot_sha256=snapshot_sha256(snapshot),
-        defaults={"snapshot": snapshot, "requested_by": requested_by, "language": language},
+        defaults={"snapshot": snapshot, "requested_by": by, "language": language},
     )
 
 
 @transaction.atomic
-def brief_request(*, alliance: Alliance, user) -> tuple[Brief, bool]:
+def brief_request(*, alliance: Alliance, by) -> tuple[Brief, bool]:
     """The brief of the alliance's current evidence: the existing one when the snapshot
     is unchanged (a failed one is retried), else a new one, enqueued on commit.
     Returns (brief, created)."""
-    if not can(user, Action.PREPARE_BRIEF, alliance):
+    if not can(by, Action.PREPARE_BRIEF, alliance):
         raise PermissionDenied(NOT_ALLOWED)
-    brief, created = brief_of_current_evidence(alliance=alliance, requested_by=user)
+    brief, created = brief_of_current_evidence(alliance=alliance, by=by)
     if created:
         _enqueue(brief)
     elif brief.status == Brief.Status.FAILED or brief.is_stale:
-        brief_reset(brief=brief, requested_by=user)
+        brief_reset(brief=brief, by=by)
         _enqueue(brief)
     return brief, created
 
@@ -68,10 +70,12 @@ def brief_render_now(*, alliance: Alliance, by) -> Brief:
     """The brief of the alliance's current evidence, rendered in this process if it is not
     ready (for operators' commands and the demo), through the worker's code path.
     Raises worker.BriefBusy when a worker renders it now, BriefNotRendered on failure."""
-    brief, created = brief_of_current_evidence(alliance=alliance, requested_by=by)
+    # Committed before the render: the worker's claim (and any other worker) must see it.
+    with transaction.atomic():
+        brief, created = brief_of_current_evidence(alliance=alliance, by=by)
+        if brief.status != Brief.Status.READY and not created:
+            brief_reset(brief=brief, by=by)
     if brief.status != Brief.Status.READY:
-        if not created:
-            brief_reset(brief=brief, requested_by=by)
         worker.brief_render(brief_id=brief.pk)
         brief.refresh_from_db()
     if brief.status != Brief.Status.READY:
@@ -79,27 +83,29 @@ def brief_render_now(*, alliance: Alliance, by) -> Brief:
     return brief
 
 
-def brief_reset(*, brief: Brief, requested_by=None) -> None:
-    """Back to the queue, for another render; the asker becomes the requester if none."""
+@transaction.atomic
+def brief_reset(*, brief: Brief, by=None) -> None:
+    """Back to the queue, for another render; the asker `by` becomes the requester if none."""
     brief.status, brief.error = Brief.Status.QUEUED, ""
-    brief.requested_by = brief.requested_by or requested_by
-    as_done_by(brief, requested_by).save(update_fields=["status", "error", "requested_by"])
+    brief.requested_by = brief.requested_by or by
+    as_done_by(brief, by).save(update_fields=["status", "error", "requested_by"])
 
 
 @transaction.atomic
-def brief_retry(*, brief: Brief, user) -> Brief:
-    if not can(user, Action.PREPARE_BRIEF, brief.alliance):
+def brief_retry(*, brief: Brief, by) -> Brief:
+    if not can(by, Action.PREPARE_BRIEF, brief.alliance):
         raise PermissionDenied(NOT_ALLOWED)
     brief = Brief.objects.select_for_update().get(pk=brief.pk)
     if not (brief.status == Brief.Status.FAILED or brief.is_stale):
         raise ValidationError(_("Only a brief that failed can be tried again."))
-    brief_reset(brief=brief, requested_by=user)
+    brief_reset(brief=brief, by=by)
     _enqueue(brief)
     return brief
 
 
-def brief_opened(*, brief: Brief, user) -> None:
-    """Remember that the user opened a ready brief (once; a second opening changes nothing)."""
-    if brief.status != Brief.Status.READY or not user.is_authenticated:
+@transaction.atomic
+def brief_opened(*, brief: Brief, by) -> None:
+    """Remember that `by` opened a ready brief (once; a second opening changes nothing)."""
+    if brief.status != Brief.Status.READY or not by.is_authenticated:
         return
-    BriefView.objects.bulk_create([BriefView(brief=brief, user=user)], ignore_conflicts=True)
+    BriefView.objects.bulk_create([BriefView(brief=brief, user=by)], ignore_conflicts=True)

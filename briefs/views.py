@@ -31,7 +31,7 @@ class BriefPrepareView(AllianceMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        brief, created = services.brief_request(alliance=self.alliance, user=request.user)
+        brief, created = services.brief_request(alliance=self.alliance, by=request.user)
         # A new brief needs no message: its status panel follows the render and says
         # when it is ready (a flash saying "Preparing…" would outlive the render).
         if not created:
@@ -61,7 +61,7 @@ class BriefDetailView(BriefMixin, TemplateView):
     template_name = "briefs/brief_detail.html"
 
     def get(self, request, *args, **kwargs):
-        services.brief_opened(brief=self.brief, user=request.user)
+        services.brief_opened(brief=self.brief, by=request.user)
         return super().get(request, *args, **kwargs)
 
 
@@ -79,7 +79,7 @@ class BriefDownloadView(BriefMixin, View):
             pdf = default_storage.open(self.brief.pdf.name, "rb")
         except FileNotFoundError as exc:
             raise Http404(_("The PDF of this brief is missing from storage.")) from exc
-        services.brief_opened(brief=self.brief, user=request.user)
+        services.brief_opened(brief=self.brief, by=request.user)
         return FileResponse(
             pdf,
             as_attachment=True,
@@ -94,7 +94,7 @@ class BriefRetryView(BriefMixin, View):
 
     def post(self, request, *args, **kwargs):
         try:
-            services.brief_retry(brief=self.brief, user=request.user)
+            services.brief_retry(brief=self.brief, by=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

@@ -70,9 +70,9 @@ def decision_recheck(
             % {"alliance": alliance.name, "verdict": verdict},
             body=decision_changed_text(previous, decision),
             url=alliance.get_absolute_url(),
-            # Not the actor's own act but its consequence: whoever moved the decision
-            # hears of it too (the manager who classified a showstopper sees NO-GO).
-            actor=None,
+            # No `by`: not the actor's own act but its consequence, so whoever moved the
+            # decision hears of it too (the manager who classified a showstopper sees NO-GO).
+            by=None,
             key=key,
         )
         return True

@@ -1,17 +1,13 @@
-"""The bell's unread count on every page: one COUNT on the `notification_unread` index,
-only when a page shows it."""
+"""The bell's unread count on every page, only when a page shows it (the signed-in user
+comes with it: accounts/backends.py)."""
 
 from django.utils.functional import SimpleLazyObject
 
-from notifications.models import Notification
-
-
-def _unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+from notifications.selectors import unread_count
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_unread": SimpleLazyObject(lambda: _unread_count(user))}
+    return {"nav_unread": SimpleLazyObject(lambda: unread_count(user))}

@@ -59,16 +59,17 @@ def notify(
     title: str,
     body: str = "",
     url: str = "",
-    actor=None,
+    by=None,
     key: str | None = None,
 ) -> list[Notification]:
-    """Tell `recipients` (users) about an event of `kind` on `alliance`; return what was
-    created. Skips the actor (nobody hears of what they did themselves), anyone who may
-    not see the alliance, and anyone who already has a notification with `key`."""
+    """Tell `recipients` (users) about an event of `kind` on `alliance`, done by `by` (its
+    actor, None for the system); return what was created. Skips `by` (nobody hears of
+    what they did themselves), anyone who may not see the alliance, and anyone who
+    already has a notification with `key`."""
     Kind(kind)  # refuse a kind nobody can choose a delivery for
     unique = {u.pk: u for u in recipients if u is not None}
-    if actor is not None:
-        unique.pop(actor.pk, None)
+    if by is not None:
+        unique.pop(by.pk, None)
     users = _may_see(alliance, list(unique.values()))
     if not users:
         return []
@@ -80,25 +81,28 @@ def notify(
             title=_clip(title, TITLE_MAX),
             body=_clip(body, BODY_MAX),
             url=url,
-            actor=actor,
+            actor=by,
             key=key or None,
         )
         for user in users
     ]
-    if key:
-        created = []
-        for row in rows:
-            # A savepoint each: a duplicate (another beat, another worker) is skipped
-            # without spoiling the caller's transaction.
-            try:
-                with transaction.atomic():
-                    row.save()
-            except IntegrityError:
-                continue
-            created.append(row)
-    else:
-        created = Notification.objects.bulk_create(rows)
-    _queue_immediate_emails(kind, created)
+    # The caller's transaction, or its own when called alone (a daily job): most writes
+    # notify, so no savepoint of its own (no query added to theirs).
+    with transaction.atomic(savepoint=False):
+        if key:
+            created = []
+            for row in rows:
+                # A savepoint each: a duplicate (another beat, another worker) is skipped
+                # without spoiling the caller's transaction.
+                try:
+                    with transaction.atomic():
+                        row.save()
+                except IntegrityError:
+                    continue
+                created.append(row)
+        else:
+            created = Notification.objects.bulk_create(rows)
+        _queue_immediate_emails(kind, created)
     return created
 
 
@@ -145,9 +149,9 @@ def mail_queue(
 
 
 @transaction.atomic
-def notification_mark_read(*, notification: Notification, user) -> Notification:
-    """Mark one of the user's own notifications read (someone else's does not exist)."""
-    if notification.recipient_id != user.pk:
+def notification_mark_read(*, notification: Notification, by) -> Notification:
+    """Mark one of `by`'s own notifications read (someone else's does not exist)."""
+    if notification.recipient_id != by.pk:
         raise Notification.DoesNotExist
     if notification.read_at is None:
         notification.read_at = timezone.now()
@@ -156,19 +160,20 @@ def notification_mark_read(*, notification: Notification, user) -> Notification:
 
 
 @transaction.atomic
-def notifications_mark_all_read(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+def notifications_mark_all_read(*, by) -> int:
+    """Mark all of `by`'s own unread notifications read; return how many."""
+    return Notification.objects.filter(recipient=by, read_at__isnull=True).update(
         read_at=timezone.now()
     )
 
 
 @transaction.atomic
-def preferences_save(*, user, choices: dict[str, str]) -> None:
-    """Store the user's delivery for each kind given (a choice equal to the default is
+def preferences_save(*, choices: dict[str, str], by) -> None:
+    """Store `by`'s own delivery for each kind given (a choice equal to the default is
     stored too: the user chose it)."""
     for kind, delivery in choices.items():
         Kind(kind)
         Delivery(delivery)
         DeliveryPreference.objects.update_or_create(
-            user=user, kind=kind, defaults={"delivery": delivery}
+            user=by, kind=kind, defaults={"delivery": delivery}
         )

@@ -54,20 +54,20 @@ class NotificationOpenView(View):
 
     def get(self, request, pk):
         notification = own_notification(request, pk)
-        services.notification_mark_read(notification=notification, user=request.user)
+        services.notification_mark_read(notification=notification, by=request.user)
         return redirect(_target(notification))
 
 
 class NotificationReadView(View):
     def post(self, request, pk):
         notification = own_notification(request, pk)
-        services.notification_mark_read(notification=notification, user=request.user)
+        services.notification_mark_read(notification=notification, by=request.user)
         return redirect("notifications:list")
 
 
 class NotificationReadAllView(View):
     def post(self, request):
-        count = services.notifications_mark_all_read(user=request.user)
+        count = services.notifications_mark_all_read(by=request.user)
         messages.success(request, _("%(count)d marked read.") % {"count": count})
         return redirect("notifications:list")
 
@@ -85,6 +85,6 @@ class PreferencesView(FormView):
         return {**super().get_form_kwargs(), "current": current}
 
     def form_valid(self, form):
-        services.preferences_save(user=self.request.user, choices=form.cleaned_data)
+        services.preferences_save(by=self.request.user, choices=form.cleaned_data)
         messages.success(self.request, _("Your e-mail choices are saved."))
         return redirect("notifications:preferences")

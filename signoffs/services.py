@@ -62,7 +62,7 @@ def signoff_request(
             % {"who": display_name(by), "alliance": alliance.name, "verdict": request.verdict},
             body=request.message or request.rationale,
             url=reverse("signoffs:answer", args=[alliance.slug, signoff.pk]),
-            actor=by,
+            by=by,
             key=f"signoff-requested:{signoff.pk}",
         )
     return request
@@ -132,6 +132,6 @@ def _tell_managers(signoff: SignOff, by: User) -> None:
         % {"who": display_name(by), "alliance": alliance.name, "verdict": request.verdict},
         body=signoff.comment,
         url=alliance.get_absolute_url(),
-        actor=by,
+        by=by,
         key=f"signoff-answered:{signoff.pk}",
     )

@@ -111,10 +111,10 @@ def _sponsorship(alliance, sponsor, side, role, since, **knowledge) -> Sponsorsh
     fields = dict(side=side, role=role, since=since, **knowledge)
     if sponsorship is None:
         sponsorship = Sponsorship(alliance=alliance, sponsor=sponsor, **fields)
-        return services.sponsorship_create(sponsorship=sponsorship, user=system)
+        return services.sponsorship_create(sponsorship=sponsorship, by=system)
     for field, value in fields.items():
         setattr(sponsorship, field, value)
-    return services.sponsorship_update(sponsorship=sponsorship, user=system)
+    return services.sponsorship_update(sponsorship=sponsorship, by=system)
 
 
 def _signals(sponsorship, recorded_by, today, rows):
@@ -128,11 +128,11 @@ def _signals(sponsorship, recorded_by, today, rows):
         fields = dict(date=today - timedelta(days=days), responds_to=made.get(answers), **extra)
         if signal is None:
             signal = Signal(sponsorship=sponsorship, kind=kind, note=note, **fields)
-            made[key] = services.signal_record(signal=signal, recorded_by=recorded_by)
+            made[key] = services.signal_record(signal=signal, by=recorded_by)
             continue
         for field, value in fields.items():
             setattr(signal, field, value)
-        made[key] = services.signal_update(signal=signal, user=recorded_by)
+        made[key] = services.signal_update(signal=signal, by=recorded_by)
     return made
 
 
@@ -141,7 +141,7 @@ def _peer_link(alliance, ours, theirs, **fields) -> PeerLink:
     link = link or PeerLink(alliance=alliance, ours=ours, theirs=theirs)
     for field, value in fields.items():
         setattr(link, field, value)
-    return services.peer_link_save(link=link, user=system_user())
+    return services.peer_link_save(link=link, by=system_user())
 
 
 def seed(demo: Demo) -> list[str]:

@@ -96,12 +96,12 @@ def sponsor_save(*, sponsor: Sponsor, interests: Iterable[str] | None = None) ->
     return sponsor
 
 
-def _ensure_may_link(user, sponsor: Sponsor, linked_id: int | None) -> None:
+def _ensure_may_link(by, sponsor: Sponsor, linked_id: int | None) -> None:
     """`sponsor` as edited, `linked_id` the account it is linked to now."""
     if sponsor.user_id == linked_id:
         return
     allowed = can_link_account(
-        user, linked_id=linked_id, account=sponsor.user, new_record=sponsor.pk is None
+        by, linked_id=linked_id, account=sponsor.user, new_record=sponsor.pk is None
     )
     if not allowed:
         raise ValidationError(
@@ -115,15 +115,15 @@ def _ensure_may_link(user, sponsor: Sponsor, linked_id: int | None) -> None:
 
 
 @transaction.atomic
-def sponsor_update(*, sponsor: Sponsor, user, interests: Iterable[str]) -> Sponsor:
-    """Edit a person as `user`: themself, or a manager of an alliance they sponsor.
+def sponsor_update(*, sponsor: Sponsor, by, interests: Iterable[str]) -> Sponsor:
+    """Edit a person as `by`: themself, or a manager of an alliance they sponsor.
     Which account is theirs follows `can_link_account`."""
     stored = Sponsor.objects.select_for_update().get(pk=sponsor.pk)
-    if not can_edit_sponsor(user, stored):
+    if not can_edit_sponsor(by, stored):
         raise PermissionDenied(
             _("Only this person and the managers of their alliances can edit it.")
         )
-    _ensure_may_link(user, sponsor, stored.user_id)
+    _ensure_may_link(by, sponsor, stored.user_id)
     return sponsor_save(sponsor=sponsor, interests=interests)
 
 
@@ -131,16 +131,16 @@ def sponsor_update(*, sponsor: Sponsor, user, interests: Iterable[str]) -> Spons
 def sponsorship_create(
     *,
     sponsorship: Sponsorship,
-    user,
+    by,
     new_sponsor: Sponsor | None = None,
     interests: Iterable[str] = (),
 ) -> Sponsorship:
     """Save an unsaved sponsorship; with `new_sponsor`, create that person first, in
     the organisation of the chosen side. Either both are saved or neither."""
-    ensure_can(user, Action.MANAGE_SPONSORS, sponsorship.alliance)
+    ensure_can(by, Action.MANAGE_SPONSORS, sponsorship.alliance)
     _lock_alliance(sponsorship.alliance_id)
     if new_sponsor is not None:
-        _ensure_may_link(user, new_sponsor, None)
+        _ensure_may_link(by, new_sponsor, None)
         if sponsorship.side == Sponsorship.Side.OURS:
             new_sponsor.organisation = our_organisation()
         else:
@@ -149,26 +149,26 @@ def sponsorship_create(
         sponsorship.sponsor = new_sponsor
     if sponsorship.sponsor_id is None:
         raise ValidationError({"sponsor": _("Choose a person, or enter a new person's name.")})
-    _save(as_done_by(sponsorship, user), TAKEN)
-    decision_inputs_changed_on(sponsorship.alliance, user)
+    _save(as_done_by(sponsorship, by), TAKEN)
+    decision_inputs_changed_on(sponsorship.alliance, by)
     return sponsorship
 
 
 @transaction.atomic
-def sponsorship_update(*, sponsorship: Sponsorship, user) -> Sponsorship:
-    ensure_can(user, Action.MANAGE_SPONSORS, sponsorship.alliance)
+def sponsorship_update(*, sponsorship: Sponsorship, by) -> Sponsorship:
+    ensure_can(by, Action.MANAGE_SPONSORS, sponsorship.alliance)
     _lock_alliance(sponsorship.alliance_id)
-    _save(as_done_by(sponsorship, user), TAKEN)
-    decision_inputs_changed_on(sponsorship.alliance, user)
+    _save(as_done_by(sponsorship, by), TAKEN)
+    decision_inputs_changed_on(sponsorship.alliance, by)
     return sponsorship
 
 
 @transaction.atomic
-def sponsorship_delete(*, sponsorship: Sponsorship, user) -> None:
+def sponsorship_delete(*, sponsorship: Sponsorship, by) -> None:
     """Delete a sponsorship with its signals, and the person's peer links on the
     alliance when they no longer sponsor it at all."""
-    ensure_can(user, Action.MANAGE_SPONSORS, sponsorship.alliance)
-    as_done_by(sponsorship, user).delete()
+    ensure_can(by, Action.MANAGE_SPONSORS, sponsorship.alliance)
+    as_done_by(sponsorship, by).delete()
     still_sponsors = Sponsorship.objects.filter(
         alliance_id=sponsorship.alliance_id, sponsor_id=sponsorship.sponsor_id
     ).exists()
@@ -179,11 +179,11 @@ def sponsorship_delete(*, sponsorship: Sponsorship, user) -> None:
         PeerLink.objects.filter(alliance_id=sponsorship.alliance_id).filter(
             theirs_id=sponsorship.sponsor_id
         ).delete()
-    decision_inputs_changed_on(sponsorship.alliance, user)
+    decision_inputs_changed_on(sponsorship.alliance, by)
 
 
 @transaction.atomic
-def sponsor_choose(*, alliance: Alliance, sponsor: Sponsor, user) -> Sponsorship:
+def sponsor_choose(*, alliance: Alliance, sponsor: Sponsor, by) -> Sponsorship:
     """Sponsor match: make `sponsor` our executive sponsor of `alliance` from today."""
     sponsorship = Sponsorship(
         alliance=alliance,
@@ -192,65 +192,65 @@ def sponsor_choose(*, alliance: Alliance, sponsor: Sponsor, user) -> Sponsorship
         role=Sponsorship.Role.EXECUTIVE_SPONSOR,
         since=timezone.localdate(),
     )
-    return sponsorship_create(sponsorship=sponsorship, user=user)
+    return sponsorship_create(sponsorship=sponsorship, by=by)
 
 
 @transaction.atomic
-def signal_record(*, signal: Signal, recorded_by, move_since: bool = False) -> Signal:
+def signal_record(*, signal: Signal, by, move_since: bool = False) -> Signal:
     """Record a signal. With `move_since`, a signal dated before its sponsorship's start
     moves that start back to the signal's date (a manager's change, kept in history)."""
     sponsorship = signal.sponsorship
-    ensure_can(recorded_by, Action.RECORD_SIGNAL, sponsorship.alliance)
+    ensure_can(by, Action.RECORD_SIGNAL, sponsorship.alliance)
     signal.moves_since_back = False  # the start moves here, or the signal is refused
     if move_since and signal.date and signal.date < sponsorship.since:
-        ensure_can(recorded_by, Action.MANAGE_SPONSORS, sponsorship.alliance)
+        ensure_can(by, Action.MANAGE_SPONSORS, sponsorship.alliance)
         _lock_alliance(sponsorship.alliance_id)
         sponsorship.since = signal.date
-        _save(as_done_by(sponsorship, recorded_by), TAKEN)
-    signal.recorded_by = recorded_by
-    _save(as_done_by(signal, recorded_by), ANSWERED)
-    decision_inputs_changed_on(sponsorship.alliance, recorded_by)
+        _save(as_done_by(sponsorship, by), TAKEN)
+    signal.recorded_by = by
+    _save(as_done_by(signal, by), ANSWERED)
+    decision_inputs_changed_on(sponsorship.alliance, by)
     return signal
 
 
-def _ensure_may_change(signal: Signal, user) -> None:
-    if not can_change_signal(user, signal, signal.sponsorship.alliance):
+def _ensure_may_change(signal: Signal, by) -> None:
+    if not can_change_signal(by, signal, signal.sponsorship.alliance):
         raise PermissionDenied(
             _("Only the person who recorded this signal or a manager can change it.")
         )
 
 
 @transaction.atomic
-def signal_update(*, signal: Signal, user) -> Signal:
-    _ensure_may_change(signal, user)
-    _save(as_done_by(signal, user), ANSWERED)
-    decision_inputs_changed_on(signal.sponsorship.alliance, user)
+def signal_update(*, signal: Signal, by) -> Signal:
+    _ensure_may_change(signal, by)
+    _save(as_done_by(signal, by), ANSWERED)
+    decision_inputs_changed_on(signal.sponsorship.alliance, by)
     return signal
 
 
 @transaction.atomic
-def signal_delete(*, signal: Signal, user) -> None:
-    _ensure_may_change(signal, user)
+def signal_delete(*, signal: Signal, by) -> None:
+    _ensure_may_change(signal, by)
     answer = Signal.objects.filter(responds_to=signal).first()
     if answer is not None:
         raise ValidationError(
             _("It was answered by the %(kind)s of %(date)s: delete that first.")
             % {"kind": answer.get_kind_display().lower(), "date": date_format(answer.date, "d M Y")}
         )
-    as_done_by(signal, user).delete()
-    decision_inputs_changed_on(signal.sponsorship.alliance, user)
+    as_done_by(signal, by).delete()
+    decision_inputs_changed_on(signal.sponsorship.alliance, by)
 
 
 @transaction.atomic
-def peer_link_save(*, link: PeerLink, user) -> PeerLink:
-    ensure_can(user, Action.MANAGE_SPONSORS, link.alliance)
+def peer_link_save(*, link: PeerLink, by) -> PeerLink:
+    ensure_can(by, Action.MANAGE_SPONSORS, link.alliance)
     _save(link, _("These two are already mapped: edit that mapping instead."))
-    decision_inputs_changed_on(link.alliance, user)
+    decision_inputs_changed_on(link.alliance, by)
     return link
 
 
 @transaction.atomic
-def peer_link_delete(*, link: PeerLink, user) -> None:
-    ensure_can(user, Action.MANAGE_SPONSORS, link.alliance)
+def peer_link_delete(*, link: PeerLink, by) -> None:
+    ensure_can(by, Action.MANAGE_SPONSORS, link.alliance)
     link.delete()
-    decision_inputs_changed_on(link.alliance, user)
+    decision_inputs_changed_on(link.alliance, by)

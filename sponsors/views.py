@@ -99,7 +99,7 @@ class SignalCreateView(AllianceSponsorsContextMixin, AllianceMixin, TemplateView
             try:
                 signal = services.signal_record(
                     signal=form.instance,
-                    recorded_by=request.user,
+                    by=request.user,
                     move_since=form.cleaned_data["move_since"],
                 )
             except ValidationError as exc:
@@ -157,7 +157,7 @@ class SignalUpdateView(SignalMixin, BadRequestOnInvalidMixin, ServiceFormMixin, 
         return {**super().get_form_kwargs(), "alliance": self.alliance}
 
     def save(self, form):
-        return services.signal_update(signal=form.instance, user=self.request.user)
+        return services.signal_update(signal=form.instance, by=self.request.user)
 
     def get_back(self):
         return self.get_success_url(), _("Sponsors of %(name)s") % {"name": self.alliance.name}
@@ -186,7 +186,7 @@ class SignalDeleteView(SignalMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         try:
-            services.signal_delete(signal=self.signal, user=request.user)
+            services.signal_delete(signal=self.signal, by=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -228,7 +228,7 @@ class SponsorshipCreateView(
     def save(self, form):
         return services.sponsorship_create(
             sponsorship=form.instance,
-            user=self.request.user,
+            by=self.request.user,
             new_sponsor=form.new_sponsor,
             interests=form.cleaned_data.get("interests") or (),
         )
@@ -261,7 +261,7 @@ class SponsorshipUpdateView(
         }
 
     def save(self, form):
-        return services.sponsorship_update(sponsorship=form.instance, user=self.request.user)
+        return services.sponsorship_update(sponsorship=form.instance, by=self.request.user)
 
 
 class SponsorshipDeleteView(SponsorshipObjectMixin, TemplateView):
@@ -281,7 +281,7 @@ class SponsorshipDeleteView(SponsorshipObjectMixin, TemplateView):
         }
 
     def post(self, request, *args, **kwargs):
-        services.sponsorship_delete(sponsorship=self.sponsorship, user=request.user)
+        services.sponsorship_delete(sponsorship=self.sponsorship, by=request.user)
         messages.success(
             request,
             _("%(name)s removed as a sponsor.") % {"name": self.sponsorship.sponsor.name},
@@ -297,7 +297,7 @@ class PeerLinkMixin(SponsorshipMixin):
         return {**super().get_form_kwargs(), "alliance": self.alliance}
 
     def save(self, form):
-        return services.peer_link_save(link=form.instance, user=self.request.user)
+        return services.peer_link_save(link=form.instance, by=self.request.user)
 
     def get_success_url(self):
         return sponsor_page_url(self.alliance) + "#peer-map"
@@ -343,7 +343,7 @@ class PeerLinkDeleteView(PeerLinkObjectMixin, TemplateView):
         }
 
     def post(self, request, *args, **kwargs):
-        services.peer_link_delete(link=self.link, user=request.user)
+        services.peer_link_delete(link=self.link, by=request.user)
         messages.success(request, _("Mapping removed."))
         return redirect(self.get_success_url())
 
@@ -369,7 +369,7 @@ class SponsorMatchView(SponsorshipMixin, TemplateView):
         else:
             sponsor = form.cleaned_data["sponsor"]
             try:
-                services.sponsor_choose(alliance=self.alliance, sponsor=sponsor, user=request.user)
+                services.sponsor_choose(alliance=self.alliance, sponsor=sponsor, by=request.user)
             except ValidationError as exc:
                 error = " ".join(exc.messages)
             else:
@@ -435,7 +435,7 @@ class SponsorUpdateView(BadRequestOnInvalidMixin, ServiceFormMixin, UpdateView):
     def save(self, form):
         return services.sponsor_update(
             sponsor=form.instance,
-            user=self.request.user,
+            by=self.request.user,
             interests=form.cleaned_data.get("interests") or [],
         )
 

@@ -79,7 +79,7 @@ def start(team, version, assessors=("manager", "contributor"), title="Fit check"
         alliance=team.alliance,
         version=version,
         title=title,
-        created_by=team.users["manager"],
+        by=team.users["manager"],
         assessors=[team.users[role] for role in assessors],
     )
 
@@ -98,7 +98,7 @@ def give(response: Response, key: str, level=None, *, na=False, dont_know=False,
         value=services.AnswerValue(
             choice=choice, is_na=na, is_dont_know=dont_know, comment=comment
         ),
-        user=response.assessor,
+        by=response.assessor,
     )
 
 
@@ -126,7 +126,7 @@ def invite_partner(
 
 
 def submit(response: Response):
-    return services.response_submit(response=response, user=response.assessor)
+    return services.response_submit(response=response, by=response.assessor)
 
 
 def bank_editor():

@@ -149,7 +149,7 @@ ROLE_OF = {name: role for role, name in ROLES.items() if name}
 def seed() -> dict:
     """The demo data plus a plain signed-in user and a brief; returns the users by role."""
     call_command("seed_demo", "--quiet-logins", stdout=StringIO())
-    token_create(user=User.objects.get(username="manager"), name="fuzz")
+    token_create(by=User.objects.get(username="manager"), name="fuzz")
     User.objects.get_or_create(username="fuzz-outsider", defaults={"email": "out@example.com"})
     for alliance in Alliance.objects.all()[:2]:
         Brief.objects.get_or_create(

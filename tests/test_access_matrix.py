@@ -385,7 +385,7 @@ def api(detail: bool = True) -> Callable[[str, bool], int]:
 def with_manager_token(team):
     from api.services import token_create
 
-    team.token = token_create(user=team.users["manager"], name="matrix").token
+    team.token = token_create(by=team.users["manager"], name="matrix").token
 
 
 def own_token_only(role, confidential):

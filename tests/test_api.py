@@ -49,7 +49,7 @@ def test_a_manager_makes_a_token_on_the_page_sees_it_once_and_it_is_stored_hashe
 
 def test_a_revoked_or_wrong_token_is_refused_with_401(client, open_team):
     manager = open_team.users["manager"]
-    made = token_create(user=manager, name="script")
+    made = token_create(by=manager, name="script")
     client.force_login(manager)
     page = client.post(reverse("api_tokens:revoke", args=[made.token.pk]))
     assert page.status_code == 302
@@ -63,7 +63,7 @@ def test_a_revoked_or_wrong_token_is_refused_with_401(client, open_team):
 def test_only_managers_make_tokens_and_only_their_own_are_revoked(client, open_team):
     client.force_login(open_team.users["viewer"])
     assert client.get(reverse("api_tokens:list")).status_code == 403
-    theirs = token_create(user=open_team.users["manager"], name="theirs")
+    theirs = token_create(by=open_team.users["manager"], name="theirs")
     client.force_login(open_team.users["outsider"])  # a manager of other alliances
     assert client.post(reverse("api_tokens:revoke", args=[theirs.token.pk])).status_code == 404
     assert ApiToken.objects.filter(pk=theirs.token.pk).exists()
@@ -76,7 +76,7 @@ def test_a_confidential_alliance_is_a_404_for_outsiders_everywhere_in_the_api(cl
     team = make_team(confidential=True, prefix="api-secret")
     team.assessment = start(team, make_version(slug="api-secret-bank"))
     SponsorshipFactory(alliance=team.alliance)
-    key = token_create(user=team.users["outsider"], name="peek").key
+    key = token_create(by=team.users["outsider"], name="peek").key
     slug = team.alliance.slug
     for name, arg in [
         ("api:alliance-detail", slug),
@@ -87,7 +87,7 @@ def test_a_confidential_alliance_is_a_404_for_outsiders_everywhere_in_the_api(cl
     for name in ("alliance", "assessment", "decision", "sponsorship", "finding", "brief"):
         body = client.get(reverse(f"api:{name}-list"), **auth(key)).json()
         assert body["count"] == 0, name
-    insider = token_create(user=team.users["manager"], name="mine").key
+    insider = token_create(by=team.users["manager"], name="mine").key
     assert client.get(reverse("api:alliance-detail", args=[slug]), **auth(insider)).json()[
         "is_confidential"
     ]
@@ -174,7 +174,7 @@ def count_queries(client, url, key) -> int:
 
 
 def test_list_queries_do_not_grow_with_the_rows(client, open_team):
-    key = token_create(user=open_team.users["manager"], name="bench").key
+    key = token_create(by=open_team.users["manager"], name="bench").key
     urls = {name: reverse(f"api:{name}-list") for name in LISTS}
     _grow(open_team, 2)
     client.get(urls["alliance"], **auth(key))  # the token's first use records the time

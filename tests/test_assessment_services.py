@@ -71,7 +71,7 @@ class TestAnswerGuards:
         return assessment, assessment.responses.get(assessor=open_team.users["contributor"])
 
     def save(self, response, q, value, user):
-        return services.answer_save(response=response, question=q, value=value, user=user)
+        return services.answer_save(response=response, question=q, value=value, by=user)
 
     def test_only_the_assessor_answers(self, open_team, version, draft):
         _, response = draft
@@ -103,7 +103,7 @@ class TestAnswerGuards:
         _, response = draft
         other = make_version(slug="other-bank")
         q, value = level(other, "A1", 3)
-        with pytest.raises(ValidationError, match="not part of this assessment"):
+        with pytest.raises(ValidationError, match="not part of this questionnaire"):
             self.save(response, q, value, open_team.users["contributor"])
 
     def test_a_choice_of_another_question_is_refused(self, open_team, version, draft):
@@ -128,12 +128,12 @@ def test_saving_an_unchanged_answer_adds_no_history_row(open_team, version):
     response = start(open_team, version).responses.get(assessor=open_team.users["manager"])
     q, value = level(version, "A1", 3)
     for _ in range(3):
-        services.answer_save(response=response, question=q, value=value, user=response.assessor)
-    services.answers_save(response=response, values={q: value}, user=response.assessor)
+        services.answer_save(response=response, question=q, value=value, by=response.assessor)
+    services.answers_save(response=response, values={q: value}, by=response.assessor)
     answer = Answer.objects.get(response=response, question=q)
     assert answer.history.count() == 1
 
     _, changed = level(version, "A1", 2)
-    services.answer_save(response=response, question=q, value=changed, user=response.assessor)
+    services.answer_save(response=response, question=q, value=changed, by=response.assessor)
     assert answer.history.count() == 2
     assert answer.history.latest().choice.score == 50

@@ -234,3 +234,25 @@ def test_an_old_bank_admin_link_follows_the_pages_to_their_new_place(client, dja
     assert client.get("/admin/assessments/question/7/change/").url == (
         "/admin/banks/question/7/change/"
     )
+
+
+def test_reverting_a_published_version_from_its_history_says_it_is_locked(client, published):
+    """The history's "revert to this version" form on a published version: the page says
+    it is locked (never a 500) and the version stays as published."""
+    client.force_login(UserFactory(username="root-revert", is_superuser=True, is_staff=True))
+    version = published.history.earliest()
+    url = reverse("admin:banks_bankversion_simple_history", args=[published.pk, version.history_id])
+    fields = {
+        "bank": published.bank_id,
+        "number": published.number,
+        "go_threshold": 10,
+        "no_go_threshold": 5,
+        "gap_threshold": 5,
+        "perception_gap_threshold": 20,
+        "notes": "Reverted",
+    }
+    response = client.post(url, fields)
+    assert response.status_code == 200
+    assert "is locked: make a new draft from it" in response.content.decode()
+    published.refresh_from_db()
+    assert (published.go_threshold, published.notes) != (10, "Reverted")

@@ -204,7 +204,7 @@ def test_a_real_worker_stores_the_brief_in_the_bucket(open_team, bucket):
     make_assessed(open_team)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         brief, _ = services.brief_request(
-            alliance=open_team.alliance, user=open_team.users["manager"]
+            alliance=open_team.alliance, by=open_team.users["manager"]
         )
         wait_for(brief, {Brief.Status.READY, Brief.Status.FAILED}, timeout=60)
     assert brief.status == Brief.Status.READY, brief.error

@@ -93,9 +93,7 @@ def test_a_real_worker_renders_with_the_manifest_storage_and_nothing_collected(
     assessed = make_assessed(open_team)
 
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-        brief, _ = services.brief_request(
-            alliance=assessed.alliance, user=assessed.users["manager"]
-        )
+        brief, _ = services.brief_request(alliance=assessed.alliance, by=assessed.users["manager"])
         wait_for(brief, {Brief.Status.READY, Brief.Status.FAILED}, timeout=60)
 
     assert brief.status == Brief.Status.READY, brief.error

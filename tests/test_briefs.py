@@ -275,7 +275,7 @@ def test_retrying_a_brief_that_did_not_fail_is_refused(client, open_team):
 
 
 def test_a_duplicate_delivery_does_nothing(assessed):
-    brief, _ = services.brief_request(alliance=assessed.alliance, user=assessed.users["manager"])
+    brief, _ = services.brief_request(alliance=assessed.alliance, by=assessed.users["manager"])
     render_brief.delay(brief.pk)
     brief.refresh_from_db()
     first_pdf = brief.pdf_sha256
@@ -285,7 +285,7 @@ def test_a_duplicate_delivery_does_nothing(assessed):
 
 
 def test_a_live_claim_makes_a_second_worker_wait(assessed):
-    brief, _ = services.brief_request(alliance=assessed.alliance, user=assessed.users["manager"])
+    brief, _ = services.brief_request(alliance=assessed.alliance, by=assessed.users["manager"])
     assert worker.brief_claim(brief.pk) is not None
     with pytest.raises(worker.BriefBusy) as busy:
         worker.brief_claim(brief.pk)
@@ -294,7 +294,7 @@ def test_a_live_claim_makes_a_second_worker_wait(assessed):
 
 def test_a_claim_older_than_the_hard_time_limit_is_taken_over(assessed):
     """A worker died mid-render: the redelivered task renders the brief."""
-    brief, _ = services.brief_request(alliance=assessed.alliance, user=assessed.users["manager"])
+    brief, _ = services.brief_request(alliance=assessed.alliance, by=assessed.users["manager"])
     long_ago = timezone.now() - claim_lease() - timedelta(seconds=5)
     Brief.objects.filter(pk=brief.pk).update(
         status=Brief.Status.RENDERING, claimed_at=long_ago, attempts=1
@@ -326,7 +326,7 @@ def test_the_former_task_name_is_registered_and_renders(assessed):
     from config.celery import app
 
     brief, _ = services.brief_of_current_evidence(
-        alliance=assessed.alliance, requested_by=assessed.users["manager"]
+        alliance=assessed.alliance, by=assessed.users["manager"]
     )
     app.tasks["assessments.tasks.render_brief"].delay(brief.pk)
     brief.refresh_from_db()

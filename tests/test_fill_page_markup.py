@@ -43,7 +43,7 @@ def test_bank_and_answer_text_is_escaped(client, open_team, assessment):
         response=mine,
         question=question(assessment.version, "A4"),
         value=services.AnswerValue(text=f"Notes {TRICKY}"),
-        user=manager,
+        by=manager,
     )
     html = page(client, assessment, manager)
     assert TRICKY not in html
@@ -81,7 +81,7 @@ def test_a_submitted_response_is_shown_disabled_without_autosave(client, open_te
     mine = assessment.responses.get(assessor=manager)
     for key in ("A1", "A2", "A3"):
         give(mine, key, 2)
-    services.response_submit(response=mine, user=manager)
+    services.response_submit(response=mine, by=manager)
     html = page(client, assessment, manager)
     assert "hx-post" not in html
     assert html.count("<fieldset") == html.count(" disabled")

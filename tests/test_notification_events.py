@@ -201,7 +201,7 @@ def test_a_sponsor_record_that_moves_the_decision_is_told_at_once(open_team):
             role=Sponsorship.Role.EXECUTIVE_SPONSOR,
             since=days_ago(10),
         ),
-        user=manager,
+        by=manager,
     )
     (told,) = Notification.objects.filter(recipient=executive, kind=Kind.DECISION_CHANGED)
     assert told.title == f"{alliance.name}: the decision is now GO"
@@ -209,7 +209,7 @@ def test_a_sponsor_record_that_moves_the_decision_is_told_at_once(open_team):
     # The manager acted, and still hears the consequence.
     assert Notification.objects.filter(recipient=manager, kind=Kind.DECISION_CHANGED).exists()
 
-    sponsor_services.sponsorship_delete(sponsorship=sponsorship, user=manager)
+    sponsor_services.sponsorship_delete(sponsorship=sponsorship, by=manager)
     latest = Notification.objects.filter(recipient=executive, kind=Kind.DECISION_CHANGED).first()
     assert latest.body.startswith("From GO to GO WITH CONDITIONS because ")
     assert DecisionRecord.objects.get(alliance=alliance).verdict == "GO WITH CONDITIONS"

@@ -21,7 +21,7 @@ def tell(team, recipients, *, key=None, kind=Kind.DECISION_CHANGED, actor=None):
         title=f"{team.alliance.name}: the decision is now NO-GO",
         body="From GO to NO-GO because a showstopper was found.",
         url=team.alliance.get_absolute_url(),
-        actor=actor,
+        by=actor,
         key=key,
     )
 

@@ -54,7 +54,7 @@ def test_the_service_refuses_our_flag_from_a_manager(open_team):
     partner = open_team.alliance.partner
     partner.is_own = True
     with pytest.raises(PermissionDenied):
-        services.organisation_save(organisation=partner, user=open_team.users["manager"])
+        services.organisation_save(organisation=partner, by=open_team.users["manager"])
     assert not Organisation.objects.get(pk=partner.pk).is_own
 
 
@@ -68,7 +68,7 @@ def test_there_is_only_one_organisation_of_ours(client, open_team):
     assert list(Organisation.objects.filter(is_own=True)) == [ours]
     other.is_own = True
     with pytest.raises(ValidationError):
-        services.organisation_save(organisation=other, user=open_team.users["superuser"])
+        services.organisation_save(organisation=other, by=open_team.users["superuser"])
 
 
 def test_the_registering_manager_mends_a_new_organisation_until_it_has_an_alliance(

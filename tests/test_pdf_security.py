@@ -114,7 +114,7 @@ def test_a_brief_with_hostile_alliance_name_and_comment_fetches_nothing(canary, 
         give(response, "A1", 2, comment="See " + hostile(port))
         submit(response)
 
-    brief, _ = services.brief_request(alliance=alliance, user=open_team.users["manager"])
+    brief, _ = services.brief_request(alliance=alliance, by=open_team.users["manager"])
     render_brief.delay(brief.pk)
     brief.refresh_from_db()
     assert brief.status == brief.Status.READY, brief.error

@@ -180,7 +180,7 @@ def _portfolio_of(count):
             alliance=alliance,
             version=version,
             title="Fit",
-            created_by=contributor,
+            by=contributor,
             assessors=[contributor],
         )
         response = assessment.responses.get()

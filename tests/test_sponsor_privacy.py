@@ -78,7 +78,7 @@ def test_a_manager_cannot_relink_an_executives_record_to_themself(client, world)
     assert elena.user == team.users["executive"]
     elena.user = manager2
     with pytest.raises(ValidationError, match="Only an administrator links"):
-        services.sponsor_update(sponsor=elena, user=manager2, interests=[])
+        services.sponsor_update(sponsor=elena, by=manager2, interests=[])
     assert Sponsor.objects.get(pk=elena.pk).user == team.users["executive"]
 
     client.force_login(team.users["executive"])
@@ -114,5 +114,5 @@ def test_someone_elses_record_cannot_be_claimed_even_when_unlinked(world):
     SponsorshipFactory(sponsor=marcus, alliance=meridian, role=Sponsorship.Role.CHAMPION)
     marcus.user = manager2
     with pytest.raises(ValidationError):
-        services.sponsor_update(sponsor=marcus, user=manager2, interests=[])
+        services.sponsor_update(sponsor=marcus, by=manager2, interests=[])
     assert Sponsor.objects.get(pk=marcus.pk).user is None

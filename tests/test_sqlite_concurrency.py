@@ -41,7 +41,7 @@ SCRIPT = textwrap.dedent(
     alliance = Alliance.objects.get(slug="cobalt-cloud-co-sell")
     version = BankVersion.objects.filter(status="published").order_by("pk").first()
     assessment = services.assessment_start(
-        alliance=alliance, version=version, title="Concurrent", created_by=manager,
+        alliance=alliance, version=version, title="Concurrent", by=manager,
         assessors=[manager, contributor],
     )
     responses = {r.assessor_id: r for r in assessment.responses.all()}

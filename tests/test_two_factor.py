@@ -52,7 +52,7 @@ def log_in(client, user):
 
 
 def with_device(user) -> tuple[TOTPDevice, list[str]]:
-    device = services.pending_device_get_or_create(user=user)
+    device = services.pending_device_get_or_create(by=user)
     return device, services.device_confirm(device=device)
 
 

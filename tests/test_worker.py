@@ -64,7 +64,7 @@ def test_a_real_worker_renders_the_brief_end_to_end(queue, assessed_tx):
 
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         brief, _ = services.brief_request(
-            alliance=assessed_tx.alliance, user=assessed_tx.users["manager"]
+            alliance=assessed_tx.alliance, by=assessed_tx.users["manager"]
         )
         wait_for(brief, {Brief.Status.READY, Brief.Status.FAILED}, timeout=60)
     assert brief.status == Brief.Status.READY, brief.error
@@ -79,7 +79,7 @@ def test_a_message_queued_under_the_former_task_name_still_renders_after_the_upg
     from celery.contrib.testing.worker import start_worker
 
     brief, _ = services.brief_of_current_evidence(
-        alliance=assessed_tx.alliance, requested_by=assessed_tx.users["manager"]
+        alliance=assessed_tx.alliance, by=assessed_tx.users["manager"]
     )
     app.send_task("assessments.tasks.render_brief", args=[brief.pk], queue=queue)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
@@ -132,7 +132,7 @@ def test_a_worker_killed_mid_render_leaves_the_brief_to_the_next_worker(
     first = worker_process(queue, media_root, log)
     try:
         brief, _ = services.brief_request(
-            alliance=assessed_tx.alliance, user=assessed_tx.users["manager"]
+            alliance=assessed_tx.alliance, by=assessed_tx.users["manager"]
         )
         wait_for(brief, {Brief.Status.RENDERING}, timeout=60)
     finally:

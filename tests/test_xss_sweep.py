@@ -85,8 +85,7 @@ MINIMUM_PAGES = {
 # ... and texts their pages must show, escaped: one at least of every app they read.
 PEOPLES_NAMES = {"auth.User.first_name", "auth.User.last_name"}
 MUST_SHOW = {
-    "admin": PEOPLES_NAMES
-    | {"banks.BankVersion.notes", "sponsors.Sponsorship.personal_agenda"},
+    "admin": PEOPLES_NAMES | {"banks.BankVersion.notes", "sponsors.Sponsorship.personal_agenda"},
     "manager": PEOPLES_NAMES
     | {
         "alliances.Alliance.name",
@@ -263,7 +262,7 @@ def _complete_the_demo(manager) -> None:
     Invitation.objects.filter(pk=team.pk).update(
         token_sha256=hashlib.sha256(INVITEE_TOKEN.encode()).hexdigest()
     )
-    token_create(user=manager, name="Power BI")
+    token_create(by=manager, name="Power BI")
     condition = Finding.objects.filter(
         classification=Finding.Classification.MANAGEABLE,
         assessment__alliance__memberships__user__username="executive",

@@ -1,9 +1,8 @@
 """Template tags any app's templates may use (alliances is the lowest app)."""
 
-from functools import lru_cache
-
 from django import template
-from django.urls import get_script_prefix, reverse
+
+from kit.urls import cached_reverse
 
 register = template.Library()
 
@@ -11,16 +10,8 @@ register = template.Library()
 @register.simple_tag
 def cached_url(view_name: str, *args) -> str:
     """`{% cached_url "alliances:team" alliance.slug %}`: `{% url %}` for the parts of every
-    page (the navbar, an alliance's tabs), each URL reversed once per process. A URL
-    depends only on its name, its arguments and the script prefix; reversing some twenty
-    links on every request was 6 % of the fill page's time."""
-    return _reversed(view_name, args, get_script_prefix())
-
-
-@lru_cache(maxsize=1024)
-def _reversed(view_name: str, args: tuple, script_prefix: str) -> str:
-    # The prefix is part of the key: a deployment under a sub-path sets it per request.
-    return reverse(view_name, args=args)
+    page (the navbar, an alliance's tabs), each URL reversed once per process."""
+    return cached_reverse(view_name, *args)
 
 
 @register.filter

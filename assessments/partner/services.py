@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from alliances.access import Action, ensure_can
 from alliances.models import Organisation
+from assessments import respondents
 from assessments.history_reasons import SUBMITTED_REASON
-from assessments.models import Assessment, PartnerAnswer, PartnerInvitation
+from assessments.models import Assessment, PartnerInvitation
 from assessments.partner.selectors import LINK_MAIL
 from assessments.services import AnswerValue
 from banks.models import BankVersion, Question, QuestionBank
@@ -201,6 +202,7 @@ def ensure_link_open(invitation: PartnerInvitation) -> None:
         raise LinkClosed(_("This link has expired."))
 
 
+@transaction.atomic
 def invitation_opened(*, invitation: PartnerInvitation) -> None:
     """The first visit is recorded (the manager sees who opened their link)."""
     if invitation.opened_at is None:
@@ -226,34 +228,6 @@ def _locked_for_answers(invitation: PartnerInvitation) -> PartnerInvitation:
     return locked
 
 
-def _write(invitation: PartnerInvitation, question: Question, value: AnswerValue):
-    if question.dimension.version_id != invitation.assessment.version_id:
-        raise ValidationError(_("This question is not part of this questionnaire."))
-    if value.choice is not None and value.choice.question_id != question.pk:
-        raise ValidationError(_("That answer belongs to another question."))
-    if value.is_na and not question.allows_na:
-        raise ValidationError(_("%(key)s cannot be answered N/A.") % {"key": question.key})
-    if value.is_dont_know and not question.allows_dont_know:
-        raise ValidationError(_("%(key)s cannot be answered “don't know”.") % {"key": question.key})
-    answer = PartnerAnswer.objects.filter(invitation=invitation, question=question).first()
-    if answer is None:
-        if not (value.is_given or value.comment):
-            return None
-        answer = PartnerAnswer(invitation=invitation, question=question)
-    before = (answer.choice_id, answer.is_na, answer.is_dont_know, answer.text, answer.comment)
-    if value.sets_level:
-        answer.choice = value.choice
-        answer.is_na = value.is_na
-        answer.is_dont_know = value.is_dont_know
-    answer.text = value.text if not question.is_scored else ""
-    answer.comment = value.comment
-    after = (answer.choice_id, answer.is_na, answer.is_dont_know, answer.text, answer.comment)
-    if answer.pk is not None and before == after:
-        return answer
-    answer.save()
-    return answer
-
-
 def _mark_answered(invitation: PartnerInvitation) -> None:
     if invitation.answered_at is None:
         invitation.answered_at = timezone.now()
@@ -261,15 +235,16 @@ def _mark_answered(invitation: PartnerInvitation) -> None:
 
 
 def partner_answer_save(
-    *, invitation: PartnerInvitation, question: Question, value: AnswerValue
-) -> PartnerAnswer | None:
-    """Save one answer of the invitation's own questionnaire (the htmx autosave)."""
+    *, invitation: PartnerInvitation, question: Question, value: AnswerValue, then=None
+):
+    """Save one answer of the invitation's own questionnaire (the htmx autosave); `then`
+    as for services.answer_save."""
     with transaction.atomic():
         locked = _locked_for_answers(invitation)
-        answer = _write(locked, question, value)
+        answer = respondents.answer_write(locked, question, value)
         if answer is not None:
             _mark_answered(locked)
-        return answer
+        return then(answer) if then else answer
 
 
 @transaction.atomic
@@ -278,33 +253,20 @@ def partner_answers_save(
 ) -> None:
     """Save a whole section at once (the page without JavaScript)."""
     locked = _locked_for_answers(invitation)
-    saved = [_write(locked, question, value) for question, value in values.items()]
+    saved = [respondents.answer_write(locked, q, value) for q, value in values.items()]
     if any(a is not None for a in saved):
         _mark_answered(locked)
 
 
 def partner_missing_required(invitation: PartnerInvitation) -> list[Question]:
-    answered = PartnerAnswer.objects.given().filter(invitation=invitation)
-    return list(
-        Question.objects.filter(
-            dimension__version_id=invitation.assessment.version_id, required=True
-        )
-        .exclude(pk__in=answered.values("question_id"))
-        .select_related("dimension")
-        .order_by("dimension__order", "dimension_id", "order", "pk")
-    )
+    return respondents.missing_required(invitation)
 
 
 @transaction.atomic
 def partner_submit(*, invitation: PartnerInvitation) -> PartnerInvitation:
     """Lock the partner contact's answers once every required question is answered."""
     locked = _locked_for_answers(invitation)
-    missing = partner_missing_required(locked)
-    if missing:
-        keys = ", ".join(q.key for q in missing)
-        raise ValidationError(
-            _("Answer the required questions first: %(keys)s.") % {"keys": keys}, code="missing"
-        )
+    respondents.ensure_complete(locked)
     locked.submitted_at = timezone.now()
     locked._change_reason = SUBMITTED_REASON
     locked.save(update_fields=["submitted_at"])

@@ -8,8 +8,7 @@ the client's address; a revoked or expired one is a 410 with a page that says so
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import BadRequest, ValidationError
-from django.db import transaction
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -20,12 +19,8 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 
-from assessments.forms import AnswerForm
+from assessments.fill_views import AnswerSave, SectionPage, SubmitPage
 from assessments.partner import selectors, services
-from assessments.selectors import dimension_questions, fill_dimensions
-from assessments.views import FILL_GOES, request_position, saved_parts, section_after
-from banks.sections import section_positions, section_question
-from kit.params import parse_choice
 from kit.secret_links import Throttle
 
 
@@ -93,7 +88,7 @@ class PartnerLinkMixin:
                 % {"reason": exc.args[0]},
                 status=410,
             )
-        self.invitation = invitation
+        self.invitation = self.respondent = invitation
         self.assessment = invitation.assessment
         self.token = kwargs["token"]
         try:
@@ -127,8 +122,28 @@ class PartnerLinkMixin:
         url = reverse("partner:fill", args=[self.token])
         return f"{url}?d={position}" if position else url
 
+    # What the fill pages ask of a respondent (assessments/fill_views.py).
+    shows_knockouts = False  # a knock-out level is our own judgement, not the partner's
 
-class PartnerFillView(PartnerLinkMixin, TemplateView):
+    def answer_url(self, question_id: int) -> str:
+        return reverse("partner:answer", args=[self.token, question_id])
+
+    def respondent_answers(self) -> dict:
+        return selectors.partner_answers(self.invitation)
+
+    def save_section(self, values: dict) -> None:
+        services.partner_answers_save(invitation=self.invitation, values=values)
+
+    def save_answer(self, question, value, then):
+        return services.partner_answer_save(
+            invitation=self.invitation, question=question, value=value, then=then
+        )
+
+    def submit(self) -> None:
+        services.partner_submit(invitation=self.invitation)
+
+
+class PartnerFillView(PartnerLinkMixin, SectionPage, TemplateView):
     """One section at a time, autosaved by htmx; POST saves a section without JavaScript.
     After submitting, the same link shows a thank-you page."""
 
@@ -137,15 +152,7 @@ class PartnerFillView(PartnerLinkMixin, TemplateView):
     def load_objects(self):
         if self.invitation.is_submitted:
             return
-        # Every parameter is read before the visit is recorded: bad input changes nothing.
-        self.position = request_position(self.request)
-        self.answers = selectors.partner_answers(self.invitation)
-        self.dimensions = fill_dimensions(self.assessment.version, self.answers)
-        if not self.dimensions:
-            raise Http404(_("This questionnaire has no questions."))
-        if not 1 <= self.position <= len(self.dimensions):
-            raise Http404(_("No such section in this questionnaire."))
-        self.dimension = self.dimensions[self.position - 1]
+        self.load_section()
         services.invitation_opened(invitation=self.invitation)
 
     def get_template_names(self):
@@ -155,103 +162,28 @@ class PartnerFillView(PartnerLinkMixin, TemplateView):
 
     def get_context_data(self, forms=None, **kwargs):
         context = super().get_context_data(**kwargs)
-        if self.invitation.is_submitted:
-            return context
-        questions = dimension_questions(self.dimension, self.answers)
-        errors = {}
-        if forms:
-            errors = {q.pk: forms[q.pk].errors for q in questions if q.pk in forms}
-        context.update(
-            dimensions=self.dimensions,
-            dimension=self.dimension,
-            position=self.position,
-            questions=questions,
-            errors=errors,
-            answered=sum(d.answered_count for d in self.dimensions),
-            total=sum(d.question_count for d in self.dimensions),
-            previous_position=self.position - 1 if self.position > 1 else None,
-            next_position=self.position + 1 if self.position < len(self.dimensions) else None,
-        )
+        if not self.invitation.is_submitted:
+            context.update(self.section_context(forms))
         return context
 
     def post(self, request, *args, **kwargs):
         if self.invitation.is_submitted:
             messages.info(request, _("Your answers are already submitted."))
             return HttpResponseRedirect(self.fill_url())
-        go = parse_choice(request.POST.get("go"), name="go", choices=FILL_GOES, default="stay")
-        questions = dimension_questions(self.dimension, self.answers)
-        forms = {q.pk: AnswerForm(request.POST, question=q) for q in questions}
-        if not all(form.is_valid() for form in forms.values()):
-            messages.error(request, _("Some answers need a fix: nothing on this page was saved."))
-            return self.render_to_response(self.get_context_data(forms=forms), status=400)
-        try:
-            services.partner_answers_save(
-                invitation=self.invitation, values={q: forms[q.pk].value() for q in questions}
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return self.render_to_response(self.get_context_data(), status=400)
-        if go == "submit":
-            return HttpResponseRedirect(reverse("partner:submit", args=[self.token]))
-        target = section_after(go, self.position, len(self.dimensions))
-        messages.success(
-            request, _("Answers to “%(section)s” saved.") % {"section": self.dimension.name}
-        )
-        return HttpResponseRedirect(self.fill_url(target))
+        return super().post(request, *args, **kwargs)
+
+    def submit_url(self) -> str:
+        return reverse("partner:submit", args=[self.token])
 
 
-class PartnerAnswerView(PartnerLinkMixin, View):
+class PartnerAnswerView(PartnerLinkMixin, AnswerSave, View):
     """htmx autosave of one answer of this invitation's questionnaire."""
 
-    http_method_names = ["post"]
-
     def load_objects(self):
-        self.question = section_question(self.assessment.version, self.kwargs["qid"])
-        if self.question is None:
-            raise Http404(_("No such question in this questionnaire."))
-        self.position = request_position(self.request)
-
-    def post(self, request, *args, **kwargs):
-        form = AnswerForm(request.POST, question=self.question)
-        # The partner's page has no evidence link: a refused one is simply not kept.
-        if not (form.is_valid() or form.only_link_refused):
-            errors = [e for field_errors in form.errors.values() for e in field_errors]
-            return self.status(errors=errors, status=400)
-        value = form.value()
-        with transaction.atomic(savepoint=False):
-            try:
-                answer = services.partner_answer_save(
-                    invitation=self.invitation, question=self.question, value=value
-                )
-            except ValidationError as exc:
-                return self.status(errors=exc.messages, status=400)
-            return self.status(answer=answer, with_progress=True).render()
-
-    def status(self, *, answer=None, errors=(), status=200, with_progress=False):
-        context = {
-            "question": self.question,
-            "answer": answer,
-            "errors": errors,
-            "saved_parts": saved_parts(answer),
-            "token": self.token,
-        }
-        if with_progress:
-            dimensions = fill_dimensions(
-                self.assessment.version, selectors.partner_answers(self.invitation)
-            )
-            context.update(
-                dimensions=dimensions,
-                answered=sum(d.answered_count for d in dimensions),
-                total=sum(d.question_count for d in dimensions),
-                position=self.position,
-                oob=True,
-            )
-        return TemplateResponse(
-            self.request, "assessments/partner/_answer_saved.html", context, status=status
-        )
+        self.load_question()
 
 
-class PartnerSubmitView(PartnerLinkMixin, TemplateView):
+class PartnerSubmitView(PartnerLinkMixin, SubmitPage, TemplateView):
     template_name = "assessments/partner/submit.html"
 
     def get_context_data(self, **kwargs):
@@ -259,19 +191,8 @@ class PartnerSubmitView(PartnerLinkMixin, TemplateView):
         if self.invitation.is_submitted:
             context["missing"] = []
             return context
-        positions = section_positions(self.assessment.version)
-        context["missing"] = [
-            (q, f"{self.fill_url(positions[q.dimension_id])}#q-{q.pk}")
-            for q in services.partner_missing_required(self.invitation)
-        ]
-        context["fill_url"] = self.fill_url()
+        context.update(self.missing_context(services.partner_missing_required(self.invitation)))
         return context
 
-    def post(self, request, *args, **kwargs):
-        try:
-            services.partner_submit(invitation=self.invitation)
-        except ValidationError as exc:
-            if getattr(exc, "code", None) != "missing":
-                messages.error(request, " ".join(exc.messages))
-            return self.render_to_response(self.get_context_data(), status=400)
+    def submitted(self):
         return HttpResponseRedirect(self.fill_url())

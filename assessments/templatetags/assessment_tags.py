@@ -11,14 +11,25 @@ register = template.Library()
 
 
 @register.simple_tag
-def fill_questions(questions, *, locked, position, previous_answers, previous_title):
-    """The fill page's questions (assessments/fill_html.py: the template language's cost
-    per question was most of the page's)."""
+def fill_questions(
+    questions,
+    *,
+    locked,
+    position,
+    previous_answers,
+    previous_title,
+    shows_knockouts,
+    keeps_evidence,
+):
+    """A fill page's questions, ours or the partner's (assessments/fill_html.py: the
+    template language's cost per question was most of the page's)."""
     return questions_html(
         questions,
         locked=locked,
         position=position,
         previous_title=previous_title if previous_answers else None,
+        shows_knockouts=shows_knockouts,
+        keeps_evidence=keeps_evidence,
     )
 
 

@@ -36,7 +36,7 @@ def test_answers_due_then_sign_off_requested_given_and_shown_in_the_brief(
         MembershipFactory(alliance=alliance, user=user, role=role)
     version = make_version(name="Strategic fit", n_questions=2, n_dimensions=1, knockouts={})
     services.assessment_start(
-        alliance=alliance, version=version, title="Fit check", created_by=maya, assessors=[chris]
+        alliance=alliance, version=version, title="Fit check", by=maya, assessors=[chris]
     )
 
     # The contributor's home page says what needs them: answers due, with progress.
