@@ -214,26 +214,33 @@ class BankVersion(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
-        # A form (the admin's history form, reverting a published version) says so
-        # instead of failing at save().
-        self._ensure_unlocked()
+        # A form that changes a locked version (the admin's history form reverting a
+        # published one) says so instead of failing at save(); the bank's page, which
+        # shows its versions unchanged, still saves.
+        stored = self._stored()
+        if stored and self._changed_fields(stored):
+            self._ensure_unlocked(stored)
 
-    def _ensure_unlocked(self):
-        if self.pk is None:
-            return
-        stored = type(self).objects.filter(pk=self.pk).first()
+    def _stored(self):
+        return type(self).objects.filter(pk=self.pk).first() if self.pk else None
+
+    def _ensure_unlocked(self, stored=None):
+        stored = stored or self._stored()
         if stored and stored.status != self.Status.DRAFT and not self._is_retirement(stored):
             raise LockedVersionError(
                 _("%(version)s is locked: make a new draft from it to change the bank.")
                 % {"version": stored}
             )
 
+    def _changed_fields(self, stored) -> set[str]:
+        fields = (f.attname for f in self._meta.concrete_fields)
+        return {name for name in fields if getattr(stored, name) != getattr(self, name)}
+
     def _is_retirement(self, stored) -> bool:
         """Publishing a newer version retires this one: the only change a published one takes."""
         if (stored.status, self.status) != (self.Status.PUBLISHED, self.Status.RETIRED):
             return False
-        fields = [f.attname for f in self._meta.concrete_fields if f.name != "status"]
-        return all(getattr(stored, name) == getattr(self, name) for name in fields)
+        return self._changed_fields(stored) == {"status"}
 
     def delete(self, *args, **kwargs):
         ensure_draft(self)

@@ -355,3 +355,7 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # Tasks run in the web process (no broker): a line per task done (each e-mail queued,
+    # each brief) would bury the server's log and seed_demo's logins; failures still show.
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}

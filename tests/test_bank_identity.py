@@ -20,7 +20,6 @@ pytestmark = pytest.mark.django_db
 def demo(seeded_demo, db):
     """Cobalt, of the demo (tests/conftest.py: seeded once for the module)."""
     return Alliance.objects.get(slug="cobalt-cloud-co-sell")
-    return Alliance.objects.get(slug="cobalt-cloud-co-sell")
 
 
 def admin_post(client, bank, **changes):

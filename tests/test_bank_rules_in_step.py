@@ -6,6 +6,7 @@ comes back and drifts, or if a second definition is written at all.
 """
 
 import ast
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -18,21 +19,8 @@ from banks.models import BankVersion, Choice, Dimension, Question, QuestionBank
 from banks.parse import parse_bank
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = [
-    "kit",
-    "accounts",
-    "alliances",
-    "notifications",
-    "sponsors",
-    "banks",
-    "assessments",
-    "signoffs",
-    "briefs",
-    "portfolio",
-    "api",
-    "home",
-    "config",
-]
+# Every package of ours (the import contracts' list in pyproject.toml).
+APPS = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["root_packages"]
 
 
 def _patterns(model, field_name):
