@@ -107,8 +107,18 @@ class AssessmentSerializer(serializers.ModelSerializer):
 class FindingSerializer(serializers.ModelSerializer):
     alliance = serializers.CharField(source="assessment.alliance.slug")
     assessment = serializers.IntegerField(source="assessment_id")
+    assessment_submitted_at = serializers.DateTimeField(
+        source="assessment.submitted_at",
+        allow_null=True,
+        help_text="When the finding's round was submitted (the evidence's date).",
+    )
     question_key = serializers.CharField(source="question.key")
     statement = serializers.CharField()
+    owner = serializers.CharField(
+        source="owner_label",
+        help_text="The owner's name: the team member picked, or the text of one without "
+        "an account; empty when nobody owns it.",
+    )
 
     class Meta:
         model = Finding
@@ -123,8 +133,12 @@ class FindingSerializer(serializers.ModelSerializer):
             "mitigation",
             "owner",
             "due_date",
+            "condition_status",
+            "done_note",
+            "done_on",
             "classified_at",
             "created_at",
+            "assessment_submitted_at",
         ]
 
 
@@ -141,6 +155,17 @@ class ConditionSerializer(serializers.Serializer):
     due = serializers.DateField(allow_null=True)
     status = serializers.ChoiceField(choices=["open", "in_progress", "done"])
     overdue = serializers.BooleanField()
+    note = serializers.CharField(allow_blank=True, help_text="What was done, when written.")
+
+
+class DecisionEvidenceSerializer(serializers.Serializer):
+    """A latest submitted assessment the decision reads, with the day of its evidence."""
+
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    assessment = serializers.IntegerField()
+    overall = serializers.FloatField(allow_null=True, help_text="0–100; null when nothing scored.")
+    submitted_at = serializers.DateTimeField()
 
 
 class DecisionSerializer(serializers.Serializer):
@@ -152,6 +177,9 @@ class DecisionSerializer(serializers.Serializer):
     reasons = ReasonSerializer(many=True, source="decision.reasons")
     conditions = ConditionSerializer(many=True, source="decision.conditions")
     missing = serializers.ListField(child=serializers.CharField(), source="decision.missing")
+    evidence = DecisionEvidenceSerializer(
+        many=True, help_text="The scores the decision rests on, each with when it was submitted."
+    )
 
 
 class IndicatorSerializer(serializers.Serializer):

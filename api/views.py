@@ -22,6 +22,7 @@ from api import filters, serializers
 from api.services import can_have_tokens
 from assessments import selectors as assessment_selectors
 from assessments.models import Assessment, Finding
+from assessments.selectors import scored_latest
 from briefs.models import Brief
 from decisions.selectors import alliance_decisions
 from sponsors.access import can_see_sensitive_of
@@ -95,7 +96,7 @@ class FindingViewSet(ReadOnlyViewSet):
     def get_queryset(self):
         return (
             Finding.objects.filter(assessment__alliance__in=self.visible())
-            .select_related("assessment__alliance", "question")
+            .select_related("assessment__alliance", "question", "owner_user")
             .order_by("-created_at", "-pk")
         )
 
@@ -114,10 +115,29 @@ class DecisionViewSet(ReadOnlyViewSet):
 
     def enrich(self, objects):
         self.decisions = alliance_decisions(objects)
+        # The decision's own reads (remembered for the request): no query more.
+        self.scored = scored_latest([a.pk for a in objects])
+
+    def evidence(self, alliance) -> list[dict]:
+        scores = self.scored.scores
+        return [
+            {
+                "kind": kind,
+                "title": a.title,
+                "assessment": a.pk,
+                "overall": scores[a.pk].overall,
+                "submitted_at": a.submitted_at,
+            }
+            for kind, a in self.scored.latest.get(alliance.pk, {}).items()
+        ]
 
     def get_serializer(self, instance=None, *args, **kwargs):
         def row(alliance):
-            return {"alliance": alliance, "decision": self.decisions[alliance.pk]}
+            return {
+                "alliance": alliance,
+                "decision": self.decisions[alliance.pk],
+                "evidence": self.evidence(alliance),
+            }
 
         if instance is not None:
             many = kwargs.get("many", False)

@@ -1,21 +1,24 @@
 """Spreadsheet exports of an assessment (answers, results); an alliance's findings export
 (with the decision's conditions) is decisions/exports.py. Rows come from generators over
 the selectors' queries, so a large export streams (kit/spreadsheets.py); each query count
-is fixed (answers: one query per assessor, never per question).
+is fixed (answers: one query per assessor or partner contact, never per question).
 
 Who gets what is the pages' rule: the results page's readers (Action.VIEW) get the
 submitted answers; those who run the assessment also see answers still in progress,
-as the history page shows them.
+as the history page shows them. A two-sided assessment's partner answers and perception
+gap come once the results page shows them: when both sides have submitted.
 """
 
 from collections.abc import Iterator
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliances.access import Action, can
 from assessments import selectors
-from assessments.models import Answer, Assessment, Response
-from banks.models import Question
+from assessments.models import Answer, Assessment, PartnerAnswer, PartnerInvitation, Response
+from assessments.partner.selectors import partner_side
+from banks.models import Question, QuestionBank
 from kit.people import display_name
 from kit.spreadsheets import Sheet
 
@@ -44,50 +47,82 @@ def answer_header() -> list[str]:
         _("Comment"),
         _("Evidence link"),
         _("Last changed"),
+        # Last, so the columns before it stay where earlier exports had them.
+        _("Side"),
     ]
 
 
-ANSWER_WIDTHS = (20, 14, 24, 10, 60, 30, 10, 6, 10, 50, 40, 18)
+ANSWER_WIDTHS = (20, 14, 24, 10, 60, 30, 10, 6, 10, 50, 40, 18, 20)
+
+
+def shown_partner_contacts(assessment: Assessment) -> tuple[PartnerInvitation, ...]:
+    """The partner contacts whose answers the results page compares with ours: those who
+    submitted, once both sides have (blind until then). 1 query."""
+    side = partner_side(assessment)
+    if not (assessment.is_submitted and side.is_complete):
+        return ()
+    return side.submitted
 
 
 def answer_rows(assessment: Assessment, responses: list[Response]) -> Iterator[list]:
-    """A row per assessor × question of the version, in bank order; an unanswered
-    question is a row with empty answer cells. One query for the questions, then one per
-    response: memory holds one assessor's answers at a time."""
+    """A row per assessor × question of the version, in bank order, then a row per
+    partner contact × question once both sides have submitted (`shown_partner_contacts`);
+    an unanswered question is a row with empty answer cells. One query for the
+    questions, then one per respondent: memory holds one respondent's answers at a time."""
     questions = list(
         Question.objects.filter(dimension__version_id=assessment.version_id)
         .select_related("dimension")
         .order_by("dimension__order", "dimension_id", "order", "pk")
     )
+    ours = _("Our side")
     for response in responses:
-        answers = {
-            a.question_id: a
-            for a in Answer.objects.filter(response=response).select_related("choice").order_by()
-        }
-        assessor = display_name(response.assessor)
-        status = response.get_status_display()
-        for question in questions:
-            answer = answers.get(question.pk)
-            head = [assessor, status, question.dimension.name, question.key, question.text]
-            if answer is None:
-                yield [*head, "", None, False, False, "", "", None]
-                continue
-            yield [
-                *head,
-                answer.choice.label if answer.choice_id else answer.text,
-                answer.choice.score if answer.choice_id else None,
-                answer.is_na,
-                answer.is_dont_know,
-                answer.comment,
-                answer.evidence_url,
-                answer.updated_at,
-            ]
+        answers = Answer.objects.filter(response=response)
+        yield from _respondent_rows(
+            questions,
+            answers,
+            assessor=display_name(response.assessor),
+            status=response.get_status_display(),
+            side=ours,
+        )
+    partner = assessment.alliance.partner.name
+    for contact in shown_partner_contacts(assessment):
+        yield from _respondent_rows(
+            questions,
+            PartnerAnswer.objects.filter(invitation=contact),
+            assessor=contact.name,
+            status=Response.Status.SUBMITTED.label,
+            side=partner,
+        )
+
+
+def _respondent_rows(questions, answers, *, assessor: str, status: str, side: str):
+    """One respondent's rows (ours or a partner contact's: the answers have one shape)."""
+    answers = {a.question_id: a for a in answers.select_related("choice").order_by()}
+    for question in questions:
+        answer = answers.get(question.pk)
+        head = [assessor, status, question.dimension.name, question.key, question.text]
+        if answer is None:
+            yield [*head, "", None, False, False, "", "", None, side]
+            continue
+        yield [
+            *head,
+            answer.choice.label if answer.choice_id else answer.text,
+            answer.choice.score if answer.choice_id else None,
+            answer.is_na,
+            answer.is_dont_know,
+            answer.comment,
+            getattr(answer, "evidence_url", ""),  # the partner's page asks for none
+            answer.updated_at,
+            side,
+        ]
 
 
 def result_sheets(assessment: Assessment) -> list[Sheet]:
     """The results page as sheets: overview, dimensions, questions (median and spread),
-    gaps and knock-outs. Submitted answers only, as on the page."""
+    gaps and knock-outs, and a two-sided assessment's perception gap per dimension.
+    Submitted answers only, as on the page; each score with the day it was submitted."""
     score = selectors.assessment_score(assessment)
+    submitted = submitted_on(assessment)
     questions = {
         q.key: q
         for q in Question.objects.filter(dimension__version_id=assessment.version_id)
@@ -113,7 +148,15 @@ def result_sheets(assessment: Assessment) -> list[Sheet]:
     for name, own in score.per_assessor:
         overview.append([_("Overall of %(name)s") % {"name": name}, _rounded(own.overall)])
     dimensions = [
-        [d.name, d.weight, _rounded(d.score), _rounded(d.coverage * 100), d.answered, d.total]
+        [
+            d.name,
+            d.weight,
+            _rounded(d.score),
+            _rounded(d.coverage * 100),
+            d.answered,
+            d.total,
+            submitted,
+        ]
         for d in score.dimensions
     ]
     medians = score.median_by_key
@@ -136,13 +179,22 @@ def result_sheets(assessment: Assessment) -> list[Sheet]:
         [g.key, g.dimension, _text(questions, g.key), _rounded(g.score), _rounded(g.priority, 2)]
         for g in score.gaps
     ]
+    perception = _perception_sheet(assessment, score, overview)
     return [
         Sheet(_("Overview"), [_("Item"), _("Value")], overview, widths=(34, 60)),
         Sheet(
             _("Dimensions"),
-            [_("Dimension"), _("Weight"), _("Score"), _("Coverage (%)"), _("Answered"), _("Of")],
+            [
+                _("Dimension"),
+                _("Weight"),
+                _("Score"),
+                _("Coverage (%)"),
+                _("Answered"),
+                _("Of"),
+                _("Submitted on"),
+            ],
             dimensions,
-            widths=(30, 8, 8, 12, 10, 6),
+            widths=(30, 8, 8, 12, 10, 6, 14),
         ),
         Sheet(
             _("Questions"),
@@ -165,6 +217,54 @@ def result_sheets(assessment: Assessment) -> list[Sheet]:
             gaps,
             widths=(8, 24, 60, 8, 10),
         ),
+        *perception,
+    ]
+
+
+def submitted_on(assessment: Assessment):
+    """The day the round was submitted (the evidence's date), or None while in progress."""
+    submitted = assessment.submitted_at
+    return timezone.localdate(submitted) if submitted else None
+
+
+def _perception_sheet(assessment: Assessment, score, overview: list) -> list[Sheet]:
+    """A two-sided assessment's perception gap per dimension, as the results page shows
+    it; while blind, a line in the overview says so (no query for a one-sided bank)."""
+    if assessment.version.bank.kind != QuestionBank.Kind.MUTUAL_FIT:
+        return []
+    perception = selectors.assessment_perception(assessment, score)
+    if perception.is_blind:
+        overview.append([_("Perception gap"), _("Blind until both sides have submitted.")])
+        return []
+    comparison = perception.comparison
+    overview.append([_("Perception gap above (points)"), comparison.threshold])
+    submitted = submitted_on(assessment)
+    rows = [
+        [
+            row.dimension,
+            _rounded(row.ours),
+            _rounded(row.theirs),
+            _rounded(row.difference),
+            row.difference is not None and row.difference > comparison.threshold,
+            submitted,
+        ]
+        for row in comparison.rows
+    ]
+    partner = assessment.alliance.partner.name
+    return [
+        Sheet(
+            _("Perception gap"),
+            [
+                _("Dimension"),
+                _("Our score"),
+                _("Score of %(partner)s") % {"partner": partner},
+                _("Difference (points)"),
+                _("Perception gap"),
+                _("Submitted on"),
+            ],
+            rows,
+            widths=(30, 10, 14, 12, 12, 14),
+        )
     ]
 
 
@@ -179,6 +279,7 @@ def _rounded(value, digits: int = 1):
 
 def results_csv_rows(assessment: Assessment) -> Iterator[list]:
     score = selectors.assessment_score(assessment)
+    submitted = submitted_on(assessment)
     yield [
         _("Overall"),
         "",
@@ -186,6 +287,7 @@ def results_csv_rows(assessment: Assessment) -> Iterator[list]:
         _rounded(score.coverage * 100),
         sum(d.answered for d in score.dimensions),
         sum(d.total for d in score.dimensions),
+        submitted,
     ]
     for d in score.dimensions:
         yield [
@@ -195,8 +297,17 @@ def results_csv_rows(assessment: Assessment) -> Iterator[list]:
             _rounded(d.coverage * 100),
             d.answered,
             d.total,
+            submitted,
         ]
 
 
 def results_csv_header() -> list[str]:
-    return [_("Scope"), _("Dimension"), _("Score"), _("Coverage (%)"), _("Answered"), _("Of")]
+    return [
+        _("Scope"),
+        _("Dimension"),
+        _("Score"),
+        _("Coverage (%)"),
+        _("Answered"),
+        _("Of"),
+        _("Submitted on"),
+    ]

@@ -21,6 +21,7 @@ from assessments.rounds import (
     RoundComparison,
     add_months,
     compare_rounds,
+    interval_months,
     reassessment_status,
 )
 from assessments.scoring import LEVEL_POINTS, AssessmentScore
@@ -80,6 +81,36 @@ def round_comparison(assessment: Assessment) -> RoundComparison | None:
 KIND_LABELS = dict(QuestionBank.Kind.choices)
 
 
+def interval_overrides(alliance_ids) -> dict[int, dict[str, int]]:
+    """Alliance id → stage → months, where an alliance's interval differs (1 query)."""
+    overrides: dict[int, dict[str, int]] = defaultdict(dict)
+    for alliance_id, stage, months in ReassessmentInterval.objects.filter(
+        alliance_id__in=alliance_ids
+    ).values_list("alliance_id", "stage", "months"):
+        overrides[alliance_id][stage] = months
+    return overrides
+
+
+def evidence_dates(
+    alliances: Iterable[Alliance], assessments: Iterable[Assessment], *, today: date
+) -> dict[int, tuple[date | None, date | None]]:
+    """Assessment id → (the day it was submitted, the day its reassessment fell due if
+    that day has passed): the age of the evidence a score rests on (1 query). A round in
+    progress does not make the evidence younger, so it does not clear the date."""
+    stages = {a.pk: a.stage for a in alliances}
+    overrides = interval_overrides(list(stages))
+    dates = {}
+    for assessment in assessments:
+        if assessment.submitted_at is None:
+            dates[assessment.pk] = (None, None)
+            continue
+        submitted = timezone.localdate(assessment.submitted_at)
+        months = interval_months(stages[assessment.alliance_id], overrides[assessment.alliance_id])
+        due = add_months(submitted, months) if months > 0 else None
+        dates[assessment.pk] = (submitted, due if due and due <= today else None)
+    return dates
+
+
 def reassessment_statuses(
     alliances: Iterable[Alliance], *, today: date | None = None
 ) -> dict[int, ReassessmentStatus]:
@@ -87,11 +118,7 @@ def reassessment_statuses(
     alliances = list(alliances)
     today = today or timezone.localdate()
     ids = [a.pk for a in alliances]
-    overrides: dict[int, dict[str, int]] = defaultdict(dict)
-    for alliance_id, stage, months in ReassessmentInterval.objects.filter(
-        alliance_id__in=ids
-    ).values_list("alliance_id", "stage", "months"):
-        overrides[alliance_id][stage] = months
+    overrides = interval_overrides(ids)
     latest: dict[int, dict[str, dict]] = defaultdict(dict)
     drafts_after: dict[int, set[str]] = defaultdict(set)
     rows = (
@@ -205,6 +232,6 @@ def _sponsor_trend(alliance: Alliance, today: date) -> dict | None:
     return {
         "name": sponsorship.sponsor.name,
         "days": [d.toordinal() for d in days],
-        "labels": [f"{d:%b %Y}" for d in days],
+        "labels": [date_format(d, "M Y") for d in days],  # "Okt 2026" in German
         "values": [r.score for r in reports],
     }

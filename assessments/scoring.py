@@ -201,6 +201,9 @@ class AssessmentScore(ResponseScore):
     per_assessor: tuple[tuple[str, ResponseScore], ...] = ()
     medians: tuple[tuple[str, float], ...] = ()  # (key, median score) for scored questions
     disagreements: tuple[Disagreement, ...] = ()
+    # The one answer per question this score was computed from (median, N/A, don't know),
+    # so a what-if (decisions/robustness.py) can rescore it with other weights.
+    consolidated: tuple[AnswerInput, ...] = ()
 
     @property
     def median_by_key(self) -> dict[str, float]:
@@ -373,4 +376,5 @@ def consolidate(spec: VersionSpec, responses: Sequence[ResponseInput]) -> Assess
         per_assessor=per_assessor,
         medians=tuple(medians),
         disagreements=tuple(disagreements),
+        consolidated=tuple(consolidated),
     )

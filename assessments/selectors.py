@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from alliances.models import Alliance
+from assessments.marks import answer_marks
 from assessments.models import BY_QUESTION, Answer, Assessment, Finding, Response
 from assessments.partner.selectors import PartnerSide, partner_scores, partner_sides
 from assessments.perception import PerceptionComparison, compare_sides
@@ -248,6 +249,20 @@ def answer_rows(assessment: Assessment, responses: list[Response]):
         else:
             grouped.append((question.dimension, [row]))
     return grouped
+
+
+def answer_marks_by_key(rows) -> dict[str, tuple]:
+    """Question key → the marks its answers earned (assessments/marks.py), for the
+    results table built by `answer_rows`."""
+    return {
+        question.key: answer_marks(
+            kind=question.kind,
+            knockout_level=question.knockout_level,
+            scores=[a.choice.score if a and a.choice and not a.is_na else None for a in answers],
+        )
+        for _, items in rows
+        for question, answers in items
+    }
 
 
 @dataclass(frozen=True)

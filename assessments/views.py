@@ -26,6 +26,7 @@ from assessments.forms import (
     ReassessForm,
     ReassessmentIntervalsForm,
 )
+from assessments.marks import legend
 from assessments.models import Answer, Assessment, Finding, ReassessmentInterval, Response
 from assessments.partner import selectors as partner_selectors
 from assessments.partner import services as partner_services
@@ -355,6 +356,8 @@ class ResultsView(AssessmentMixin, TemplateView):
             responses=responses,
             pending=self.assessment.responses.exclude(status=Response.Status.SUBMITTED).count(),
             rows=rows,
+            marks=selectors.answer_marks_by_key(rows),
+            mark_legend=legend(),
             questions=questions,
             medians=medians,
             gaps=[(g, questions[g.key]) for g in score.gaps[:10]],

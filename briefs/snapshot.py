@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from alliances.models import Alliance, Membership
+from assessments.marks import answer_marks, legend
 from assessments.models import Answer, Finding, Response
 from assessments.partner.services import our_company_name
 from assessments.round_selectors import alliance_trends
@@ -29,6 +30,8 @@ from assessments.scoring import (
     level_of,
 )
 from assessments.selectors import assessment_perception, assessor_name, scored_latest
+from decisions.robustness import Robustness
+from decisions.robustness_selectors import decision_robustness
 from decisions.rules import REQUIRED_KINDS, Decision, decide, kind_label
 from decisions.selectors import decision_inputs
 from signoffs.evidence import canonical_sha256
@@ -36,8 +39,9 @@ from signoffs.selectors import signoff_state
 from sponsors.health import colour_label
 from sponsors.selectors import brief_sponsor_overview
 
-# 2: findings in words, KPIs, the assessments never done; 3: sign-off, conditions, language
-SCHEMA = 3
+# 2: findings in words, KPIs, the assessments never done; 3: sign-off, conditions, language;
+# 4: evidence dates, marks that say what happened
+SCHEMA = 4
 KIND_ORDER = ("strategic_fit", "partner_selection", "sponsor_readiness", "mutual_fit", "custom")
 
 
@@ -78,6 +82,13 @@ def _level(score: float | None) -> str:
         return "—"
     level = level_of(score)
     return number_format(level, 0 if level == int(level) else 1)
+
+
+def _scored(row: dict | None) -> float | None:
+    """The 0–100 score an answer row counts for (None: not answered, N/A, don't know)."""
+    if row is None or row["is_na"] or row["is_dont_know"]:
+        return None
+    return row["choice__score"]
 
 
 def _answer_text(row: dict | None, kind: str) -> str:
@@ -143,10 +154,26 @@ def _decision(decision: Decision) -> dict:
                 "due": _date(c.due),
                 "met": c.met,
                 "overdue": c.overdue,
+                "status": c.status,
+                "waived_by": c.waived_by,
+                "note": c.note if c.met or c.waived else "",
             }
             for c in decision.conditions
         ],
         "missing": list(decision.missing),
+    }
+
+
+def _robustness(robustness: Robustness) -> dict:
+    """How robust the verdict is, frozen with it: the sentence in this snapshot's language
+    and its figures. (Snapshots taken before it have no "robustness"; the brief shows none.)"""
+    flip = robustness.smallest_flip
+    return {
+        "verdict": robustness.verdict.value,
+        "percent": robustness.percent,
+        "draws": robustness.draws,
+        "sentence": robustness.sentence,
+        "flip": None if flip is None else {"kind": flip.kind.value, "target": flip.target},
     }
 
 
@@ -176,7 +203,14 @@ def _answers(score: AssessmentScore, spec: VersionSpec, given: dict) -> list[dic
                 "key": question.key,
                 "text": question.text,
                 "answer": summary,
-                "knockout": question.knockout_level is not None,
+                "marks": [
+                    {"code": m.code, "text": m.text}
+                    for m in answer_marks(
+                        kind=question.kind,
+                        knockout_level=question.knockout_level,
+                        scores=[_scored(row) for row in rows],
+                    )
+                ],
                 "comments": [
                     {"assessor": name, "text": row["comment"]}
                     for name, row in zip(names, rows, strict=True)
@@ -218,6 +252,26 @@ def _assessment(assessment, score: AssessmentScore, spec: VersionSpec, given: di
             for d in score.disagreements
         ],
     }
+
+
+def _evidence_age(summary) -> dict:
+    """When the round was submitted, and since when its reassessment is overdue."""
+    return {
+        "submitted_on": _date(summary.submitted),
+        "overdue_since": _date(summary.overdue_since),
+    }
+
+
+def _mark_legend(assessed: list[dict]) -> list[dict]:
+    """What each mark shown in the appendix means (only the marks it shows)."""
+    shown = {
+        mark["code"]
+        for a in assessed
+        for d in a["answers_by_dimension"]
+        for q in d["questions"]
+        for mark in q["marks"]
+    }
+    return [{"code": m.code, "text": m.text} for m in legend() if m.code in shown]
 
 
 def _findings(assessments) -> list[dict]:
@@ -393,13 +447,19 @@ def build_snapshot(alliance: Alliance) -> tuple[dict, Decision]:
     overview = brief_sponsor_overview(alliance)
     ours = overview.our_executive_sponsor
     sponsors = {alliance.pk: (ours, overview.health)} if ours else {}
-    decision = decide(decision_inputs([alliance], scored=scored, sponsors=sponsors)[alliance.pk])
+    inputs = decision_inputs([alliance], scored=scored, sponsors=sponsors)[alliance.pk]
+    decision = decide(inputs)
+    dated = {a.kind: a for a in inputs.assessments}
     latest = scored.latest.get(alliance.pk, {})
     assessments = sorted(latest.values(), key=lambda a: KIND_ORDER.index(a.version.bank.kind))
     specs, scores = scored.specs, scored.scores
     given = _submitted_answers(assessments)
     managers = alliance.memberships.filter(role=Membership.Role.MANAGER).select_related("user")
-    assessed = [_assessment(a, scores[a.pk], specs[a.version_id], given[a.pk]) for a in assessments]
+    assessed = [
+        _assessment(a, scores[a.pk], specs[a.version_id], given[a.pk])
+        | _evidence_age(dated[a.version.bank.kind])
+        for a in assessments
+    ]
     snapshot = {
         "schema": SCHEMA,
         # The text below is in this language: a brief asked for in another is another brief.
@@ -418,7 +478,9 @@ def build_snapshot(alliance: Alliance) -> tuple[dict, Decision]:
         "prepared_by": sorted(assessor_name(m.user) for m in managers),
         "assessors": sorted({name for a in assessed for name in a["assessors"]}),
         "decision": _decision(decision),
+        "robustness": _robustness(decision_robustness(alliance.pk, inputs, scored)),
         "assessments": assessed,
+        "mark_legend": _mark_legend(assessed),
         "not_assessed": _not_assessed(assessed),
         "kpis": _kpis(alliance),
         "findings": _findings(assessments),

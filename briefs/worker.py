@@ -23,7 +23,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from assessments.charts import dimension_chart, trend_charts
+from assessments.chart_svg import dimension_svg, trend_figures
+from assessments.charts import dimension_chart
 from briefs.models import Brief, claim_lease
 from briefs.snapshot import chart_score
 from kit.people import preferred_language
@@ -77,7 +78,10 @@ def brief_context(brief: Brief) -> dict:
     # our one-sided scores and answers: the brief keeps to two pages.
     two_sided = [a for a in snapshot["assessments"] if a["kind"] == "mutual_fit"]
     assessments = [
-        {**a, "chart": dimension_chart(chart_score(a), compact=True)}
+        {
+            **a,
+            "chart": dimension_svg(dimension_chart(chart_score(a)), dom_id=a["kind"], compact=True),
+        }
         for a in snapshot["assessments"]
         if a["kind"] != "mutual_fit"
     ]
@@ -86,7 +90,7 @@ def brief_context(brief: Brief) -> dict:
     return {
         "s": {**snapshot, "assessments": assessments},
         "two_sided": two_sided[0] if two_sided else None,
-        "trend_charts": trend_charts(snapshot.get("trends") or {}, compact=True),
+        "trend_charts": trend_figures(snapshot.get("trends") or {}, compact=True),
         "prepared_on": prepared_on,
         "review_on": date.fromisoformat(next_due) if next_due else prepared_on + REVIEW_AFTER,
         # A short reference to the snapshot, for the method note; the full hash stays out.

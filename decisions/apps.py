@@ -12,7 +12,7 @@ class DecisionsConfig(AppConfig):
     def ready(self):
         from alliances import pages
         from alliances.signals import decision_inputs_changed
-        from decisions import alliance_pages, recheck
+        from decisions import alliance_pages, recheck, reminders
         from notifications.reminders import daily_jobs
 
         decision_inputs_changed.connect(
@@ -20,3 +20,4 @@ class DecisionsConfig(AppConfig):
         )
         pages.alliance_page_contributors.add(alliance_pages.alliance_page)
         daily_jobs.add(recheck.decisions_daily)
+        daily_jobs.add(reminders.remind_tracked_owners)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from alliances.models import Alliance, Membership
 from assessments.events import team
+from decisions.conditions import conditions_sync
 from decisions.models import DecisionRecord
 from decisions.rules import Decision, Verdict
 from decisions.selectors import alliance_decision, alliance_decisions
@@ -41,6 +42,7 @@ def decision_recheck(
     at an alliance only records it). Returns whether the team was told."""
     verdict = decision.verdict.value
     with transaction.atomic():
+        conditions_sync(alliance=alliance, decision=decision)
         record = DecisionRecord.objects.select_for_update().filter(alliance=alliance).first()
         if record is None:
             DecisionRecord.objects.create(

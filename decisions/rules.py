@@ -20,12 +20,12 @@ governance works"); they leave the verdict alone unless their bank says they
 decide, and then a perception gap turns a GO into a GO WITH CONDITIONS.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
 from assessments.scoring import ResponseScore, VersionSpec
-from kit.texts import _, gettext_noop, ngettext
+from kit.texts import _, format_date, gettext_noop, ngettext
 from sponsors.health import colour_label
 
 REQUIRED_KINDS = ("strategic_fit", "partner_selection")
@@ -40,6 +40,7 @@ KIND_LABELS = {
 MIN_COVERAGE = 0.8
 MAX_GAP_CONDITIONS = 3
 CONDITION_DONE = "done"
+CONDITION_WAIVED = "waived"
 
 
 class Verdict(StrEnum):
@@ -105,6 +106,8 @@ class AssessmentSummary:
     no_go_threshold: float
     gap_threshold: float
     gaps: tuple[Gap, ...] = ()
+    submitted: date | None = None  # the day the round was submitted: the evidence's age
+    overdue_since: date | None = None  # its reassessment was due that day and is not done
 
     @property
     def label(self) -> str:
@@ -112,7 +115,15 @@ class AssessmentSummary:
 
 
 def assessment_summary(
-    *, kind: str, title: str, bank: str, version: int, score: ResponseScore, spec: VersionSpec
+    *,
+    kind: str,
+    title: str,
+    bank: str,
+    version: int,
+    score: ResponseScore,
+    spec: VersionSpec,
+    submitted: date | None = None,
+    overdue_since: date | None = None,
 ) -> AssessmentSummary:
     """What the rules need of a scored assessment (scoring.py's result and its spec)."""
     return AssessmentSummary(
@@ -120,6 +131,8 @@ def assessment_summary(
         title=title,
         bank=bank,
         version=version,
+        submitted=submitted,
+        overdue_since=overdue_since,
         overall=score.overall,
         coverage=score.coverage,
         go_threshold=score.thresholds.go,
@@ -143,6 +156,7 @@ class FindingSummary:
     due: date | None = None
     status: str = "open"  # a manageable finding's condition: open, in_progress or done
     overdue: bool = False  # not done and past its due date (the caller knows today)
+    note: str = ""  # what was done, as its owner wrote it
 
     @property
     def met(self) -> bool:
@@ -181,6 +195,7 @@ class DecisionInput:
     findings: tuple[FindingSummary, ...]
     sponsor: SponsorSummary
     perception_gaps: tuple[PerceptionGapSummary, ...] = ()
+    tracked: tuple["TrackedState", ...] = ()  # follow-up of the conditions not on a finding
 
 
 @dataclass(frozen=True)
@@ -195,19 +210,51 @@ class Reason:
 
 @dataclass(frozen=True)
 class Condition:
-    """One condition to proceed. Only a finding's condition has a status (open,
-    in_progress, done); gaps and the sponsor's stay open until the evidence changes."""
+    """One condition to proceed, whatever its source. `key` names its cause, so the same
+    gap is the same condition at every recheck; a finding's condition is followed up on
+    the finding, the others on their tracked record (`TrackedState`)."""
 
     text: str
     source: str  # "finding", "gap", "sponsor" or "perception"
     owner: str = ""
     due: date | None = None
-    status: str = "open"
+    status: str = "open"  # open, in_progress, done (met) or waived
     overdue: bool = False
+    note: str = ""  # what was done, or why it was waived
+    key: str = ""
+    waived_by: str = ""
 
     @property
     def met(self) -> bool:
         return self.status == CONDITION_DONE
+
+    @property
+    def waived(self) -> bool:
+        return self.status == CONDITION_WAIVED
+
+
+@dataclass(frozen=True)
+class TrackedState:
+    """How a condition's follow-up stands (decisions.models.TrackedCondition), by key."""
+
+    key: str
+    owner: str = ""
+    due: date | None = None
+    status: str = "open"
+    note: str = ""
+    waived_by: str = ""
+    overdue: bool = False
+
+    def applied_to(self, condition: Condition) -> Condition:
+        return replace(
+            condition,
+            owner=self.owner or condition.owner,
+            due=self.due,
+            status=self.status,
+            note=self.note,
+            waived_by=self.waived_by,
+            overdue=self.overdue,
+        )
 
 
 @dataclass(frozen=True)
@@ -256,6 +303,13 @@ class _Facts:
             ),
             sponsor_conditions=tuple(_sponsor_conditions(data.sponsor)),
         )
+
+    def track(self, condition: Condition) -> Condition:
+        """The condition with its follow-up (owner, due date, status), where it has one."""
+        for state in self.data.tracked:
+            if state.key == condition.key and condition.source != "finding":
+                return state.applied_to(condition)
+        return condition
 
     @property
     def scores(self) -> list[Reason]:
@@ -420,6 +474,7 @@ def _go_rule(facts: _Facts) -> _Step:
                 "score": f"{g.score:.0f}",
             },
             source="gap",
+            key=f"gap:{g.question_key}",
         )
         for g in gaps
     ]
@@ -483,8 +538,9 @@ def _go_rule(facts: _Facts) -> _Step:
                 decisive=True,
             )
         )
-    met = f" ({conditions_met(manageable)})" if manageable else ""
-    conditions += agree
+    conditions = [facts.track(c) for c in conditions + agree]
+    settled = manageable or any(c.met or c.waived for c in conditions)
+    met = f" ({conditions_met(conditions)})" if settled else ""
     rationale = f"{Verdict.GO_WITH_CONDITIONS}: " + (
         ngettext(
             "the scores clear the no-go threshold; proceed on %(count)d condition%(met)s.",
@@ -514,6 +570,11 @@ def decide(data: DecisionInput) -> Decision:
         reasons += step.reasons
         if step.verdict is not None:
             break
+    rationale = step.rationale
+    if dated := [a for a in data.assessments if a.submitted]:
+        reasons.append(_evidence_age_reason(dated))
+        if overdue := [a for a in dated if a.overdue_since]:
+            rationale += " " + _overdue_sentence(overdue)
     reasons.append(_sponsor_reason(facts))
     conditions = step.conditions
     if data.perception_gaps:
@@ -521,7 +582,40 @@ def decide(data: DecisionInput) -> Decision:
         if step.verdict in (Verdict.NO_GO, Verdict.INCOMPLETE):
             # Still worth agreeing with the partner, whatever else must happen first.
             conditions += tuple(map(_perception_condition, data.perception_gaps))
-    return Decision(step.verdict, step.rationale, tuple(reasons), conditions, step.missing)
+    conditions = tuple(map(facts.track, conditions))
+    return Decision(step.verdict, rationale, tuple(reasons), conditions, step.missing)
+
+
+def _evidence_age_reason(assessments: list[AssessmentSummary]) -> Reason:
+    """When each score's round was submitted, and which are overdue for reassessment."""
+    return Reason(
+        "evidence_age",
+        _("Evidence: %(rounds)s.") % {"rounds": "; ".join(_evidence_date(a) for a in assessments)},
+        refs=tuple(a.kind for a in assessments if a.overdue_since),
+    )
+
+
+def _evidence_date(a: AssessmentSummary) -> str:
+    if a.overdue_since:
+        return _("%(kind)s submitted %(submitted)s, reassessment overdue since %(due)s") % {
+            "kind": a.label,
+            "submitted": format_date(a.submitted),
+            "due": format_date(a.overdue_since),
+        }
+    return _("%(kind)s submitted %(submitted)s") % {
+        "kind": a.label,
+        "submitted": format_date(a.submitted),
+    }
+
+
+def _overdue_sentence(overdue: list[AssessmentSummary]) -> str:
+    """Appended to the rationale: the verdict rests on evidence due for a new round."""
+    return _("It rests on evidence overdue for reassessment: %(rounds)s.") % {
+        "rounds": "; ".join(
+            _("%(kind)s since %(due)s") % {"kind": a.label, "due": format_date(a.overdue_since)}
+            for a in overdue
+        )
+    }
 
 
 def _perception_condition(gap: PerceptionGapSummary) -> Condition:
@@ -538,6 +632,7 @@ def _perception_condition(gap: PerceptionGapSummary) -> Condition:
             "theirs": f"{gap.theirs:.0f}",
         },
         source="perception",
+        key=f"perception:{gap.dimension}",
     )
 
 
@@ -582,6 +677,7 @@ def _sponsor_conditions(sponsor: SponsorSummary) -> list[Condition]:
             Condition(
                 _("Name an active executive sponsor on our side before committing."),
                 source="sponsor",
+                key="sponsor:none",
             )
         ]
     if sponsor.health_colour == "red":
@@ -593,19 +689,32 @@ def _sponsor_conditions(sponsor: SponsorSummary) -> list[Condition]:
                 )
                 % {"name": sponsor.sponsor_name},
                 source="sponsor",
+                key="sponsor:red",
                 owner=sponsor.sponsor_name,
             )
         ]
     return []
 
 
-def conditions_met(findings) -> str:
-    """`2 of 3 conditions met`: how many of the manageable findings' conditions are done."""
-    total = len(findings)
-    met = sum(1 for f in findings if f.met)
-    return ngettext(
+def conditions_met(conditions) -> str:
+    """`2 of 3 conditions met, 1 waived by Elena Rossi`: how many are done, and who
+    waived which."""
+    total = len(conditions)
+    met = sum(1 for c in conditions if c.met)
+    text = ngettext(
         "%(met)d of %(total)d condition met", "%(met)d of %(total)d conditions met", total
     ) % {"met": met, "total": total}
+    waived = [c for c in conditions if getattr(c, "waived", False)]
+    if waived:
+        by = ", ".join(sorted({c.waived_by for c in waived if c.waived_by}))
+        text += ", " + (
+            ngettext("%(count)d waived by %(by)s", "%(count)d waived by %(by)s", len(waived))
+            % {"count": len(waived), "by": by}
+            if by
+            else ngettext("%(count)d waived", "%(count)d waived", len(waived))
+            % {"count": len(waived)}
+        )
+    return text
 
 
 def _finding_words(finding: FindingSummary) -> str:
@@ -621,10 +730,12 @@ def _finding_condition(finding: FindingSummary) -> Condition:
     return Condition(
         text,
         source="finding",
+        key=f"finding:{finding.question_key}",
         owner=finding.owner,
         due=finding.due,
         status=finding.status,
         overdue=finding.overdue and not finding.met,
+        note=finding.note,
     )
 
 

@@ -6,14 +6,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db.models import F
 from django.utils import timezone
 
 from alliances.models import Alliance
 from assessments.models import Finding
 from assessments.partner.selectors import partner_scores, partner_sides
 from assessments.perception import compare_sides
+from assessments.round_selectors import evidence_dates
 from assessments.selectors import ScoredLatest, latest_submitted_assessments, scored_latest
 from banks.models import QuestionBank
+from decisions.models import TrackedCondition
 from decisions.rules import (
     Classification,
     Decision,
@@ -21,10 +24,12 @@ from decisions.rules import (
     FindingSummary,
     PerceptionGapSummary,
     SponsorSummary,
+    TrackedState,
     assessment_summary,
     decide,
 )
 from kit.memo import per_request
+from kit.people import display_name
 from sponsors.selectors import our_executive_sponsors
 
 
@@ -35,6 +40,7 @@ def decision_inputs(
     its latest submitted assessment of each kind (scored), their findings, and our
     executive sponsor with their health. Callers that already hold the scores or the
     sponsors (alliance id → (sponsorship, health)) pass them in."""
+    alliances = list(alliances)
     alliance_ids = [a.pk for a in alliances]
     scored = scored or scored_latest(alliance_ids)
     latest, specs, scores = scored.latest, scored.specs, scored.scores
@@ -64,8 +70,11 @@ def decision_inputs(
                 due=finding.due_date,
                 status=finding.condition_status,
                 overdue=finding.is_overdue(today),
+                note=finding.done_note,
             )
         )
+    dates = evidence_dates(alliances, assessments, today=today)
+    tracked = tracked_states(alliance_ids, today=today)
     perception = _perception_gaps(alliances, assessments, specs, scores)
     if sponsors is None:
         sponsors = our_executive_sponsors(alliance_ids)
@@ -81,6 +90,8 @@ def decision_inputs(
                     version=a.version.number,
                     score=scores[a.pk],
                     spec=specs[a.version_id],
+                    submitted=dates[a.pk][0],
+                    overdue_since=dates[a.pk][1],
                 )
                 for a in latest.get(alliance_id, {}).values()
             ),
@@ -92,8 +103,34 @@ def decision_inputs(
                 health_score=health.score if health else None,
             ),
             perception_gaps=perception.get(alliance_id, ()),
+            tracked=tracked.get(alliance_id, ()),
         )
     return inputs
+
+
+def tracked_states(alliance_ids, *, today) -> dict[int, tuple[TrackedState, ...]]:
+    """How each alliance's tracked conditions stand, by alliance id (1 query); a closed
+    one is left out, so a cause that came back reads as open until the recheck reopens
+    its record."""
+    states = defaultdict(list)
+    for t in (
+        TrackedCondition.objects.filter(alliance_id__in=alliance_ids)
+        .exclude(status=TrackedCondition.Status.CLOSED)
+        .select_related("owner", "status_by")
+    ):
+        waived = t.status == TrackedCondition.Status.WAIVED
+        states[t.alliance_id].append(
+            TrackedState(
+                key=t.key,
+                owner=display_name(t.owner) if t.owner else "",
+                due=t.due_date,
+                status=t.status,
+                note=t.note,
+                waived_by=display_name(t.status_by) if waived and t.status_by else "",
+                overdue=t.is_overdue(today),
+            )
+        )
+    return {pk: tuple(rows) for pk, rows in states.items()}
 
 
 def _perception_gaps(alliances, assessments, specs, scores) -> dict[int, tuple]:
@@ -137,9 +174,16 @@ def _perception_gaps(alliances, assessments, specs, scores) -> dict[int, tuple]:
 
 
 @per_request
+def alliance_decision_inputs(alliances: Iterable[Alliance]) -> dict[int, DecisionInput]:
+    """`decision_inputs`, read once per read-only request (the decision and its
+    robustness both read them)."""
+    return decision_inputs(alliances)
+
+
+@per_request
 def alliance_decisions(alliances: Iterable[Alliance]) -> dict[int, Decision]:
     """The go / no-go decision of each alliance by id (for lists: fixed query count)."""
-    return {pk: decide(data) for pk, data in decision_inputs(alliances).items()}
+    return {pk: decide(data) for pk, data in alliance_decision_inputs(alliances).items()}
 
 
 def alliance_decision(alliance: Alliance) -> Decision:
@@ -160,3 +204,17 @@ def alliance_conditions(alliance: Alliance) -> list[Finding]:
     for finding in findings:
         finding.assessment.alliance = alliance
     return list(findings)
+
+
+def alliance_tracked_conditions(alliance: Alliance) -> list[TrackedCondition]:
+    """The alliance's tracked conditions still part of its decision (closed ones left
+    out), due first (1 query)."""
+    conditions = list(
+        TrackedCondition.objects.filter(alliance=alliance)
+        .exclude(status=TrackedCondition.Status.CLOSED)
+        .select_related("owner", "status_by")
+        .order_by(F("due_date").asc(nulls_last=True), "created_at", "pk")
+    )
+    for condition in conditions:
+        condition.alliance = alliance
+    return conditions

@@ -10,4 +10,9 @@ urlpatterns = [
         views.FindingsExportView.as_view(),
         name="export_findings",
     ),
+    path(
+        "alliances/<slug:slug>/conditions/<id:pk>/",
+        views.TrackedConditionView.as_view(),
+        name="condition",
+    ),
 ]

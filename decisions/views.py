@@ -1,7 +1,14 @@
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views import View
+from django.views.generic.edit import FormView
 
-from alliances.views import AllianceMixin
-from decisions import exports
+from alliances.views import AllianceMixin, ServiceFormMixin
+from decisions import exports, services
+from decisions.forms import TrackedConditionForm
+from decisions.models import TrackedCondition
 from kit.spreadsheets import csv_response, download_name, xlsx_response
 
 
@@ -17,3 +24,54 @@ class FindingsExportView(AllianceMixin, View):
                 name, exports.findings_csv_header(), exports.findings_csv_rows(self.alliance)
             )
         return xlsx_response(name, exports.findings_sheets(self.alliance))
+
+
+class TrackedConditionView(AllianceMixin, ServiceFormMixin, FormView):
+    """The follow-up of one of the decision's conditions, with its history."""
+
+    form_class = TrackedConditionForm
+    template_name = "decisions/condition_form.html"
+    heading = _("Follow up a condition")
+    success_message = _("Condition updated.")
+
+    def load_objects(self):
+        super().load_objects()
+        self.condition = get_object_or_404(
+            TrackedCondition.objects.select_related("owner", "status_by"),
+            pk=self.kwargs["pk"],
+            alliance=self.alliance,
+        )
+        self.condition.alliance = self.alliance
+        if not services.may_update_tracked(self.request.user, self.condition):
+            raise PermissionDenied(_("Only the alliance's managers and the condition's owner may."))
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "alliance": self.alliance}
+
+    def get_initial(self):
+        c = self.condition
+        return {
+            "owner": c.owner,
+            "due_date": c.due_date,
+            "status": c.status,
+            "note": c.note,
+            "evidence_url": c.evidence_url,
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["condition"] = self.condition
+        context["overdue"] = self.condition.is_overdue(timezone.localdate())
+        context["history"] = self.condition.history.select_related("history_user", "owner")[:50]
+        return context
+
+    def save(self, form):
+        return services.tracked_condition_update(
+            condition=self.condition, by=self.request.user, **form.cleaned_data
+        )
+
+    def get_back(self):
+        return self.alliance.get_absolute_url() + "#conditions-h", self.alliance.name
+
+    def get_success_url(self):
+        return self.alliance.get_absolute_url() + "#conditions-h"

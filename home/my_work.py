@@ -11,6 +11,7 @@ from assessments import conditions, round_reminders
 from assessments import my_work as answers_and_findings
 from banks import my_work as bank_drafts
 from briefs import my_work as briefs_ready
+from decisions import reminders as decision_conditions
 from signoffs import alliance_pages as signoffs
 from sponsors import my_work as sponsor_signals
 
@@ -20,6 +21,7 @@ CONTRIBUTORS = (
     bank_drafts.my_work,
     answers_and_findings.my_work,
     conditions.my_conditions,
+    decision_conditions.my_tracked_conditions,
     signoffs.my_signoffs,
     briefs_ready.my_work,
 )

@@ -30,6 +30,7 @@ class Kind(models.TextChoices):
     SIGNOFF_REQUESTED = "signoff_requested", _("Sign-off requested")
     SIGNOFF_GIVEN = "signoff_given", _("Sign-off given")
     SIGNOFF_REFUSED = "signoff_refused", _("Sign-off refused")
+    SIGNOFF_WITHDRAWN = "signoff_withdrawn", _("A sign-off request was withdrawn")
     BRIEF_READY = "brief_ready", _("A brief is ready")
     CONDITION_DUE = "condition_due", _("A condition you own is due soon")
     CONDITION_OVERDUE = "condition_overdue", _("A condition you own is overdue")
@@ -53,6 +54,7 @@ DEFAULT_DELIVERY: dict[str, str] = {
     Kind.SIGNOFF_REQUESTED: Delivery.IMMEDIATELY,
     Kind.SIGNOFF_GIVEN: Delivery.IMMEDIATELY,
     Kind.SIGNOFF_REFUSED: Delivery.IMMEDIATELY,
+    Kind.SIGNOFF_WITHDRAWN: Delivery.IMMEDIATELY,
     Kind.BRIEF_READY: Delivery.IMMEDIATELY,
     Kind.CONDITION_DUE: Delivery.DIGEST,
     Kind.CONDITION_OVERDUE: Delivery.DIGEST,

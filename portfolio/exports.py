@@ -63,7 +63,7 @@ def overdue_rows(portfolio: Portfolio) -> Iterator[list]:
             finding.assessment.alliance.name,
             finding.statement,
             finding.mitigation,
-            finding.owner,
+            finding.owner_label,
             finding.due_date,
             (portfolio.today - finding.due_date).days,
         ]

@@ -172,7 +172,9 @@ def _overdue(scored, today: date) -> tuple[Finding, ...]:
             due_date__lt=today,
         )
         .exclude(condition_status=ConditionStatus.DONE)
-        .select_related("question", "assessment__alliance", "assessment__version__bank")
+        .select_related(
+            "question", "assessment__alliance", "assessment__version__bank", "owner_user"
+        )
         .order_by("due_date", "pk")
     )
 

@@ -7,6 +7,7 @@ never deleted; answers keep their history (simple-history).
 """
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -15,8 +16,11 @@ from alliances.models import Alliance
 
 # Which text fields hold what people type (tests/test_xss_sweep.py poisons them), which not.
 # The rationale is the decision's reasons in words, as the executives were asked to sign them.
-USER_TEXT = {"SignOffRequest": ("rationale", "message"), "SignOff": ("comment",)}
-NOT_USER_TEXT = {"SignOffRequest": ("evidence_sha256", "verdict")}
+USER_TEXT = {"SignOffRequest": ("rationale", "message"), "SignOff": ("comment", "shown")}
+NOT_USER_TEXT = {
+    "SignOffRequest": ("evidence_sha256", "verdict"),
+    "SignOff": ("evidence_sha256",),
+}
 
 
 class SignOffRequest(models.Model):
@@ -31,6 +35,9 @@ class SignOffRequest(models.Model):
     verdict = models.CharField(max_length=30)
     rationale = models.TextField()
     message = models.TextField(_("message to the executives"), blank=True, max_length=2000)
+    # Set when the evidence changed before every executive answered: the request leaves
+    # their work and a manager must ask again.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
@@ -56,6 +63,10 @@ class SignOff(models.Model):
     answer = models.CharField(max_length=20, choices=Answer.choices, default=Answer.PENDING)
     comment = models.TextField(blank=True, max_length=2000)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # What the answer was given on: the evidence's hash and the decision as the page
+    # showed it (verdict, conditions with owners and status, scores with their dates).
+    evidence_sha256 = models.CharField(max_length=64, blank=True)
+    shown = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
 
     history = HistoricalRecords()
 

@@ -7,6 +7,8 @@ from django.db.models import F, OuterRef, Subquery
 
 from alliances.access import visible_alliances
 from alliances.models import Alliance
+from decisions.rules import decide
+from decisions.selectors import decision_inputs
 from signoffs.evidence import evidence_sha256
 from signoffs.models import SignOff, SignOffRequest
 
@@ -40,6 +42,43 @@ class SignOffState:
             and not self.stale
             and all(s.answer == SignOff.Answer.APPROVED for s in self.signoffs)
         )
+
+
+def decision_shown(alliance: Alliance) -> dict:
+    """The decision as the sign-off page shows it, as plain data and dates (what an answer
+    records):
+    verdict, rationale, every condition with its owner, due date and status, and each
+    score with the day its round was submitted and whether it is overdue."""
+    data = decision_inputs([alliance])[alliance.pk]
+    decision = decide(data)
+    return {
+        "verdict": decision.verdict.value,
+        "rationale": decision.rationale,
+        "conditions": [
+            {
+                "text": c.text,
+                "source": c.source,
+                "owner": c.owner,
+                "due": c.due,
+                "status": c.status,
+                "met": c.met,
+                "overdue": c.overdue,
+            }
+            for c in decision.conditions
+        ],
+        "scores": [
+            {
+                "label": a.label,
+                "bank": a.bank,
+                "version": a.version,
+                "overall": None if a.overall is None else round(a.overall),
+                "coverage": round(a.coverage * 100),
+                "submitted": a.submitted,
+                "overdue_since": a.overdue_since,
+            }
+            for a in data.assessments
+        ],
+    }
 
 
 def signoff_state(alliance: Alliance, *, current_sha256: str | None = None) -> SignOffState:
@@ -78,6 +117,7 @@ def signoffs_waiting_for(user) -> list[SignOff]:
         SignOff.objects.filter(
             executive=user,
             answer=SignOff.Answer.PENDING,
+            request__withdrawn_at__isnull=True,
             request__alliance__in=visible_alliances(user).filter(is_archived=False),
             request__alliance__memberships__user=user,
             request__alliance__memberships__role="executive",

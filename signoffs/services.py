@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from alliances.access import Action, can, ensure_can, role_of
@@ -21,6 +22,7 @@ from notifications.models import Kind
 from notifications.services import notify
 from signoffs.evidence import evidence_sha256
 from signoffs.models import SignOff, SignOffRequest
+from signoffs.selectors import decision_shown, signoff_state
 
 User = get_user_model()
 
@@ -108,7 +110,10 @@ def signoff_answer(*, signoff: SignOff, answer: str, comment: str, by: User) -> 
     if answer != SignOff.Answer.APPROVED and not comment:
         raise ValidationError({"comment": _("Say why, or what more you need.")})
     signoff.answer, signoff.comment, signoff.answered_at = answer, comment, timezone.now()
-    as_done_by(signoff, by).save(update_fields=["answer", "comment", "answered_at"])
+    signoff.evidence_sha256, signoff.shown = request.evidence_sha256, decision_shown(alliance)
+    as_done_by(signoff, by).save(
+        update_fields=["answer", "comment", "answered_at", "evidence_sha256", "shown"]
+    )
     _tell_managers(signoff, by)
     return signoff
 
@@ -135,3 +140,67 @@ def _tell_managers(signoff: SignOff, by: User) -> None:
         by=by,
         key=f"signoff-answered:{signoff.pk}",
     )
+
+
+def on_decision_inputs_changed(sender, *, alliance: Alliance, **kwargs) -> None:
+    """Receiver of alliances.signals.decision_inputs_changed."""
+    signoff_withdraw_if_stale(alliance=alliance)
+
+
+@transaction.atomic
+def signoff_withdraw_if_stale(*, alliance: Alliance) -> bool:
+    """When the evidence changed before every executive answered, the request is
+    withdrawn: it leaves their work, they hear why, and the managers are asked to request
+    again. Returns whether it was withdrawn (after a recheck, and daily)."""
+    pending = SignOffRequest.objects.filter(
+        alliance=alliance, withdrawn_at__isnull=True, signoffs__answer=SignOff.Answer.PENDING
+    )
+    if not pending.exists():
+        return False
+    state = signoff_state(alliance)
+    if not state.stale or state.request.withdrawn_at is not None:
+        return False
+    request = SignOffRequest.objects.select_for_update().get(pk=state.request.pk)
+    request.withdrawn_at = timezone.now()
+    request.save(update_fields=["withdrawn_at"])
+    waiting = [s.executive for s in state.signoffs if s.is_pending]
+    managers = list(team_people(alliance, roles=[Membership.Role.MANAGER]))
+    asked_on = date_format(timezone.localtime(request.requested_at), "DATE_FORMAT")
+    body = _(
+        "The evidence behind the decision changed after sign-off was asked on %(on)s "
+        "(%(verdict)s): the request is withdrawn so nobody signs what no longer holds."
+    ) % {"on": asked_on, "verdict": request.verdict}
+    notify(
+        Kind.SIGNOFF_WITHDRAWN,
+        alliance=alliance,
+        recipients=waiting,
+        title=_("%(alliance)s: sign-off withdrawn, the evidence changed")
+        % {"alliance": alliance.name},
+        body=body,
+        url=reverse("signoffs:detail", args=[alliance.slug]),
+        by=None,
+        key=f"signoff-withdrawn:{request.pk}",
+    )
+    notify(
+        Kind.SIGNOFF_WITHDRAWN,
+        alliance=alliance,
+        recipients=[m for m in managers if m not in waiting],
+        title=_("%(alliance)s: the evidence changed, ask for sign-off again")
+        % {"alliance": alliance.name},
+        body=body,
+        url=reverse("signoffs:request", args=[alliance.slug]),
+        by=None,
+        key=f"signoff-withdrawn-ask-again:{request.pk}",
+    )
+    return True
+
+
+def signoffs_daily(day) -> int:
+    """Daily job: withdraw the requests whose evidence changed without a recheck (the
+    passing time moves sponsor health and overdue dates)."""
+    alliances = Alliance.objects.filter(
+        is_archived=False,
+        signoff_requests__withdrawn_at__isnull=True,
+        signoff_requests__signoffs__answer=SignOff.Answer.PENDING,
+    ).distinct()
+    return sum(signoff_withdraw_if_stale(alliance=alliance) for alliance in alliances)

@@ -13,7 +13,7 @@ from decisions.selectors import alliance_decision
 from signoffs import services
 from signoffs.forms import SignOffAnswerForm, SignOffRequestForm
 from signoffs.models import SignOff
-from signoffs.selectors import signoff_history, signoff_state
+from signoffs.selectors import decision_shown, signoff_history, signoff_state
 
 
 class SignOffView(AllianceMixin, TemplateView):
@@ -82,7 +82,7 @@ class SignOffAnswerView(AllianceMixin, ServiceFormMixin, FormView):
         context = super().get_context_data(**kwargs)
         context["signoff"] = self.signoff
         context["state"] = signoff_state(self.alliance)
-        context["decision"] = alliance_decision(self.alliance)
+        context["shown"] = decision_shown(self.alliance)
         return context
 
     def save(self, form):

@@ -35,6 +35,7 @@ from api.services import token_create
 from assessments.models import Assessment, Finding, PartnerInvitation, Response
 from banks.models import BankVersion, Question
 from briefs.models import Brief
+from decisions.models import TrackedCondition
 from kit.secret_links import secret_hash as token_hash
 from notifications.models import Notification
 from signoffs.models import SignOff
@@ -378,6 +379,7 @@ PROVIDERS = {
     "assessments:reopen": _responses,
     "assessments:answer": _answers,
     "assessments:condition": _findings,
+    "decisions:condition": _of_alliance(TrackedCondition),
     # A pending invitation whose link the fuzzer knows, and one nobody was given.
     "alliances:invitation": lambda: [
         {"token": INVITATION_TOKEN},

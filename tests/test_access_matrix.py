@@ -17,6 +17,7 @@ from django.utils import timezone
 from alliances.access import ROLE_ACTIONS, Action
 from alliances.models import Invitation
 from briefs.models import Brief
+from decisions.models import TrackedCondition
 from notifications.models import Kind
 from notifications.services import notify
 from signoffs.evidence import evidence_sha256
@@ -336,6 +337,21 @@ def with_condition(team):
     )
 
 
+def with_tracked_condition(team):
+    """A condition of the decision no finding carries, owned by the contributor."""
+    team.tracked = TrackedCondition.objects.create(
+        alliance=team.alliance,
+        key="sponsor:none",
+        source="sponsor",
+        text="Name an active executive sponsor on our side before committing.",
+        owner=team.users["contributor"],
+    )
+
+
+def tracked_condition(team):
+    return {"slug": team.alliance.slug, "pk": team.tracked.pk}
+
+
 def condition_owner_or_managers(role, confidential):
     if role == "anonymous":
         return 302
@@ -561,6 +577,9 @@ MATRIX: dict[str, Entry] = {
     "assessments:condition": Entry(
         kwargs=finding, prepare=with_condition, expect=condition_owner_or_managers
     ),
+    "decisions:condition": Entry(
+        kwargs=tracked_condition, prepare=with_tracked_condition, expect=condition_owner_or_managers
+    ),
     "signoffs:detail": Entry(kwargs=slug, expect=alliance_action(Action.VIEW)),
     "signoffs:request": Entry(kwargs=slug, expect=alliance_action(Action.REQUEST_SIGNOFF)),
     "signoffs:answer": Entry(
@@ -730,6 +749,7 @@ def with_every_object(team):
     two_sided_ready(team)
     with_notification(team)
     with_manager_token(team)
+    with_tracked_condition(team)
 
 
 @pytest.mark.parametrize("confidential", [False, True])

@@ -123,7 +123,7 @@ def test_a_condition_moves_open_in_progress_done_with_a_note_and_a_date(open_tea
     assert finding.done_on == timezone.localdate()
     assert finding.history.first().history_user == owner
     decision = alliance_decision(open_team.alliance)
-    assert "1 of 1 condition met" in decision.rationale
+    assert "1 of 3 conditions met" in decision.rationale  # the gap and sponsor ones too
     # Reopened, the note and the date go (the history keeps them).
     services.condition_update(finding=finding, status="in_progress", by=owner)
     finding.refresh_from_db()

@@ -1,9 +1,8 @@
-"""The per-dimension chart: server-side SVG that pages and WeasyPrint PDFs draw alike."""
+"""The per-dimension chart: SVG drawn on the server (matplotlib), the same in pages and PDFs."""
 
 import io
 import re
 
-import pytest
 from django.template import Context, Template
 from pypdf import PdfReader
 
@@ -32,16 +31,15 @@ def render(score):
     return template.render(Context({"score": score}))
 
 
-def test_bars_scale_with_scores_and_threshold_lines_sit_at_go_and_no_go():
+def test_bars_carry_scores_and_their_band_with_go_and_no_go():
     score = score_response(SPEC, [AnswerInput("S1", score=100), AnswerInput("S2", score=0)])
     chart = dimension_chart(score)
-    overall, alignment, value = chart.rows
-    assert alignment.bar_width == chart.plot_width
-    assert value.bar_width == 0
+    overall, alignment, value = chart.bars
+    assert (overall.label, overall.value, overall.is_overall) == ("Overall", 50, True)
+    assert (alignment.value, value.value) == (100, 0)
     assert (alignment.colour, value.colour) == (GREEN, RED)
-    assert overall.value == "50"
-    assert chart.go_x == pytest.approx(chart.plot_x + chart.plot_width * 0.7, abs=0.1)
-    assert chart.no_go_x == pytest.approx(chart.plot_x + chart.plot_width * 0.5, abs=0.1)
+    assert (chart.go, chart.no_go) == (70, 50)
+    assert "Alignment <script> 100; Value 0." in chart.description
 
 
 def test_the_svg_is_self_contained_and_escapes_names():
@@ -64,11 +62,3 @@ def test_weasyprint_draws_the_same_partial():
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Value" in text
     assert "GO ≥ 70" in text
-
-
-def test_the_partial_included_without_an_id_still_labels_itself():
-    chart = dimension_chart(score_response(SPEC, [AnswerInput("S1", score=50)]))
-    html = Template('{% include "charts/dimension_scores.html" %}').render(
-        Context({"chart": chart})
-    )
-    assert 'aria-labelledby="dimension-chart-title dimension-chart-desc"' in html

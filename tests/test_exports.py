@@ -122,7 +122,8 @@ def test_results_excel_matches_the_scores_of_the_page(client, assessed):
 def test_results_csv_lists_overall_then_each_dimension(client, assessed):
     client.force_login(assessed.users["viewer"])
     rows = rows_of_csv(client.get(url("export_results", assessed, "csv")))
-    assert rows[0] == ["Scope", "Dimension", "Score", "Coverage (%)", "Answered", "Of"]
+    assert rows[0] == ["Scope", "Dimension", "Score", "Coverage (%)", "Answered", "Of",
+                       "Submitted on"]  # fmt: skip
     assert [r[0] for r in rows[1:]] == ["Overall", "Dimension", "Dimension"]
 
 

@@ -11,8 +11,9 @@ pytestmark = pytest.mark.django_db
 BUDGET = 7
 # The dashboard also shows My work (tests/test_my_work.py pins it with every kind of item).
 # + conditions I own, + sign-offs waiting for me (1 query each), + the reader's language
-# and the portfolio link's role check
-DASHBOARD_BUDGET = 15
+# and the portfolio link's role check; + the evidence dates (reassessment intervals) and
+# the tracked conditions the decisions read
+DASHBOARD_BUDGET = 17
 
 
 @pytest.fixture

@@ -87,8 +87,10 @@ def partner_scores(
     sides: dict[int, PartnerSide], assessments: Iterable[Assessment], specs: dict[int, VersionSpec]
 ) -> dict[int, AssessmentScore]:
     """The partner side's consolidated score (median of its submitted contacts) of each
-    assessment whose partner side is complete (1 query)."""
-    ready = [a for a in assessments if sides.get(a.pk) and sides[a.pk].is_complete]
+    assessment where a contact has submitted (1 query). A contact invited later leaves
+    the score of those who answered as it is until they submit too: the decision's
+    perception gap does not vanish while someone new is still answering."""
+    ready = [a for a in assessments if sides.get(a.pk) and sides[a.pk].submitted]
     if not ready:
         return {}
     submitted = {i.pk: i for a in ready for i in sides[a.pk].submitted}

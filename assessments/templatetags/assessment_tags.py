@@ -1,8 +1,10 @@
 """Template tags of the assessment pages and of the decision panels on the alliance pages."""
 
 from django import template
+from django.utils import timezone
 from django.utils.formats import number_format
 
+from assessments.chart_svg import dimension_svg, radar_svg
 from assessments.charts import dimension_chart, perception_radar
 from assessments.fill_html import questions_html
 from assessments.scoring import level_of
@@ -33,21 +35,24 @@ def fill_questions(
     )
 
 
-@register.inclusion_tag("charts/dimension_scores.html")
+@register.simple_tag
 def dimension_scores_chart(score, dom_id="dimension-chart"):
     """`{% dimension_scores_chart score "fit" %}`: the per-dimension SVG chart of a score;
     give each chart of a page (or PDF) its own `dom_id`."""
-    return {"chart": dimension_chart(score), "dom_id": dom_id}
+    return dimension_svg(dimension_chart(score), dom_id=dom_id)
 
 
 @register.inclusion_tag("assessments/_alliance_summary.html", takes_context=True)
 def alliance_assessment_summary(context, alliance):
     """The alliance page's card: latest submitted assessment of each kind and open findings."""
+    from assessments.round_selectors import evidence_dates
     from assessments.selectors import alliance_findings, scored_latest
 
     # The decision card's scores: on a page, computed once for both (kit/memo.py).
     scored = scored_latest([alliance.pk])
-    summaries = [(a, scored.scores[a.pk]) for a in scored.latest.get(alliance.pk, {}).values()]
+    latest = list(scored.latest.get(alliance.pk, {}).values())
+    dates = evidence_dates([alliance], latest, today=timezone.localdate())
+    summaries = [(a, scored.scores[a.pk], *dates[a.pk]) for a in latest]
     return {
         "alliance": alliance,
         "actions": context.get("actions", ()),
@@ -77,15 +82,14 @@ def level(value):
     return number_format(lvl, 0 if lvl == int(lvl) else 1)
 
 
-@register.inclusion_tag("charts/perception_radar.html")
+@register.simple_tag
 def perception_radar_chart(
     rows, ours_label, theirs_label, gaps=(), dom_id="perception-radar", compact=False
 ):
     """`{% perception_radar_chart rows "Us" "Helios" gaps %}`: the two sides' radar. `rows`
     are perception.SideBySide objects or snapshot dicts (name, ours, theirs); `gaps` the
     dimensions (names, or objects with `dimension`/`name`) drawn as perception gaps.
-    `compact=True` for the PDF brief's column, where the page's wide viewBox would shrink
-    the labels below 7 pt."""
+    `compact=True` for the PDF brief's half-page column."""
     triples = [
         (row["name"], row["ours"], row["theirs"])
         if isinstance(row, dict)
@@ -97,10 +101,6 @@ def perception_radar_chart(
         for g in gaps
     ]
     radar = perception_radar(
-        triples,
-        ours_label=ours_label,
-        theirs_label=theirs_label,
-        gap_dimensions=names,
-        compact=compact,
+        triples, ours_label=ours_label, theirs_label=theirs_label, gap_dimensions=names
     )
-    return {"radar": radar, "dom_id": dom_id}
+    return radar_svg(radar, dom_id=dom_id, compact=compact)

@@ -12,6 +12,7 @@ from alliances import demo as alliance_demo
 from assessments import demo as assessment_demo
 from banks import demo as bank_demo
 from briefs import demo as brief_demo
+from decisions import demo as decision_demo
 from signoffs import demo as signoff_demo
 from sponsors import demo as sponsor_demo
 
@@ -20,6 +21,7 @@ SEEDS = (
     sponsor_demo.seed,
     bank_demo.seed,
     assessment_demo.seed,
+    decision_demo.seed,
     signoff_demo.seed,
     brief_demo.seed,
 )
