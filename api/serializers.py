@@ -153,7 +153,7 @@ class ConditionSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=["finding", "gap", "sponsor", "perception"])
     owner = serializers.CharField(allow_blank=True)
     due = serializers.DateField(allow_null=True)
-    status = serializers.ChoiceField(choices=["open", "in_progress", "done"])
+    status = serializers.ChoiceField(choices=["open", "in_progress", "done", "waived"])
     overdue = serializers.BooleanField()
     note = serializers.CharField(allow_blank=True, help_text="What was done, when written.")
 

@@ -107,8 +107,8 @@ def _figure(width: float, height: float):
 
 
 def _svg(fig, *, dom_id: str, title: str, description: str) -> SafeString:
-    """The figure as inline SVG: presentation attributes only, no id but its title's and
-    description's, no reference, no metadata."""
+    """The figure as inline SVG: presentation attributes only, no id but its own, its
+    title's and its description's, no reference, no metadata."""
     _f, canvas, _p, _t = _matplotlib()
     out = io.StringIO()
     canvas(fig).print_svg(out, metadata={"Date": None, "Creator": None, "Format": None})
@@ -134,6 +134,7 @@ def _svg(fig, *, dom_id: str, title: str, description: str) -> SafeString:
     root.attrib.update(
         {
             "xmlns": SVG_NS,
+            "id": dom_id,
             "width": "100%",
             "viewBox": view_box,
             "role": "img",

@@ -44,7 +44,7 @@ def open_conditions(alliances: QuerySet[Alliance]) -> QuerySet[Finding]:
             owner_user__isnull=False,
             due_date__isnull=False,
         )
-        .exclude(condition_status=ConditionStatus.DONE)
+        .exclude(condition_status__in=[ConditionStatus.DONE, ConditionStatus.WAIVED])
         .exclude(Exists(newer))
         .select_related("question", "assessment__alliance", "owner_user")
         .order_by("due_date", "pk")

@@ -173,7 +173,7 @@ class ConditionForm(CrispyFormMixin, forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when the condition is done."),
+        help_text=_("Required when the condition is done (what was done) or waived (why)."),
     )
     done_on = forms.DateField(
         label=_("Done on"),

@@ -219,11 +219,13 @@ class Answer(GivenAnswer, models.Model):
 
 
 class ConditionStatus(models.TextChoices):
-    """Where a manageable finding's condition stands: open → in progress → done."""
+    """Where a manageable finding's condition stands: open → in progress → done, or
+    waived (with why, and who waived it)."""
 
     OPEN = "open", _("Open")
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
+    WAIVED = "waived", _("Waived")
 
 
 class Finding(models.Model):
@@ -294,6 +296,14 @@ class Finding(models.Model):
     )
     done_note = models.TextField(_("what was done"), blank=True, max_length=2000)
     done_on = models.DateField(_("done on"), null=True, blank=True)
+    # Who marked the condition done or waived it (the note says what was done, or why).
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     classified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -335,7 +345,7 @@ class Finding(models.Model):
         """A condition not done whose due date has passed."""
         return (
             self.is_condition
-            and self.condition_status != ConditionStatus.DONE
+            and self.condition_status not in (ConditionStatus.DONE, ConditionStatus.WAIVED)
             and self.due_date is not None
             and self.due_date < today
         )

@@ -436,11 +436,21 @@ def _is_team_member(user, alliance) -> bool:
     return user.is_active and alliance.memberships.filter(user=user).exists()
 
 
-# open → in progress → done; a done condition can be reopened (back to in progress).
+# open → in progress → done, or waived; a done condition can be reopened (back to in
+# progress), a waived one too.
 CONDITION_MOVES = {
-    ConditionStatus.OPEN: {ConditionStatus.IN_PROGRESS, ConditionStatus.DONE},
-    ConditionStatus.IN_PROGRESS: {ConditionStatus.OPEN, ConditionStatus.DONE},
+    ConditionStatus.OPEN: {
+        ConditionStatus.IN_PROGRESS,
+        ConditionStatus.DONE,
+        ConditionStatus.WAIVED,
+    },
+    ConditionStatus.IN_PROGRESS: {
+        ConditionStatus.OPEN,
+        ConditionStatus.DONE,
+        ConditionStatus.WAIVED,
+    },
     ConditionStatus.DONE: {ConditionStatus.IN_PROGRESS},
+    ConditionStatus.WAIVED: {ConditionStatus.OPEN, ConditionStatus.IN_PROGRESS},
 }
 
 
@@ -461,16 +471,18 @@ def may_update_condition(user, finding: Finding) -> bool:
 def condition_update(
     *, finding: Finding, status: str, by: User, note: str = "", done_on: date | None = None
 ) -> Finding:
-    """Move a manageable finding's condition along open → in progress → done. Done needs a
-    note on what was done, and a date (today by default, never in the future)."""
+    """Move a manageable finding's condition along open → in progress → done, or waive
+    it. Done needs a note on what was done, waived one on why; both a date (today by
+    default, never in the future) and record who."""
     if not may_update_condition(by, finding):
         raise PermissionDenied(_("Only the alliance's managers and the condition's owner may."))
     finding = Finding.objects.select_for_update().get(pk=finding.pk)
     if finding.classification != Finding.Classification.MANAGEABLE:
         raise ValidationError(_("Only a manageable finding is a condition to follow up."))
     current = ConditionStatus(finding.condition_status)
+    settled = (ConditionStatus.DONE, ConditionStatus.WAIVED)
     if status == current:
-        if status != ConditionStatus.DONE:
+        if status not in settled:
             return finding
     elif status not in CONDITION_MOVES[current]:
         raise ValidationError(
@@ -480,16 +492,20 @@ def condition_update(
             }
         )
     today = timezone.localdate()
-    if status == ConditionStatus.DONE:
+    if status in settled:
         note = note.strip()
+        if not note and status == ConditionStatus.WAIVED:
+            raise ValidationError({"done_note": _("Say why the condition is waived.")})
         if not note:
             raise ValidationError({"done_note": _("Say what was done.")})
         done_on = done_on or today
         if done_on > today:
             raise ValidationError({"done_on": _("A condition cannot be done in the future.")})
-        finding.done_note, finding.done_on = note, done_on
+        finding.done_note, finding.done_on, finding.done_by = note, done_on, by
     else:
-        finding.done_note, finding.done_on = "", None
+        finding.done_note, finding.done_on, finding.done_by = "", None, None
     finding.condition_status = status
-    as_done_by(finding, by).save(update_fields=["condition_status", "done_note", "done_on"])
+    as_done_by(finding, by).save(
+        update_fields=["condition_status", "done_note", "done_on", "done_by"]
+    )
     return finding

@@ -156,7 +156,8 @@ class FindingSummary:
     due: date | None = None
     status: str = "open"  # a manageable finding's condition: open, in_progress or done
     overdue: bool = False  # not done and past its due date (the caller knows today)
-    note: str = ""  # what was done, as its owner wrote it
+    note: str = ""  # what was done, or why it was waived
+    waived_by: str = ""
 
     @property
     def met(self) -> bool:
@@ -736,6 +737,7 @@ def _finding_condition(finding: FindingSummary) -> Condition:
         status=finding.status,
         overdue=finding.overdue and not finding.met,
         note=finding.note,
+        waived_by=finding.waived_by,
     )
 
 

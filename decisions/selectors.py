@@ -50,7 +50,7 @@ def decision_inputs(
     # Each alliance's findings in Finding.Meta's order, without its sort by alliance name.
     for finding in (
         Finding.objects.filter(assessment__in=assessments)
-        .select_related("question", "assessment__version__bank", "owner_user")
+        .select_related("question", "assessment__version__bank", "owner_user", "done_by")
         .order_by(
             "-assessment__created_at",
             "-assessment_id",
@@ -71,6 +71,9 @@ def decision_inputs(
                 status=finding.condition_status,
                 overdue=finding.is_overdue(today),
                 note=finding.done_note,
+                waived_by=display_name(finding.done_by)
+                if finding.done_by and finding.condition_status == "waived"
+                else "",
             )
         )
     dates = evidence_dates(alliances, assessments, today=today)

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from alliances.access import Action, can
 from alliances.people import team_people
 from alliances.services import as_done_by
+from alliances.signals import decision_inputs_changed_on
 from decisions.models import TrackedCondition
-from decisions.recheck import decision_after_change
 
 Status = TrackedCondition.Status
 
@@ -63,5 +63,7 @@ def tracked_condition_update(
         condition.owner, condition.due_date, condition.status = owner, due_date, status
         condition.note, condition.evidence_url = note, evidence_url.strip()
         as_done_by(condition, by).save()
-    decision_after_change(alliance=alliance, by=by)
+        # The decision's words count met and waived conditions; an owner or due date
+        # named anew is new evidence for a sign-off (signoffs listens too).
+        decision_inputs_changed_on(alliance, by)
     return condition

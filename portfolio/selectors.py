@@ -171,7 +171,7 @@ def _overdue(scored, today: date) -> tuple[Finding, ...]:
             classification=Finding.Classification.MANAGEABLE,
             due_date__lt=today,
         )
-        .exclude(condition_status=ConditionStatus.DONE)
+        .exclude(condition_status__in=[ConditionStatus.DONE, ConditionStatus.WAIVED])
         .select_related(
             "question", "assessment__alliance", "assessment__version__bank", "owner_user"
         )

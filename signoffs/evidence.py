@@ -2,8 +2,9 @@
 
 The hash covers the decision's verdict, the answers of the latest submitted assessments,
 the findings (with their conditions' owners and due dates, but not the progress made on
-them: meeting a condition is what a sign-off expects, not new evidence) and the sponsors
-with their signals. Anything else (KPIs, the alliance's description, the sign-off itself)
+them: meeting a condition is what a sign-off expects, not new evidence), the decision's
+other conditions likewise (their cause, owner and due date) and the sponsors with their
+signals. Anything else (KPIs, the alliance's description, the sign-off itself)
 leaves it unchanged.
 """
 
@@ -13,6 +14,7 @@ import json
 from alliances.models import Alliance
 from assessments.models import Answer, Finding, Response
 from assessments.selectors import latest_submitted_assessments
+from decisions.models import TrackedCondition
 from decisions.selectors import alliance_decision
 from kit.memo import per_request
 from sponsors.models import Signal, Sponsorship
@@ -28,7 +30,7 @@ def canonical_sha256(data) -> str:
 
 
 def evidence_of(alliance: Alliance) -> dict:
-    """The evidence of the alliance's current decision, as plain data (8 to 12 queries)."""
+    """The evidence of the alliance's current decision, as plain data (9 to 13 queries)."""
     latest = sorted(a.pk for a in latest_submitted_assessments(alliance).values())
     answers = Answer.objects.filter(
         response__assessment_id__in=latest, response__status=Response.Status.SUBMITTED
@@ -36,6 +38,11 @@ def evidence_of(alliance: Alliance) -> dict:
     findings = Finding.objects.filter(assessment_id__in=latest).order_by("pk")
     sponsorships = Sponsorship.objects.filter(alliance=alliance).order_by("pk")
     signals = Signal.objects.filter(sponsorship__alliance=alliance).order_by("pk")
+    conditions = (
+        TrackedCondition.objects.filter(alliance=alliance)
+        .exclude(status=TrackedCondition.Status.CLOSED)
+        .order_by("key")
+    )
     return {
         "verdict": alliance_decision(alliance).verdict.value,
         "assessments": latest,
@@ -63,6 +70,7 @@ def evidence_of(alliance: Alliance) -> dict:
                 "due_date",
             )
         ),
+        "conditions": list(conditions.values_list("key", "owner_id", "due_date")),
         "sponsorships": list(sponsorships.values()),
         "signals": list(signals.values()),
     }

@@ -643,9 +643,10 @@ def plans(draw, targets: list[Target], ids: list[int], roles=tuple(ROLES)):
     else:
         role = draw(st.sampled_from(roles))
     path_swap = None
-    # Ids and slugs are swapped; a download's format (`fmt`) and an admin app's label are
-    # fixed words in the path.
-    swappable = sorted(k for k in kwargs if k not in ("fmt", "app_label", ARGS))
+    # Ids and slugs are swapped; a download's format (`fmt`), an admin app's label and
+    # the moved bank admin's model and rest of path are fixed words in the path.
+    fixed = ("fmt", "app_label", "model", "rest", ARGS)
+    swappable = sorted(k for k in kwargs if k not in fixed)
     if swappable and draw(st.integers(0, 4)) == 0:
         key = draw(st.sampled_from(swappable))
         if key == "slug":

@@ -148,9 +148,9 @@ def test_the_svg_is_safe_inline_and_the_same_every_time():
     assert "<script" not in svg
     # Our CSP allows no inline style; nothing is fetched or referenced.
     assert not re.search(r"\b(class|style|href|clip-path)=|<style|<use|<image|<metadata", svg)
-    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" width="100%"')
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" id="fit" width="100%"')
     assert 'aria-labelledby="fit-title fit-desc"' in svg
-    assert re.findall(r'\bid="([^"]+)"', svg) == ["fit-title", "fit-desc"]
+    assert re.findall(r'\bid="([^"]+)"', svg) == ["fit", "fit-title", "fit-desc"]
     assert ">GO ≥ 70<" in svg
     assert ">NO-GO &lt; 50<" in svg
 

@@ -100,3 +100,20 @@ def test_the_daily_job_withdraws_what_changed_without_a_recheck(open_team):
     request.refresh_from_db()
     assert request.withdrawn_at is not None
     assert services.signoffs_daily(timezone.localdate()) == 0
+
+
+def test_naming_another_owner_for_a_condition_is_new_evidence_its_progress_is_not(open_team):
+    from decisions.models import TrackedCondition
+    from decisions.services import tracked_condition_update
+    from signoffs.selectors import signoff_state
+
+    with_condition(open_team)
+    ask(open_team)
+    condition = TrackedCondition.objects.get(alliance=open_team.alliance, key="sponsor:none")
+    manager = open_team.users["manager"]
+    change = {"condition": condition, "by": manager, "due_date": None, "note": ""}
+    tracked_condition_update(**change, owner=None, status="in_progress")
+    assert not signoff_state(open_team.alliance).stale
+    tracked_condition_update(**change, owner=open_team.users["contributor"], status="in_progress")
+    assert signoff_state(open_team.alliance).stale
+    assert signoff_state(open_team.alliance).request.withdrawn_at is not None

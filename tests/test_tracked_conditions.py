@@ -176,3 +176,23 @@ def test_owners_see_them_on_my_work_and_are_reminded_once_a_day(rf, client, open
     assert remind_tracked_owners(today) == 0
     told = Notification.objects.get(recipient=owner, kind=Kind.CONDITION_DUE)
     assert "a condition on" in told.title
+
+
+def test_a_findings_condition_is_waived_with_why_and_who_and_counts_as_such(open_team):
+    from django.core.exceptions import ValidationError
+
+    from assessments.services import condition_update
+
+    finding = with_condition(open_team)
+    manager = open_team.users["manager"]
+    with pytest.raises(ValidationError, match="Say why the condition is waived"):
+        condition_update(finding=finding, status="waived", by=manager)
+    condition_update(finding=finding, status="waived", note="Covered by the NDA", by=manager)
+    finding.refresh_from_db()
+    assert (finding.condition_status, finding.done_by) == ("waived", manager)
+    assert not finding.is_overdue(timezone.localdate() + timedelta(days=400))
+    decision = alliance_decision(open_team.alliance)
+    (waived,) = [c for c in decision.conditions if c.source == "finding"]
+    name = manager.get_full_name() or manager.username
+    assert (waived.waived, waived.waived_by, waived.note) == (True, name, "Covered by the NDA")
+    assert f"1 waived by {name}" in decision.rationale

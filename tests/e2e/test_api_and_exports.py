@@ -23,7 +23,7 @@ def test_manager_downloads_excel_makes_a_token_reads_the_docs_and_calls_the_api(
     download = download_info.value
     assert download.suggested_filename.endswith(".xlsx")
     workbook = load_workbook(io.BytesIO(open(download.path(), "rb").read()))  # noqa: SIM115
-    assert workbook.sheetnames == ["Findings", "Conditions", "Decision"]
+    assert workbook.sheetnames == ["Findings", "Conditions", "Decision", "Scores"]
 
     page.get_by_role("button", name="Maya Patel").click()  # the user menu
     page.get_by_role("link", name="API and tokens").click()

@@ -92,7 +92,9 @@ def test_a_partner_contact_answers_through_the_link_and_the_manager_sees_the_gap
     expect(page.locator("#invitations [data-state]")).to_have_text("submitted")
     page.get_by_role("link", name="Results").click()
     expect(page.locator("#perception-radar")).to_be_visible()
-    expect(page.locator("#perception-radar polygon[data-side=theirs]")).to_have_count(1)
+    # The radar draws their side: its legend names them, its description gives their score.
+    expect(page.locator("#perception-radar")).to_contain_text("Helios Analytics")
+    expect(page.locator("#perception-radar-desc")).to_contain_text("Helios Analytics 25")
     expect(page.locator("#perception")).to_contain_text(
         "we score it 75, Helios Analytics scores it 25"
     )
