@@ -81,6 +81,16 @@ def my_conditions(request) -> list[WorkItem]:
     ]
 
 
+def reminder_kind(due: date, today: date) -> str | None:
+    """The reminder a condition due on `due` gets on `today`: overdue every day after it,
+    due once, `REMIND_DAYS_BEFORE` days ahead; none on other days."""
+    if due < today:
+        return Kind.CONDITION_OVERDUE
+    if due == today + timedelta(days=REMIND_DAYS_BEFORE):
+        return Kind.CONDITION_DUE
+    return None
+
+
 def remind_condition_owners(today: date) -> int:
     """The daily job: owners of conditions due in `REMIND_DAYS_BEFORE` days, or overdue,
     hear of it once that day. Returns the number of reminders created."""
@@ -88,14 +98,13 @@ def remind_condition_owners(today: date) -> int:
     due_soon = today + timedelta(days=REMIND_DAYS_BEFORE)
     created = 0
     for finding in open_conditions(alliances).filter(due_date__lte=due_soon):
-        overdue = finding.due_date < today
-        if not overdue and finding.due_date != due_soon:
+        kind = reminder_kind(finding.due_date, today)
+        if kind is None:
             continue
-        kind = Kind.CONDITION_OVERDUE if overdue else Kind.CONDITION_DUE
         alliance = finding.assessment.alliance
         title = (
             _("Overdue since %(due)s: condition %(key)s on %(alliance)s")
-            if overdue
+            if kind == Kind.CONDITION_OVERDUE
             else _("Due on %(due)s: condition %(key)s on %(alliance)s")
         ) % {
             "due": finding.due_date.strftime("%-d %b %Y"),

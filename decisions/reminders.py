@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from alliances.access import visible_alliances
 from alliances.models import Alliance
 from alliances.pages import WorkItem
-from assessments.conditions import MY_WORK_DAYS, REMIND_DAYS_BEFORE
+from assessments.conditions import MY_WORK_DAYS, REMIND_DAYS_BEFORE, reminder_kind
 from decisions.models import TrackedCondition
 from notifications.models import Kind
 from notifications.reminders import day_key
@@ -68,13 +68,12 @@ def remind_tracked_owners(today: date) -> int:
     created = 0
     alliances = Alliance.objects.filter(is_archived=False)
     for condition in active_owned(alliances).filter(due_date__lte=due_soon):
-        overdue = condition.due_date < today
-        if not overdue and condition.due_date != due_soon:
+        kind = reminder_kind(condition.due_date, today)
+        if kind is None:
             continue
-        kind = Kind.CONDITION_OVERDUE if overdue else Kind.CONDITION_DUE
         title = (
             _("Overdue since %(due)s: a condition on %(alliance)s")
-            if overdue
+            if kind == Kind.CONDITION_OVERDUE
             else _("Due on %(due)s: a condition on %(alliance)s")
         ) % {"due": condition.due_date.strftime("%-d %b %Y"), "alliance": condition.alliance.name}
         created += len(

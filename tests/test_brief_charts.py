@@ -4,7 +4,6 @@ not clipped, dates localised, in order and never printed over each other; the SV
 to inline in a page (no style, no script, user text escaped)."""
 
 import io
-import math
 import re
 from datetime import date, timedelta
 from itertools import pairwise
@@ -28,7 +27,7 @@ from assessments.scoring import (
 from briefs import services, worker
 from tests.assessment_factories import answer_all, make_version, start, submit
 from tests.test_assessment_flow import response_of
-from tests.test_brief_demo_pdfs import IDENTITY, times
+from tests.test_brief_demo_pdfs import text_runs
 from tests.test_briefs import make_assessed
 
 pytestmark = pytest.mark.django_db
@@ -62,30 +61,8 @@ def trends_of(rounds: int) -> dict:
 
 
 def chart_runs(page) -> list[tuple[str, float, float]]:
-    """Each text run a chart drew on the page (scaled unlike the page's own text, 0.75):
-    its text and where it starts (x, y in points), forms put back where they are drawn."""
-    runs, bases, entering = [], [IDENTITY], []
-
-    def before(operator, operands, cm, tm):
-        if entering:
-            bases.append(entering.pop())
-        if operator == b"Do":
-            entering.append(times(cm, bases[-1]))
-
-    def after(operator, operands, cm, tm):
-        if operator == b"Do":
-            (entering or bases).pop()
-
-    def visit(text, cm, tm, font, font_size):
-        ctm = times(cm, bases[-1])
-        if text.strip() and abs(math.hypot(ctm[2], ctm[3]) - 0.75) > 1e-3:
-            drawn = times(tm, ctm)
-            runs.append((text.strip(), drawn[4], drawn[5]))
-
-    page.extract_text(
-        visitor_text=visit, visitor_operand_before=before, visitor_operand_after=after
-    )
-    return runs
+    """Each text run a chart drew on the page: its text and where it starts (x, y)."""
+    return [(run.text, run.x, run.y) for run in text_runs(page) if run.in_chart]
 
 
 @pytest.fixture

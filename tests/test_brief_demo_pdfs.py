@@ -8,6 +8,7 @@ import io
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 import pytest
 from django.core.files.storage import default_storage
@@ -167,11 +168,19 @@ def times(m, n):
     )
 
 
-def text_runs(page) -> list[tuple[str, float, bool]]:
+class Run(NamedTuple):
+    text: str
+    size: float  # points
+    in_chart: bool
+    x: float  # where it starts, in points
+    y: float
+
+
+def text_runs(page) -> list[Run]:
     """Each text run of the page: its text, the size it is drawn at in points (the font
-    size times the scale of the text and transformation matrices), and whether a chart
+    size times the scale of the text and transformation matrices), whether a chart
     drew it (its scale is not the page's 0.75; a chart drawn at exactly 1:1 would pass for
-    page text, but its 12-unit labels would then be 9 pt).
+    page text, but its 12-unit labels would then be 9 pt), and where it starts.
 
     WeasyPrint draws centred and right-aligned SVG text in form XObjects, whose text pypdf
     reports relative to the form: each form's text is put back where the page's matrix at
@@ -194,7 +203,7 @@ def text_runs(page) -> list[tuple[str, float, bool]]:
             drawn = times(tm, ctm)
             size = font_size * math.hypot(drawn[2], drawn[3])
             in_chart = abs(math.hypot(ctm[2], ctm[3]) - CSS_PX) > 1e-3
-            runs.append((text.strip(), size, in_chart))
+            runs.append(Run(text.strip(), size, in_chart, drawn[4], drawn[5]))
 
     page.extract_text(
         visitor_text=visit, visitor_operand_before=before, visitor_operand_after=after
@@ -205,7 +214,7 @@ def text_runs(page) -> list[tuple[str, float, bool]]:
 def chart_label_sizes(page) -> dict[str, float]:
     """Each chart label of the page with the smallest size it is drawn at, in points."""
     sizes: dict[str, float] = {}
-    for text, size, in_chart in text_runs(page):
+    for text, size, in_chart, _x, _y in text_runs(page):
         if in_chart:
             sizes[text] = min(sizes.get(text, size), size)
     return sizes
