@@ -47,6 +47,11 @@ COMPACT_FONT = 7.5  # pt
 PAGE_WIDTH = 480  # pt = 640 px
 PAGE_FONT = 10  # pt: 13.3 px at the scroll's minimum width
 
+# A worker draws the same charts again for each new brief of an alliance (its assessments'
+# scores change less often than the rest of the evidence): the same data gives the same
+# bytes, so drawn charts are kept per process, by their data.
+CACHED_CHARTS = 256
+
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 # The style properties kept, as SVG presentation attributes.
@@ -209,6 +214,7 @@ def _style_axes(ax, font: float) -> None:
 # ---------------------------------------------------------------- dimension scores
 
 
+@lru_cache(maxsize=CACHED_CHARTS)
 def dimension_svg(chart: DimensionChart, *, dom_id: str, compact: bool = False) -> SafeString:
     """Horizontal bars, overall first (bold), each with its figure at the right; dashed
     GO and NO-GO lines captioned above the bars."""
@@ -289,6 +295,7 @@ def _wrapped(name: str, chars: int) -> str:
     return f"{first}\n{shorten(' '.join(words), chars + 4)}" if words else first
 
 
+@lru_cache(maxsize=CACHED_CHARTS)
 def radar_svg(radar: RadarChart, *, dom_id: str, compact: bool = False) -> SafeString:
     """One axis a dimension, clockwise from the top, 0 at the centre and 100 on the rim;
     our side a solid polygon, the partner's dashed; perception gaps named in bold red."""
@@ -391,6 +398,7 @@ def _shown_dates(xs: list[float], widths: list[float], gap: float) -> list[int]:
     return shown[::-1]
 
 
+@lru_cache(maxsize=CACHED_CHARTS)
 def trend_svg(chart: TrendChart, *, dom_id: str, compact: bool = False) -> SafeString:
     """Scores over time (0–100): a line a series, the main one thick with its latest
     value printed; dates under the points, as many as fit side by side. Compact: the
