@@ -27,6 +27,7 @@ from assessments.rounds import (
 from assessments.scoring import LEVEL_POINTS, AssessmentScore
 from assessments.selectors import assessment_scores, version_specs
 from banks.models import Choice, QuestionBank
+from kit.memo import per_request
 from sponsors.selectors import health_history, our_executive_sponsors
 
 
@@ -81,8 +82,10 @@ def round_comparison(assessment: Assessment) -> RoundComparison | None:
 KIND_LABELS = dict(QuestionBank.Kind.choices)
 
 
+@per_request
 def interval_overrides(alliance_ids) -> dict[int, dict[str, int]]:
-    """Alliance id → stage → months, where an alliance's interval differs (1 query)."""
+    """Alliance id → stage → months, where an alliance's interval differs (1 query, once
+    per read-only request)."""
     overrides: dict[int, dict[str, int]] = defaultdict(dict)
     for alliance_id, stage, months in ReassessmentInterval.objects.filter(
         alliance_id__in=alliance_ids
@@ -105,7 +108,9 @@ def evidence_dates(
             dates[assessment.pk] = (None, None)
             continue
         submitted = timezone.localdate(assessment.submitted_at)
-        months = interval_months(stages[assessment.alliance_id], overrides[assessment.alliance_id])
+        months = interval_months(
+            stages[assessment.alliance_id], overrides.get(assessment.alliance_id)
+        )
         due = add_months(submitted, months) if months > 0 else None
         dates[assessment.pk] = (submitted, due if due and due <= today else None)
     return dates
@@ -145,7 +150,7 @@ def reassessment_statuses(
             for kind, row in latest[alliance.pk].items()
         ]
         statuses[alliance.pk] = reassessment_status(
-            stage=alliance.stage, rounds=rounds, today=today, overrides=overrides[alliance.pk]
+            stage=alliance.stage, rounds=rounds, today=today, overrides=overrides.get(alliance.pk)
         )
     return statuses
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
 
-from django.db.models import F
 from django.utils import timezone
 
 from alliances.models import Alliance
@@ -116,11 +116,7 @@ def tracked_states(alliance_ids, *, today) -> dict[int, tuple[TrackedState, ...]
     one is left out, so a cause that came back reads as open until the recheck reopens
     its record."""
     states = defaultdict(list)
-    for t in (
-        TrackedCondition.objects.filter(alliance_id__in=alliance_ids)
-        .exclude(status=TrackedCondition.Status.CLOSED)
-        .select_related("owner", "status_by")
-    ):
+    for t in (t for rows in open_tracked(alliance_ids).values() for t in rows):
         waived = t.status == TrackedCondition.Status.WAIVED
         states[t.alliance_id].append(
             TrackedState(
@@ -209,14 +205,27 @@ def alliance_conditions(alliance: Alliance) -> list[Finding]:
     return list(findings)
 
 
-def alliance_tracked_conditions(alliance: Alliance) -> list[TrackedCondition]:
-    """The alliance's tracked conditions still part of its decision (closed ones left
-    out), due first (1 query)."""
-    conditions = list(
-        TrackedCondition.objects.filter(alliance=alliance)
+@per_request
+def open_tracked(alliance_ids) -> dict[int, list[TrackedCondition]]:
+    """Each alliance's tracked conditions but the closed ones, by alliance id (1 query,
+    once per read-only request: the decision and the conditions panel both read them)."""
+    rows = defaultdict(list)
+    for condition in (
+        TrackedCondition.objects.filter(alliance_id__in=alliance_ids)
         .exclude(status=TrackedCondition.Status.CLOSED)
         .select_related("owner", "status_by")
-        .order_by(F("due_date").asc(nulls_last=True), "created_at", "pk")
+        .order_by("created_at", "pk")
+    ):
+        rows[condition.alliance_id].append(condition)
+    return rows
+
+
+def alliance_tracked_conditions(alliance: Alliance) -> list[TrackedCondition]:
+    """The alliance's tracked conditions still part of its decision (closed ones left
+    out), due first, undated last."""
+    conditions = sorted(
+        open_tracked([alliance.pk]).get(alliance.pk, []),
+        key=lambda c: (c.due_date is None, c.due_date or date.min),
     )
     for condition in conditions:
         condition.alliance = alliance
