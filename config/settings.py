@@ -268,6 +268,11 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 # Where users reach the site, for links in e-mails sent by the worker.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Alliance Readiness <noreply@localhost>")
+# Password reset (accounts/password_reset.py): a link lives 2 hours and works once; at most
+# 3 e-mails per address and per account an hour.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=2 * 60 * 60)
+PASSWORD_RESET_LIMIT = env.int("PASSWORD_RESET_LIMIT", default=3)
+PASSWORD_RESET_WINDOW = env.int("PASSWORD_RESET_WINDOW", default=60 * 60)
 # Seconds the worker waits on a slow mail server before it counts as a failed attempt.
 # https://docs.djangoproject.com/en/5.2/ref/settings/#email-timeout
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)

@@ -380,6 +380,7 @@ PROVIDERS = {
     "assessments:answer": _answers,
     "assessments:condition": _findings,
     "decisions:condition": _of_alliance(TrackedCondition),
+    "password_reset_confirm": lambda: [{"uidb64": "MQ", "token": "no-such-token"}],
     # A pending invitation whose link the fuzzer knows, and one nobody was given.
     "alliances:invitation": lambda: [
         {"token": INVITATION_TOKEN},

@@ -424,6 +424,14 @@ MATRIX: dict[str, Entry] = {
     "logout": Entry(method="post", expect=lambda role, c: 302),
     "password_change": Entry(expect=logged_in()),
     "password_change_done": Entry(expect=logged_in()),
+    # Password reset answers anyone: it tells nothing of an account (tests/test_password_reset.py).
+    "password_reset": Entry(expect=lambda role, c: 200),
+    "password_reset_done": Entry(expect=lambda role, c: 200),
+    "password_reset_confirm": Entry(
+        kwargs=lambda team: {"uidb64": "MQ", "token": "no-such-token"},
+        expect=lambda role, c: 200,
+    ),
+    "password_reset_complete": Entry(expect=lambda role, c: 200),
     # Two-factor pages (tests/test_two_factor.py walks them through); force_login has
     # passed the second step, and only the superuser must have an authenticator.
     "accounts:manage": Entry(expect=logged_in()),
@@ -786,7 +794,15 @@ def test_personal_agendas_and_notes_reach_only_managers_and_the_sponsor_themself
 
 
 # Pages anyone may open, signed in or not: they hold nothing of an alliance.
-PUBLIC = {"login", "healthz", "logout"}
+PUBLIC = {
+    "login",
+    "healthz",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
 
 
 @pytest.mark.parametrize("confidential", [False, True])
