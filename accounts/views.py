@@ -66,7 +66,7 @@ class VerifyView(BadRequestOnInvalidForm, FormView):
         return super().get_context_data(next=_next_url(self.request), **kwargs)
 
     def form_valid(self, form):
-        otp_login(self.request, form.device)
+        _verified(self.request, form.device)
         if isinstance(form.device, StaticDevice):
             left = recovery_codes_left(self.request.user)
             messages.warning(
@@ -81,6 +81,13 @@ class VerifyView(BadRequestOnInvalidForm, FormView):
                 % {"left": left},
             )
         return HttpResponseRedirect(_next_url(self.request))
+
+
+def _verified(request, device) -> None:
+    """The session has passed the second step: a new session key from here on, so a
+    cookie taken before the code (after the password only) opens nothing."""
+    request.session.cycle_key()
+    otp_login(request, device)
 
 
 class SetupView(BadRequestOnInvalidForm, FormView):
@@ -112,7 +119,7 @@ class SetupView(BadRequestOnInvalidForm, FormView):
 
     def form_valid(self, form):
         self.request.session[NEW_CODES_SESSION_KEY] = services.device_confirm(device=self.device)
-        otp_login(self.request, self.device)
+        _verified(self.request, self.device)
         messages.success(self.request, _("Two-factor authentication is on."))
         query = urlencode({"next": _next_url(self.request)})
         return redirect(f"{reverse('accounts:recovery_codes')}?{query}")

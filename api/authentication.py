@@ -6,7 +6,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication, get_authorization_header
 
 from api.models import ApiToken
-from api.services import token_used
+from api.services import can_have_tokens, token_used
 from kit.secret_links import secret_hash
 
 
@@ -35,7 +35,9 @@ class ApiTokenAuthentication(TokenAuthentication):
             .only("pk", "last_used_at", "user")
             .first()
         )
-        if token is None or not token.user.is_active:
+        # The owner's rights now, not when the token was made: one who left the managers
+        # (or was deactivated) holds a token that no longer opens anything.
+        if token is None or not token.user.is_active or not can_have_tokens(token.user):
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
         token_used(token=token)
         return token.user, token

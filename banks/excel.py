@@ -72,6 +72,10 @@ def parse_bank_workbook(
             )
         errors: list[str] = []
         rows = {name: _rows(workbook[name], name, errors) for name in SHEETS}
+    except BankFormatError:
+        raise
+    except Exception as exc:  # a sheet's XML is read only now (a DTD, a broken tag …)
+        raise BankFormatError([f"{source}: not a readable Excel workbook ({exc})"]) from exc
     finally:
         workbook.close()
     if errors:
@@ -93,11 +97,25 @@ def _refuse_hostile(content: bytes, *, source: str, max_bytes: int) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > max_bytes * UNPACKED_FACTOR:
+                raise BankFormatError(
+                    [
+                        f"{source}: the workbook unpacks to {unpacked:,} bytes, "
+                        "more than a bank needs"
+                    ]
+                )
+            with_dtd = [
+                info.filename
+                for info in archive.infolist()
+                if info.filename.endswith((".xml", ".rels"))
+                and b"<!doctype" in archive.read(info).lower()
+            ]
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise BankFormatError([f"{source}: a damaged zip file ({exc})"]) from exc
-    if unpacked > max_bytes * UNPACKED_FACTOR:
+    if with_dtd:
+        # Excel never writes one; a DTD is how XML smuggles entities in.
         raise BankFormatError(
-            [f"{source}: the workbook unpacks to {unpacked:,} bytes, more than a bank needs"]
+            [f"{source}: {with_dtd[0]} holds a DTD (<!DOCTYPE …>), which a workbook never has"]
         )
 
 

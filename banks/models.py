@@ -125,8 +125,10 @@ class QuestionBank(models.Model):
         if stored is None or stored == self.kind:
             return
         if self.versions.exclude(status=BankVersion.Status.DRAFT).exists():
+            # Not tied to the field: the forms that could change it (the admin's history
+            # revert) do not show the kind once a version is published.
             raise ValidationError(
-                {"kind": _("A version of this bank is published: its kind can no longer change.")}
+                _("A version of this bank is published: its kind can no longer change.")
             )
 
 

@@ -24,6 +24,9 @@ from django.utils.text import get_valid_filename
 
 # A cell that starts with one of these runs as a formula (or DDE) in spreadsheet apps.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# Skipped before looking for a trigger: spaces, and the control characters an .xlsx drops
+# (so `\x01=HYPERLINK(…)` is guarded as the formula it becomes once they are gone).
+SKIPPED_LEAD = " " + "".join(map(chr, [*range(0, 9), 11, 12, *range(14, 32), 127]))
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,7 +39,8 @@ def safe_cell(value):
 
     None → "" ; int/float/Decimal/bool/date/datetime → unchanged (a real number or date);
     any other value → its text, with a leading `'` when the text starts with `=`, `+`,
-    `-`, `@`, tab, CR or LF (after leading spaces, which spreadsheets skip too).
+    `-`, `@`, tab, CR or LF (after leading spaces, which spreadsheets skip too, and
+    control characters, which the .xlsx drops).
     """
     if value is None:
         return ""
@@ -46,7 +50,7 @@ def safe_cell(value):
             return timezone.localtime(value).replace(tzinfo=None)
         return value
     text = str(value)
-    if text.lstrip(" ").startswith(FORMULA_TRIGGERS):
+    if text.lstrip(SKIPPED_LEAD).startswith(FORMULA_TRIGGERS):
         return "'" + text
     return text
 
@@ -125,11 +129,14 @@ XLSX_CELL_MAX = 32767
 
 
 def _xlsx_value(value):
+    """A cell's value for the .xlsx: control characters out first, then the formula guard
+    on what is left (never the other way round), then Excel's length."""
     if isinstance(value, str):
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-        return ILLEGAL_CHARACTERS_RE.sub("", value)[:XLSX_CELL_MAX]
-    return value
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    value = safe_cell(value)
+    return value[:XLSX_CELL_MAX] if isinstance(value, str) else value
 
 
 def _sheet_title(title: str, taken: set[str]) -> str:
@@ -160,14 +167,14 @@ def write_xlsx(target, sheets: Iterable) -> None:
         for index, width in enumerate(sheet.widths, start=1):
             worksheet.column_dimensions[get_column_letter(index)].width = width
         header_cells = []
-        for value in safe_row(sheet.header):
+        for value in sheet.header:
             cell = WriteOnlyCell(worksheet, value=_xlsx_value(value))
             cell.font = bold
             header_cells.append(cell)
         worksheet.append(header_cells)
         worksheet.freeze_panes = "A2"
         for row in sheet.rows:
-            worksheet.append([_xlsx_value(value) for value in safe_row(row)])
+            worksheet.append([_xlsx_value(value) for value in row])
     if not taken:
         workbook.create_sheet(title="Sheet")
     workbook.save(target)

@@ -265,12 +265,15 @@ def sponsor_of(user) -> Sponsor | None:
     )
 
 
-def sponsor_candidates(alliance: Alliance, *, today: date | None = None) -> tuple:
+def sponsor_candidates(alliance: Alliance, *, viewer, today: date | None = None) -> tuple:
     """Our people ranked for `alliance` (sponsors/matching.py), best first; those who
-    already sponsor it are left out. The load counts every active sponsorship,
-    confidential alliances included (as a number, never named)."""
+    already sponsor it are left out. The load counts the active sponsorships of the
+    alliances `viewer` may see: a confidential alliance outside their team does not
+    exist for them, not even as a number."""
     today = today or timezone.localdate()
-    active = Q(sponsorships__until__isnull=True) | Q(sponsorships__until__gte=today)
+    active = Q(sponsorships__alliance__in=visible_alliances(viewer)) & (
+        Q(sponsorships__until__isnull=True) | Q(sponsorships__until__gte=today)
+    )
     already = Sponsorship.objects.filter(alliance=alliance).active(today).values("sponsor_id")
     people = (
         Sponsor.objects.filter(organisation__is_own=True)

@@ -358,7 +358,9 @@ class SponsorMatchView(SponsorshipMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         overview = selectors.sponsor_overview(self.alliance, user=self.request.user)
         context["current"] = overview.our_executive_sponsor
-        context["candidates"] = selectors.sponsor_candidates(self.alliance)
+        context["candidates"] = selectors.sponsor_candidates(
+            self.alliance, viewer=self.request.user
+        )
         return context
 
     def post(self, request, *args, **kwargs):

@@ -184,3 +184,25 @@ def test_list_queries_do_not_grow_with_the_rows(client, open_team):
         assert client.get(url, **auth(key)).json()["count"] >= 20
     many = {name: count_queries(client, url, key) for name, url in urls.items()}
     assert many == few
+
+
+def test_a_token_acts_with_its_owners_rights_of_now(client, confidential_team):
+    """Leaving the managers ends the token; leaving a team ends what it reads there."""
+    from alliances.access import MANAGERS_GROUP
+
+    manager = confidential_team.users["manager"]
+    made = token_create(by=manager, name="script")
+    slugs = [
+        a["slug"]
+        for a in client.get(reverse("api:alliance-list"), **auth(made.key)).json()["results"]
+    ]
+    assert slugs == [confidential_team.alliance.slug]
+    confidential_team.alliance.memberships.filter(user=manager).delete()
+    listed = client.get(reverse("api:alliance-list"), **auth(made.key))
+    assert listed.status_code == 200
+    assert listed.json()["results"] == []
+    detail = reverse("api:alliance-detail", args=[confidential_team.alliance.slug])
+    assert client.get(detail, **auth(made.key)).status_code == 404
+    manager.groups.remove(manager.groups.get(name=MANAGERS_GROUP))
+    refused = client.get(reverse("api:alliance-list"), **auth(made.key))
+    assert refused.status_code == 401

@@ -115,3 +115,37 @@ def test_a_workbook_without_the_template_sheets_is_refused(template):
 def test_formulas_are_refused(template):
     with pytest.raises(BankFormatError, match="sheet Dimensions, row 2: formulas are not allowed"):
         parse_bank_workbook(edited(template, "Dimensions", "C2", "=40+10"))
+
+
+def with_sheet_xml(template, tmp_path, change) -> Path:
+    """The template with each sheet's XML passed through `change`."""
+    source, out = zipfile.ZipFile(template), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = change(data)
+            target.writestr(item, data)
+    path = tmp_path / "changed.xlsx"
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def test_a_workbook_with_a_dtd_or_broken_sheet_xml_is_refused_with_the_files_problem(
+    template, tmp_path
+):
+    """As every other bad file: the import says what is wrong, nothing is written."""
+
+    def dtd(data):
+        head, mark, rest = data.partition(b"?>")
+        return head + mark + b'<!DOCTYPE x [<!ENTITY a "aaaa">]>' + rest
+
+    path = with_sheet_xml(template, tmp_path, dtd)
+    with pytest.raises(BankFormatError, match=r"holds a DTD"):
+        parse_bank_workbook(path.read_bytes(), source="changed.xlsx")
+    with pytest.raises(CommandError, match="holds a DTD"):
+        call_command("import_bank", str(path))
+    path = with_sheet_xml(template, tmp_path, lambda data: data.replace(b"<row", b"<row <", 1))
+    with pytest.raises(BankFormatError, match="not a readable Excel workbook"):
+        parse_bank_workbook(path.read_bytes(), source="changed.xlsx")
+    assert QuestionBank.objects.count() == 1

@@ -96,3 +96,37 @@ def test_publishing_records_who_published_and_needs_a_bank_admin(db):
     published.refresh_from_db()
     assert published.status == BankVersion.Status.RETIRED
     assert published.history.latest().history_user == beatriz
+
+
+def test_reverting_a_published_banks_kind_from_its_history_says_why_instead_of_a_500(client, db):
+    from tests.assessment_factories import make_version
+
+    version = make_version(slug="kind-revert", kind="strategic_fit", status="draft")
+    bank = version.bank
+    bank.kind = QuestionBank.Kind.CUSTOM
+    bank.save()  # recorded in the history while only a draft exists
+    old = bank.history.order_by("history_date").first()
+    assert old.kind == "strategic_fit"
+    bank.kind = QuestionBank.Kind.STRATEGIC_FIT
+    bank.save()
+    custom = bank.history.filter(kind="custom").first()
+    type(version).objects.filter(pk=version.pk).update(status="published")
+    client.force_login(UserFactory(username="root-kind", is_superuser=True, is_staff=True))
+    url = reverse("admin:banks_questionbank_simple_history", args=[bank.pk, custom.history_id])
+    response = client.post(
+        url,
+        {
+            "name": bank.name,
+            "description": bank.description,
+            "language": bank.language,
+            "translations": json.dumps(bank.translations),
+            "versions-TOTAL_FORMS": 0,
+            "versions-INITIAL_FORMS": 0,
+            "versions-MIN_NUM_FORMS": 0,
+            "versions-MAX_NUM_FORMS": 1000,
+        },
+    )
+    assert response.status_code == 200
+    assert "its kind can no longer change" in response.content.decode()
+    bank.refresh_from_db()
+    assert bank.kind == "strategic_fit"

