@@ -294,6 +294,19 @@ BANK_FILE_MAX_BYTES = env.int("BANK_FILE_MAX_BYTES", default=2 * 1024 * 1024)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# The cache every web process and host shares (throttles, counters, cached figures):
+# Redis where CACHE_URL (or REDIS_URL) names it; otherwise each process keeps its own,
+# which is right for one process only (`make run`, the tests).
+CACHE_URL = env("CACHE_URL", default=env("REDIS_URL", default=""))
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="alliance-readiness"),
+        }
+    }
+
 # Celery: with no broker configured tasks run eagerly in-process.
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")

@@ -97,6 +97,8 @@ def test_compose_runs_database_broker_object_store_web_worker_and_beat(compose):
         env = services[name]["environment"]
         assert env["DATABASE_URL"].startswith("postgres://")
         assert env["CELERY_BROKER_URL"].startswith("redis://redis")
+        # One cache for every web process: throttles count across them.
+        assert env["CACHE_URL"].startswith("redis://redis")
         # Briefs live in the MinIO bucket, created before web and worker start: no shared volume.
         assert env["AWS_STORAGE_BUCKET_NAME"] == "briefs"
         assert env["AWS_S3_ENDPOINT_URL"] == "http://minio:9000"

@@ -41,7 +41,8 @@ def link_problem(request, *, title, text, status):
     return _private(response.render())
 
 
-# Guessed links are counted per address: over the limit, every link is refused a while.
+# Guessed links are counted per address: over the limit, every wrong link is refused a
+# while (a right one still opens).
 LINK_THROTTLE = Throttle(
     "partner-link", "PARTNER_LINK_FAILURE_LIMIT", "PARTNER_LINK_FAILURE_WINDOW_SECONDS"
 )
@@ -56,7 +57,10 @@ class PartnerLinkMixin:
     """Resolves the invitation from the link's token; every page of it is private."""
 
     def dispatch(self, request, *args, **kwargs):
-        if LINK_THROTTLE.is_over(request):
+        invitation = services.invitation_for_token(kwargs["token"])
+        # A valid link is always served: the throttle counts wrong ones, so an address that
+        # guessed (or shares a gateway with one that did) does not lock its contacts out.
+        if invitation is None and LINK_THROTTLE.is_over(request):
             return link_problem(
                 request,
                 title=_("Too many attempts"),
@@ -66,7 +70,6 @@ class PartnerLinkMixin:
                 ),
                 status=429,
             )
-        invitation = services.invitation_for_token(kwargs["token"])
         if invitation is None:
             LINK_THROTTLE.record_failure(request)
             return link_problem(
