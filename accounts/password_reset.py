@@ -1,18 +1,16 @@
-"""Password reset by e-mail: Django's views in our layout, the e-mail on the one mail
-path (kit/mail.py), at most `PASSWORD_RESET_LIMIT` e-mails per address and per account
-within `PASSWORD_RESET_WINDOW` seconds, and the same answer whether the address is known
-or not. Django's links are single-use (they hash the password they replace) and expire
-after `PASSWORD_RESET_TIMEOUT`; the new password ends every other session (Django checks
-each session's password hash)."""
+"""Password reset by e-mail (the view is accounts.views.PasswordResetView): the e-mail
+on the one mail path (kit/mail.py), at most `PASSWORD_RESET_LIMIT` e-mails per address
+and per account within `PASSWORD_RESET_WINDOW` seconds, and the same answer whether the
+address is known or not. Django's links are single-use (they hash the password they
+replace) and expire after `PASSWORD_RESET_TIMEOUT`; the new password ends every other
+session (Django checks each session's password hash)."""
 
 import hashlib
 
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
-from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.urls import reverse_lazy
 
 from kit.mail import mail_queue
 
@@ -61,16 +59,3 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             purpose=MAIL_PURPOSE,
             object_id=user.pk,
         )
-
-
-class PasswordResetView(auth_views.PasswordResetView):
-    form_class = PasswordResetForm
-    template_name = "registration/password_reset_form.html"
-    email_template_name = "registration/password_reset_email.txt"
-    subject_template_name = "registration/password_reset_subject.txt"
-    success_url = reverse_lazy("password_reset_done")
-
-    @property
-    def extra_email_context(self):
-        """How long the link lives, in the words of the e-mail (the operator's setting)."""
-        return {"hours": max(1, round(settings.PASSWORD_RESET_TIMEOUT / 3600))}

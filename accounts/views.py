@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, resolve_url
@@ -20,6 +21,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from accounts import services
 from accounts.forms import CodeForm
+from accounts.password_reset import PasswordResetForm
 from accounts.policy import confirmed_device, recovery_codes_left, two_factor_state
 
 NEW_CODES_SESSION_KEY = "accounts_new_recovery_codes"
@@ -186,3 +188,18 @@ class RegenerateRecoveryCodesView(TemplateView):
         request.session[NEW_CODES_SESSION_KEY] = services.recovery_codes_regenerate(by=request.user)
         messages.success(request, _("New recovery codes: the old ones no longer work."))
         return redirect("accounts:recovery_codes")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view with our form (the one mail path, throttled) and templates."""
+
+    form_class = PasswordResetForm
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+    @property
+    def extra_email_context(self):
+        """How long the link lives, in the words of the e-mail (the operator's setting)."""
+        return {"hours": max(1, round(settings.PASSWORD_RESET_TIMEOUT / 3600))}

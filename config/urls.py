@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from accounts.language import set_language
-from accounts.password_reset import PasswordResetView
+from accounts.views import PasswordResetView
 from home.views import DashboardView, healthz
 
 admin.site.site_header = "Alliance Readiness administration"
