@@ -9,10 +9,10 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
-from django.core.cache import cache
 from django.template.loader import render_to_string
 
 from kit.mail import mail_queue
+from kit.secret_links import count_in_window
 
 MAIL_PURPOSE = "password_reset"
 
@@ -21,15 +21,7 @@ def _spent(identity: str) -> bool:
     """Count one e-mail for `identity`; whether it is over the limit of its window (the
     shared cache, so every web process agrees)."""
     key = f"password-reset:{hashlib.sha256(identity.encode()).hexdigest()}"
-    window = settings.PASSWORD_RESET_WINDOW
-    if cache.add(key, 1, timeout=window):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window)
-            count = 1
+    count = count_in_window(key, window=settings.PASSWORD_RESET_WINDOW)
     return count > settings.PASSWORD_RESET_LIMIT
 
 

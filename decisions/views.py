@@ -1,5 +1,6 @@
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -42,8 +43,25 @@ class TrackedConditionView(AllianceMixin, ServiceFormMixin, FormView):
             alliance=self.alliance,
         )
         self.condition.alliance = self.alliance
+        if self.condition.status == TrackedCondition.Status.CLOSED:
+            return  # an old link (a reminder, My work): `_closed` says what became of it
         if not services.may_update_tracked(self.request.user, self.condition):
             raise PermissionDenied(_("Only the alliance's managers and the condition's owner may."))
+
+    def get(self, request, *args, **kwargs):
+        return self._closed() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self._closed() or super().post(request, *args, **kwargs)
+
+    def _closed(self):
+        """Back to the alliance, saying why, for a condition the system closed."""
+        if self.condition.status != TrackedCondition.Status.CLOSED:
+            return None
+        messages.info(
+            self.request, _("This condition was closed: the decision no longer names its cause.")
+        )
+        return redirect(self.alliance.get_absolute_url())
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "alliance": self.alliance}

@@ -61,10 +61,16 @@ class Throttle:
         return cache.get(self._key(request), 0) >= getattr(settings, self.limit_setting)
 
     def record_failure(self, request) -> None:
-        key, window = self._key(request), getattr(settings, self.window_setting)
-        if cache.add(key, 1, timeout=window):
-            return
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window)
+        count_in_window(self._key(request), window=getattr(settings, self.window_setting))
+
+
+def count_in_window(key: str, *, window: int) -> int:
+    """Add one to the count under `key` in the shared cache (every web process agrees),
+    which starts at 1 and ends `window` seconds after its first count; returns it."""
+    if cache.add(key, 1, timeout=window):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        return 1

@@ -7,8 +7,7 @@ from django.db.models import F, OuterRef, Subquery
 
 from alliances.access import visible_alliances
 from alliances.models import Alliance
-from decisions.rules import decide
-from decisions.selectors import decision_inputs
+from decisions.selectors import alliance_decision, alliance_decision_inputs
 from signoffs.evidence import evidence_sha256
 from signoffs.models import SignOff, SignOffRequest
 
@@ -49,8 +48,8 @@ def decision_shown(alliance: Alliance) -> dict:
     records):
     verdict, rationale, every condition with its owner, due date and status, and each
     score with the day its round was submitted and whether it is overdue."""
-    data = decision_inputs([alliance])[alliance.pk]
-    decision = decide(data)
+    data = alliance_decision_inputs([alliance])[alliance.pk]
+    decision = alliance_decision(alliance)
     return {
         "verdict": decision.verdict.value,
         "rationale": decision.rationale,

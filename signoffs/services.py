@@ -170,28 +170,33 @@ def signoff_withdraw_if_stale(*, alliance: Alliance) -> bool:
         "The evidence behind the decision changed after sign-off was asked on %(on)s "
         "(%(verdict)s): the request is withdrawn so nobody signs what no longer holds."
     ) % {"on": asked_on, "verdict": request.verdict}
-    notify(
-        Kind.SIGNOFF_WITHDRAWN,
-        alliance=alliance,
-        recipients=waiting,
-        title=_("%(alliance)s: sign-off withdrawn, the evidence changed")
-        % {"alliance": alliance.name},
-        body=body,
-        url=reverse("signoffs:detail", args=[alliance.slug]),
-        by=None,
-        key=f"signoff-withdrawn:{request.pk}",
+    told = (
+        # The executives asked: why their item left My work.
+        (
+            waiting,
+            _("%(alliance)s: sign-off withdrawn, the evidence changed"),
+            "signoffs:detail",
+            "signoff-withdrawn",
+        ),
+        # The managers: ask again.
+        (
+            [m for m in managers if m not in waiting],
+            _("%(alliance)s: the evidence changed, ask for sign-off again"),
+            "signoffs:request",
+            "signoff-withdrawn-ask-again",
+        ),
     )
-    notify(
-        Kind.SIGNOFF_WITHDRAWN,
-        alliance=alliance,
-        recipients=[m for m in managers if m not in waiting],
-        title=_("%(alliance)s: the evidence changed, ask for sign-off again")
-        % {"alliance": alliance.name},
-        body=body,
-        url=reverse("signoffs:request", args=[alliance.slug]),
-        by=None,
-        key=f"signoff-withdrawn-ask-again:{request.pk}",
-    )
+    for recipients, title, url_name, key in told:
+        notify(
+            Kind.SIGNOFF_WITHDRAWN,
+            alliance=alliance,
+            recipients=recipients,
+            title=title % {"alliance": alliance.name},
+            body=body,
+            url=reverse(url_name, args=[alliance.slug]),
+            by=None,
+            key=f"{key}:{request.pk}",
+        )
     return True
 
 

@@ -196,3 +196,20 @@ def test_a_findings_condition_is_waived_with_why_and_who_and_counts_as_such(open
     name = manager.get_full_name() or manager.username
     assert (waived.waived, waived.waived_by, waived.note) == (True, name, "Covered by the NDA")
     assert f"1 waived by {name}" in decision.rationale
+
+
+def test_an_old_link_to_a_closed_condition_leads_back_to_the_alliance_saying_why(client, open_team):
+    with_condition(open_team)
+    condition = sponsor_condition(open_team)
+    sponsor_services.sponsor_choose(
+        alliance=open_team.alliance,
+        sponsor=SponsorFactory(name="Ada Closed"),
+        by=open_team.users["manager"],
+    )
+    client.force_login(open_team.users["manager"])
+    url = reverse("decisions:condition", args=[open_team.alliance.slug, condition.pk])
+    for response in (client.get(url, follow=True), client.post(url, {}, follow=True)):
+        assert response.redirect_chain[-1][0] == open_team.alliance.get_absolute_url()
+        assert "This condition was closed" in response.content.decode()
+    condition.refresh_from_db()
+    assert condition.status == Status.CLOSED
