@@ -27,6 +27,7 @@ run: install
 	DEBUG=true $(BIN)/python manage.py seed_demo
 	@echo
 	@echo "Alliance Readiness is at http://$(HOST):$(PORT)/  (log in with a demo login above; Ctrl-C stops it)"
+	@echo "Links in e-mails point at $${SITE_URL:-the address you open it at (set SITE_URL to fix one)}"
 	@echo
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from accounts import sso  # noqa: F401  (registers its settings check)
         from accounts.language import restore_language
 
         user_logged_in.connect(restore_language, dispatch_uid="accounts.restore_language")

@@ -1,6 +1,9 @@
 import math
 
 from django import forms
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -71,3 +74,34 @@ class CodeForm(forms.Form):
             ),
             code="wrong",
         )
+
+
+class PasswordLoginPolicy:
+    """With PASSWORD_LOGIN off, only a superuser logs in with a password (the others by
+    single sign-on). A wrong password and a right one of someone else get the same answer,
+    so the form tells nobody whose password was right nor who is a superuser."""
+
+    def get_invalid_login_error(self):
+        if settings.PASSWORD_LOGIN:
+            return super().get_invalid_login_error()
+        return forms.ValidationError(
+            _(
+                "Log-in with a password is for administrators only: sign in through your "
+                "company's single sign-on instead. Administrators: check the username and "
+                "password."
+            ),
+            code="password_login_off",
+        )
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not settings.PASSWORD_LOGIN and not user.is_superuser:
+            raise self.get_invalid_login_error()
+
+
+class LoginForm(PasswordLoginPolicy, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(PasswordLoginPolicy, AdminAuthenticationForm):
+    pass

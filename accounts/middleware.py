@@ -3,6 +3,8 @@
 Runs after django-otp's OTPMiddleware (which tells whether this session entered a
 code). A user with an authenticator must enter a code; a user who must have one and
 has none is sent to set it up. Until then only the two-factor pages and log-out open.
+The same after single sign-on, unless the provider's own second factor is trusted
+(OIDC_TRUST_MFA, accounts/sso.py).
 """
 
 from urllib.parse import urlencode
@@ -11,7 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.policy import two_factor_state
+from accounts.policy import second_step_done, two_factor_state
 
 OPEN_VIEWS = {"logout", "admin:logout", "accounts:setup", "accounts:verify", "healthz"}
 
@@ -25,7 +27,7 @@ class TwoFactorMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
-        if not user.is_authenticated or user.is_verified():
+        if not user.is_authenticated or second_step_done(request):
             return None
         if request.resolver_match.view_name in OPEN_VIEWS:
             return None

@@ -16,6 +16,18 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from alliances.access import BANK_ADMINS_GROUP, GROUP_FLAGS, group_flags
 
+# The user (pk) whose single sign-on passed the provider's own second factor, trusted in
+# place of ours (OIDC_TRUST_MFA, accounts/sso.py); the session ends with the log-out.
+PROVIDER_MFA_SESSION_KEY = "accounts_provider_mfa_user"
+
+
+def second_step_done(request) -> bool:
+    """This session entered our code, or signed in through the provider's trusted MFA."""
+    user = request.user
+    if user.is_verified():
+        return True
+    return settings.OIDC_TRUST_MFA and request.session.get(PROVIDER_MFA_SESSION_KEY) == user.pk
+
 
 @dataclass(frozen=True)
 class TwoFactorState:

@@ -1,14 +1,18 @@
 """Writes of the user's own account: the two-factor flow (set up, confirm, recovery codes,
-removal) and their language."""
+removal), their language, and the account single sign-on signs in to."""
+
+import re
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Profile
+from accounts.models import Profile, SingleSignOnIdentity
 from accounts.policy import two_factor_state
 
 RECOVERY_CODE_COUNT = 10
@@ -59,3 +63,98 @@ def language_choose(*, language: str, by) -> Profile:
         raise ValidationError(_("Choose one of the languages offered."))
     profile, _created = Profile.objects.update_or_create(user=by, defaults={"language": language})
     return profile
+
+
+@transaction.atomic
+def sso_sign_in(
+    *,
+    issuer: str,
+    subject: str,
+    email: str,
+    email_verified: bool,
+    names: tuple[str, str],
+    groups: list[str] | None,
+    group_map: dict[str, str],
+):
+    """The account the provider's person (`subject` at `issuer`) signs in to, from claims
+    already verified (accounts/sso.py). Refused with PermissionDenied and the reason.
+
+    The account linked to the subject; else the one account with `email`, linked only if
+    the provider verified the address (an unverified one could be anybody's); else a new
+    account without a password. Then, when `groups` is given, the role groups named in
+    `group_map` follow them (groups outside the map are left as they are)."""
+    identity = (
+        SingleSignOnIdentity.objects.select_related("user")
+        .filter(issuer=issuer, subject=subject)
+        .first()
+    )
+    if identity is not None:
+        account = identity.user
+    else:
+        account = _account_to_link(issuer=issuer, email=email, verified=email_verified)
+        if account is None:
+            account = _account_create(email=email, names=names)
+        SingleSignOnIdentity.objects.create(user=account, issuer=issuer, subject=subject)
+    if not account.is_active:
+        raise PermissionDenied(_("Your account here is disabled: ask an administrator."))
+    if groups is not None:
+        _role_groups_follow(account, groups=groups, group_map=group_map)
+    return account
+
+
+def _account_to_link(*, issuer: str, email: str, verified: bool):
+    if not email:
+        raise PermissionDenied(
+            _("Your identity provider sent no e-mail address, so no account could be found.")
+        )
+    matches = list(get_user_model().objects.filter(email__iexact=email)[:2])
+    if not matches:
+        return None
+    if len(matches) > 1:
+        raise PermissionDenied(
+            _(
+                "Several accounts here have the e-mail address %(email)s: ask an "
+                "administrator to give each its own address."
+            )
+            % {"email": email}
+        )
+    if not verified:
+        raise PermissionDenied(
+            _(
+                "An account with the e-mail address %(email)s exists here, but your identity "
+                "provider has not verified that address, so it was not linked to you. Verify "
+                "the address with your identity provider, or ask an administrator."
+            )
+            % {"email": email}
+        )
+    account = matches[0]
+    if account.sso_identities.filter(issuer=issuer).exists():
+        raise PermissionDenied(
+            _(
+                "The account with the e-mail address %(email)s is already linked to another "
+                "person of your identity provider: ask an administrator."
+            )
+            % {"email": email}
+        )
+    return account
+
+
+def _account_create(*, email: str, names: tuple[str, str]):
+    """A new account named after the address (`ada.lovelace`, else `ada.lovelace-2` …);
+    no usable password: it signs in through the provider (or after a password reset)."""
+    users = get_user_model().objects
+    base = re.sub(r"[^\w.@+-]", "", email.split("@")[0])[:140] or "user"
+    username, number = base, 1
+    while users.filter(username__iexact=username).exists():
+        number += 1
+        username = f"{base}-{number}"
+    first_name, last_name = (name[:150] for name in names)
+    return users.create_user(username, email=email, first_name=first_name, last_name=last_name)
+
+
+def _role_groups_follow(account, *, groups: list[str], group_map: dict[str, str]) -> None:
+    managed = set(group_map.values())
+    wanted = {group_map[group] for group in groups if group in group_map}
+    by_name = {name: Group.objects.get_or_create(name=name)[0] for name in managed}
+    account.groups.remove(*(by_name[name] for name in managed - wanted))
+    account.groups.add(*(by_name[name] for name in wanted))

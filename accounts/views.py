@@ -19,10 +19,15 @@ from django.views.generic import FormView, TemplateView
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from accounts import services
-from accounts.forms import CodeForm
+from accounts import services, sso
+from accounts.forms import CodeForm, LoginForm
 from accounts.password_reset import PasswordResetForm
-from accounts.policy import confirmed_device, recovery_codes_left, two_factor_state
+from accounts.policy import (
+    confirmed_device,
+    recovery_codes_left,
+    second_step_done,
+    two_factor_state,
+)
 
 NEW_CODES_SESSION_KEY = "accounts_new_recovery_codes"
 
@@ -35,6 +40,21 @@ def _next_url(request) -> str:
     ):
         return url
     return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's, with "Sign in with <provider>" when single sign-on is set up, and the
+    password refused to all but superusers when PASSWORD_LOGIN is off."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            sso_provider=sso.provider_name() if sso.enabled() else None,
+            password_login=settings.PASSWORD_LOGIN,
+            **kwargs,
+        )
 
 
 class BadRequestOnInvalidForm:
@@ -51,7 +71,7 @@ class VerifyView(BadRequestOnInvalidForm, FormView):
     form_class = CodeForm
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_verified():
+        if second_step_done(request):
             return HttpResponseRedirect(_next_url(request))
         self.device = confirmed_device(request.user)
         if self.device is None:

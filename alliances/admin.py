@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -7,8 +8,10 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from alliances.access import Action, can, visible_alliances
+from alliances.access import Action, can, visible_alliances, visible_organisations
+from alliances.forms import VisibleAllianceName, VisibleOrganisationName
 from alliances.models import KPI, Alliance, Membership, Organisation
+from alliances.names import new_alliance_slug
 
 
 def _alliance_filter(request, path: str) -> dict:
@@ -106,12 +109,38 @@ class AllianceScopedAdmin(AllianceScopedInline):
         return allowed and self._may(request, obj, Action.EDIT)
 
 
+class VisibleNamesAdmin:
+    """The admin's forms check names as the pages do: unique among what the signed-in
+    user may see (alliances/names.py), so a refusal reveals nothing hidden."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        # A subclass per request: the user is not set on a class other requests share.
+        return type(form.__name__, (form,), {"name_user": request.user})
+
+
+class OrganisationAdminForm(VisibleOrganisationName, forms.ModelForm):
+    pass
+
+
+class AllianceAdminForm(VisibleAllianceName, forms.ModelForm):
+    pass
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(VisibleNamesAdmin, admin.ModelAdmin):
+    form = OrganisationAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "industry", "country", "size_band", "is_own"]
     list_filter = ["is_own", "size_band", "country"]
     search_fields = ["name", "industry", "country"]
+
+    def get_queryset(self, request):
+        # A partner known only from hidden alliances is hidden here too (and from the
+        # partner autocomplete of the alliance admin).
+        if request.user.is_superuser:
+            return super().get_queryset(request)
+        return visible_organisations(request.user)
 
 
 class MembershipInline(RealIdAutocomplete, admin.TabularInline):
@@ -126,7 +155,8 @@ class KPIInline(admin.TabularInline):
 
 
 @admin.register(Alliance)
-class AllianceAdmin(AllianceScopedAdmin, SimpleHistoryAdmin):
+class AllianceAdmin(VisibleNamesAdmin, AllianceScopedAdmin, SimpleHistoryAdmin):
+    form = AllianceAdminForm
     alliance_path = ""
     list_display = ["name", "partner", "type", "stage", "origin", "is_confidential", "is_archived"]
     list_filter = ["stage", "type", "origin", "is_confidential", "is_archived"]
@@ -135,6 +165,20 @@ class AllianceAdmin(AllianceScopedAdmin, SimpleHistoryAdmin):
     list_select_related = ["partner"]
     autocomplete_fields = ["partner"]
     inlines = [MembershipInline, KPIInline]
+
+    # Only a superuser (who sees every alliance) types a slug: for anyone else a taken
+    # slug's refusal would reveal a hidden alliance, so theirs is made as the pages'.
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if request.user.is_superuser else {}
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else (*fields, "slug")
+
+    def save_model(self, request, obj, form, change):
+        if not obj.slug:
+            obj.slug = new_alliance_slug(obj.name)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Membership)

@@ -221,7 +221,10 @@ def seed_users() -> dict[str, User]:
 
 
 def _organisation(data: dict, system: User) -> Organisation:
-    organisation = Organisation.objects.filter(name=data["name"]).first() or Organisation()
+    # The first of that name: someone who may not see the demo's confidential alliance
+    # may have registered another organisation of the same name (alliances/names.py).
+    first = Organisation.objects.filter(name=data["name"]).order_by("pk").first()
+    organisation = first or Organisation()
     for field, value in data.items():
         setattr(organisation, field, value)
     return services.organisation_save(organisation=organisation, by=system)
@@ -240,8 +243,11 @@ def _alliance(data: dict, partner: Organisation, users, system: User) -> Allianc
         is_confidential=data["is_confidential"],
     )
     if alliance is None:
-        # The slug comes from the name: the demo's names give the slugs its links use.
-        return services.alliance_create(by=users["manager"], alliance=Alliance(**fields))
+        # The demo's fixed slugs, which its links and tests use (the pages' alliances
+        # get a random suffix: alliances/names.py).
+        return services.alliance_create(
+            by=users["manager"], alliance=Alliance(**fields), slug=data["slug"]
+        )
     for field, value in fields.items():
         setattr(alliance, field, value)
     if alliance.is_archived:

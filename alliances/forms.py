@@ -1,14 +1,18 @@
+import copy
+
 import django_filters
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from alliances.access import visible_organisations
 from alliances.models import KPI, Alliance, Membership, Organisation
+from alliances.names import visible_alliance_named, visible_organisation_named
 from kit.params import IdChoiceField
 from kit.people import active_people, display_name
 from kit.picker import PersonField
@@ -40,20 +44,140 @@ class CrispyFormMixin:
 
 
 class UniqueNameMixin:
-    """Case-insensitive unique names, reported on the field rather than as a 500."""
+    """Names unique (any case) among the records `name_user` may see, reported on the
+    field with a link to the one that has it; a name only hidden records bear is free,
+    so the answer reveals nothing (alliances/names.py). A form sets `name_user`."""
 
     duplicate_message = _("This name is already taken.")
+    name_user = None
+
+    def visible_named(self, name: str):
+        """The record the user may see that already bears `name`, or None."""
+        raise NotImplementedError
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
-        clash = type(self.instance).objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError(self.duplicate_message)
+        # Before _post_clean, the instance still holds the stored name.
+        clash = self.visible_named(name)
+        if clash is not None:
+            raise name_taken(self.duplicate_message, clash)
         return name
 
 
-class AllianceForm(CrispyFormMixin, UniqueNameMixin, forms.ModelForm):
+def name_taken(message, clash) -> forms.ValidationError:
+    """`message`, with a link to the record that already bears the name."""
+    return forms.ValidationError(
+        format_html(
+            '{} <a href="{}">{}</a>',
+            message,
+            clash.get_absolute_url(),
+            _("Open “%(name)s”") % {"name": clash.name},
+        )
+    )
+
+
+class VisibleAllianceName(UniqueNameMixin):
     duplicate_message = _("An alliance with this name already exists.")
+
+    def visible_named(self, name):
+        return visible_alliance_named(
+            self.name_user, name, pk=self.instance.pk, was=self.instance.name or ""
+        )
+
+
+class VisibleOrganisationName(UniqueNameMixin):
+    duplicate_message = _("An organisation with this name already exists: pick it from the list.")
+
+    def visible_named(self, name):
+        return visible_organisation_named(
+            self.name_user, name, pk=self.instance.pk, was=self.instance.name or ""
+        )
+
+
+class NewPartnerFields:
+    """On the register form, a partner not yet in the list can be registered with the
+    alliance: a first-time user need not leave the form to register the organisation
+    first. The fields are validated with the rest, its name as the organisation form
+    would (alliances/names.py), and alliance_create saves both in one transaction."""
+
+    NEW_PARTNER_FIELDS = {
+        # Not "Name": that is the alliance's, just above (and what a label search finds).
+        "new_partner_name": forms.CharField(
+            label=_("New partner"),
+            max_length=200,
+            help_text=_("The name of the organisation, e.g. Northwind Systems."),
+        ),
+        "new_partner_website": forms.URLField(
+            label=_("Website"), max_length=200, assume_scheme="https"
+        ),
+        "new_partner_industry": forms.CharField(label=_("Industry"), max_length=120),
+        "new_partner_country": forms.CharField(label=_("Country"), max_length=80),
+    }
+
+    def add_new_partner_fields(self) -> None:
+        for name, field in self.NEW_PARTNER_FIELDS.items():
+            self.fields[name] = copy.deepcopy(field)
+            self.fields[name].required = False
+        self.fields["partner"].required = False
+        self.fields["partner"].help_text = _(
+            "Not in the list? Leave it empty and register the partner below."
+        )
+        self.helper.layout = Layout(
+            *[name for name in self.fields if name in ("name", "partner")],
+            Fieldset(
+                _("Or register a new partner organisation"),
+                *self.NEW_PARTNER_FIELDS,
+                css_class="border rounded px-3 pt-2 mb-3",
+            ),
+            *[
+                name
+                for name in self.fields
+                if name not in ("name", "partner") and name not in self.NEW_PARTNER_FIELDS
+            ],
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "new_partner_name" not in self.fields:
+            return cleaned
+        name = " ".join((cleaned.get("new_partner_name") or "").split())
+        details = any(cleaned.get(f) for f in self.NEW_PARTNER_FIELDS if f != "new_partner_name")
+        if "partner" in self.errors or "new_partner_name" in self.errors:
+            return cleaned
+        if cleaned.get("partner") and (name or details):
+            self.add_error(
+                "new_partner_name",
+                _("Choose a partner from the list or register a new one, not both."),
+            )
+        elif not cleaned.get("partner") and not name:
+            if details:
+                self.add_error("new_partner_name", _("Give the name of the new partner."))
+            else:
+                self.add_error(
+                    "partner",
+                    _("Choose the partner organisation, or register a new one below."),
+                )
+        elif name:
+            clash = visible_organisation_named(self.name_user, name)
+            if clash is not None:
+                self.add_error(
+                    "new_partner_name",
+                    name_taken(
+                        _("An organisation with this name already exists: pick it from the list."),
+                        clash,
+                    ),
+                )
+            else:
+                self.new_partner = Organisation(
+                    name=name,
+                    website=cleaned.get("new_partner_website") or "",
+                    industry=(cleaned.get("new_partner_industry") or "").strip(),
+                    country=(cleaned.get("new_partner_country") or "").strip(),
+                )
+        return cleaned
+
+
+class AllianceForm(CrispyFormMixin, NewPartnerFields, VisibleAllianceName, forms.ModelForm):
     objectives = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
@@ -84,6 +208,7 @@ class AllianceForm(CrispyFormMixin, UniqueNameMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.name_user = user
         # Only partners the user may know exist (plus the current one), so a confidential
         # alliance's partner is not revealed by the list.
         partners = visible_organisations(user)
@@ -91,18 +216,22 @@ class AllianceForm(CrispyFormMixin, UniqueNameMixin, forms.ModelForm):
             partners = partners | Organisation.objects.filter(pk=self.instance.partner_id)
         self.fields["partner"].queryset = partners.filter(is_own=False)
         self.fields["partner"].empty_label = _("Choose the partner organisation")
+        # The unsaved partner the form registers with a new alliance (NewPartnerFields).
+        self.new_partner = None
+        if self.instance.pk is None:
+            self.add_new_partner_fields()
 
 
-class OrganisationForm(CrispyFormMixin, UniqueNameMixin, forms.ModelForm):
-    duplicate_message = _("An organisation with this name already exists.")
+class OrganisationForm(CrispyFormMixin, VisibleOrganisationName, forms.ModelForm):
     website = forms.URLField(required=False, max_length=200, assume_scheme="https")
 
     class Meta:
         model = Organisation
         fields = ["name", "website", "industry", "country", "size_band", "is_own"]
 
-    def __init__(self, *args, may_set_own: bool, **kwargs):
+    def __init__(self, *args, user, may_set_own: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        self.name_user = user
         if not may_set_own:
             del self.fields["is_own"]
 

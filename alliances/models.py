@@ -50,8 +50,9 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # Names are unique only among what a user may see (alliances/names.py): an
+        # organisation known only from hidden alliances must not block a name.
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="organisation_name_unique_ci"),
             models.UniqueConstraint(
                 fields=["is_own"],
                 condition=models.Q(is_own=True),
@@ -133,8 +134,17 @@ class Alliance(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # Names are unique only among what a user may see (alliances/names.py); open
+        # alliances, which everyone sees, are unique here too.
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="alliance_name_unique_ci"),
+            models.UniqueConstraint(
+                Lower("name"),
+                condition=models.Q(is_confidential=False),
+                name="open_alliance_name_unique_ci",
+                violation_error_message=_(
+                    "An open alliance already has this name: rename this one first."
+                ),
+            ),
         ]
         indexes = [models.Index(fields=["is_archived", "stage"])]
 

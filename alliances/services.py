@@ -1,16 +1,15 @@
 """Writes to the alliance register: one transaction per action, taken by a user whose
 right to it alliances/access.py checks, recorded in the history as theirs."""
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from alliances import names
 from alliances.access import (
     Action,
     can_edit_organisation,
@@ -22,6 +21,8 @@ from alliances.signals import decision_inputs_changed_on
 from kit.mail import MailState, mail_queue, mail_states
 from kit.people import display_name
 from kit.secret_links import expiry, new_secret, secret_hash
+from kit.site_url import absolute_url
+from kit.texts import in_sentence
 
 User = get_user_model()
 
@@ -50,33 +51,52 @@ def as_done_by(instance, by):
     return instance
 
 
-def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
-    base = slugify(name)[:200] or "alliance"
-    slug, n = base, 2
-    taken = Alliance.objects.exclude(pk=exclude_pk).values_list("slug", flat=True)
-    while taken.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-def _save_unique(instance, message: str):
-    """Save, turning a race on a unique name into a form-level error."""
+def _save_unique(instance, errors: dict):
+    """Save, turning a race on a unique constraint into a form-level error."""
     try:
         with transaction.atomic():
             instance.save()
     except IntegrityError as exc:
-        raise ValidationError({"name": message}) from exc
+        raise ValidationError(errors) from exc
     return instance
 
 
+def _alliance_name_free(alliance: Alliance, by: User, *, was: str = "") -> None:
+    """Refuse a name that an alliance `by` may see already bears (alliances/names.py):
+    one they may not see does not count, so the refusal reveals nothing."""
+    if names.visible_alliance_named(by, alliance.name, pk=alliance.pk, was=was) is not None:
+        raise ValidationError({"name": _("An alliance with this name already exists.")})
+
+
 @transaction.atomic
-def alliance_create(*, alliance: Alliance, by: User) -> Alliance:
-    """Register an unsaved alliance; `by`, its creator, becomes its first manager."""
+def alliance_create(
+    *, alliance: Alliance, by: User, slug: str = "", new_partner: Organisation | None = None
+) -> Alliance:
+    """Register an unsaved alliance; `by`, its creator, becomes its first manager. Its
+    slug is new_alliance_slug's (alliances/names.py), unless `slug` is given: the demo
+    keeps the fixed slugs its links and tests use.
+
+    With `new_partner`, an unsaved organisation, it is registered as the alliance's
+    partner in the same transaction (organisation_save's rules): if the alliance is then
+    refused, the organisation is not kept either. Its errors name `new_partner_<field>`,
+    so a form that shows both records puts each message on the right one."""
     if not can_register_alliances(by):
         raise PermissionDenied(_("Only alliance managers can register alliances and partners."))
-    alliance.slug = _unique_slug(alliance.name)
+    if new_partner is not None:
+        try:
+            alliance.partner = organisation_save(organisation=new_partner, by=by)
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                raise
+            raise ValidationError(
+                {f"new_partner_{field}": errors for field, errors in exc.error_dict.items()}
+            ) from exc
+    _alliance_name_free(alliance, by)
+    alliance.slug = slug or names.new_alliance_slug(alliance.name)
     alliance.created_by = by
-    _save_unique(as_done_by(alliance, by), _("An alliance with this name already exists."))
+    _save_unique(
+        as_done_by(alliance, by), {"name": _("An alliance with this name already exists.")}
+    )
     membership = Membership(alliance=alliance, user=by, role=Membership.Role.MANAGER)
     as_done_by(membership, by).save()
     return alliance
@@ -85,7 +105,11 @@ def alliance_create(*, alliance: Alliance, by: User) -> Alliance:
 @transaction.atomic
 def alliance_update(*, alliance: Alliance, by: User) -> Alliance:
     ensure_can(by, Action.EDIT, alliance)
-    return _save_unique(as_done_by(alliance, by), _("An alliance with this name already exists."))
+    was = Alliance.objects.filter(pk=alliance.pk).values_list("name", flat=True).first()
+    _alliance_name_free(alliance, by, was=was or "")
+    # The one constraint left on names: open alliances, which everyone sees (models.py).
+    message = _("An open alliance already has this name: rename this one first.")
+    return _save_unique(as_done_by(alliance, by), {"name": message})
 
 
 @transaction.atomic
@@ -159,9 +183,18 @@ def organisation_save(*, organisation: Organisation, by: User) -> Organisation:
             raise ValidationError(
                 {"is_own": _("%(name)s is already our organisation.") % {"name": ours}}
             )
+    # Unique among the organisations `by` may see (alliances/names.py): one known only
+    # from hidden alliances does not count, and a separate record is made.
+    was = stored.name if stored else ""
+    if names.visible_organisation_named(by, organisation.name, pk=organisation.pk, was=was):
+        raise ValidationError(
+            {"name": _("An organisation with this name already exists: pick it from the list.")}
+        )
     if stored is None:
         organisation.created_by = by
-    return _save_unique(organisation, _("An organisation with this name already exists."))
+    # The one constraint left to race on: a single organisation of ours.
+    ours = _("Another organisation is already ours: there is one.")
+    return _save_unique(organisation, {"is_own": ours})
 
 
 @transaction.atomic
@@ -194,7 +227,7 @@ class InvitationInvalid(Exception):
 
 
 def invitation_link(token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("alliances:invitation", args=[token])
+    return absolute_url(reverse("alliances:invitation", args=[token]))
 
 
 @transaction.atomic
@@ -235,7 +268,7 @@ def invitation_send(*, alliance: Alliance, email: str, role: str, by: User) -> I
     ) % {
         "who": display_name(by),
         "where": where,
-        "role": Membership.Role(role).label.lower(),
+        "role": in_sentence(Membership.Role(role).label),
         "days": INVITATION_DAYS,
         "link": invitation_link(token),
     }

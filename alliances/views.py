@@ -38,6 +38,8 @@ from alliances.models import KPI, Membership, Organisation
 from alliances.people import answering_people, colleagues_to_add, team_people
 from kit.forms import add_service_errors
 from kit.people import MIN_QUERY, display_name, search_people
+from kit.picker import TEAM_PURPOSES
+from kit.texts import in_sentence
 
 PAGE_SIZE = 25
 
@@ -133,7 +135,9 @@ class AllianceCreateView(RegistrarRequiredMixin, ServiceFormMixin, CreateView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def save(self, form):
-        return services.alliance_create(by=self.request.user, alliance=form.instance)
+        return services.alliance_create(
+            by=self.request.user, alliance=form.instance, new_partner=form.new_partner
+        )
 
     def get_back(self):
         return reverse("alliances:list"), _("All alliances")
@@ -271,7 +275,7 @@ class MembershipRoleView(MembershipActionMixin, View):
                 _("%(name)s is now %(role)s.")
                 % {
                     "name": display_name(self.membership.user),
-                    "role": Membership.Role(role).label.lower(),
+                    "role": in_sentence(Membership.Role(role).label),
                 },
             )
         return redirect("alliances:team", slug=self.alliance.slug)
@@ -387,7 +391,8 @@ class PartnerFormMixin(RegistrarRequiredMixin, ServiceFormMixin):
     success_message = _("Organisation saved.")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "may_set_own": self.request.user.is_superuser}
+        user = self.request.user
+        return {**super().get_form_kwargs(), "user": user, "may_set_own": user.is_superuser}
 
     def save(self, form):
         return services.organisation_save(organisation=form.instance, by=self.request.user)
@@ -445,11 +450,12 @@ class PeopleSearchView(View):
             {"pk": p.pk, "name": display_name(p), "email": p.email, "label": display_name(p)}
             for p in people
         ]
-        return TemplateResponse(
-            request,
-            "partials/person_picker_results.html",
-            {"people": rows, "searched": len(query.strip()) >= MIN_QUERY},
-        )
+        context = {"people": rows, "searched": len(query.strip()) >= MIN_QUERY}
+        if purpose in TEAM_PURPOSES:
+            # Who finds nobody learns why: people must be on the team first.
+            context["purpose"] = purpose
+            context["team_url"] = reverse("alliances:team", args=[alliance.slug])
+        return TemplateResponse(request, "partials/person_picker_results.html", context)
 
 
 class InvitationCreateView(AllianceMixin, FormView):

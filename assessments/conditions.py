@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from alliances.access import visible_alliances
@@ -102,15 +103,19 @@ def remind_condition_owners(today: date) -> int:
         if kind is None:
             continue
         alliance = finding.assessment.alliance
-        title = (
-            _("Overdue since %(due)s: condition %(key)s on %(alliance)s")
-            if kind == Kind.CONDITION_OVERDUE
-            else _("Due on %(due)s: condition %(key)s on %(alliance)s")
-        ) % {
-            "due": finding.due_date.strftime("%-d %b %Y"),
-            "key": finding.question.key,
-            "alliance": alliance.name,
-        }
+
+        def title(kind=kind, finding=finding, alliance=alliance):
+            # In the owner's language (notify calls it in theirs), its date too.
+            return (
+                _("Overdue since %(due)s: condition %(key)s on %(alliance)s")
+                if kind == Kind.CONDITION_OVERDUE
+                else _("Due on %(due)s: condition %(key)s on %(alliance)s")
+            ) % {
+                "due": date_format(finding.due_date, "SHORT_DATE_FORMAT"),
+                "key": finding.question.key,
+                "alliance": alliance.name,
+            }
+
         created += len(
             notify(
                 kind,

@@ -34,9 +34,13 @@ def assessors_assigned(*, assessment: Assessment, responses: list[Response], by)
             Kind.ASSESSOR_ASSIGNED,
             alliance=alliance,
             recipients=[response.assessor],
-            title=_("%(alliance)s: you are an assessor of “%(title)s”")
-            % {"alliance": alliance.name, "title": assessment.title},
-            body=_("%(who)s asks you to fill in the assessment.") % {"who": display_name(by)},
+            title=lambda: (
+                _("%(alliance)s: you are an assessor of “%(title)s”")
+                % {"alliance": alliance.name, "title": assessment.title}
+            ),
+            body=lambda: (
+                _("%(who)s asks you to fill in the assessment.") % {"who": display_name(by)}
+            ),
             url=response_url(response),
             by=by,
         )
@@ -53,9 +57,11 @@ def all_submitted(*, assessment: Assessment, by) -> None:
         Kind.ASSESSORS_ALL_SUBMITTED,
         alliance=alliance,
         recipients=team(alliance, Role.MANAGER),
-        title=_("%(alliance)s: every assessor of “%(title)s” has submitted")
-        % {"alliance": alliance.name, "title": assessment.title},
-        body=_("The results are ready to review; classify any open findings."),
+        title=lambda: (
+            _("%(alliance)s: every assessor of “%(title)s” has submitted")
+            % {"alliance": alliance.name, "title": assessment.title}
+        ),
+        body=lambda: _("The results are ready to review; classify any open findings."),
         url=assessment.get_absolute_url(),
         by=by,
     )
@@ -68,8 +74,10 @@ def knockout_opened(*, finding: Finding, by) -> None:
         Kind.KNOCKOUT_OPENED,
         alliance=alliance,
         recipients=team(alliance, Role.MANAGER),
-        title=_("%(alliance)s: a knock-out finding opened on %(key)s")
-        % {"alliance": alliance.name, "key": finding.question.key},
+        title=lambda: (
+            _("%(alliance)s: a knock-out finding opened on %(key)s")
+            % {"alliance": alliance.name, "key": finding.question.key}
+        ),
         body=finding.issue,
         url=finding_url(finding),
         by=by,

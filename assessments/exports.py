@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliances.access import Action, can
-from assessments import selectors
+from assessments import round_selectors, selectors
 from assessments.models import Answer, Assessment, PartnerAnswer, PartnerInvitation, Response
 from assessments.partner.selectors import partner_side
 from banks.models import Question, QuestionBank
@@ -119,8 +119,9 @@ def _respondent_rows(questions, answers, *, assessor: str, status: str, side: st
 
 def result_sheets(assessment: Assessment) -> list[Sheet]:
     """The results page as sheets: overview, dimensions, questions (median and spread),
-    gaps and knock-outs, and a two-sided assessment's perception gap per dimension.
-    Submitted answers only, as on the page; each score with the day it was submitted."""
+    gaps and knock-outs, a two-sided assessment's perception gap per dimension, and a
+    reassessment's comparison with the previous round. Submitted answers only, as on the
+    page; each score with the day it was submitted."""
     score = selectors.assessment_score(assessment)
     submitted = submitted_on(assessment)
     questions = {
@@ -180,6 +181,7 @@ def result_sheets(assessment: Assessment) -> list[Sheet]:
         for g in score.gaps
     ]
     perception = _perception_sheet(assessment, score, overview)
+    since = _comparison_sheet(assessment, overview)
     return [
         Sheet(_("Overview"), [_("Item"), _("Value")], overview, widths=(34, 60)),
         Sheet(
@@ -218,6 +220,7 @@ def result_sheets(assessment: Assessment) -> list[Sheet]:
             widths=(8, 24, 60, 8, 10),
         ),
         *perception,
+        *since,
     ]
 
 
@@ -266,6 +269,40 @@ def _perception_sheet(assessment: Assessment, score, overview: list) -> list[She
             widths=(30, 10, 14, 12, 12, 14),
         )
     ]
+
+
+def _comparison_sheet(assessment: Assessment, overview: list) -> list[Sheet]:
+    """A reassessment against the round it follows, as the results page compares them:
+    Previous / Now / Change for the overall score, each dimension and each question, a
+    two-sided round's perception gap per dimension, then what cannot be compared. None
+    for a first round (no query)."""
+    if assessment.previous_id is None:
+        return []
+    comparison = round_selectors.round_comparison(assessment)
+    previous = assessment.previous
+    overview.append([_("Previous round"), previous.title])
+    overview.append([_("Previous round submitted at"), previous.submitted_at])
+    overall, dimension, question = _("Overall"), _("Dimension"), _("Question")
+    rows = [_change_row(overall, "", _("Overall"), comparison.overall)]
+    rows += [_change_row(dimension, "", c.label, c) for c in comparison.dimensions]
+    rows += [_change_row(question, c.key, c.label, c) for c in comparison.questions]
+    gap = _("Perception gap (points apart)")
+    rows += [[gap, "", m.dimension, m.before, m.after, m.change] for m in comparison.gap_moves]
+    rows += [
+        [_("Not comparable"), "", note, None, None, None] for note in comparison.not_comparable
+    ]
+    return [
+        Sheet(
+            _("Since the previous round"),
+            [_("Scope"), _("Key"), _("Name"), _("Previous"), _("Now"), _("Change")],
+            rows,
+            widths=(16, 8, 60, 10, 10, 10),
+        )
+    ]
+
+
+def _change_row(scope: str, key: str, name: str, change) -> list:
+    return [scope, key, name, _rounded(change.before), _rounded(change.after), change.delta]
 
 
 def _text(questions: dict, key: str) -> str:

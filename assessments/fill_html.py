@@ -36,6 +36,7 @@ class _Words:
     answer_to: Markup
     comment_on: Markup
     evidence_for: Markup
+    files: Markup
     saved: Markup
     previous_round: Markup
     no_previous: Markup
@@ -61,6 +62,7 @@ class _Words:
             answer_to=Markup(gettext("Answer to %(key)s")),
             comment_on=Markup(gettext("Comment on %(key)s")),
             evidence_for=Markup(gettext("Evidence link for %(key)s")),
+            files=Markup(gettext("Evidence files for %(key)s")),
             saved=Markup(gettext("Saved %(time)s")),
             previous_round=Markup(gettext("Previous round (“%(title)s”):"))
             % {"title": previous_title},

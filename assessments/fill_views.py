@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
+from assessments import copies
 from assessments.forms import AnswerForm
 from assessments.selectors import dimension_questions, fill_dimensions
 from banks.sections import section_positions, section_question
@@ -68,6 +69,10 @@ class RespondentPages:
     def answer_url(self, question_id: int) -> str:
         raise NotImplementedError
 
+    def files_url(self, answer) -> str:
+        """The page of a saved answer's evidence files, or "" where answers have none."""
+        return ""
+
     def respondent_answers(self) -> dict:
         """The respondent's answers by question id."""
         raise NotImplementedError
@@ -120,6 +125,7 @@ class SectionPage(RespondentPages):
         previous_answers = previous_answers or {}
         for question in questions:
             question.answer_url = self.answer_url(question.pk)
+            question.files_url = self.files_url(question.my_answer) if question.my_answer else ""
             question.previous = previous_answers.get(question.key)
             question.errors = errors.get(question.pk)
         count = len(self.dimensions)
@@ -216,7 +222,19 @@ class AnswerSave(RespondentPages):
 
 
 class SubmitPage(RespondentPages):
-    """What is still missing, each with a link to its section; POST submits."""
+    """What is still missing, each with a link to its section, and a summary of every
+    answer as given (assessments/copies.py), an unanswered question linked to its place
+    on the fill page; POST submits."""
+
+    def summary_context(self) -> dict:
+        # Once submitted there is nothing to go back and answer: no links.
+        link = None if self.respondent.is_submitted else self.fill_url
+        sections = copies.copy_sections(self.respondent, self.respondent_answers(), link)
+        return {
+            "summary": sections,
+            "unanswered": copies.unanswered(sections),
+            "keeps_evidence": self.respondent.keeps_evidence,
+        }
 
     def missing_context(self, missing) -> dict:
         positions = section_positions(self.assessment.version)

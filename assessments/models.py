@@ -29,6 +29,7 @@ USER_TEXT = {
     "PartnerAnswer": ("text", "comment"),
 }
 NOT_USER_TEXT = {
+    "Assessment": ("partner_reminder_days",),  # digits and commas, checked by its form
     "PartnerInvitation": ("token_hash",),
 }
 
@@ -42,6 +43,15 @@ BY_QUESTION = (
     "question__order",
     "question_id",
 )
+
+
+class PartnerShare(models.TextChoices):
+    """What a two-sided assessment's partner contacts see through their link once both
+    sides have submitted: never our comments, evidence, findings, sponsors or decision."""
+
+    NOTHING = "nothing", _("Nothing (a thank-you only)")
+    DIMENSIONS = "dimensions", _("The perception gap by dimension")
+    QUESTIONS = "questions", _("The perception gap by dimension and by question")
 
 
 class Assessment(models.Model):
@@ -77,6 +87,23 @@ class Assessment(models.Model):
         related_name="next_rounds",
         verbose_name=_("previous round"),
     )
+    # Two-sided assessments (assessments/partner/): when the partner's answers are due,
+    # how many days before it the contacts who have not submitted are reminded, and what
+    # the partner's link shows once both sides have submitted (the manager's consent).
+    partner_due_date = models.DateField(_("partner answers due"), null=True, blank=True)
+    partner_reminder_days = models.CharField(
+        _("reminder days before the due date"),
+        max_length=50,
+        blank=True,
+        default="3,7",
+        help_text=_("Days before the due date, separated by commas, e.g. “3, 7”."),
+    )
+    partner_share = models.CharField(
+        _("shared with the partner"),
+        max_length=20,
+        choices=PartnerShare.choices,
+        default=PartnerShare.NOTHING,
+    )
 
     class Meta:
         ordering = ["alliance", "-created_at", "-pk"]
@@ -91,6 +118,11 @@ class Assessment(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
+
+    @property
+    def partner_reminder_days_shown(self) -> str:
+        """ "3,7" as "3, 7", for reading."""
+        return ", ".join(d.strip() for d in self.partner_reminder_days.split(",") if d.strip())
 
 
 class Response(models.Model):
@@ -408,6 +440,9 @@ class PartnerInvitation(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The day of the last reminder (by hand or by the daily job): never two the same day.
+    last_reminded_on = models.DateField(null=True, blank=True)
+    reminder_count = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords(excluded_fields=["token_hash"])
 

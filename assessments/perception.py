@@ -4,12 +4,15 @@ Both companies answer the same (mutual fit) questions separately. Each side is
 consolidated the usual way (scoring.consolidate: the median of its respondents),
 then the two are compared per dimension. Units: scores 0–100, a gap is the
 absolute difference of the two sides' dimension scores in points; a dimension is
-a perception gap when that difference is strictly above the bank's threshold.
+a perception gap when that difference is strictly above the bank's threshold. Between
+two rounds of the same two-sided assessment, `gap_moves` says how each dimension's
+difference moved.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from assessments.scoring import AssessmentScore, VersionSpec
 
@@ -97,3 +100,59 @@ def compare_sides(
         gaps.append((position, gap))
     gaps.sort(key=lambda item: (-item[1].difference, item[0]))
     return PerceptionComparison(rows, tuple(g for _, g in gaps), threshold)
+
+
+# ------------------------------------------------------------ between two rounds
+
+
+def whole_points(value: float) -> int:
+    """A difference as it is shown: whole points, half rounded up (as `floatformat`)."""
+    return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class GapMove:
+    """How far apart the two sides saw one dimension in the previous round and now, in
+    whole points as they are shown (so a move is never "from 50 to 50")."""
+
+    dimension: str
+    before: int  # points apart in the previous round
+    after: int  # points apart now
+    threshold: float  # this round's: above it, a dimension is a perception gap
+
+    @property
+    def change(self) -> int:
+        return self.after - self.before
+
+    @property
+    def direction(self) -> str:
+        """ "narrowed", "widened" or "unchanged" (templates word it in the reader's language)."""
+        if self.after < self.before:
+            return "narrowed"
+        if self.after > self.before:
+            return "widened"
+        return "unchanged"
+
+    @property
+    def was_gap(self) -> bool:
+        return self.before > self.threshold
+
+    @property
+    def is_gap(self) -> bool:
+        return self.after > self.threshold
+
+
+def gap_moves(before: PerceptionComparison, after: PerceptionComparison) -> tuple[GapMove, ...]:
+    """Each dimension both sides scored in both rounds (matched by name, this round's
+    bank order): how far apart they were then and are now. A dimension either side left
+    unscored in either round has no move (there is no gap to compare)."""
+    then = {r.dimension: r.difference for r in before.rows}
+    moves = []
+    for row in after.rows:
+        old = then.get(row.dimension)
+        if old is None or row.difference is None:
+            continue
+        moves.append(
+            GapMove(row.dimension, whole_points(old), whole_points(row.difference), after.threshold)
+        )
+    return tuple(moves)

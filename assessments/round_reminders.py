@@ -4,6 +4,7 @@ Registered in AssessmentsConfig.ready() with notifications.reminders and
 alliances.pages. Each runs a fixed number of queries whatever the number of alliances.
 """
 
+from dataclasses import replace
 from datetime import date
 
 from django.urls import reverse
@@ -12,9 +13,14 @@ from django.utils.translation import gettext as _
 from alliances.access import visible_alliances
 from alliances.models import Alliance, Membership
 from alliances.pages import WorkItem
-from assessments.round_selectors import reassessment_statuses
+from assessments.round_selectors import KIND_LABELS, reassessment_statuses
 from notifications.models import Kind
 from notifications.services import notify
+
+
+def _kind(round_due) -> str:
+    """The assessment kind in the active language."""
+    return str(KIND_LABELS.get(round_due.kind, round_due.kind_label))
 
 
 def reassessment_due_job(today: date) -> int:
@@ -38,9 +44,14 @@ def reassessment_due_job(today: date) -> int:
                     Kind.REASSESSMENT_DUE,
                     alliance=alliance,
                     recipients=managers.get(alliance.pk, []),
-                    title=_("Reassessment due: %(alliance)s — %(kind)s")
-                    % {"alliance": alliance.name, "kind": round_due.kind_label},
-                    body=round_due.sentence,
+                    # In each manager's language (notify calls these in theirs).
+                    title=lambda round_due=round_due, alliance=alliance: (
+                        _("Reassessment due: %(alliance)s — %(kind)s")
+                        % {"alliance": alliance.name, "kind": _kind(round_due)}
+                    ),
+                    body=lambda round_due=round_due: (
+                        replace(round_due, kind_label=_kind(round_due)).sentence
+                    ),
                     url=url,
                     key=f"reassessment_due:{alliance.pk}:{round_due.kind}:{round_due.due_on}",
                 )

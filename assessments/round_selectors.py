@@ -1,12 +1,13 @@
 """Reads about reassessment rounds: the previous round's answers, the comparison of two
-rounds, which alliances are due for a new round, and the score series of the trend chart.
-Each runs a fixed number of queries whatever the number of alliances or rounds."""
+rounds (with a two-sided assessment's perception gap in each), the conditions met in
+between, which alliances are due for a new round, and the score series of the trend
+chart. Each runs a fixed number of queries whatever the number of alliances or rounds."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.utils import timezone
@@ -14,8 +15,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from alliances.models import Alliance
-from assessments.models import Assessment, ReassessmentInterval
+from assessments.models import Assessment, Finding, ReassessmentInterval
+from assessments.partner.selectors import partner_scores, partner_sides
+from assessments.perception import compare_sides, gap_moves
 from assessments.rounds import (
+    ClosedCondition,
     LastRound,
     ReassessmentStatus,
     RoundComparison,
@@ -63,20 +67,62 @@ def previous_answers(assessment: Assessment) -> dict[str, PreviousAnswer]:
 
 
 def round_comparison(assessment: Assessment) -> RoundComparison | None:
-    """This round against the one it follows, when both have submitted answers."""
+    """This round against the one it follows, when both have submitted answers; for a
+    two-sided assessment, with how each dimension's perception gap moved (2 more queries)."""
     previous = assessment.previous
     if previous is None:
         return None
     rounds = [previous, assessment]
     specs = version_specs({a.version for a in rounds})
     scores = assessment_scores(rounds, specs=specs)
-    return compare_rounds(
+    comparison = compare_rounds(
         before=scores[previous.pk],
         before_spec=specs[previous.version_id],
         after=scores[assessment.pk],
         after_spec=specs[assessment.version_id],
         same_version=previous.version_id == assessment.version_id,
     )
+    if assessment.version.bank.kind != QuestionBank.Kind.MUTUAL_FIT:
+        return comparison
+    return replace(comparison, gap_moves=_gap_moves(rounds, specs, scores))
+
+
+def _gap_moves(rounds: list[Assessment], specs, scores):
+    """The perception gap of each round compared, as the results page shows it: only when
+    both sides have submitted in both rounds (blind until then)."""
+    sides = partner_sides(rounds)
+    if not all(a.is_submitted and sides[a.pk].is_complete for a in rounds):
+        return ()
+    theirs = partner_scores(sides, rounds, specs)
+    before, after = (
+        compare_sides(
+            specs[a.version_id],
+            scores[a.pk],
+            theirs[a.pk],
+            threshold=a.version.perception_gap_threshold,
+        )
+        for a in rounds
+    )
+    return gap_moves(before, after)
+
+
+def closed_findings(alliance_id: int) -> list[ClosedCondition]:
+    """The alliance's finding conditions (manageable findings of any round) marked done or
+    waived, with the day they were (1 query). The brief keeps those met between rounds."""
+    findings = Finding.objects.filter(
+        assessment__alliance_id=alliance_id,
+        classification=Finding.Classification.MANAGEABLE,
+        condition_status__in=[Finding.ConditionStatus.DONE, Finding.ConditionStatus.WAIVED],
+        done_on__isnull=False,
+    ).select_related("question")
+    return [
+        ClosedCondition(
+            text=f.statement,
+            status="met" if f.condition_status == Finding.ConditionStatus.DONE else "waived",
+            on=f.done_on,
+        )
+        for f in findings
+    ]
 
 
 KIND_LABELS = dict(QuestionBank.Kind.choices)
@@ -192,7 +238,7 @@ HEALTH_MONTHS = 12  # the sponsor's health is drawn month by month over the last
 
 def _label(day: date) -> str:
     """A short date in the reader's language ("5 Mar 2026", "5 Mär 2026")."""
-    return date_format(day, "j M Y")
+    return date_format(day, "SHORT_DATE_FORMAT")
 
 
 def alliance_trends(alliance: Alliance, *, today: date | None = None) -> dict:

@@ -14,7 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from assessments.perception import GapMove
 from assessments.scoring import AssessmentScore, VersionSpec
+from kit.texts import _, format_date
 
 # Months between rounds in each lifecycle stage unless the alliance sets its own;
 # 0: no reassessment (still being assessed, or on the way out).
@@ -29,6 +31,8 @@ DEFAULT_MONTHS: dict[str, int] = {
 }
 # A fall of this many points or more is reported as a fall (not noise of rounding).
 FALL_MIN_POINTS = 1.0
+# The brief names this many of the largest rises and of the largest falls.
+MOVES_SHOWN = 3
 
 
 def add_months(day: date, months: int) -> date:
@@ -68,10 +72,12 @@ class DueRound:
 
     @property
     def sentence(self) -> str:
-        return (
-            f"{self.kind_label}: last round submitted {self.last_submitted:%d %b %Y}, "
-            f"due since {self.due_on:%d %b %Y}."
-        )
+        """In the active language (kit.texts), its dates too."""
+        return _("%(kind)s: last round submitted %(submitted)s, due since %(due)s.") % {
+            "kind": self.kind_label,
+            "submitted": format_date(self.last_submitted),
+            "due": format_date(self.due_on),
+        }
 
 
 @dataclass(frozen=True)
@@ -157,12 +163,50 @@ class RoundComparison:
     questions: tuple[ScoreChange, ...]  # scored questions found in both rounds
     not_comparable: tuple[str, ...]  # one sentence for each thing that has no counterpart
     same_version: bool
+    # Questions whose median answer is at or below their knock-out level now and was not
+    # then (`before` None: the question is new), and the reverse; bank order.
+    knockouts_reached: tuple[ScoreChange, ...] = ()
+    knockouts_cleared: tuple[ScoreChange, ...] = ()
+    # A two-sided assessment's perception gap, dimension by dimension, when both sides
+    # submitted in both rounds (round_selectors adds them; empty otherwise).
+    gap_moves: tuple[GapMove, ...] = ()
 
     @property
     def falls(self) -> tuple[ScoreChange, ...]:
         """The overall score and the dimensions that fell, largest fall first."""
         fallen = [c for c in (self.overall, *self.dimensions) if c.fell]
         return tuple(sorted(fallen, key=lambda c: c.delta))
+
+    @property
+    def moves(self) -> tuple[Move, ...]:
+        """Every dimension then every question that rose or fell by a point or more."""
+        return tuple(
+            [Move("dimension", c) for c in self.dimensions if c.rose or c.fell]
+            + [Move("question", c) for c in self.questions if c.rose or c.fell]
+        )
+
+    def improvements(self, limit: int = MOVES_SHOWN) -> tuple[Move, ...]:
+        """The largest rises, largest first (ties: dimensions first, then bank order)."""
+        rises = [m for m in self.moves if m.change.rose]
+        return tuple(sorted(rises, key=lambda m: -m.change.delta)[:limit])
+
+    def regressions(self, limit: int = MOVES_SHOWN) -> tuple[Move, ...]:
+        """The largest falls, largest first (ties: dimensions first, then bank order)."""
+        falls = [m for m in self.moves if m.change.fell]
+        return tuple(sorted(falls, key=lambda m: m.change.delta)[:limit])
+
+    @property
+    def gap_moved(self) -> tuple[GapMove, ...]:
+        """The perception-gap moves that are moves (narrowed or widened)."""
+        return tuple(m for m in self.gap_moves if m.direction != "unchanged")
+
+
+@dataclass(frozen=True)
+class Move:
+    """A dimension's or a question's score change (`scope`: "dimension" or "question")."""
+
+    scope: str
+    change: ScoreChange
 
 
 def compare_rounds(
@@ -216,10 +260,55 @@ def compare_rounds(
     for key in old_q:
         if key not in new_q:
             notes.append(f"Question {key} of the previous round is no longer in the bank.")
+    reached, cleared = _knockout_changes(before, after, after_spec)
     return RoundComparison(
         overall=ScoreChange("overall", "Overall", before.overall, after.overall),
         dimensions=tuple(dimensions),
         questions=tuple(questions),
         not_comparable=tuple(notes),
         same_version=same_version,
+        knockouts_reached=reached,
+        knockouts_cleared=cleared,
     )
+
+
+def _knockout_changes(
+    before: AssessmentScore, after: AssessmentScore, after_spec: VersionSpec
+) -> tuple[tuple[ScoreChange, ...], tuple[ScoreChange, ...]]:
+    """Knock-outs on the median answer reached in this round and cleared since the last,
+    in this round's bank order. A knock-out is cleared only by an answer above its level:
+    a question left unanswered, or gone from the bank, clears nothing."""
+    was = {k.key for k in before.knockouts}
+    now = {k.key for k in after.knockouts}
+    old_medians, new_medians = dict(before.medians), dict(after.medians)
+    reached, cleared = [], []
+    for spec in after_spec.questions:
+        change = ScoreChange(
+            spec.key, spec.text, old_medians.get(spec.key), new_medians.get(spec.key)
+        )
+        if spec.key in now and spec.key not in was:
+            reached.append(change)
+        elif spec.key in was and spec.key not in now and change.after is not None:
+            cleared.append(change)
+    return tuple(reached), tuple(cleared)
+
+
+# ------------------------------------------------------- conditions met in between
+
+
+@dataclass(frozen=True)
+class ClosedCondition:
+    """A condition (a finding's or a tracked one) met or waived on `on`."""
+
+    text: str
+    status: str  # "met" or "waived"
+    on: date
+
+
+def met_between(
+    conditions: Iterable[ClosedCondition], *, since: date, until: date
+) -> tuple[ClosedCondition, ...]:
+    """The conditions met or waived from the day the previous round was submitted to
+    the day this one was (both days included), earliest first."""
+    within = [c for c in conditions if since <= c.on <= until]
+    return tuple(sorted(within, key=lambda c: (c.on, c.text)))

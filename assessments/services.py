@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from alliances.access import Action, can, ensure_can
@@ -29,11 +30,16 @@ from assessments.models import (
 from assessments.scoring import answer_is_given
 from banks.models import BankVersion, Choice, Question
 from kit.people import display_name
+from kit.texts import in_sentence
 
 User = get_user_model()
 
 
 # ---------------------------------------------------------------- assessments
+
+
+def _month(day) -> str:
+    return date_format(day, "YEAR_MONTH_FORMAT")
 
 
 def _eligible_assessors(alliance: Alliance, users) -> None:
@@ -131,7 +137,8 @@ def assessment_reassess(*, assessment: Assessment, by: User, title: str = "") ->
     new_round = Assessment.objects.create(
         alliance=assessment.alliance,
         version=version,
-        title=(title.strip() or f"{assessment.version.bank.name} — {today:%b %Y}")[:200],
+        # The month in the manager's language ("Dezember 2026"), not Python's English.
+        title=(title.strip() or f"{assessment.version.bank.name} — {_month(today)}")[:200],
         created_by=by,
         previous=assessment,
     )
@@ -158,6 +165,7 @@ def reassessment_intervals_set(*, alliance: Alliance, months: dict[str, int | No
             continue
         interval.months = value
         as_done_by(interval, by).save()
+    decision_inputs_changed_on(alliance, by)  # when its evidence is overdue
 
 
 @transaction.atomic
@@ -488,7 +496,7 @@ def condition_update(
         raise ValidationError(
             {
                 "status": _("A condition cannot go from %(status)s to that status.")
-                % {"status": str(current.label).lower()}
+                % {"status": in_sentence(str(current.label))}
             }
         )
     today = timezone.localdate()
@@ -508,4 +516,6 @@ def condition_update(
     as_done_by(finding, by).save(
         update_fields=["condition_status", "done_note", "done_on", "done_by"]
     )
+    # The decision counts met and waived conditions.
+    decision_inputs_changed_on(finding.assessment.alliance, by)
     return finding

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views
+from assessments import copy_views, views
 from assessments.partner import manage_views as partner
 
 app_name = "assessments"
@@ -34,8 +34,17 @@ urlpatterns = [
         partner.InvitationRevokeView.as_view(),
         name="partner_revoke",
     ),
+    path(
+        ONE + "partner/<id:iid>/remind/",
+        partner.InvitationRemindView.as_view(),
+        name="partner_remind",
+    ),
+    path(ONE + "partner/<id:iid>/link/", partner.InvitationLinkView.as_view(), name="partner_link"),
+    path(ONE + "partner/settings/", partner.PartnerSettingsView.as_view(), name="partner_settings"),
     path(MINE, views.FillView.as_view(), name="fill"),
     path(MINE + "answers/<id:qid>/", views.AnswerView.as_view(), name="answer"),
     path(MINE + "submit/", views.SubmitView.as_view(), name="submit"),
     path(MINE + "reopen/", views.ReopenView.as_view(), name="reopen"),
+    path(MINE + "copy/", copy_views.ResponseCopyView.as_view(), name="response_copy"),
+    path(MINE + "copy.pdf", copy_views.ResponsePdfView.as_view(), name="response_pdf"),
 ]

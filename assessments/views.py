@@ -96,6 +96,13 @@ class OwnResponseMixin(AssessmentMixin):
         ).rpartition("/0/")
         return f"{head}/{question_id}/{tail}"
 
+    def files_url(self, answer) -> str:
+        # One reversed URL for the whole section, the answer's id put in its place.
+        head, _zero, tail = cached_reverse(
+            "evidence:files", self.alliance.slug, "answer", 0
+        ).rpartition("/0/")
+        return f"{head}/{answer.pk}/{tail}"
+
     def respondent_answers(self) -> dict:
         return selectors.response_answers(self.response)
 
@@ -263,6 +270,11 @@ class SubmitView(OwnResponseMixin, SubmitPage, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(self.missing_context(services.missing_required(self.response)))
+        context.update(self.summary_context())
+        context["copy_url"] = reverse(
+            "assessments:response_copy",
+            args=[self.alliance.slug, self.assessment.pk, self.response.pk],
+        )
         return context
 
     def submitted(self):
@@ -299,7 +311,7 @@ class ReopenView(AssessmentMixin, TemplateView):
             return redirect(self.assessment)
         messages.success(
             request,
-            _("%(name)s's response is open for changes again.")
+            _("The response of %(name)s is open for changes again.")
             % {"name": display_name(self.response.assessor)},
         )
         return redirect(self.assessment)

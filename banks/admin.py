@@ -21,6 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from banks import services as bank_services
 from banks.diff import bank_diff
 from banks.models import BankVersion, Choice, Dimension, Question, QuestionBank
+from kit.texts import in_sentence
 
 
 def _is_draft(version) -> bool:
@@ -215,7 +216,7 @@ class BankVersionAdmin(LockedUnlessDraft, nested_admin.NestedModelAdminMixin, Si
             self.message_user(
                 request,
                 _("%(version)s is already %(status)s.")
-                % {"version": version.label, "status": version.get_status_display().lower()},
+                % {"version": version.label, "status": in_sentence(version.get_status_display())},
                 messages.ERROR,
             )
             return redirect(self._change_url(version))
@@ -377,7 +378,7 @@ class QuestionAdmin(LockedUnlessDraft, admin.ModelAdmin):
     @admin.display(description=_("version"), ordering="dimension__version__number")
     def version_number(self, question):
         version = question.dimension.version
-        return f"v{version.number} ({version.get_status_display().lower()})"
+        return f"v{version.number} ({in_sentence(version.get_status_display())})"
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -26,6 +26,17 @@ class Rewording:
 
 
 @dataclass(frozen=True)
+class Retranslation:
+    """A question's text in one language (`language`: its code) given, changed or taken
+    out; `before` or `after` is "" where there was or is no translation."""
+
+    key: str
+    language: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
 class NumberChange:
     """A weight or threshold that moved: `what` names it ("question A1", "GO threshold")."""
 
@@ -43,10 +54,18 @@ class BankDiff:
     reworded: tuple[Rewording, ...] = ()
     weights: tuple[NumberChange, ...] = ()
     thresholds: tuple[NumberChange, ...] = ()
+    retranslated: tuple[Retranslation, ...] = ()
 
     @property
     def is_empty(self) -> bool:
-        return not (self.added or self.removed or self.reworded or self.weights or self.thresholds)
+        return not (
+            self.added
+            or self.removed
+            or self.reworded
+            or self.weights
+            or self.thresholds
+            or self.retranslated
+        )
 
     def summary(self) -> str:
         """One short line, e.g. "2 questions added, 1 question reworded, 3 weights changed"."""
@@ -64,6 +83,12 @@ class BankDiff:
                 len(self.reworded),
                 lambda n: ngettext(
                     "%(count)d question reworded", "%(count)d questions reworded", n
+                ),
+            ),
+            (
+                len(self.retranslated),
+                lambda n: ngettext(
+                    "%(count)d translation changed", "%(count)d translations changed", n
                 ),
             ),
             (
@@ -114,4 +139,21 @@ def bank_diff(old: BankData, new: BankData) -> BankDiff:
         )
         if before != after
     )
-    return BankDiff(added, removed, reworded, tuple(weights), thresholds)
+    retranslated = tuple(
+        Retranslation(k, code, before, after)
+        for k, q in new_q.items()
+        if k in old_q
+        for code, before, after in _translated_texts(old_q[k].translations, q.translations)
+    )
+    return BankDiff(added, removed, reworded, tuple(weights), thresholds, retranslated)
+
+
+def _translated_texts(old: dict, new: dict) -> list[tuple[str, str, str]]:
+    """(language, before, after) for each language whose question text differs."""
+    old, new = old or {}, new or {}
+    codes = sorted({*old, *new})
+    pairs = [
+        (code, (old.get(code) or {}).get("text", ""), (new.get(code) or {}).get("text", ""))
+        for code in codes
+    ]
+    return [(code, before, after) for code, before, after in pairs if before != after]

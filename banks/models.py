@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from banks.schema import DEFAULT_LANGUAGE, KEY_PATTERN, LEVEL_POINTS, SLUG_PATTERN
+from kit.texts import in_sentence
 
 KEY_VALIDATOR = RegexValidator(
     KEY_PATTERN, _("A key is one to four capital letters and a number, such as S1.")
@@ -209,7 +210,7 @@ class BankVersion(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.bank.name} v{self.number} ({self.get_status_display().lower()})"
+        return f"{self.bank.name} v{self.number} ({in_sentence(self.get_status_display())})"
 
     def save(self, *args, **kwargs):
         self._ensure_unlocked()

@@ -6,6 +6,7 @@ is pure and touches no database; everything here writes, in one transaction per 
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from django.conf import settings
@@ -18,9 +19,10 @@ from django.utils.translation import gettext as _
 from alliances.services import as_done_by, system_user
 from banks.check import structure_errors
 from banks.diff import BankDiff, bank_diff
-from banks.excel import parse_bank_workbook
+from banks.excel import XLSX_SIGNATURE, bank_workbook, parse_bank_workbook
+from banks.export import export_bank
 from banks.models import BankVersion, Choice, Dimension, Question, QuestionBank
-from banks.parse import BankFormatError, read_bank_bytes, read_bank_file
+from banks.parse import BankFormatError, parse_bank_bytes, read_bank_bytes, read_bank_file
 from banks.schema import (
     QUESTION_FIELDS,
     BankData,
@@ -29,6 +31,7 @@ from banks.schema import (
     QuestionData,
     default_scale_choices,
 )
+from kit.texts import in_sentence
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"
 
@@ -45,6 +48,22 @@ def bank_workbook_read(path: str | Path) -> BankData:
     max_bytes = settings.BANK_FILE_MAX_BYTES
     content = read_bank_bytes(path, max_bytes=max_bytes)
     return parse_bank_workbook(content, source=str(path), max_bytes=max_bytes)
+
+
+def bank_upload_read(*, name: str, content: bytes) -> BankData:
+    """Parse an uploaded bank file as the commands do: the Excel template when it is named
+    .xlsx or holds a zip's bytes, else YAML; BankFormatError (line or row messages) only."""
+    max_bytes = settings.BANK_FILE_MAX_BYTES
+    if name.lower().endswith(".xlsx") or content.startswith(XLSX_SIGNATURE):
+        return parse_bank_workbook(content, source=name, max_bytes=max_bytes)
+    return parse_bank_bytes(content, source=name, max_bytes=max_bytes)
+
+
+def bank_import_upload(*, name: str, content: bytes, by) -> BankVersion:
+    """Check and import an uploaded bank file (the bank page's upload) as `by`: the same
+    checks and messages as `import_bank`, and nothing written when any fails."""
+    _ensure_bank_admin(by)
+    return bank_import(data=bank_upload_read(name=name, content=content), by=by)
 
 
 def _ensure_bank_admin(user) -> None:
@@ -224,6 +243,40 @@ def version_changes_since(version: BankVersion) -> tuple[BankVersion, BankDiff] 
     return current, bank_diff(version_data(version), version_data(current))
 
 
+# The formats a version downloads in: (media type, file extension).
+DOWNLOAD_FORMATS = {
+    "yaml": ("application/yaml; charset=utf-8", "yaml"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
+
+
+def version_file(version: BankVersion, fmt: str) -> tuple[str, str, bytes]:
+    """A version as a bank file `import_bank` reads back: (file name, media type, bytes)."""
+    content_type, extension = DOWNLOAD_FORMATS[fmt]
+    data = version_data(version)
+    if fmt == "xlsx":
+        buffer = io.BytesIO()
+        bank_workbook(data, buffer)
+        content = buffer.getvalue()
+    else:
+        content = export_bank(data).encode("utf-8")
+    return f"{version.bank.slug}-v{version.number}.{extension}", content_type, content
+
+
+def version_changes_pending(version: BankVersion) -> tuple[BankVersion, BankDiff] | None:
+    """For a draft: the bank's published version and what publishing the draft changes
+    against it (None when nothing is published yet), as the publish confirmation shows."""
+    current = (
+        BankVersion.objects.filter(bank_id=version.bank_id, status=BankVersion.Status.PUBLISHED)
+        .exclude(pk=version.pk)
+        .select_related("bank")
+        .first()
+    )
+    if current is None:
+        return None
+    return current, bank_diff(version_data(current), version_data(version))
+
+
 def version_publish_errors(version: BankVersion) -> list[str]:
     """What stops `version` from being published (empty when it can be)."""
     return structure_errors(version_data(version))
@@ -237,7 +290,7 @@ def version_publish(*, version: BankVersion, by) -> BankVersion:
     if version.status != BankVersion.Status.DRAFT:
         raise ValidationError(
             _("%(version)s is already %(status)s.")
-            % {"version": version.label, "status": version.get_status_display().lower()}
+            % {"version": version.label, "status": in_sentence(version.get_status_display())}
         )
     errors = version_publish_errors(version)
     if errors:
@@ -280,6 +333,23 @@ def version_new_draft(*, version: BankVersion, by) -> BankVersion:
     as_done_by(draft, by).save()
     _write_structure(draft, data.dimensions)
     return draft
+
+
+@transaction.atomic
+def question_update(
+    *, question: Question, translations: dict, labels: list[tuple[Choice, str, dict]], by
+) -> Question:
+    """Save a draft's question as edited (its fields already set on `question`), with its
+    translations and its levels' or choices' labels and their translations."""
+    _ensure_bank_admin(by)
+    question.translations = translations
+    as_done_by(question, by).save()
+    for choice, label, choice_translations in labels:
+        if choice.question_id != question.pk:
+            raise PermissionDenied(_("That label belongs to another question."))
+        choice.label, choice.translations = label, choice_translations
+        as_done_by(choice, by).save(update_fields=["label", "translations"])
+    return question
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from alliances.models import Alliance
+from kit.texts import in_sentence
 
 # Which text fields hold what people type (tests/test_xss_sweep.py poisons them), which not.
 # An error's message may quote what people typed.
@@ -88,7 +89,7 @@ class Brief(models.Model):
     def __str__(self):
         return _("Brief of %(alliance)s (%(status)s)") % {
             "alliance": self.alliance,
-            "status": self.get_status_display().lower(),
+            "status": in_sentence(self.get_status_display()),
         }
 
     def get_absolute_url(self):

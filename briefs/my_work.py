@@ -40,7 +40,8 @@ def my_work(request) -> list[WorkItem]:
             kind="brief_ready",
             title=_("Read the brief of %(alliance)s") % {"alliance": brief.alliance.name},
             url=brief.get_absolute_url(),
-            detail=_("Ready since %(day)s") % {"day": date_format(brief.rendered_at, "j M Y")},
+            detail=_("Ready since %(day)s")
+            % {"day": date_format(brief.rendered_at, "SHORT_DATE_FORMAT")},
             alliance_name=brief.alliance.name,
         )
         for brief in unopened_briefs(request.user)

@@ -1,75 +1,8 @@
-"""HTML → PDF with WeasyPrint, fetching nothing but our own static files.
+"""The brief's PDF renderer: kit/pdf.py, HTML → PDF with WeasyPrint fetching nothing but
+our own static files. It moved to kit so the response copies (assessments/copies.py),
+below briefs in the layers, render their PDFs the same safe way; import it from here
+inside the function that renders (briefs/worker.py), never at a web module's top."""
 
-A brief quotes user text (alliance names, answer comments). Templates escape
-it, and as a second wall WeasyPrint gets a URL fetcher that serves files found
-by Django's static finders under one private base URL and refuses everything
-else: http(s) anywhere, file://, data: — for the HTML and the CSS alike.
-WeasyPrint is imported here only, so web processes that merely enqueue a
-render never pay its import cost.
-"""
+from kit.pdf import BASE_URL, RefusedURL, StaticOnlyFetcher, render_pdf
 
-import logging
-import mimetypes
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
-
-from django.conf import settings
-from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.exceptions import SuspiciousFileOperation
-from weasyprint import HTML, URLFetcher
-from weasyprint.urls import URLFetcherResponse
-
-logger = logging.getLogger(__name__)
-
-# Relative URLs in the brief resolve against this host, which DNS never answers.
-BASE_URL = "https://brief.alliance-readiness.invalid/"
-_BASE = urlsplit(BASE_URL)
-
-
-class RefusedURL(ValueError):
-    """A document asked for something other than our static files."""
-
-
-class StaticOnlyFetcher(URLFetcher):
-    """Serves `{% static %}` files; refuses and records every other URL."""
-
-    def __init__(self):
-        super().__init__(allowed_protocols={"https"}, allow_redirects=False, timeout=1)
-        self.refused: list[str] = []
-
-    def fetch(self, url, headers=None):
-        path = self._static_path(url)
-        if path is None:
-            self.refused.append(url)
-            logger.warning("Brief rendering refused to fetch %s", url[:200])
-            raise RefusedURL(f"Refused to fetch {url[:200]}: briefs use only our static files.")
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(
-            url, body=path.read_bytes(), headers={"Content-Type": content_type}
-        )
-
-    @staticmethod
-    def _static_path(url: str) -> Path | None:
-        parts = urlsplit(url)
-        static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
-        if (parts.scheme, parts.netloc) != (_BASE.scheme, _BASE.netloc):
-            return None
-        if parts.query or not parts.path.startswith(static_prefix):
-            return None
-        relative = unquote(parts.path[len(static_prefix) :])
-        try:
-            # Source files during development; collected (hashed) ones in production.
-            found = finders.find(relative)
-            if not found and staticfiles_storage.exists(relative):
-                found = staticfiles_storage.path(relative)
-        except (SuspiciousFileOperation, NotImplementedError):
-            return None
-        return Path(found) if found else None
-
-
-def render_pdf(html: str) -> tuple[bytes, list[str]]:
-    """The PDF of `html`, and the URLs that were refused while rendering it."""
-    fetcher = StaticOnlyFetcher()
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-    return document.write_pdf(), fetcher.refused
+__all__ = ["BASE_URL", "RefusedURL", "StaticOnlyFetcher", "render_pdf"]

@@ -13,6 +13,7 @@ from datetime import date
 
 from django.utils import timezone
 from django.utils.formats import date_format, get_format, number_format
+from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,8 @@ from alliances.models import Alliance, Membership
 from assessments.marks import answer_marks, legend
 from assessments.models import Answer, Finding, Response
 from assessments.partner.services import our_company_name
-from assessments.round_selectors import alliance_trends
+from assessments.round_selectors import alliance_trends, closed_findings, round_comparison
+from assessments.rounds import ClosedCondition, Move, RoundComparison, ScoreChange, met_between
 from assessments.scoring import (
     AssessmentScore,
     DimensionScore,
@@ -30,10 +32,13 @@ from assessments.scoring import (
     level_of,
 )
 from assessments.selectors import assessment_perception, assessor_name, scored_latest
+from decisions.models import TrackedCondition
 from decisions.robustness import Robustness
 from decisions.robustness_selectors import decision_robustness
 from decisions.rules import REQUIRED_KINDS, Decision, decide, kind_label
 from decisions.selectors import decision_inputs
+from evidence.selectors import alliance_files_for_brief
+from kit.texts import in_sentence
 from signoffs.evidence import canonical_sha256
 from signoffs.selectors import signoff_state
 from sponsors.health import colour_label
@@ -132,7 +137,7 @@ def _submitted_answers(assessments) -> dict[int, dict[str, dict[str, dict]]]:
 
 
 def _date(value: date | None) -> str:
-    return date_format(value, "j M Y") if value else ""
+    return date_format(value, "SHORT_DATE_FORMAT") if value else ""
 
 
 def _decision(decision: Decision) -> dict:
@@ -228,7 +233,7 @@ def _assessment(assessment, score: AssessmentScore, spec: VersionSpec, given: di
     version = assessment.version
     return {
         "kind": version.bank.kind,
-        "label": version.bank.get_kind_display().lower(),
+        "label": in_sentence(version.bank.get_kind_display()),
         "title": assessment.title,
         "bank": version.bank.name,
         "version": version.number,
@@ -441,6 +446,119 @@ def _perception(alliance: Alliance, assessment, score: AssessmentScore) -> dict:
     }
 
 
+def _whole(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}"
+
+
+def _change(change: ScoreChange) -> str:
+    """ "58 → 86 (+28)": a score then and now, whole points as the brief shows them."""
+    text = f"{_whole(change.before)} → {_whole(change.after)}"
+    if change.before is None or change.after is None:
+        return text
+    return f"{text} ({round(change.after) - round(change.before):+d})"
+
+
+# The part "since the previous round" stays a few lines: a question by its code and its
+# first words (never a bare code), a condition by its first words.
+QUESTION_WORDS, CONDITION_WORDS = 6, 12
+
+
+def _short(text: str, words: int) -> str:
+    """The first `words` words ("…" when cut), without a closing full stop: the brief
+    puts its own punctuation after it."""
+    return Truncator(text.strip().rstrip(".")).words(words)
+
+
+def _question(change: ScoreChange) -> str:
+    return f"{change.key} {_short(change.label, QUESTION_WORDS)}"
+
+
+def _move(move: Move) -> dict:
+    change = move.change
+    name = change.label if move.scope == "dimension" else _question(change)
+    return {"name": name, "change": _change(change)}
+
+
+def _gap_move(move) -> str:
+    """How a dimension's perception gap moved; templates/assessments/_gap_move.html
+    says the same on the results page (the same words, one translation)."""
+    values = {"dimension": move.dimension, "before": move.before, "after": move.after}
+    if move.direction == "narrowed":
+        text = _("The %(dimension)s gap narrowed from %(before)s to %(after)s points.") % values
+    elif move.direction == "widened":
+        text = _("The %(dimension)s gap widened from %(before)s to %(after)s points.") % values
+    else:
+        text = _("The %(dimension)s gap stayed at %(after)s points.") % values
+    if move.was_gap and not move.is_gap:
+        text += " " + _("No longer a perception gap.")
+    elif move.is_gap and not move.was_gap:
+        text += " " + _("Now a perception gap.")
+    return text
+
+
+def _round_change(assessment, comparison: RoundComparison) -> dict:
+    """One reassessed kind: the overall score then and now, the largest rises and falls
+    (dimensions and questions), knock-outs reached or cleared, perception gaps moved."""
+    return {
+        "label": in_sentence(assessment.version.bank.get_kind_display()),
+        "previous": assessment.previous.title,
+        "previous_on": _date(timezone.localdate(assessment.previous.submitted_at)),
+        "overall": _change(comparison.overall),
+        "up": [_move(m) for m in comparison.improvements()],
+        "down": [_move(m) for m in comparison.regressions()],
+        "reached": [_question(k) for k in comparison.knockouts_reached],
+        "cleared": [_question(k) for k in comparison.knockouts_cleared],
+        "gaps": [_gap_move(m) for m in comparison.gap_moved],
+    }
+
+
+def _closed_tracked(alliance: Alliance) -> list[ClosedCondition]:
+    """The alliance's tracked conditions met or waived, with the day (1 query)."""
+    met, waived = TrackedCondition.Status.MET, TrackedCondition.Status.WAIVED
+    rows = TrackedCondition.objects.filter(
+        alliance=alliance, status__in=[met, waived], status_on__isnull=False
+    ).values_list("text", "status", "status_on")
+    return [
+        ClosedCondition(text, "met" if status == met else "waived", on) for text, status, on in rows
+    ]
+
+
+def _since_previous(alliance: Alliance, assessments) -> dict | None:
+    """What changed since the previous round of each reassessed kind, and the conditions
+    met or waived from the earliest previous round's submission to the latest round's.
+    None when no current round follows a submitted one (the snapshot then has no key)."""
+    rounds, windows = [], []
+    for assessment in assessments:
+        previous = assessment.previous if assessment.previous_id else None
+        if previous is None or previous.submitted_at is None:
+            continue
+        comparison = round_comparison(assessment)
+        rounds.append(_round_change(assessment, comparison))
+        windows.append(
+            (
+                timezone.localdate(previous.submitted_at),
+                timezone.localdate(assessment.submitted_at),
+            )
+        )
+    if not rounds:
+        return None
+    since, until = min(w[0] for w in windows), max(w[1] for w in windows)
+    closed = closed_findings(alliance.pk) + _closed_tracked(alliance)
+    return {
+        "rounds": rounds,
+        "since": _date(since),
+        "until": _date(until),
+        "met": [
+            {
+                "text": _short(c.text, CONDITION_WORDS),
+                "waived": c.status == "waived",
+                "on": _date(c.on),
+            }
+            for c in met_between(closed, since=since, until=until)
+        ],
+    }
+
+
 def build_snapshot(alliance: Alliance) -> tuple[dict, Decision]:
     """The snapshot of the alliance's current evidence, and the decision it holds."""
     scored = scored_latest([alliance.pk])
@@ -493,10 +611,16 @@ def build_snapshot(alliance: Alliance) -> tuple[dict, Decision]:
         snapshot["perception"] = _perception(alliance, two_sided[0], scores[two_sided[0].pk])
     if snapshot["next_due"]:
         snapshot["next_due"] = snapshot["next_due"].isoformat()
+    since_previous = _since_previous(alliance, assessments)
+    if since_previous:  # only for a reassessment: a first round's snapshot stays as it was
+        snapshot["since_previous"] = since_previous
     trends = alliance_trends(alliance)
     if trends["rounds"]:
         # Only with two rounds or more: a brief of a first assessment keeps its snapshot.
         snapshot["trends"] = trends
+    files = alliance_files_for_brief(alliance)
+    if files:  # only then: the snapshots (and hashes) of alliances without files stay
+        snapshot["evidence_files"] = files
     return snapshot, decision
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "kit",
     "accounts",
     "alliances",
+    "evidence",
     "notifications",
     "sponsors",
     "banks",
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Links built during a request follow its address when SITE_URL is empty.
+    "kit.site_url.RememberOrigin",
     # Read-only requests compute each alliance's decision once (kit/memo.py).
     "kit.memo.PerRequestMemoMiddleware",
     # Every page needs a login unless its view opts out (login, health check).
@@ -107,6 +110,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.navigation",
             ],
+            # `|in_sentence`: a label inside a sentence, lower-cased in English only.
+            "builtins": ["kit.templatetags.words"],
         },
     },
     # One hot partial only: the fill page's questions (assessments/fill_html.py says why).
@@ -157,6 +162,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Django's ModelBackend, loading the signed-in user with their two-factor state.
     "accounts.backends.ModelBackend",
+    # Single sign-on (accounts/sso.py): answers only the OpenID Connect callback, and only
+    # when OIDC_ISSUER is set.
+    "accounts.sso.OIDCBackend",
 ]
 
 # The read-only API (/api/v1/, api/): JSON only, token or session, paginated.
@@ -212,6 +220,32 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Alliance Readiness")
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 
+# Single sign-on by OpenID Connect (accounts/sso.py, mozilla-django-oidc): off while
+# OIDC_ISSUER is empty. The provider's endpoints come from its discovery document.
+OIDC_ISSUER = env("OIDC_ISSUER", default="")
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", default="")
+OIDC_SCOPES = env("OIDC_SCOPES", default="openid email profile")
+OIDC_EMAIL_CLAIM = env("OIDC_EMAIL_CLAIM", default="email")
+OIDC_GROUPS_CLAIM = env("OIDC_GROUPS_CLAIM", default="")
+# The provider's group -> our role group ("managers", "executives", "bank_admins" or a
+# group's full name), e.g. `idp-alliance-managers=managers,idp-execs=executives`.
+OIDC_GROUP_MAP = env.dict("OIDC_GROUP_MAP", default={})
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="")
+# Trust the provider's own second factor (its `amr` claim says mfa, otp or hwk) in place
+# of ours for those who must have one.
+OIDC_TRUST_MFA = env.bool("OIDC_TRUST_MFA", default=False)
+# Seconds to wait for the provider (discovery, keys, token) before the sign-in fails.
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+# Off: only superusers log in with a password (the others through single sign-on).
+PASSWORD_LOGIN = env.bool("PASSWORD_LOGIN", default=True)
+# mozilla-django-oidc's own settings, fixed: code flow with PKCE (S256), state and nonce.
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+
 # Languages: English and German, chosen in the user menu (accounts/language.py), else
 # the browser's. Catalogues in locale/ (`make messages`); dates and numbers follow the
 # language through config/formats/. https://docs.djangoproject.com/en/5.2/topics/i18n/
@@ -265,8 +299,9 @@ STORAGES = {
 
 # https://django-environ.readthedocs.io/en/latest/types.html#environ-env-email-url
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
-# Where users reach the site, for links in e-mails sent by the worker.
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Where users reach the site, for links in e-mails. Empty (the default): links follow the
+# address the server is reached at (kit/site_url.py), e.g. `make run PORT=8001`.
+SITE_URL = env("SITE_URL", default="")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Alliance Readiness <noreply@localhost>")
 # Password reset (accounts/password_reset.py): a link lives 2 hours and works once; at most
 # 3 e-mails per address and per account an hour.
@@ -290,6 +325,18 @@ PARTNER_LINK_DAYS = env.int("PARTNER_LINK_DAYS", default=21)
 PARTNER_LINK_FAILURE_LIMIT = env.int("PARTNER_LINK_FAILURE_LIMIT", default=10)
 PARTNER_LINK_FAILURE_WINDOW_SECONDS = env.int("PARTNER_LINK_FAILURE_WINDOW_SECONDS", default=900)
 BANK_FILE_MAX_BYTES = env.int("BANK_FILE_MAX_BYTES", default=2 * 1024 * 1024)
+
+# Evidence files (evidence/): at most EVIDENCE_MAX_BYTES each, kept in the private storage
+# above. Where CLAMD_URL names a clamd (tcp://host:3310 or unix:///run/clamav/clamd.ctl)
+# each file is scanned (INSTREAM) by the worker before anyone may download it; a front
+# proxy should also cap request bodies (nginx `client_max_body_size`) a little above it.
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+CLAMD_URL = env("CLAMD_URL", default="")
+CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=60)
+# An upload above this is spooled to a temporary file rather than held in memory; a form
+# takes at most this many files. https://docs.djangoproject.com/en/5.2/ref/settings/#file-upload-max-memory-size
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -3,12 +3,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+from accounts.forms import AdminLoginForm
 from accounts.language import set_language
-from accounts.views import PasswordResetView
+from accounts.sso_views import CallbackView, StartView
+from accounts.views import LoginView, PasswordResetView
 from home.views import DashboardView, healthz
 
 admin.site.site_header = "Alliance Readiness administration"
 admin.site.site_title = "Alliance Readiness admin"
+# The admin's log-in follows PASSWORD_LOGIN too (accounts/forms.py).
+admin.site.login_form = AdminLoginForm
 
 # Error pages in the site layout; 404 and 500 use Django's views with our templates.
 handler400 = "home.views.bad_request"
@@ -17,11 +21,10 @@ handler403 = "home.views.permission_denied"
 urlpatterns = [
     path("", DashboardView.as_view(), name="dashboard"),
     path("healthz", healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", LoginView.as_view(), name="login"),
+    # Single sign-on by OpenID Connect (accounts/sso.py); 404 while OIDC_ISSUER is unset.
+    path("accounts/sso/start/", StartView.as_view(), name="sso_login"),
+    path("accounts/sso/callback/", CallbackView.as_view(), name="sso_callback"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
@@ -62,11 +65,13 @@ urlpatterns = [
     path("", include("alliances.urls")),
     path("", include("notifications.urls")),
     path("", include("sponsors.urls")),
+    path("", include("banks.urls")),
     path("", include("assessments.urls")),
     path("", include("decisions.urls")),
     path("", include("signoffs.urls")),
     path("", include("assessments.partner.urls")),
     path("", include("briefs.urls")),
+    path("", include("evidence.urls")),
     path("api/v1/", include("api.urls")),
     path("accounts/api-tokens/", include("api.token_urls")),
     path("", include("portfolio.urls")),

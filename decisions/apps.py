@@ -10,14 +10,20 @@ class DecisionsConfig(AppConfig):
     verbose_name = _("Decisions")
 
     def ready(self):
+        from decisions.evidence_targets import CONDITION
+        from evidence.targets import target_kinds
+
+        for kind in (CONDITION,):
+            target_kinds.add(kind)
         from alliances import pages
         from alliances.signals import decision_inputs_changed
-        from decisions import alliance_pages, recheck, reminders
+        from decisions import alliance_pages, freshness, recheck, reminders
         from notifications.reminders import daily_jobs
 
         decision_inputs_changed.connect(
             recheck.on_decision_inputs_changed, dispatch_uid="decisions.recheck"
         )
+        freshness.connect()
         pages.alliance_page_contributors.add(alliance_pages.alliance_page)
         daily_jobs.add(recheck.decisions_daily)
         daily_jobs.add(reminders.remind_tracked_owners)

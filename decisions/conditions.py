@@ -17,14 +17,15 @@ Status = TrackedCondition.Status
 
 
 @transaction.atomic
-def conditions_sync(*, alliance: Alliance, decision: Decision) -> None:
+def conditions_sync(*, alliance: Alliance, decision: Decision) -> bool:
     """Bring the alliance's tracked conditions in line with `decision` (2 queries when
-    nothing changed)."""
+    nothing changed). Returns whether a condition was named, reopened or closed."""
     wanted = {c.key: c for c in decision.conditions if c.source != "finding" and c.key}
     existing = {
         t.key: t for t in TrackedCondition.objects.select_for_update().filter(alliance=alliance)
     }
     today = timezone.localdate()
+    moved = False
     for key, condition in wanted.items():
         tracked = existing.get(key)
         if tracked is None:
@@ -33,11 +34,13 @@ def conditions_sync(*, alliance: Alliance, decision: Decision) -> None:
             )
             tracked._change_reason = _("Named by the decision")
             tracked.save()
+            moved = True
         elif tracked.status == Status.CLOSED:
             tracked.status, tracked.status_by, tracked.status_on = Status.OPEN, None, today
             tracked.text = condition.text
             tracked._change_reason = _("Reopened: its cause is back")
             tracked.save()
+            moved = True
         elif tracked.text != condition.text:
             tracked.text = condition.text
             tracked._change_reason = _("The decision words it anew")
@@ -49,3 +52,5 @@ def conditions_sync(*, alliance: Alliance, decision: Decision) -> None:
                 "Closed by the system: the decision no longer names it (its cause is gone)"
             )
             tracked.save()
+            moved = True
+    return moved

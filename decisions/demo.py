@@ -8,7 +8,7 @@ from django.utils import timezone
 from alliances.demo import Demo
 from decisions import services
 from decisions.models import TrackedCondition
-from decisions.recheck import decision_after_change
+from decisions.recheck import decision_after_change, decisions_daily
 
 COBALT = "cobalt-cloud-co-sell"
 # Source → (owner's demo login, days until due, status).
@@ -36,4 +36,6 @@ def seed(demo: Demo) -> list[str]:
             status=status,
         )
         named += 1
+    # Every demo alliance's record stored as after its last write (the demo backdates).
+    decisions_daily(today)
     return [f"Cobalt: {named} conditions with an owner and a due date."] if named else []

@@ -11,7 +11,7 @@ from alliances.models import Alliance
 # Which text fields hold what people type (tests/test_xss_sweep.py poisons them), which not.
 USER_TEXT = {
     # The decision's reasons, in words that quote findings and names.
-    "DecisionRecord": ("rationale",),
+    "DecisionRecord": ("rationale", "inputs", "robustness"),
     # The condition quotes question texts, names and dimensions; the note is typed.
     "TrackedCondition": ("text", "note", "evidence_url"),
 }
@@ -23,7 +23,14 @@ NOT_USER_TEXT = {
 
 class DecisionRecord(models.Model):
     """The decision of an alliance as last told to its team: when a recheck finds another
-    verdict, the team hears "from X to Y because …" and this record moves on."""
+    verdict, the team hears "from X to Y because …" and this record moves on.
+
+    Every recheck (each write to what the decision reads, and the daily job) also stores
+    what the rules read and the verdict's robustness, so that pages, the brief and the
+    API read them instead of querying and sampling again. The rules' own texts are made
+    from `inputs` in the reader's language; `computed_on` dates them, because overdue
+    evidence and sponsor health move with the calendar: a record of an earlier day is
+    not read (the daily job renews it)."""
 
     alliance = models.OneToOneField(
         Alliance, on_delete=models.CASCADE, related_name="decision_record"
@@ -31,6 +38,9 @@ class DecisionRecord(models.Model):
     verdict = models.CharField(max_length=30)
     rationale = models.TextField(blank=True)
     changed_at = models.DateTimeField()
+    inputs = models.JSONField(null=True, blank=True, editable=False)
+    robustness = models.JSONField(null=True, blank=True, editable=False)
+    computed_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         db_table = "assessments_decisionrecord"

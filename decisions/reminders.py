@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from alliances.access import visible_alliances
@@ -71,11 +72,18 @@ def remind_tracked_owners(today: date) -> int:
         kind = reminder_kind(condition.due_date, today)
         if kind is None:
             continue
-        title = (
-            _("Overdue since %(due)s: a condition on %(alliance)s")
-            if kind == Kind.CONDITION_OVERDUE
-            else _("Due on %(due)s: a condition on %(alliance)s")
-        ) % {"due": condition.due_date.strftime("%-d %b %Y"), "alliance": condition.alliance.name}
+
+        def title(kind=kind, condition=condition):
+            # In the owner's language (notify calls it in theirs), its date too.
+            return (
+                _("Overdue since %(due)s: a condition on %(alliance)s")
+                if kind == Kind.CONDITION_OVERDUE
+                else _("Due on %(due)s: a condition on %(alliance)s")
+            ) % {
+                "due": date_format(condition.due_date, "SHORT_DATE_FORMAT"),
+                "alliance": condition.alliance.name,
+            }
+
         created += len(
             notify(
                 kind,

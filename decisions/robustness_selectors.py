@@ -11,7 +11,7 @@ from alliances.models import Alliance
 from assessments.selectors import ScoredLatest, scored_latest
 from decisions.robustness import AssessmentEvidence, Robustness, verdict_robustness
 from decisions.rules import DecisionInput
-from decisions.selectors import alliance_decision_inputs
+from decisions.selectors import alliance_decision_inputs, alliance_stored_records
 from kit.memo import per_request
 
 # The figure depends only on its inputs, so a result is shared under their hash.
@@ -43,7 +43,11 @@ def decision_robustness(alliance_id: int, data: DecisionInput, scored: ScoredLat
 
 @per_request
 def alliance_robustness(alliance: Alliance) -> Robustness:
-    """The robustness of the alliance's current verdict (no query beyond the decision's)."""
+    """The robustness of the alliance's current verdict: stored by today's recheck, else
+    computed (no query beyond the decision's)."""
+    stored = alliance_stored_records([alliance.pk]).get(alliance.pk)
+    if stored:
+        return stored[1]
     scored = scored_latest([alliance.pk])
     data = alliance_decision_inputs([alliance])[alliance.pk]
     return decision_robustness(alliance.pk, data, scored)

@@ -25,7 +25,7 @@ from datetime import date
 from enum import StrEnum
 
 from assessments.scoring import ResponseScore, VersionSpec
-from kit.texts import _, format_date, gettext_noop, ngettext
+from kit.texts import _, format_date, gettext_noop, in_sentence, ngettext
 from sponsors.health import colour_label
 
 REQUIRED_KINDS = ("strategic_fit", "partner_selection")
@@ -323,7 +323,8 @@ class _Facts:
                     "%(bank)s v%(version)s; coverage %(coverage)s)."
                 )
                 % {
-                    "kind": a.label.capitalize(),
+                    # Only the first letter raised: "Strategische Passung" keeps its noun.
+                    "kind": a.label[:1].upper() + a.label[1:],
                     "score": _score(a.overall),
                     "go": f"{a.go_threshold:.0f}",
                     "no_go": f"{a.no_go_threshold:.0f}",
@@ -620,7 +621,9 @@ def _overdue_sentence(overdue: list[AssessmentSummary]) -> str:
 
 
 def _perception_condition(gap: PerceptionGapSummary) -> Condition:
-    """`Agree with Helios how governance works: we score it 75, they score it 40.`"""
+    """`Agree with Helios how governance works: we score it 75, they score it 40.`
+    The dimension's name is lower-cased in English only (`in_sentence`): in German it is
+    a noun and keeps its capital."""
     return Condition(
         _(
             "Agree with %(partner)s how %(dimension)s works: "
@@ -628,7 +631,7 @@ def _perception_condition(gap: PerceptionGapSummary) -> Condition:
         )
         % {
             "partner": gap.partner,
-            "dimension": gap.dimension.lower(),
+            "dimension": in_sentence(gap.dimension),
             "ours": f"{gap.ours:.0f}",
             "theirs": f"{gap.theirs:.0f}",
         },

@@ -3,6 +3,7 @@ queries, and the decision itself (computed once per read-only request)."""
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
@@ -16,7 +17,9 @@ from assessments.perception import compare_sides
 from assessments.round_selectors import evidence_dates
 from assessments.selectors import ScoredLatest, latest_submitted_assessments, scored_latest
 from banks.models import QuestionBank
-from decisions.models import TrackedCondition
+from decisions.codec import decode
+from decisions.models import DecisionRecord, TrackedCondition
+from decisions.robustness import Robustness
 from decisions.rules import (
     Classification,
     Decision,
@@ -28,9 +31,11 @@ from decisions.rules import (
     assessment_summary,
     decide,
 )
-from kit.memo import per_request
+from kit.memo import in_read_only_request, per_request
 from kit.people import display_name
 from sponsors.selectors import our_executive_sponsors
+
+logger = logging.getLogger(__name__)
 
 
 def decision_inputs(
@@ -172,11 +177,41 @@ def _perception_gaps(alliances, assessments, specs, scores) -> dict[int, tuple]:
     return gaps
 
 
+def stored_records(alliance_ids: Iterable[int]) -> dict[int, tuple[DecisionInput, Robustness]]:
+    """The decision inputs and robustness the last recheck stored, by alliance id, for the
+    alliances rechecked today (1 query). A record that cannot be read (written by an
+    older release) is left out: the caller computes it."""
+    stored = {}
+    today = timezone.localdate()
+    for pk, inputs, robustness in DecisionRecord.objects.filter(
+        alliance_id__in=alliance_ids, computed_on=today, inputs__isnull=False
+    ).values_list("alliance_id", "inputs", "robustness"):
+        try:
+            stored[pk] = (decode(DecisionInput, inputs), decode(Robustness, robustness))
+        except (TypeError, ValueError, KeyError, AttributeError):
+            logger.warning("The decision record of alliance %s is unreadable: recomputed.", pk)
+    return stored
+
+
+@per_request
+def alliance_stored_records(alliance_ids) -> dict[int, tuple[DecisionInput, Robustness]]:
+    """`stored_records` for a read-only request; elsewhere (writes, tasks, the shell)
+    nothing: they compute afresh, as the record itself is computed."""
+    return stored_records(alliance_ids) if in_read_only_request() else {}
+
+
 @per_request
 def alliance_decision_inputs(alliances: Iterable[Alliance]) -> dict[int, DecisionInput]:
-    """`decision_inputs`, read once per read-only request (the decision and its
-    robustness both read them)."""
-    return decision_inputs(alliances)
+    """What the decision reads, from the stored record where today's recheck left one,
+    else computed (once per read-only request: the decision and its robustness both
+    read them)."""
+    alliances = list(alliances)
+    stored = alliance_stored_records([a.pk for a in alliances])
+    inputs = {pk: data for pk, (data, _robustness) in stored.items()}
+    missing = [a for a in alliances if a.pk not in inputs]
+    if missing:
+        inputs.update(decision_inputs(missing))
+    return {a.pk: inputs[a.pk] for a in alliances}
 
 
 @per_request

@@ -36,6 +36,12 @@ class DashboardView(TemplateView):
         context["my_alliances"] = mine
         context["my_work"] = my_work(self.request)
         context["can_register"] = can_register_alliances(self.request.user)
+        if context["can_register"] and not mine:
+            # A registrar on no team (e.g. a superuser, who sees every alliance) would
+            # read "No alliances yet" while some exist: say how many they may open.
+            context["others_count"] = (
+                visible_alliances(self.request.user).filter(is_archived=False).count()
+            )
         # Each alliance's decision by id, in a fixed number of queries.
         context["decisions"] = alliance_decisions(mine)
         return context

@@ -1,5 +1,13 @@
 from django.apps import AppConfig
 from django.urls import register_converter
+from django.utils import translation
+
+
+def in_sentence(name: str) -> str:
+    """A label inside a sentence: first letter lower-cased only in English (German nouns
+    keep their capital); kit.texts.in_sentence."""
+    language = translation.get_language() or ""
+    return name[:1].lower() + name[1:] if language.startswith("en") else name
 
 
 class KitConfig(AppConfig):
@@ -22,4 +30,5 @@ class KitConfig(AppConfig):
         # `<sheet:fmt>`: a download as xlsx or csv (kit/spreadsheets.py).
         register_converter(SheetFormatConverter, "sheet")
         # The pure modules' text follows the active language from here on.
-        texts.set_translator(gettext, ngettext, lambda day: date_format(day, "d M Y"))
+        texts.set_translator(gettext, ngettext, lambda day: date_format(day, "SHORT_DATE_FORMAT"))
+        texts.set_in_sentence(in_sentence)

@@ -35,6 +35,11 @@ class PerRequestMemoMiddleware:
             _results.reset(token)
 
 
+def in_read_only_request() -> bool:
+    """Whether a read-only request is under way (its memo is open)."""
+    return _results.get() is not None
+
+
 def _key(value):
     if hasattr(value, "_meta") and hasattr(value, "pk"):
         return (value._meta.label, value.pk)

@@ -6,17 +6,25 @@ click fills in the chosen person's id (or, for several, adds them to the ticked 
 Without it, the typed text is matched on submit: an exact username or e-mail, or a
 unique name match among the candidates; several matches re-render the field with a
 plain select of them.
+
+The owner and assessor pickers offer only the alliance's team: whoever finds nobody is
+told so, with a link to the team page where people are added (a first-time user does
+not guess it).
 """
 
 from django import forms
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from kit.params import IdMultipleChoiceField, digits_value
 from kit.people import display_name, search_people
+
+# The pickers whose candidates are the alliance's team (alliances/views.py PICKER_PURPOSES).
+TEAM_PURPOSES = frozenset({"owner", "assessor"})
 
 
 class PersonPickerWidget(forms.Widget):
@@ -75,12 +83,11 @@ class PersonField(forms.Field):
         super().__init__(**kwargs)
         self.candidates = candidates
         self.purpose = purpose
+        self.team_url = ""
 
     def for_alliance(self, alliance, candidates) -> None:
         self.candidates = candidates
-        self.widget.search_url = (
-            reverse("alliances:people_search") + f"?alliance={alliance.slug}&for={self.purpose}"
-        )
+        set_search(self, alliance)
 
     def set_initial_person(self, person) -> None:
         self.widget.chosen = person
@@ -107,6 +114,40 @@ class PersonField(forms.Field):
         return match_one(self, text)
 
 
+def set_search(field, alliance) -> None:
+    """Point `field`'s suggestions at `alliance`; a team picker also learns its team page."""
+    field.widget.search_url = (
+        reverse("alliances:people_search") + f"?alliance={alliance.slug}&for={field.purpose}"
+    )
+    if field.purpose in TEAM_PURPOSES:
+        field.team_url = reverse("alliances:team", args=[alliance.slug])
+
+
+def nobody_matches(field, text: str) -> forms.ValidationError:
+    """Nobody among the candidates is `text`; for a team picker, where to add people."""
+    if not getattr(field, "team_url", ""):
+        return forms.ValidationError(
+            field.error_messages["nobody"], code="nobody", params={"text": text}
+        )
+    if field.purpose == "assessor":
+        why = _(
+            "No active user you may pick matches “%(text)s”. Only managers and contributors "
+            "on this alliance's team can be assessors: add people or change their role on "
+            "the Team page."
+        )
+    else:
+        why = _(
+            "No active user you may pick matches “%(text)s”. Only members of this "
+            "alliance's team can be picked: add people on the Team page."
+        )
+    return forms.ValidationError(
+        format_html(
+            '{} <a href="{}">{}</a>', why % {"text": text}, field.team_url, _("Open the Team page")
+        ),
+        code="nobody",
+    )
+
+
 def match_one(field, text: str):
     """The one candidate of `field` that `text` names; raises the field's message when
     nobody or several match (then offering the matches in a select)."""
@@ -119,9 +160,7 @@ def match_one(field, text: str):
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise forms.ValidationError(
-            field.error_messages["nobody"], code="nobody", params={"text": text}
-        )
+        raise nobody_matches(field, text)
     field.widget.matches = matches
     raise forms.ValidationError(
         field.error_messages["several"], code="several", params={"text": text}
@@ -168,6 +207,7 @@ class PeopleField(IdMultipleChoiceField):
     def __init__(self, *, purpose, **kwargs):
         super().__init__(queryset=kwargs.pop("queryset", None), **kwargs)
         self.purpose = purpose
+        self.team_url = ""
 
     @property
     def candidates(self):
@@ -175,9 +215,7 @@ class PeopleField(IdMultipleChoiceField):
 
     def for_alliance(self, alliance, candidates) -> None:
         self.queryset = candidates
-        self.widget.search_url = (
-            reverse("alliances:people_search") + f"?alliance={alliance.slug}&for={self.purpose}"
-        )
+        set_search(self, alliance)
 
     def prepare_value(self, value):
         return value if isinstance(value, tuple) else super().prepare_value(value)

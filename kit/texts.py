@@ -20,7 +20,7 @@ def _same_plural(singular: str, plural: str, n: int) -> str:
 
 
 def _day_month_year(day: date) -> str:
-    return day.strftime("%d %b %Y")
+    return f"{day.day} {day:%b %Y}"
 
 
 _translate: Callable[[str], str] = _same
@@ -34,7 +34,7 @@ def set_translator(
     date_format: Callable[[date], str] | None = None,
 ) -> None:
     """Install the functions `_`, `ngettext` and `format_date` delegate to; None
-    restores the default (the text unchanged, dates as "05 Mar 2026")."""
+    restores the default (the text unchanged, dates as "5 Mar 2026")."""
     global _translate, _translate_plural, _format_date
     _translate = gettext or _same
     _translate_plural = ngettext or _same_plural
@@ -52,8 +52,30 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def format_date(day: date) -> str:
-    """`day` as day, short month and year ("05 Mar 2026"), in the active language."""
+    """`day` as day, short month and year in the active language's SHORT_DATE_FORMAT
+    ("5 Mar 2026", "5. März 2026")."""
     return _format_date(day)
+
+
+def _lower_first(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+_in_sentence: Callable[[str], str] = _lower_first
+
+
+def set_in_sentence(function: Callable[[str], str] | None = None) -> None:
+    """Install how a name is written inside a sentence (see `in_sentence`); None restores
+    the English way (first letter lower-cased)."""
+    global _in_sentence
+    _in_sentence = function or _lower_first
+
+
+def in_sentence(name: str) -> str:
+    """A label ("Governance") as written inside a sentence of the active language: its
+    first letter lower-cased in English ("how governance works"), unchanged in German,
+    where it is a noun ("wie Governance funktioniert"). Only ever the first letter."""
+    return _in_sentence(name)
 
 
 def gettext_noop(message: str) -> str:

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from kit.mail import mail_queue
 from kit.people import preferred_language
+from kit.site_url import absolute_url
 from notifications.models import Delivery, Notification
 from notifications.selectors import deliveries
 
@@ -33,13 +34,13 @@ NOTIFICATION_MAIL, DIGEST_MAIL = "notification", "digest"
 def open_url(notification: Notification) -> str:
     """The absolute link that opens the notification (and marks it read) after log-in."""
     path = reverse("notifications:open", args=[notification.pk])
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def target_url(notification: Notification) -> str:
     """The absolute link to where the work is (an open alliance's page may be named)."""
     if notification.url.startswith("/"):
-        return settings.SITE_URL.rstrip("/") + notification.url
+        return absolute_url(notification.url)
     return open_url(notification)
 
 
@@ -68,7 +69,7 @@ def text_of(notification: Notification) -> str:
 
 
 def _footer() -> str:
-    url = settings.SITE_URL.rstrip("/") + reverse("notifications:preferences")
+    url = absolute_url(reverse("notifications:preferences"))
     return _("Choose which e-mails you get: %(url)s") % {"url": url}
 
 

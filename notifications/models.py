@@ -36,6 +36,9 @@ class Kind(models.TextChoices):
     CONDITION_OVERDUE = "condition_overdue", _("A condition you own is overdue")
     REASSESSMENT_DUE = "reassessment_due", _("A reassessment is due")
     SIGNAL_OVERDUE = "signal_overdue", _("A sponsor signal is overdue")
+    SPONSOR_ADDED = "sponsor_added", _("A person you work with was added to another alliance")
+    PERSON_CHANGE_PROPOSED = "person_change_proposed", _("A change to a person was proposed")
+    PERSON_CHANGE_DECIDED = "person_change_decided", _("Your proposed change was decided")
 
 
 class Delivery(models.TextChoices):
@@ -60,6 +63,9 @@ DEFAULT_DELIVERY: dict[str, str] = {
     Kind.CONDITION_OVERDUE: Delivery.DIGEST,
     Kind.REASSESSMENT_DUE: Delivery.DIGEST,
     Kind.SIGNAL_OVERDUE: Delivery.DIGEST,
+    Kind.SPONSOR_ADDED: Delivery.IMMEDIATELY,
+    Kind.PERSON_CHANGE_PROPOSED: Delivery.IMMEDIATELY,
+    Kind.PERSON_CHANGE_DECIDED: Delivery.DIGEST,
 }
 
 

@@ -10,10 +10,11 @@ once it commits, so a request never talks to SMTP.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from alliances.models import Alliance, Membership
 from notifications import emails, tasks
@@ -51,13 +52,43 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# A notification's words: a string (already in its words), or better a function of no
+# arguments that builds them with gettext, called in each recipient's language.
+Text = str | Callable[[], str]
+
+
+def _languages(users: list) -> dict[int, str]:
+    """The language each user's notification is written in, by id: their profile's (as
+    kit.people.preferred_language reads it), else the site's; one query for them all."""
+    chosen = dict(
+        type(users[0])
+        .objects.filter(pk__in=[u.pk for u in users])
+        .values_list("pk", "profile__language")
+    )
+    languages = {}
+    for user in users:
+        try:
+            code = translation.get_supported_language_variant(chosen.get(user.pk) or "")
+        except LookupError:
+            code = ""
+        languages[user.pk] = code or settings.LANGUAGE_CODE
+    return languages
+
+
+def _in_language(text: Text, language: str) -> str:
+    if not callable(text):
+        return str(text)
+    with translation.override(language):
+        return str(text())
+
+
 def notify(
     kind: str,
     *,
     alliance: Alliance | None,
     recipients: Iterable,
-    title: str,
-    body: str = "",
+    title: Text,
+    body: Text = "",
     url: str = "",
     by=None,
     key: str | None = None,
@@ -65,7 +96,11 @@ def notify(
     """Tell `recipients` (users) about an event of `kind` on `alliance`, done by `by` (its
     actor, None for the system); return what was created. Skips `by` (nobody hears of
     what they did themselves), anyone who may not see the alliance, and anyone who
-    already has a notification with `key`."""
+    already has a notification with `key`.
+
+    `title` and `body` given as functions (`lambda: _("…") % {…}`) are written in each
+    recipient's language (their profile's, else the site's), not the actor's: the page, the e-mail
+    and the digest all show the stored words."""
     Kind(kind)  # refuse a kind nobody can choose a delivery for
     unique = {u.pk: u for u in recipients if u is not None}
     if by is not None:
@@ -73,13 +108,27 @@ def notify(
     users = _may_see(alliance, list(unique.values()))
     if not users:
         return []
+    # Plain strings need no language (and no query); functions are called in each one.
+    languages = (
+        _languages(users)
+        if callable(title) or callable(body)
+        else dict.fromkeys((u.pk for u in users), "")
+    )
+    words: dict[str, tuple[str, str]] = {}
+    for user in users:
+        language = languages[user.pk]
+        if language not in words:
+            words[language] = (
+                _clip(_in_language(title, language), TITLE_MAX),
+                _clip(_in_language(body, language), BODY_MAX),
+            )
     rows = [
         Notification(
             recipient=user,
             alliance=alliance,
             kind=kind,
-            title=_clip(title, TITLE_MAX),
-            body=_clip(body, BODY_MAX),
+            title=words[languages[user.pk]][0],
+            body=words[languages[user.pk]][1],
             url=url,
             actor=by,
             key=key or None,

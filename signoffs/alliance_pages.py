@@ -2,6 +2,7 @@
 
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from alliances.access import Action, can
@@ -43,7 +44,7 @@ def my_signoffs(request) -> list[WorkItem]:
             detail=_("asked by %(who)s on %(on)s")
             % {
                 "who": display_name(s.request.requested_by) if s.request.requested_by else "—",
-                "on": s.request.requested_at.strftime("%-d %b %Y"),
+                "on": date_format(s.request.requested_at, "SHORT_DATE_FORMAT"),
             },
             alliance_name=s.request.alliance.name,
         )

@@ -60,8 +60,14 @@ def signoff_request(
             Kind.SIGNOFF_REQUESTED,
             alliance=alliance,
             recipients=[executive],
-            title=_("%(who)s asks you to sign off %(alliance)s: %(verdict)s")
-            % {"who": display_name(by), "alliance": alliance.name, "verdict": request.verdict},
+            title=lambda: (
+                _("%(who)s asks you to sign off %(alliance)s: %(verdict)s")
+                % {
+                    "who": display_name(by),
+                    "alliance": alliance.name,
+                    "verdict": _(request.verdict),
+                }
+            ),
             body=request.message or request.rationale,
             url=reverse("signoffs:answer", args=[alliance.slug, signoff.pk]),
             by=by,
@@ -123,18 +129,25 @@ def _tell_managers(signoff: SignOff, by: User) -> None:
     and the team's managers."""
     request, alliance = signoff.request, signoff.request.alliance
     approved = signoff.answer == SignOff.Answer.APPROVED
-    titles = {
-        SignOff.Answer.APPROVED: _("%(who)s signed off %(alliance)s (%(verdict)s)"),
-        SignOff.Answer.REFUSED: _("%(who)s refused to sign off %(alliance)s (%(verdict)s)"),
-        SignOff.Answer.MORE: _("%(who)s asks for more before signing off %(alliance)s"),
-    }
+
+    def title():
+        # Called by notify in each recipient's language.
+        return {
+            SignOff.Answer.APPROVED: _("%(who)s signed off %(alliance)s (%(verdict)s)"),
+            SignOff.Answer.REFUSED: _("%(who)s refused to sign off %(alliance)s (%(verdict)s)"),
+            SignOff.Answer.MORE: _("%(who)s asks for more before signing off %(alliance)s"),
+        }[signoff.answer] % {
+            "who": display_name(by),
+            "alliance": alliance.name,
+            "verdict": _(request.verdict),
+        }
+
     managers = team_people(alliance, roles=[Membership.Role.MANAGER])
     notify(
         Kind.SIGNOFF_GIVEN if approved else Kind.SIGNOFF_REFUSED,
         alliance=alliance,
         recipients=[request.requested_by, *managers],
-        title=titles[signoff.answer]
-        % {"who": display_name(by), "alliance": alliance.name, "verdict": request.verdict},
+        title=title,
         body=signoff.comment,
         url=alliance.get_absolute_url(),
         by=by,
@@ -165,23 +178,29 @@ def signoff_withdraw_if_stale(*, alliance: Alliance) -> bool:
     request.save(update_fields=["withdrawn_at"])
     waiting = [s.executive for s in state.signoffs if s.is_pending]
     managers = list(team_people(alliance, roles=[Membership.Role.MANAGER]))
-    asked_on = date_format(timezone.localtime(request.requested_at), "DATE_FORMAT")
-    body = _(
-        "The evidence behind the decision changed after sign-off was asked on %(on)s "
-        "(%(verdict)s): the request is withdrawn so nobody signs what no longer holds."
-    ) % {"on": asked_on, "verdict": request.verdict}
+
+    def body():
+        # Called by notify in each recipient's language, its date too.
+        return _(
+            "The evidence behind the decision changed after sign-off was asked on %(on)s "
+            "(%(verdict)s): the request is withdrawn so nobody signs what no longer holds."
+        ) % {
+            "on": date_format(timezone.localtime(request.requested_at), "DATE_FORMAT"),
+            "verdict": _(request.verdict),
+        }
+
     told = (
         # The executives asked: why their item left My work.
         (
             waiting,
-            _("%(alliance)s: sign-off withdrawn, the evidence changed"),
+            lambda: _("%(alliance)s: sign-off withdrawn, the evidence changed"),
             "signoffs:detail",
             "signoff-withdrawn",
         ),
         # The managers: ask again.
         (
             [m for m in managers if m not in waiting],
-            _("%(alliance)s: the evidence changed, ask for sign-off again"),
+            lambda: _("%(alliance)s: the evidence changed, ask for sign-off again"),
             "signoffs:request",
             "signoff-withdrawn-ask-again",
         ),
@@ -191,7 +210,7 @@ def signoff_withdraw_if_stale(*, alliance: Alliance) -> bool:
             Kind.SIGNOFF_WITHDRAWN,
             alliance=alliance,
             recipients=recipients,
-            title=title % {"alliance": alliance.name},
+            title=lambda title=title: title() % {"alliance": alliance.name},
             body=body,
             url=reverse(url_name, args=[alliance.slug]),
             by=None,

@@ -13,13 +13,19 @@ particular to people:
   Managing one of a person's alliances shows nothing of what their other
   alliances recorded, and viewers, contributors and executives of the team
   never see someone else's.
-- A person's details (name, title, interests) are edited by superusers, the
-  person themself and the managers of an alliance they sponsor; which user
-  account is theirs is set by a superuser, or by a user for themself on a new
-  record (and they may unlink themselves).
+- A person's details (name, title, seniority, business unit, interests) are one
+  record shared by every alliance they sponsor, and show on each. They are
+  edited by superusers, the person themself, and whoever manages every alliance
+  the person sponsors or sponsored (confidential ones included): a manager of
+  only some of them edits the sponsorship on their own alliance and proposes a
+  change to the person, which one of those decides. Which user account is theirs
+  is set by a superuser, or by a user for themself on a new record (and they may
+  unlink themselves).
 - A signal can be changed by whoever may record signals on the alliance and
   either recorded it or manages the alliance's sponsors.
 """
+
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -65,8 +71,55 @@ def can_see_sensitive_of(user, sponsorship: Sponsorship) -> bool:
     )
 
 
-def can_edit_sponsor(user, sponsor: Sponsor) -> bool:
-    return is_sponsor_themself(user, sponsor) or manages_sponsor(user, sponsor)
+@dataclass(frozen=True)
+class PersonRights:
+    """What a user may do with a person's shared details."""
+
+    edit: bool  # change them
+    propose: bool  # propose a change, for someone who may decide
+    open_form: bool  # open the edit page (read-only without `edit`) and see proposals
+
+
+NO_RIGHTS = PersonRights(edit=False, propose=False, open_form=False)
+
+
+def person_rights(user, sponsor: Sponsor) -> PersonRights:
+    """The person themself and superusers edit; so does a manager of every alliance the
+    person sponsors or sponsored (at least one, confidential ones included). A manager
+    of only some of them proposes instead: managing one alliance gives no say over what
+    shows on the others. One query."""
+    if not user.is_authenticated:
+        return NO_RIGHTS
+    if user.is_superuser or is_sponsor_themself(user, sponsor):
+        return PersonRights(edit=True, propose=False, open_form=True)
+    if sponsor.pk is None:
+        return NO_RIGHTS
+    managed = dict(
+        Sponsorship.objects.filter(sponsor_id=sponsor.pk)
+        .annotate(
+            managed=Exists(
+                Membership.objects.filter(
+                    alliance=OuterRef("alliance_id"), user=user.pk, role=Membership.Role.MANAGER
+                )
+            )
+        )
+        .order_by()
+        .values_list("alliance_id", "managed")
+    )
+    some = any(managed.values())
+    every = some and all(managed.values())
+    return PersonRights(edit=every, propose=some and not every, open_form=some)
+
+
+def may_edit_person(user, sponsor: Sponsor) -> bool:
+    """Whether `user` may change the person's shared details (`person_rights`)."""
+    return person_rights(user, sponsor).edit
+
+
+def may_propose_change(user, sponsor: Sponsor) -> bool:
+    """A manager of one of the person's alliances who may not change the details
+    themself proposes the change instead."""
+    return person_rights(user, sponsor).propose
 
 
 def can_link_account(user, *, linked_id: int | None, account, new_record: bool) -> bool:

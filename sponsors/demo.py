@@ -150,7 +150,7 @@ def seed(demo: Demo) -> list[str]:
     ours = Organisation.objects.get(is_own=True, name="Northwind Systems")
     people = {p["name"]: _person(ours, p, users) for p in OUR_PEOPLE}
     for organisation_name, rows in PARTNER_PEOPLE.items():
-        organisation = Organisation.objects.get(name=organisation_name)
+        organisation = Organisation.objects.filter(name=organisation_name).order_by("pk").first()
         people.update({p["name"]: _person(organisation, p, users) for p in rows})
 
     aurora = alliances["project-aurora"]

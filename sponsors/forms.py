@@ -8,11 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from alliances.forms import CrispyFormMixin
 from kit.forms import active_user_named
 from kit.params import IdChoiceField
+from kit.texts import in_sentence
 from sponsors.models import (
     NOTE_MAX_LENGTH,
     PeerLink,
     Signal,
     Sponsor,
+    SponsorChangeProposal,
     Sponsorship,
 )
 from sponsors.selectors import open_asks
@@ -192,7 +194,9 @@ class SponsorForm(CrispyFormMixin, forms.ModelForm):
         model = Sponsor
         fields = ["name", "title", "seniority", "business_unit"]
 
-    def __init__(self, *args, can_link_account: bool, **kwargs):
+    def __init__(self, *args, can_link_account: bool, propose_url: str | None = None, **kwargs):
+        """`propose_url` set: the reader may not change these details, only propose a
+        change there; every field is shown disabled and there is nothing to submit."""
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault("interests", [t.name for t in self.instance.interests.all()])
@@ -200,6 +204,27 @@ class SponsorForm(CrispyFormMixin, forms.ModelForm):
                 self.initial.setdefault("account", self.instance.user.get_username())
         if not can_link_account:
             del self.fields["account"]
+        if propose_url is not None:
+            for field in self.fields.values():
+                field.disabled = True
+            self.helper.inputs = []
+            self.helper.form_tag = False
+            self.helper.layout = Layout(
+                HTML(
+                    format_html(
+                        '<div class="alert alert-info">{} <a href="{}">{}</a></div>',
+                        _(
+                            "These details show on every alliance this person sponsors: "
+                            "only they, an administrator or a manager of all those alliances "
+                            "can change them. You can change what your alliance records on "
+                            "its sponsorship, and propose a change here."
+                        ),
+                        propose_url,
+                        _("Propose a change"),
+                    )
+                ),
+                *self.fields,
+            )
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
@@ -209,6 +234,40 @@ class SponsorForm(CrispyFormMixin, forms.ModelForm):
         if "account" in data:
             self.instance.user = data["account"]
         return data
+
+
+class SponsorChangeProposalForm(CrispyFormMixin, forms.ModelForm):
+    """The person's details as the proposer would have them, starting from today's."""
+
+    submit_label = _("Propose this change")
+    interests = InterestsField()
+
+    class Meta:
+        model = SponsorChangeProposal
+        fields = ["name", "title", "seniority", "business_unit", "note"]
+        labels = {"note": _("Why (optional)")}
+
+    def __init__(self, *args, sponsor: Sponsor, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            for name in ("name", "title", "seniority", "business_unit"):
+                self.initial[name] = getattr(sponsor, name)
+            self.initial["interests"] = [t.name for t in sponsor.interests.all()]
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean(self):
+        data = super().clean()
+        self.instance.interests = ", ".join(data.get("interests") or [])
+        return data
+
+
+class ProposalDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", _("Accept")), ("decline", _("Decline"))],
+        error_messages={"invalid_choice": _("Choose to accept or to decline.")},
+    )
 
 
 class SignalForm(CrispyFormMixin, forms.ModelForm):
@@ -259,7 +318,7 @@ class SignalForm(CrispyFormMixin, forms.ModelForm):
         field.widget.choices = [("", _("Choose a sponsor"))] + [
             (
                 s.pk,
-                f"{s.sponsor.name} — {s.get_role_display().lower()} ({s.get_side_display()})",
+                f"{s.sponsor.name} — {in_sentence(s.get_role_display())} ({s.get_side_display()})",
             )
             for s in offered
         ]
@@ -288,11 +347,13 @@ class SignalForm(CrispyFormMixin, forms.ModelForm):
             field = self.fields["move_since"]
             field.widget = forms.CheckboxInput()
             field.label = _("Move the sponsorship's start to %(date)s") % {
-                "date": date_format(day, "d M Y")
+                "date": date_format(day, "SHORT_DATE_FORMAT")
             }
-            field.help_text = _("%(name)s's sponsorship is recorded as starting on %(date)s.") % {
+            field.help_text = _(
+                "The sponsorship of %(name)s is recorded as starting on %(date)s."
+            ) % {
                 "name": sponsorship.sponsor.name,
-                "date": date_format(sponsorship.since, "d M Y"),
+                "date": date_format(sponsorship.since, "SHORT_DATE_FORMAT"),
             }
             self._bound_fields_cache.pop("move_since", None)  # bound before the label was known
             self.instance.moves_since_back = cleaned.get("move_since", False)

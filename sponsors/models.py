@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from alliances.models import Alliance, Organisation
+from kit.texts import in_sentence
 from sponsors import health, matching
 
 AGENDA_MAX_LENGTH = 2000
@@ -27,6 +28,7 @@ NOTE_MAX_LENGTH = 2000
 MOTIVE_MAX_LENGTH = 300
 MAX_INTERESTS = 20
 INTEREST_MAX_LENGTH = 60
+PROPOSAL_NOTE_MAX_LENGTH = 300
 
 # Which text fields hold what people type (tests/test_xss_sweep.py poisons them), which not.
 USER_TEXT = {
@@ -40,6 +42,7 @@ USER_TEXT = {
     ),
     "Signal": ("where", "note", "link"),
     "PeerLink": ("note",),
+    "SponsorChangeProposal": ("name", "title", "business_unit", "interests", "note"),
     # A sponsor's interests.
     "taggit.Tag": ("name",),
 }
@@ -108,6 +111,84 @@ class Sponsor(models.Model):
             raise ValidationError(
                 {"name": _("This organisation already has a sponsor of that name.")}
             )
+
+
+class SponsorChangeProposal(models.Model):
+    """A change to a person's shared details (name, title, seniority, business unit,
+    interests) proposed by someone who may not make it: the details show on every
+    alliance the person sponsors, so only the person, a superuser or whoever manages all
+    of those alliances changes them (sponsors/access.py). It holds the whole proposed
+    record; accepting applies it as it stands (the decider sees the difference from now)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    sponsor = models.ForeignKey(
+        Sponsor,
+        on_delete=models.CASCADE,
+        related_name="change_proposals",
+        verbose_name=_("person"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    seniority = models.CharField(_("seniority"), max_length=30, choices=Sponsor.Seniority.choices)
+    business_unit = models.CharField(_("business unit"), max_length=200, blank=True)
+    # Normalised interest tags (services.clean_interests), comma-separated.
+    interests = models.CharField(_("interests"), max_length=1500, blank=True)
+    note = models.CharField(
+        _("why"), max_length=PROPOSAL_NOTE_MAX_LENGTH, blank=True, help_text=_("Optional.")
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["sponsor", "state"])]
+
+    def __str__(self):
+        return f"{self.sponsor.name}: {self.get_state_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == self.State.PENDING
+
+    @property
+    def interest_list(self) -> list[str]:
+        return [tag.strip() for tag in self.interests.split(",") if tag.strip()]
+
+    def changes(self) -> list[tuple[str, str, str]]:
+        """(field label, now, proposed) for each detail that differs from the person's now."""
+        sponsor = self.sponsor
+        pairs = [
+            (_("Name"), sponsor.name, self.name),
+            (_("Title"), sponsor.title, self.title),
+            (_("Seniority"), sponsor.get_seniority_display(), self.get_seniority_display()),
+            (_("Business unit"), sponsor.business_unit, self.business_unit),
+        ]
+        current = sorted(tag.name for tag in sponsor.interests.all())
+        if sorted(self.interest_list) != current:
+            pairs.append((_("Interests"), ", ".join(current), ", ".join(self.interest_list)))
+        return [(str(label), str(now), str(new)) for label, now, new in pairs if now != new]
 
 
 class SponsorshipQuerySet(models.QuerySet):
@@ -277,14 +358,14 @@ class Sponsorship(models.Model):
                 "sponsor": _("%(name)s already sponsors this alliance (%(role)s since %(date)s).")
                 % {
                     "name": same_person.sponsor.name,
-                    "role": same_person.get_role_display().lower(),
-                    "date": date_format(same_person.since, "d M Y"),
+                    "role": in_sentence(same_person.get_role_display()),
+                    "date": date_format(same_person.since, "SHORT_DATE_FORMAT"),
                 }
             }
         if self.role == self.Role.EXECUTIVE_SPONSOR:
             rival = overlapping.filter(side=self.side, role=self.role).first()
             if rival:
-                side = self.get_side_display().lower()
+                side = in_sentence(self.get_side_display())
                 return {
                     "role": _(
                         "%(name)s is already the executive sponsor on %(side)s "
@@ -405,19 +486,19 @@ class Signal(models.Model):
                 "sponsorship": _(
                     "This sponsorship ended on %(date)s: signals can no longer be recorded on it."
                 )
-                % {"date": date_format(sponsorship.until, "d M Y")}
+                % {"date": date_format(sponsorship.until, "SHORT_DATE_FORMAT")}
             }
         if self.date < sponsorship.since and not self.moves_since_back:
             return {
                 "date": _(
                     "The sponsorship started on %(date)s: a signal cannot be dated before that."
                 )
-                % {"date": date_format(sponsorship.since, "d M Y")}
+                % {"date": date_format(sponsorship.since, "SHORT_DATE_FORMAT")}
             }
         if sponsorship.until and self.date > sponsorship.until:
             return {
                 "date": _("The sponsorship ended on %(date)s.")
-                % {"date": date_format(sponsorship.until, "d M Y")}
+                % {"date": date_format(sponsorship.until, "SHORT_DATE_FORMAT")}
             }
         return {}
 
@@ -445,8 +526,8 @@ class Signal(models.Model):
             }
         if self.date and self.date < answered.date:
             dates = {
-                "date": date_format(self.date, "d M Y"),
-                "answered": date_format(answered.date, "d M Y"),
+                "date": date_format(self.date, "SHORT_DATE_FORMAT"),
+                "answered": date_format(answered.date, "SHORT_DATE_FORMAT"),
             }
             return {
                 "date": (
@@ -481,7 +562,7 @@ class Signal(models.Model):
         if self.date and self.date > answer.date:
             return {
                 "date": _("It was answered on %(date)s: it cannot come later.")
-                % {"date": date_format(answer.date, "d M Y")}
+                % {"date": date_format(answer.date, "SHORT_DATE_FORMAT")}
             }
         return {}
 

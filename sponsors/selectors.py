@@ -18,7 +18,7 @@ from kit.memo import per_request
 from sponsors import health, matching
 from sponsors.access import can_see_sensitive_of
 from sponsors.health import HealthReport, KPIFact, Rapport, SignalFact, SponsorFacts
-from sponsors.models import PeerLink, Signal, Sponsor, Sponsorship
+from sponsors.models import PeerLink, Signal, Sponsor, SponsorChangeProposal, Sponsorship
 
 
 @dataclass(frozen=True)
@@ -251,6 +251,19 @@ def sponsor_profile(sponsor: Sponsor, *, user) -> SponsorProfile:
         average_score=round(sum(scores) / len(scores)) if scores else None,
         sensitive=tuple(s for s in sponsorships if s.show_sensitive),
     )
+
+
+def pending_proposals(sponsor: Sponsor) -> list[SponsorChangeProposal]:
+    """Changes proposed to the person and not decided yet, oldest first, each knowing
+    its person (for `changes()`, against the details as they are now)."""
+    proposals = list(
+        sponsor.change_proposals.filter(state=SponsorChangeProposal.State.PENDING)
+        .select_related("proposed_by")
+        .order_by("created_at", "pk")
+    )
+    for proposal in proposals:
+        proposal.sponsor = sponsor
+    return proposals
 
 
 def sponsor_of(user) -> Sponsor | None:

@@ -15,7 +15,14 @@ from alliances.access import Action, ensure_can
 from alliances.models import Alliance, Organisation
 from alliances.services import as_done_by
 from alliances.signals import decision_inputs_changed_on
-from sponsors.access import can_change_signal, can_edit_sponsor, can_link_account
+from kit.texts import in_sentence
+from sponsors import person_notices
+from sponsors.access import (
+    can_change_signal,
+    can_link_account,
+    may_edit_person,
+    may_propose_change,
+)
 from sponsors.health import interest_key
 from sponsors.models import (
     INTEREST_MAX_LENGTH,
@@ -23,6 +30,7 @@ from sponsors.models import (
     PeerLink,
     Signal,
     Sponsor,
+    SponsorChangeProposal,
     Sponsorship,
 )
 
@@ -30,6 +38,11 @@ User = get_user_model()
 
 TAKEN = gettext_lazy("Someone else just took that role: reload and check.")
 ANSWERED = gettext_lazy("That request or escalation has just been answered: reload and check.")
+PERSON_EDITORS = gettext_lazy(
+    "A person's name, title, seniority, business unit and interests show on every "
+    "alliance they sponsor: only they, an administrator or a manager of all those "
+    "alliances can change them. Propose a change instead."
+)
 
 
 def _lock_alliance(alliance_id: int) -> None:
@@ -116,15 +129,76 @@ def _ensure_may_link(by, sponsor: Sponsor, linked_id: int | None) -> None:
 
 @transaction.atomic
 def sponsor_update(*, sponsor: Sponsor, by, interests: Iterable[str]) -> Sponsor:
-    """Edit a person as `by`: themself, or a manager of an alliance they sponsor.
-    Which account is theirs follows `can_link_account`."""
+    """Edit a person's shared details as `by`: themself, a superuser, or a manager of
+    every alliance they sponsor (`may_edit_person`). Which account is theirs follows
+    `can_link_account`, checked first: claiming a record is refused in those words."""
     stored = Sponsor.objects.select_for_update().get(pk=sponsor.pk)
-    if not can_edit_sponsor(by, stored):
-        raise PermissionDenied(
-            _("Only this person and the managers of their alliances can edit it.")
-        )
     _ensure_may_link(by, sponsor, stored.user_id)
+    if not may_edit_person(by, stored):
+        raise PermissionDenied(PERSON_EDITORS)
     return sponsor_save(sponsor=sponsor, interests=interests)
+
+
+@transaction.atomic
+def sponsor_change_propose(
+    *, sponsor: Sponsor, proposal: SponsorChangeProposal, by
+) -> SponsorChangeProposal:
+    """Record `by`'s proposed details for `sponsor` (unsaved `proposal`, its interests
+    as typed) and tell those who may decide (sponsors/person_notices.py)."""
+    stored = Sponsor.objects.select_for_update().get(pk=sponsor.pk)
+    if not may_propose_change(by, stored):
+        raise PermissionDenied(
+            _("Only a manager of one of this person's alliances proposes changes to them.")
+        )
+    proposal.sponsor = stored
+    proposal.interests = ", ".join(clean_interests(proposal.interest_list))
+    proposal.proposed_by = by
+    proposal.state = SponsorChangeProposal.State.PENDING
+    if not proposal.changes():
+        raise ValidationError(_("Nothing differs from the details as they are."))
+    proposal.full_clean()
+    # The name must still be free in the person's organisation when it is accepted.
+    Sponsor(pk=stored.pk, organisation_id=stored.organisation_id, name=proposal.name).clean()
+    proposal.save()
+    person_notices.change_proposed(proposal, by=by)
+    return proposal
+
+
+@transaction.atomic
+def sponsor_change_decide(
+    *, proposal: SponsorChangeProposal, accept: bool, by
+) -> SponsorChangeProposal:
+    """Accept (the person's details become the proposed ones) or decline a pending
+    proposal, as someone who may edit the person; the proposer hears which."""
+    proposal = (
+        SponsorChangeProposal.objects.select_for_update(of=("self",))
+        .select_related("sponsor", "proposed_by")
+        .get(pk=proposal.pk)
+    )
+    sponsor = Sponsor.objects.select_for_update().get(pk=proposal.sponsor_id)
+    proposal.sponsor = sponsor
+    if not may_edit_person(by, sponsor):
+        raise PermissionDenied(PERSON_EDITORS)
+    if not proposal.is_pending:
+        raise ValidationError(
+            _("This proposal was already %(state)s.")
+            % {"state": in_sentence(proposal.get_state_display())}
+        )
+    if accept:
+        sponsor.name = proposal.name
+        sponsor.title = proposal.title
+        sponsor.seniority = proposal.seniority
+        sponsor.business_unit = proposal.business_unit
+        sponsor_save(sponsor=sponsor, interests=proposal.interest_list)
+    proposal.state = (
+        SponsorChangeProposal.State.ACCEPTED if accept else SponsorChangeProposal.State.DECLINED
+    )
+    proposal.decided_by = by
+    proposal.decided_at = timezone.now()
+    proposal.save(update_fields=["state", "decided_by", "decided_at"])
+    if proposal.proposed_by is not None:
+        person_notices.change_decided(proposal, by=by)
+    return proposal
 
 
 @transaction.atomic
@@ -150,6 +224,9 @@ def sponsorship_create(
     if sponsorship.sponsor_id is None:
         raise ValidationError({"sponsor": _("Choose a person, or enter a new person's name.")})
     _save(as_done_by(sponsorship, by), TAKEN)
+    if new_sponsor is None:
+        # An existing person: those who already work with them hear of it.
+        person_notices.added_to_alliance(sponsorship, by=by)
     decision_inputs_changed_on(sponsorship.alliance, by)
     return sponsorship
 
@@ -235,7 +312,10 @@ def signal_delete(*, signal: Signal, by) -> None:
     if answer is not None:
         raise ValidationError(
             _("It was answered by the %(kind)s of %(date)s: delete that first.")
-            % {"kind": answer.get_kind_display().lower(), "date": date_format(answer.date, "d M Y")}
+            % {
+                "kind": in_sentence(answer.get_kind_display()),
+                "date": date_format(answer.date, "SHORT_DATE_FORMAT"),
+            }
         )
     as_done_by(signal, by).delete()
     decision_inputs_changed_on(signal.sponsorship.alliance, by)

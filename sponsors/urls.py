@@ -35,4 +35,10 @@ urlpatterns = [
     path("sponsors/mine/", views.MySponsorshipsView.as_view(), name="mine"),
     path("sponsors/<id:pk>/", views.SponsorProfileView.as_view(), name="profile"),
     path("sponsors/<id:pk>/edit/", views.SponsorUpdateView.as_view(), name="sponsor_edit"),
+    path("sponsors/<id:pk>/propose/", views.SponsorProposeView.as_view(), name="sponsor_propose"),
+    path(
+        "sponsors/proposals/<id:pk>/decide/",
+        views.ProposalDecideView.as_view(),
+        name="proposal_decide",
+    ),
 ]

@@ -12,22 +12,25 @@ from django.views.generic import CreateView, DetailView, TemplateView, UpdateVie
 from alliances.access import Action, can
 from alliances.views import AllianceMixin, ServiceFormMixin
 from kit.forms import add_service_errors
+from kit.texts import in_sentence
 from sponsors import health, selectors, services
 from sponsors.access import (
     can_change_signal,
-    can_edit_sponsor,
     is_sponsor_themself,
+    person_rights,
     visible_sponsors,
 )
 from sponsors.forms import (
     PeerLinkForm,
+    ProposalDecisionForm,
     SignalForm,
+    SponsorChangeProposalForm,
     SponsorChoiceForm,
     SponsorForm,
     SponsorshipCreateForm,
     SponsorshipForm,
 )
-from sponsors.models import PeerLink, Signal, Sponsorship
+from sponsors.models import PeerLink, Signal, SponsorChangeProposal, Sponsorship
 
 TIMELINE_PAGE_SIZE = 25
 
@@ -111,7 +114,7 @@ class SignalCreateView(AllianceSponsorsContextMixin, AllianceMixin, TemplateView
                 }
                 if moving:
                     message += " " + _("The sponsorship now starts on %(date)s.") % {
-                        "date": date_format(signal.date, "d M Y")
+                        "date": date_format(signal.date, "SHORT_DATE_FORMAT")
                     }
                 if request.htmx:
                     context = self.sponsors_context()
@@ -147,6 +150,7 @@ class SignalMixin(AllianceMixin):
 
 class SignalUpdateView(SignalMixin, BadRequestOnInvalidMixin, ServiceFormMixin, UpdateView):
     form_class = SignalForm
+    template_name = "sponsors/signal_edit.html"
     heading = _("Edit signal")
     success_message = _("Signal updated.")
 
@@ -177,7 +181,7 @@ class SignalDeleteView(SignalMixin, TemplateView):
             )
             % {
                 "kind": signal.get_kind_display(),
-                "date": date_format(signal.date, "d M Y"),
+                "date": date_format(signal.date, "SHORT_DATE_FORMAT"),
                 "name": signal.sponsorship.sponsor.name,
             },
             "button": _("Delete signal"),
@@ -403,8 +407,12 @@ class SponsorProfileView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["profile"] = selectors.sponsor_profile(self.object, user=self.request.user)
-        context["can_edit"] = can_edit_sponsor(self.request.user, self.object)
+        user = self.request.user
+        context["profile"] = selectors.sponsor_profile(self.object, user=user)
+        rights = person_rights(user, self.object)
+        context["can_edit"], context["can_propose"] = rights.edit, rights.propose
+        if rights.open_form:
+            context["proposals"] = selectors.pending_proposals(self.object)
         return context
 
 
@@ -417,10 +425,16 @@ class SponsorUpdateView(BadRequestOnInvalidMixin, ServiceFormMixin, UpdateView):
 
     def get_object(self, queryset=None):
         sponsor = super().get_object(queryset)
-        if not can_edit_sponsor(self.request.user, sponsor):
+        user = self.request.user
+        rights = person_rights(user, sponsor)
+        if not rights.open_form:
             raise PermissionDenied(
                 _("Only this person and the managers of the alliances they sponsor can edit it.")
             )
+        # The managers of only some of their alliances read the details here and propose.
+        self.read_only = not rights.edit
+        if self.read_only and self.request.method not in ("GET", "HEAD"):
+            raise PermissionDenied(services.PERSON_EDITORS)
         return sponsor
 
     @property
@@ -432,6 +446,8 @@ class SponsorUpdateView(BadRequestOnInvalidMixin, ServiceFormMixin, UpdateView):
         user = self.request.user
         # Superusers link anyone; a linked person may unlink themself.
         kwargs["can_link_account"] = user.is_superuser or is_sponsor_themself(user, self.object)
+        if self.read_only:
+            kwargs["propose_url"] = reverse("sponsors:sponsor_propose", args=[self.object.pk])
         return kwargs
 
     def save(self, form):
@@ -446,6 +462,91 @@ class SponsorUpdateView(BadRequestOnInvalidMixin, ServiceFormMixin, UpdateView):
 
     def get_success_url(self):
         return self.object.get_absolute_url()
+
+
+class SponsorProposeView(BadRequestOnInvalidMixin, ServiceFormMixin, CreateView):
+    """A manager of one of the person's alliances proposes new details; those who may
+    change them decide. Whoever may change them directly is sent to the edit page."""
+
+    form_class = SponsorChangeProposalForm
+    success_message = _("Change proposed: the person and their alliances' managers are told.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.sponsor = get_object_or_404(
+            visible_sponsors(request.user).select_related("organisation"), pk=kwargs["pk"]
+        )
+        rights = person_rights(request.user, self.sponsor)
+        if rights.edit:
+            return redirect("sponsors:sponsor_edit", self.sponsor.pk)
+        if not rights.propose:
+            raise PermissionDenied(
+                _("Only a manager of one of this person's alliances proposes changes to them.")
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def heading(self):
+        return _("Propose a change to %(name)s") % {"name": self.sponsor.name}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "sponsor": self.sponsor}
+
+    def save(self, form):
+        return services.sponsor_change_propose(
+            sponsor=self.sponsor, proposal=form.instance, by=self.request.user
+        )
+
+    def get_success_url(self):
+        return self.sponsor.get_absolute_url()
+
+    def get_back(self):
+        return self.get_success_url(), self.sponsor.name
+
+
+class ProposalDecideView(TemplateView):
+    """Accept or decline a proposed change, after seeing what it changes (POST)."""
+
+    template_name = "sponsors/proposal_decide.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.proposal = get_object_or_404(
+            SponsorChangeProposal.objects.select_related("sponsor", "proposed_by").filter(
+                sponsor__in=visible_sponsors(request.user)
+            ),
+            pk=kwargs["pk"],
+        )
+        if not person_rights(request.user, self.proposal.sponsor).edit:
+            raise PermissionDenied(services.PERSON_EDITORS)
+        if not self.proposal.is_pending:
+            messages.info(
+                request,
+                _("This proposal was already %(state)s.")
+                % {"state": in_sentence(self.proposal.get_state_display())},
+            )
+            return redirect(self.proposal.sponsor.get_absolute_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "proposal": self.proposal}
+
+    def post(self, request, *args, **kwargs):
+        form = ProposalDecisionForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(
+                self.get_context_data(error=" ".join(form.errors["decision"])), status=400
+            )
+        accept = form.cleaned_data["decision"] == "accept"
+        try:
+            services.sponsor_change_decide(proposal=self.proposal, accept=accept, by=request.user)
+        except ValidationError as exc:
+            return self.render_to_response(
+                self.get_context_data(error=" ".join(exc.messages)), status=400
+            )
+        messages.success(
+            request,
+            _("Change accepted: the details are updated.") if accept else _("Change declined."),
+        )
+        return redirect(self.proposal.sponsor.get_absolute_url())
 
 
 class MySponsorshipsView(TemplateView):

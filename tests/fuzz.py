@@ -21,6 +21,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Case, When
@@ -32,14 +33,16 @@ from alliances.models import KPI, Alliance, Invitation, Membership, Organisation
 from alliances.services import invitation_send
 from api.models import ApiToken
 from api.services import token_create
-from assessments.models import Assessment, Finding, PartnerInvitation, Response
+from assessments.models import Answer, Assessment, Finding, PartnerInvitation, Response
 from banks.models import BankVersion, Question
 from briefs.models import Brief
 from decisions.models import TrackedCondition
+from evidence.models import EvidenceFile
+from evidence.services import evidence_file_attach
 from kit.secret_links import secret_hash as token_hash
 from notifications.models import Notification
 from signoffs.models import SignOff
-from sponsors.models import PeerLink, Signal, Sponsor, Sponsorship
+from sponsors.models import PeerLink, Signal, Sponsor, SponsorChangeProposal, Sponsorship
 from tests.assessment_factories import invite_partner
 
 User = get_user_model()
@@ -160,7 +163,27 @@ def seed() -> dict:
         )
     _partner_link()
     _team_invitation()
+    _evidence_and_proposal()
     return {role: User.objects.get(username=name) if name else None for role, name in ROLES.items()}
+
+
+def _evidence_and_proposal() -> None:
+    """A file attached to a finding and a change proposed to a sponsor (the demo has
+    neither), so that their pages are reached."""
+    manager = User.objects.get(username="manager")
+    finding = Finding.objects.filter(assessment__alliance__memberships__user=manager).first()
+    if not EvidenceFile.objects.exists():
+        evidence_file_attach(
+            alliance=finding.assessment.alliance,
+            target=finding,
+            upload=SimpleUploadedFile("fuzz.pdf", b"%PDF-1.4\n%%EOF\n"),
+            by=manager,
+        )
+    if not SponsorChangeProposal.objects.exists():
+        sponsor = Sponsor.objects.first()
+        SponsorChangeProposal.objects.create(
+            sponsor=sponsor, name=sponsor.name, title="Fuzzed", seniority=sponsor.seniority
+        )
 
 
 PARTNER_TOKEN = "fuzz-partner-link-token-0123456789abcdefghijklm"
@@ -270,7 +293,7 @@ def id_arguments(name: str) -> set[str]:
 
 
 # A valid path value for each argument that is no id (ids are numbers).
-PATH_EXAMPLES = {"fmt": "xlsx", "token": "not-a-token"}
+PATH_EXAMPLES = {"fmt": "xlsx", "token": "not-a-token", "kind": "finding"}
 
 
 def _methods(view) -> tuple[str, ...]:
@@ -335,6 +358,26 @@ def _partner_answers():
     return [{"token": PARTNER_TOKEN, "qid": q} for q in questions.values_list("pk", flat=True)[:6]]
 
 
+def _evidence_targets():
+    """Each kind of thing a file attaches to (evidence/targets.py), with its alliance."""
+    rows = [
+        ("finding", Finding.objects.values_list("pk", "assessment__alliance__slug")),
+        ("condition", TrackedCondition.objects.values_list("pk", "alliance__slug")),
+        ("signal", Signal.objects.values_list("pk", "sponsorship__alliance__slug")),
+        (
+            "answer",
+            Answer.objects.values_list("pk", "response__assessment__alliance__slug")[:6],
+        ),
+    ]
+    return [{"slug": s, "kind": kind, "pk": pk} for kind, pairs in rows for pk, s in pairs]
+
+
+def _drafts_first(queryset, status="status"):
+    """A few objects, those of a draft bank version first (their pages do work)."""
+    ordered = queryset.order_by(Case(When(**{status: "draft"}, then=0), default=1), "pk")
+    return [{"pk": pk} for pk in ordered.values_list("pk", flat=True)[:4]]
+
+
 def _in_formats(provider):
     """Each argument set once per download format (`<sheet:fmt>`)."""
     return lambda: [{**kwargs, "fmt": fmt} for kwargs in provider() for fmt in ("xlsx", "csv")]
@@ -380,6 +423,27 @@ PROVIDERS = {
     "assessments:answer": _answers,
     "assessments:condition": _findings,
     "decisions:condition": _of_alliance(TrackedCondition),
+    "evidence:files": _evidence_targets,
+    "banks:version": lambda: _drafts_first(BankVersion.objects.all()),
+    "banks:new_draft": lambda: _drafts_first(BankVersion.objects.all()),
+    "banks:publish": lambda: _drafts_first(BankVersion.objects.all()),
+    "banks:download": lambda: [
+        {**kwargs, "fmt": fmt}
+        for kwargs in _drafts_first(BankVersion.objects.all())
+        for fmt in ("yaml", "xlsx")
+    ],
+    "banks:question_edit": lambda: _drafts_first(
+        Question.objects.all(), "dimension__version__status"
+    ),
+    "assessments:response_copy": _responses,
+    # A PDF renders in about a second: a few are enough.
+    "assessments:response_pdf": lambda: _responses()[:3],
+    "partner:copy": lambda: [{"token": PARTNER_TOKEN}],
+    "partner:copy_pdf": lambda: [{"token": PARTNER_TOKEN}],
+    "evidence:download": _of_alliance(EvidenceFile),
+    "evidence:delete": _of_alliance(EvidenceFile),
+    "sponsors:sponsor_propose": lambda: _pks(Sponsor),
+    "sponsors:proposal_decide": lambda: _pks(SponsorChangeProposal),
     "password_reset_confirm": lambda: [{"uidb64": "MQ", "token": "no-such-token"}],
     # A pending invitation whose link the fuzzer knows, and one nobody was given.
     "alliances:invitation": lambda: [
@@ -390,6 +454,9 @@ PROVIDERS = {
     "signoffs:answer": _of_alliance(SignOff, "request__alliance__slug"),
     "assessments:partner_invite": _of_alliance(Assessment),
     "assessments:partner_resend": _invitations,
+    "assessments:partner_link": _invitations,
+    "assessments:partner_remind": _invitations,
+    "assessments:partner_settings": _of_alliance(Assessment),
     "assessments:partner_revoke": _invitations,
     "partner:fill": lambda: [{"token": PARTNER_TOKEN}],
     "partner:submit": lambda: [{"token": PARTNER_TOKEN}],
@@ -783,8 +850,12 @@ class Fuzzer:
             key = (who, url)
             if key not in self.forms:
                 response = self.client(who).get(url)
-                # A download (streamed) has no form to post back.
-                readable_page = response.status_code == 200 and not response.streaming
+                # A download (streamed, a PDF, a workbook) has no form to post back.
+                readable_page = (
+                    response.status_code == 200
+                    and not response.streaming
+                    and response.get("Content-Type", "").startswith("text/html")
+                )
                 html = response.content.decode() if readable_page else ""
                 self.forms[key] = page_form(html)
             if self.forms[key]:

@@ -11,19 +11,29 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from alliances.access import ROLE_ACTIONS, Action
 from alliances.models import Invitation
+from banks.services import version_new_draft
 from briefs.models import Brief
 from decisions.models import TrackedCondition
+from evidence.services import evidence_file_attach
 from notifications.models import Kind
 from notifications.services import notify
 from signoffs.evidence import evidence_sha256
 from signoffs.models import SignOff, SignOffRequest
-from sponsors.models import Signal
-from tests.assessment_factories import give, invite_partner, make_version, question, start
+from sponsors.models import Signal, SponsorChangeProposal
+from tests.assessment_factories import (
+    bank_editor,
+    give,
+    invite_partner,
+    make_version,
+    question,
+    start,
+)
 from tests.conftest import ROLES, Team, make_team
 from tests.sponsor_factories import (
     PartnerSponsorshipFactory,
@@ -337,6 +347,58 @@ def with_condition(team):
     )
 
 
+def superusers_and_bank_admins(ok: int = 200) -> Callable[[str, bool], int]:
+    """The bank pages: bank admins (not a role of the matrix) and superusers."""
+    return lambda role, confidential: (
+        302 if role == "anonymous" else (ok if role == "superuser" else 403)
+    )
+
+
+def with_bank(team):
+    team.version = make_version(slug=f"edited-bank-{team.alliance.slug}")
+
+
+def with_bank_draft(team):
+    with_bank(team)
+    team.draft = version_new_draft(version=team.version, by=bank_editor())
+
+
+def with_evidence_file(team):
+    """assessment_ready, with a PDF attached to its finding by the manager."""
+    assessment_ready(team)
+    attach_evidence_file(team)
+
+
+def attach_evidence_file(team):
+    team.evidence_file = evidence_file_attach(
+        alliance=team.alliance,
+        target=team.assessment.findings.get(),
+        upload=SimpleUploadedFile("nda.pdf", b"%PDF-1.4\n%%EOF\n"),
+        by=team.users["manager"],
+    )
+
+
+def finding_files(team):
+    return {"slug": team.alliance.slug, "kind": "finding", "pk": team.assessment.findings.get().pk}
+
+
+def evidence_file(team):
+    return {"slug": team.alliance.slug, "pk": team.evidence_file.pk}
+
+
+def with_proposal(team):
+    """with_sponsors, and a change proposed to the partner's sponsor."""
+    with_sponsors(team)
+    propose_change(team)
+
+
+def propose_change(team):
+    sponsor = team.alliance.sponsorships.get(side="partner").sponsor
+    team.proposal = SponsorChangeProposal.objects.create(
+        sponsor=sponsor, name=sponsor.name, title="CTO", seniority=sponsor.seniority
+    )
+
+
 def with_tracked_condition(team):
     """A condition of the decision no finding carries, owned by the contributor."""
     team.tracked = TrackedCondition.objects.create(
@@ -426,6 +488,9 @@ MATRIX: dict[str, Entry] = {
     "password_change_done": Entry(expect=logged_in()),
     # Password reset answers anyone: it tells nothing of an account (tests/test_password_reset.py).
     "password_reset": Entry(expect=lambda role, c: 200),
+    # Single sign-on is off in the suite (no OIDC_ISSUER): both pages do not exist.
+    "sso_login": Entry(expect=lambda role, c: 404),
+    "sso_callback": Entry(expect=lambda role, c: 404),
     "password_reset_done": Entry(expect=lambda role, c: 200),
     "password_reset_confirm": Entry(
         kwargs=lambda team: {"uidb64": "MQ", "token": "no-such-token"},
@@ -443,6 +508,45 @@ MATRIX: dict[str, Entry] = {
     "accounts:regenerate_recovery_codes": Entry(method="post", expect=lambda role, c: 302),
     "healthz": Entry(expect=lambda role, c: 200),
     # An old bank admin link, sent on to the admin (which checks who may see what).
+    "banks:list": Entry(expect=superusers_and_bank_admins()),
+    "banks:version": Entry(
+        kwargs=lambda team: {"pk": team.version.pk},
+        prepare=with_bank,
+        expect=superusers_and_bank_admins(),
+    ),
+    "banks:download": Entry(
+        kwargs=lambda team: {"pk": team.version.pk, "fmt": "yaml"},
+        prepare=with_bank,
+        expect=superusers_and_bank_admins(),
+    ),
+    "banks:new_draft": Entry(
+        kwargs=lambda team: {"pk": team.version.pk},
+        method="post",
+        prepare=with_bank,
+        expect=superusers_and_bank_admins(302),
+    ),
+    "banks:publish": Entry(
+        kwargs=lambda team: {"pk": team.draft.pk},
+        prepare=with_bank_draft,
+        expect=superusers_and_bank_admins(),
+    ),
+    "banks:question_edit": Entry(
+        kwargs=lambda team: {"pk": question(team.draft, "A2").pk},
+        prepare=with_bank_draft,
+        expect=superusers_and_bank_admins(),
+    ),
+    "assessments:response_copy": Entry(
+        kwargs=own_response, prepare=assessment_ready, expect=alliance_action(Action.RUN_ASSESSMENT)
+    ),
+    "assessments:response_pdf": Entry(
+        kwargs=own_response, prepare=assessment_ready, expect=alliance_action(Action.RUN_ASSESSMENT)
+    ),
+    "partner:copy": Entry(
+        kwargs=partner_link, prepare=two_sided_ready, expect=anyone_with_the_link
+    ),
+    "partner:copy_pdf": Entry(
+        kwargs=partner_link, prepare=two_sided_ready, expect=anyone_with_the_link
+    ),
     "bank_admin_moved": Entry(
         kwargs=lambda team: {"model": "bankversion", "rest": ""}, expect=lambda role, c: 302
     ),
@@ -529,6 +633,16 @@ MATRIX: dict[str, Entry] = {
         prepare=with_sponsors,
         expect=alliance_action(Action.VIEW_SENSITIVE),
     ),
+    "sponsors:sponsor_propose": Entry(
+        kwargs=partner_sponsor,
+        prepare=with_sponsors,
+        expect=alliance_action(Action.MANAGE_SPONSORS, ok=302),
+    ),
+    "sponsors:proposal_decide": Entry(
+        kwargs=lambda team: {"pk": team.proposal.pk},
+        prepare=with_proposal,
+        expect=alliance_action(Action.MANAGE_SPONSORS),
+    ),
     "assessments:list": Entry(kwargs=slug, expect=alliance_action(Action.VIEW)),
     "assessments:start": Entry(
         kwargs=slug, prepare=assessment_ready, expect=alliance_action(Action.RUN_ASSESSMENT)
@@ -585,6 +699,17 @@ MATRIX: dict[str, Entry] = {
     "assessments:condition": Entry(
         kwargs=finding, prepare=with_condition, expect=condition_owner_or_managers
     ),
+    "evidence:files": Entry(
+        kwargs=finding_files, prepare=assessment_ready, expect=alliance_action(Action.VIEW)
+    ),
+    "evidence:download": Entry(
+        kwargs=evidence_file, prepare=with_evidence_file, expect=alliance_action(Action.VIEW)
+    ),
+    "evidence:delete": Entry(
+        kwargs=evidence_file,
+        prepare=with_evidence_file,
+        expect=alliance_action(Action.RUN_ASSESSMENT),
+    ),
     "decisions:condition": Entry(
         kwargs=tracked_condition, prepare=with_tracked_condition, expect=condition_owner_or_managers
     ),
@@ -594,6 +719,15 @@ MATRIX: dict[str, Entry] = {
         kwargs=signoff, prepare=with_signoff_request, expect=only_the_executive_asked
     ),
     "assessments:partner_invite": Entry(
+        kwargs=two_sided, prepare=two_sided_ready, expect=alliance_action(Action.RUN_ASSESSMENT)
+    ),
+    "assessments:partner_link": Entry(
+        kwargs=invitation, prepare=two_sided_ready, expect=alliance_action(Action.RUN_ASSESSMENT)
+    ),
+    "assessments:partner_remind": Entry(
+        kwargs=invitation, prepare=two_sided_ready, expect=alliance_action(Action.RUN_ASSESSMENT)
+    ),
+    "assessments:partner_settings": Entry(
         kwargs=two_sided, prepare=two_sided_ready, expect=alliance_action(Action.RUN_ASSESSMENT)
     ),
     "assessments:partner_resend": Entry(
@@ -758,6 +892,9 @@ def with_every_object(team):
     with_notification(team)
     with_manager_token(team)
     with_tracked_condition(team)
+    attach_evidence_file(team)
+    propose_change(team)
+    with_bank_draft(team)
 
 
 @pytest.mark.parametrize("confidential", [False, True])
@@ -781,8 +918,9 @@ def test_personal_agendas_and_notes_reach_only_managers_and_the_sponsor_themself
         client.force_login(team.users[role])
         for url in urls:
             response = client.get(url)
-            if response.status_code != 200 or response.streaming:
-                continue  # the PDF download is checked in tests/test_briefs.py
+            text = response.get("Content-Type", "").startswith(("text/", "application/json"))
+            if response.status_code != 200 or response.streaming or not text:
+                continue  # PDFs and workbooks: checked in the tests of each download
             html = response.content.decode()
             for secret, readers in SENSITIVE_READERS.items():
                 if secret in html:
@@ -796,6 +934,8 @@ def test_personal_agendas_and_notes_reach_only_managers_and_the_sponsor_themself
 # Pages anyone may open, signed in or not: they hold nothing of an alliance.
 PUBLIC = {
     "login",
+    "sso_login",
+    "sso_callback",
     "healthz",
     "logout",
     "password_reset",

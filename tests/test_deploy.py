@@ -78,7 +78,16 @@ def compose():
 
 def test_compose_runs_database_broker_object_store_web_worker_and_beat(compose):
     services = compose["services"]
-    assert set(services) == {"db", "redis", "minio", "minio-init", "web", "worker", "beat"}
+    assert set(services) == {
+        "db",
+        "redis",
+        "minio",
+        "minio-init",
+        "clamav",
+        "web",
+        "worker",
+        "beat",
+    }
     # The beat sends the daily jobs (reminders, digests) to the workers over the broker.
     assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
     assert services["beat"]["environment"]["CELERY_BROKER_URL"].startswith("redis://redis")
@@ -102,6 +111,8 @@ def test_compose_runs_database_broker_object_store_web_worker_and_beat(compose):
         # Briefs live in the MinIO bucket, created before web and worker start: no shared volume.
         assert env["AWS_STORAGE_BUCKET_NAME"] == "briefs"
         assert env["AWS_S3_ENDPOINT_URL"] == "http://minio:9000"
+        # Evidence files are scanned by the clamav service before they are served.
+        assert env["CLAMD_URL"] == "tcp://clamav:3310"
         assert env["AWS_ACCESS_KEY_ID"]
         assert env["AWS_SECRET_ACCESS_KEY"]
         assert depends["minio-init"]["condition"] == "service_completed_successfully"

@@ -33,6 +33,15 @@ REQUESTS = int(os.environ.get("FUZZ_REQUESTS", "400"))
 SEED = int(os.environ.get("FUZZ_SEED") or random.SystemRandom().randrange(2**32))
 
 
+@pytest.fixture(autouse=True)
+def _single_sign_on_unreachable(settings):
+    """Single sign-on switched on with an identity provider nobody answers (a closed local
+    port): its pages do their work, refusing with the reason, instead of not existing."""
+    settings.OIDC_ISSUER = "http://127.0.0.1:9/fuzz-issuer"
+    settings.OIDC_CLIENT_ID = settings.OIDC_CLIENT_SECRET = "fuzz"
+    settings.OIDC_TIMEOUT = 1
+
+
 @contextlib.contextmanager
 def refusals_not_logged():
     """Each refusal would log a warning (a 403 with its traceback): thousands of lines."""

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from accounts.models import Profile
 from tests.assessment_factories import answer_all, give, make_version, start, submit
@@ -108,7 +109,10 @@ def test_in_german_the_main_pages_speak_german_with_german_dates_and_numbers(
     submitted = fit_check.responses.get(assessor=open_team.users["manager"]).submitted_at
     theirs = fit_check.responses.get(assessor=open_team.users["contributor"])
     saved = theirs.answers.get().updated_at
-    german_date = timezone.localtime(submitted).strftime("%d.%m.%Y, %H:%M")
+    # German short dates: "7. Dez. 2026, 15:17" (config/formats/de).
+    with translation.override("de"):
+        german_date = date_format(timezone.localtime(submitted), "SHORT_DATETIME_FORMAT")
+        german_saved = date_format(timezone.localtime(saved), "SHORT_DATETIME_FORMAT")
 
     dashboard = text_of(client.get(urls["dashboard"]))
     assert "Meine Allianzen" in dashboard
@@ -131,7 +135,7 @@ def test_in_german_the_main_pages_speak_german_with_german_dates_and_numbers(
 
     fill = text_of(client.get(urls["fill"]))
     assert "Nächster Abschnitt" in fill or "Prüfen und abgeben" in fill
-    assert f"Gespeichert {timezone.localtime(saved).strftime('%d.%m.%Y, %H:%M')}" in fill
+    assert f"Gespeichert {german_saved}" in fill
     assert "Each answer is saved as you give it" not in fill
 
 

@@ -213,7 +213,7 @@ def test_a_partner_link_goes_through_the_mail_path(
     url = reverse(
         "assessments:partner_invite", args=[two_sided.alliance.slug, two_sided.assessment.pk]
     )
-    form = {"alliance_label": "Lighthouse", "name_1": "Pat Partner", "email_1": "pat@p.example"}
+    form = {"alliance_label": "Lighthouse", "contacts": "Pat Partner <pat@p.example>"}
     with django_capture_on_commit_callbacks() as after_commit:
         response = client.post(url, {**form, "confirmed": "True"}, follow=True)
     assert "an e-mail with their own link is on its way" in response.content.decode()

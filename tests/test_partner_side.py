@@ -212,7 +212,7 @@ def test_the_manager_confirms_an_invitation_and_the_link_is_emailed_and_stored_a
     team.assessment = start(team, make_version(slug="mutual-c", kind="mutual_fit"))
     client.force_login(team.users["manager"])
     url = reverse("assessments:partner_invite", args=[team.alliance.slug, team.assessment.pk])
-    form = {"alliance_label": "Lighthouse", "name_1": "Pat Partner", "email_1": "pat@p.example"}
+    form = {"alliance_label": "Lighthouse", "contacts": "Pat Partner <pat@p.example>"}
     page = client.post(url, form)
     assert page.status_code == 200
     assert b"confidential-warning" in page.content  # the partner learns it exists
@@ -238,8 +238,8 @@ def test_bad_invitations_are_refused_with_a_message_and_nothing_saved(client, tw
         "assessments:partner_invite", args=[two_sided.alliance.slug, two_sided.assessment.pk]
     )
     for form in (
-        {"alliance_label": "L", "name_1": "Pat", "email_1": "not-an-address", "confirmed": "True"},
-        {"alliance_label": "L", "name_1": "Pat", "confirmed": "True"},
+        {"alliance_label": "L", "contacts": "Pat <not-an-address>", "confirmed": "True"},
+        {"alliance_label": "L", "contacts": "Pat", "confirmed": "True"},
         {"alliance_label": "", "confirmed": "True"},
     ):
         page = client.post(url, form)

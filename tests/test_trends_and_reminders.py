@@ -75,7 +75,7 @@ def test_a_german_reader_sees_the_trend_in_german_with_german_dates(client, open
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
     html = client.get(reverse("alliances:detail", args=[open_team.alliance.slug])).content.decode()
     assert "Strategische Passung über die Runden" in html
-    assert "Gesamt: 5 Mär 2025" in html  # the description: German words, German month
+    assert "Gesamt: 5. März 2025" in html  # the description: German words, German date
     assert "across rounds" not in html
     assert "Mar 2025" not in html
 

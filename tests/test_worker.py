@@ -146,7 +146,10 @@ def test_a_worker_killed_mid_render_leaves_the_brief_to_the_next_worker(
         wait_for(brief, {Brief.Status.READY, Brief.Status.FAILED}, timeout=90)
     finally:
         second.terminate()
-        second.wait(timeout=30)
+        try:
+            second.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            kill(second)  # a loaded machine: its warm shutdown is not what is tested here
     assert brief.status == Brief.Status.READY, (tmp_path / "workers.log").read_text()[-3000:]
     assert brief.attempts == 2
     assert "NO-GO" in text_of(pdf_of(brief))

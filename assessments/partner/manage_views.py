@@ -1,11 +1,14 @@
 """The manager's side of a two-sided assessment: invite partner contacts (with a
-confirmation step), resend or revoke their links. The partner's own pages are views.py."""
+confirmation step), resend, copy, remind or revoke their links, and choose the due date,
+the reminders and what is shared with the partner. The partner's own pages are views.py."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from django.views.generic.edit import FormView
@@ -13,7 +16,7 @@ from django.views.generic.edit import FormView
 from alliances.access import Action
 from assessments.models import PartnerInvitation
 from assessments.partner import services
-from assessments.partner.forms import InviteForm
+from assessments.partner.forms import InviteForm, PartnerSettingsForm
 from assessments.views import AssessmentMixin
 from kit.forms import add_service_errors
 
@@ -125,15 +128,112 @@ class InvitationRevokeView(InvitationActionView):
     def texts(self):
         name = self.invitation.name
         return {
-            "title": _("Revoke %(name)s's link?") % {"name": name},
+            "title": _("Revoke the link of %(name)s?") % {"name": name},
             "text": _(
                 "The link stops working at once. Answers given so far are kept but count only "
                 "if you resend the link and they submit."
             ),
             "button": _("Revoke link"),
             "danger": True,
-            "done": _("%(name)s's link is revoked.") % {"name": name},
+            "done": _("The link of %(name)s is revoked.") % {"name": name},
         }
 
     def act(self):
         services.invitation_revoke(invitation=self.invitation, by=self.request.user)
+
+
+class InvitationRemindView(InvitationActionView):
+    def texts(self):
+        name = self.invitation.name
+        return {
+            "title": _("Remind %(name)s now?") % {"name": name},
+            "text": _(
+                "%(name)s receives a reminder by e-mail with a new link, valid for another "
+                "%(days)s days; the link sent or copied before stops working. Answers given "
+                "so far are kept."
+            )
+            % {"name": name, "days": settings.PARTNER_LINK_DAYS},
+            "button": _("Send reminder"),
+            "danger": False,
+            "done": _("A reminder is on its way to %(name)s.") % {"name": name},
+        }
+
+    def act(self):
+        services.invitation_remind(invitation=self.invitation, by=self.request.user)
+
+
+class InvitationLinkView(InvitationActionView):
+    """GET asks; POST makes a new link and shows it once, to copy (never stored: only its
+    hash is kept, so the link sent or copied before stops working)."""
+
+    def texts(self):
+        name = self.invitation.name
+        return {
+            "title": _("Copy a link for %(name)s?") % {"name": name},
+            "text": _(
+                "A new link for %(name)s is shown once, for you to copy and pass on; it works "
+                "for %(days)s days. The link sent or copied before stops working. Answers "
+                "given so far are kept."
+            )
+            % {"name": name, "days": settings.PARTNER_LINK_DAYS},
+            "button": _("Show a new link"),
+            "danger": False,
+            "done": "",
+        }
+
+    def post(self, request, *args, **kwargs):
+        try:
+            invitation, url = services.invitation_new_link(
+                invitation=self.invitation, by=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(self.partner_url())
+        response = self.response_class(
+            request=request,
+            template="assessments/partner/copy_link.html",
+            context=self.get_context_data(
+                invitation=invitation,
+                url=url,
+                expires=date_format(invitation.expires_at, "j F Y"),
+            ),
+            using=self.template_engine,
+        )
+        response.render()
+        # The link is a password: never kept by a cache or sent on as a referrer.
+        add_never_cache_headers(response)
+        patch_cache_control(response, no_store=True, private=True)
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+
+class PartnerSettingsView(TwoSidedMixin, FormView):
+    """The due date, the reminder schedule and what the partner's link shows."""
+
+    form_class = PartnerSettingsForm
+    template_name = "assessments/partner/settings.html"
+
+    def get_initial(self):
+        return {
+            "partner_due_date": self.assessment.partner_due_date,
+            "partner_reminder_days": self.assessment.partner_reminder_days.replace(",", ", "),
+            "partner_share": self.assessment.partner_share,
+        }
+
+    def form_valid(self, form):
+        try:
+            services.partner_settings_update(
+                assessment=self.assessment,
+                due_date=form.cleaned_data["partner_due_date"],
+                reminder_days=form.cleaned_data["partner_reminder_days"],
+                share=form.cleaned_data["partner_share"],
+                by=self.request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The partner side's settings are saved."))
+        return redirect(self.partner_url())
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)

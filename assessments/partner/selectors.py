@@ -19,6 +19,7 @@ from assessments.scoring import (
     VersionSpec,
     consolidate,
 )
+from banks.models import Question
 from kit.mail import mail_states
 
 # What the mail path calls the e-mail of a partner's link (kit.mail `purpose`).
@@ -62,8 +63,9 @@ def partner_side(assessment: Assessment) -> PartnerSide:
 
 
 def invitation_rows(assessment: Assessment) -> list[PartnerInvitation]:
-    """The manager's list: every invitation with `answer_count` and `mail`, where the
-    e-mail of its latest link stands (a kit.mail.MailState, or None). 2 queries."""
+    """The manager's list: every invitation with `answer_count` of `question_total`, and
+    `mail`, where the e-mail of its latest link stands (a kit.mail.MailState, or None).
+    3 queries."""
     rows = list(
         assessment.partner_invitations.select_related("created_by")
         .annotate(
@@ -78,8 +80,10 @@ def invitation_rows(assessment: Assessment) -> list[PartnerInvitation]:
         .order_by("created_at", "pk")
     )
     states = mail_states(purpose=LINK_MAIL, object_ids=[row.pk for row in rows])
+    total = Question.objects.filter(dimension__version_id=assessment.version_id).count()
     for row in rows:
         row.mail = states.get(str(row.pk))
+        row.question_total = total
     return rows
 
 

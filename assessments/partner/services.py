@@ -1,5 +1,6 @@
-"""Writes of the partner's side: invite, resend, revoke (a manager), answer and submit
-(the partner contact, identified by their invitation, never by a user account)."""
+"""Writes of the partner's side: invite, resend, copy a link, remind, revoke and choose
+what is shared (a manager), answer and submit (the partner contact, identified by their
+invitation, never by a user account)."""
 
 from __future__ import annotations
 
@@ -15,14 +16,16 @@ from django.utils.translation import gettext as _
 
 from alliances.access import Action, ensure_can
 from alliances.models import Organisation
-from assessments import respondents
+from alliances.signals import decision_inputs_changed_on
+from assessments import copies, respondents
 from assessments.history_reasons import SUBMITTED_REASON
 from assessments.models import Assessment, PartnerInvitation
-from assessments.partner.selectors import LINK_MAIL
+from assessments.partner.selectors import LINK_MAIL, partner_answers
 from assessments.services import AnswerValue
 from banks.models import BankVersion, Question, QuestionBank
 from kit.mail import mail_queue
 from kit.secret_links import expiry, new_secret, secret_hash
+from kit.site_url import absolute_url
 
 
 def is_two_sided(assessment: Assessment) -> bool:
@@ -35,7 +38,7 @@ def our_company_name() -> str:
 
 
 def link_url(token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("partner:fill", args=[token])
+    return absolute_url(reverse("partner:fill", args=[token]))
 
 
 @dataclass(frozen=True)
@@ -44,19 +47,23 @@ class InviteeData:
     email: str
 
 
-def _send(invitation: PartnerInvitation, token: str) -> None:
+def _send(invitation: PartnerInvitation, token: str, *, reminder: bool = False) -> None:
     """The e-mail with the link, queued on the mail path: a worker sends it after the
-    transaction commits (never for a rollback); the partner list shows how it went."""
+    transaction commits (never for a rollback); the partner list shows how it went. A
+    reminder says so and names the due date."""
     context = {
         "invitation": invitation,
         "company": our_company_name(),
         "url": link_url(token),
         "expires_at": invitation.expires_at,
+        "reminder": reminder,
+        "due_date": invitation.assessment.partner_due_date,
     }
-    subject = _("%(company)s asks for your view of the alliance “%(alliance)s”") % {
-        "company": context["company"],
-        "alliance": invitation.alliance_label,
-    }
+    if reminder:
+        subject = _("Reminder: %(company)s asks for your view of “%(alliance)s”")
+    else:
+        subject = _("%(company)s asks for your view of the alliance “%(alliance)s”")
+    subject = subject % {"company": context["company"], "alliance": invitation.alliance_label}
     body = render_to_string("assessments/partner/invitation_email.txt", context)
     mail_queue(
         to=[invitation.email],
@@ -136,25 +143,105 @@ def _locked_invitation(invitation: PartnerInvitation, by) -> PartnerInvitation:
     return invitation
 
 
-@transaction.atomic
-def invitation_resend(*, invitation: PartnerInvitation, by) -> PartnerInvitation:
-    """A new link (the old one stops working) with a fresh expiry, e-mailed again."""
-    invitation = _locked_invitation(invitation, by)
-    if invitation.is_submitted:
-        raise ValidationError(
-            _("%(name)s has submitted: there is nothing to resend.") % {"name": invitation.name}
-        )
+def reissue(invitation: PartnerInvitation) -> str:
+    """A new token on a locked invitation (not saved): the link sent before stops working,
+    the new one works PARTNER_LINK_DAYS from now, a revoked link opens again. Only the
+    token's hash is kept, so every way of handing a link out (resend, copy, reminder)
+    makes a new one."""
     token = new_secret()
     invitation.token_hash = secret_hash(token)
     invitation.expires_at = expiry(settings.PARTNER_LINK_DAYS)
     invitation.revoked_at = None
     invitation.revoked_by = None
+    return token
+
+
+def _ensure_not_submitted(invitation: PartnerInvitation) -> None:
+    if invitation.is_submitted:
+        raise ValidationError(
+            _("%(name)s has submitted: there is nothing to resend.") % {"name": invitation.name}
+        )
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: PartnerInvitation, by) -> PartnerInvitation:
+    """A new link (the old one stops working) with a fresh expiry, e-mailed again."""
+    invitation = _locked_invitation(invitation, by)
+    _ensure_not_submitted(invitation)
+    token = reissue(invitation)
     invitation.sent_at = timezone.now()
     invitation.send_count += 1
     invitation._change_reason = "Link resent"
     invitation.save()
     _send(invitation, token)
     return invitation
+
+
+@transaction.atomic
+def invitation_new_link(*, invitation: PartnerInvitation, by) -> tuple[PartnerInvitation, str]:
+    """A new link for the manager to copy and pass on themselves (no e-mail): returned
+    once, never stored; the link sent or copied before stops working."""
+    invitation = _locked_invitation(invitation, by)
+    _ensure_not_submitted(invitation)
+    token = reissue(invitation)
+    invitation._change_reason = "Link copied by the manager"
+    invitation.save()
+    return invitation, link_url(token)
+
+
+@transaction.atomic
+def invitation_remind(*, invitation: PartnerInvitation, by, day=None) -> PartnerInvitation:
+    """Remind a contact who has not submitted, by e-mail with a new link (only the hash of
+    the old one is kept); at most once a day, whether by hand or by the daily job.
+    `by` None is the daily job (assessments/partner/reminders.py)."""
+    day = day or timezone.localdate()
+    if by is None:
+        invitation = PartnerInvitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
+    else:
+        invitation = _locked_invitation(invitation, by)
+    if invitation.is_submitted:
+        raise ValidationError(
+            _("%(name)s has submitted: there is nothing to remind them of.")
+            % {"name": invitation.name}
+        )
+    if invitation.is_revoked:
+        raise ValidationError(
+            _("The link of %(name)s is revoked: resend it to invite them again.")
+            % {"name": invitation.name}
+        )
+    if invitation.last_reminded_on == day:
+        raise ValidationError(_("%(name)s was already reminded today.") % {"name": invitation.name})
+    token = reissue(invitation)
+    invitation.last_reminded_on = day
+    invitation.reminder_count += 1
+    invitation.sent_at = timezone.now()
+    invitation.send_count += 1
+    invitation._change_reason = "Reminded"
+    invitation.save()
+    _send(invitation, token, reminder=True)
+    return invitation
+
+
+@transaction.atomic
+def partner_settings_update(
+    *, assessment: Assessment, due_date, reminder_days: str, share: str, by
+) -> Assessment:
+    """The manager's choices for the partner side: the due date, the reminder schedule
+    (days before it) and what the partner's link shows once both sides submitted."""
+    assessment = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("version__bank", "alliance")
+        .get(pk=assessment.pk)
+    )
+    _ensure_open_for_invitations(assessment, by)
+    assessment.partner_due_date = due_date
+    assessment.partner_reminder_days = reminder_days
+    assessment.partner_share = share
+    assessment.full_clean(
+        exclude=[f.name for f in Assessment._meta.fields if not f.name.startswith("partner_")]
+    )
+    assessment.save(update_fields=["partner_due_date", "partner_reminder_days", "partner_share"])
+    return assessment
 
 
 @transaction.atomic
@@ -172,6 +259,8 @@ def invitation_revoke(*, invitation: PartnerInvitation, by) -> PartnerInvitation
     invitation.revoked_by = by
     invitation._change_reason = "Revoked"
     invitation.save(update_fields=["revoked_at", "revoked_by"])
+    # The partner side may now be complete: the perception gap shows.
+    decision_inputs_changed_on(invitation.assessment.alliance, by)
     return invitation
 
 
@@ -263,11 +352,17 @@ def partner_missing_required(invitation: PartnerInvitation) -> list[Question]:
 
 
 @transaction.atomic
-def partner_submit(*, invitation: PartnerInvitation) -> PartnerInvitation:
-    """Lock the partner contact's answers once every required question is answered."""
+def partner_submit(*, invitation: PartnerInvitation, token: str = "") -> PartnerInvitation:
+    """Lock the partner contact's answers once every required question is answered, and
+    e-mail them a copy of what they submitted (with their link's `token`, the copy's
+    links too: assessments/copies.py)."""
     locked = _locked_for_answers(invitation)
     respondents.ensure_complete(locked)
     locked.submitted_at = timezone.now()
     locked._change_reason = SUBMITTED_REASON
     locked.save(update_fields=["submitted_at"])
+    decision_inputs_changed_on(locked.assessment.alliance, None)  # the perception gap
+    copies.partner_copy_mail(
+        locked, partner_answers(locked), company=our_company_name(), token=token
+    )
     return locked

@@ -14,13 +14,16 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 
+from assessments import copies
 from assessments.fill_views import AnswerSave, SectionPage, SubmitPage
-from assessments.partner import selectors, services
+from assessments.partner import selectors, services, sharing
 from kit.secret_links import Throttle
 
 
@@ -143,7 +146,13 @@ class PartnerLinkMixin:
         )
 
     def submit(self) -> None:
-        services.partner_submit(invitation=self.invitation)
+        services.partner_submit(invitation=self.invitation, token=self.token)
+
+    def copy_urls(self) -> dict:
+        return {
+            "copy_url": reverse("partner:copy", args=[self.token]),
+            "pdf_url": reverse("partner:copy_pdf", args=[self.token]),
+        }
 
 
 class PartnerFillView(PartnerLinkMixin, SectionPage, TemplateView):
@@ -165,8 +174,12 @@ class PartnerFillView(PartnerLinkMixin, SectionPage, TemplateView):
 
     def get_context_data(self, forms=None, **kwargs):
         context = super().get_context_data(**kwargs)
+        context.update(self.copy_urls())
         if not self.invitation.is_submitted:
             context.update(self.section_context(forms))
+        else:
+            # What the manager chose to share, once both sides submitted (or None).
+            context["shared"] = sharing.shared_result(self.invitation)
         return context
 
     def post(self, request, *args, **kwargs):
@@ -191,6 +204,7 @@ class PartnerSubmitView(PartnerLinkMixin, SubmitPage, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context.update(self.summary_context(), **self.copy_urls())
         if self.invitation.is_submitted:
             context["missing"] = []
             return context
@@ -199,3 +213,55 @@ class PartnerSubmitView(PartnerLinkMixin, SubmitPage, TemplateView):
 
     def submitted(self):
         return HttpResponseRedirect(self.fill_url())
+
+
+class PartnerCopyMixin(PartnerLinkMixin):
+    """The contact's own answers as given, read-only: only through their own link (the
+    token names one invitation), before submitting (so far) and after (as submitted)."""
+
+    def copy_context(self) -> dict:
+        sections = copies.copy_sections(self.invitation, self.respondent_answers())
+        return {
+            "invitation": self.invitation,
+            "company": services.our_company_name(),
+            "sections": sections,
+            "answered": sum(s.answered_count for s in sections),
+            "total": sum(len(s.rows) for s in sections),
+            "keeps_evidence": False,
+            "fill_url": self.fill_url(),
+            **self.copy_urls(),
+        }
+
+
+class PartnerCopyView(PartnerCopyMixin, TemplateView):
+    """Every answer on one page, to read or print (the browser's print drops the menus)."""
+
+    template_name = "assessments/partner/copy.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **self.copy_context()}
+
+
+class PartnerCopyPdfView(PartnerCopyMixin, View):
+    """The same copy as a PDF, rendered in the request."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        invitation = self.invitation
+        if invitation.is_submitted:
+            state = _("submitted %(when)s") % {
+                "when": date_format(localtime(invitation.submitted_at), "DATETIME_FORMAT")
+            }
+        else:
+            state = _("not submitted yet")
+        context = {
+            **self.copy_context(),
+            "heading": invitation.alliance_label,
+            "title": _("Answers of %(name)s") % {"name": invitation.name},
+            "meta": _("A questionnaire from %(company)s") % {"company": services.our_company_name()}
+            + f" · {state}",
+        }
+        return copies.pdf_response(
+            "assessments/response_copy_pdf.html", context, filename="answers.pdf"
+        )
