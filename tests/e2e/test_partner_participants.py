@@ -83,6 +83,14 @@ def test_two_contacts_invited_from_the_alliance_page_one_answers_one_is_reminded
     theirs.get_by_role("button", name="Submit my answers").click()
     expect(theirs.get_by_role("heading", name="Thank you")).to_be_visible()
     expect(theirs.locator("#shared-result")).to_have_count(0)  # nothing shared by default
+    # Dana gets her copy: her answers by e-mail, and a link to read or print them.
+    (copy,) = [m for m in mail.outbox if m.subject.startswith("Your answers")]
+    assert copy.to == ["dana@helios.example"]
+    assert "Answer: Weak (A1)" in copy.body
+    her_copy = theirs_context.new_page()
+    her_copy.goto(re.search(r"(http\S+/copy/)", copy.body).group(1))
+    expect(her_copy.locator("main")).to_contain_text("Weak (A1)")
+    her_copy.close()
 
     # Lee has not answered: the daily job reminds them (3 days before the due date).
     today = timezone.localdate()
