@@ -27,7 +27,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.text import get_valid_filename
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from alliances.access import Action, can
@@ -130,6 +132,16 @@ def ensure_may_read_response(user, response: Response) -> None:
 
 
 # ---------------------------------------------------------------- the PDF
+
+
+def submitted_state(submitted_at, pending: str) -> str:
+    """“submitted 7 December 2026, 14:30”, or `pending` while not submitted: the copy's
+    header line, ours and the partner's."""
+    if submitted_at is None:
+        return pending
+    return _("submitted %(when)s") % {
+        "when": date_format(localtime(submitted_at), "DATETIME_FORMAT")
+    }
 
 
 def pdf_response(template: str, context: dict, *, filename: str) -> HttpResponse:

@@ -4,32 +4,22 @@ results page's): a submitted response, whoever may read the alliance; one in pro
 its assessor and those who run the assessment. The partner contact's copy is on their
 link's pages (assessments/partner/views.py)."""
 
-from django.shortcuts import get_object_or_404
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from assessments import copies, selectors
-from assessments.models import Response
-from assessments.views import AssessmentMixin
+from assessments.views import ResponseMixin
 from kit.people import display_name
 from kit.spreadsheets import download_name
 from kit.urls import cached_reverse
 
 
-class ResponseCopyMixin(AssessmentMixin):
-    """A response of this assessment (another's id is a 404) the user may read."""
+class ResponseCopyMixin(ResponseMixin):
+    """A response of this assessment the user may read."""
 
     def load_objects(self):
         super().load_objects()
-        self.response = get_object_or_404(
-            Response.objects.select_related("assessor"),
-            pk=self.kwargs["rid"],
-            assessment=self.assessment,
-        )
-        self.response.assessment = self.assessment
         copies.ensure_may_read_response(self.request.user, self.response)
 
     def copy_context(self) -> dict:
@@ -69,12 +59,10 @@ class ResponsePdfView(ResponseCopyMixin, View):
             self.alliance.slug, "assessment", self.assessment.pk, "response", self.response.pk
         )
         name = display_name(self.response.assessor)
-        if self.response.is_submitted:
-            state = _("submitted %(when)s") % {
-                "when": date_format(localtime(self.response.submitted_at), "DATETIME_FORMAT")
-            }
-        else:
-            state = _("in progress, not submitted yet")
+        state = copies.submitted_state(
+            self.response.submitted_at if self.response.is_submitted else None,
+            _("in progress, not submitted yet"),
+        )
         context = {
             **self.copy_context(),
             "heading": self.alliance.name,

@@ -288,9 +288,8 @@ class SubmitView(OwnResponseMixin, SubmitPage, TemplateView):
         return redirect(self.assessment)
 
 
-class ReopenView(AssessmentMixin, TemplateView):
-    action = Action.RUN_ASSESSMENT
-    template_name = "assessments/reopen.html"
+class ResponseMixin(AssessmentMixin):
+    """One response of this assessment, by the URL's `rid` (another's id is a 404)."""
 
     def load_objects(self):
         super().load_objects()
@@ -299,6 +298,12 @@ class ReopenView(AssessmentMixin, TemplateView):
             pk=self.kwargs["rid"],
             assessment=self.assessment,
         )
+        self.response.assessment = self.assessment
+
+
+class ReopenView(ResponseMixin, TemplateView):
+    action = Action.RUN_ASSESSMENT
+    template_name = "assessments/reopen.html"
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "response": self.response}

@@ -89,7 +89,7 @@ def test_the_seeded_demo_has_a_true_record_for_each_alliance(demo):
 def test_the_alliance_page_reads_the_record_and_shows_the_same_decision(client, demo):
     client.force_login(User.objects.get(username="manager"))
     with_record, stored_page = alliance_page_queries(client, COBALT)
-    records_stale(None)
+    records_stale()
     computed, computed_page = alliance_page_queries(client, COBALT)
     assert with_record < computed  # the decision's reads and its robustness are skipped
     assert decision_card(stored_page) == decision_card(computed_page)

@@ -14,8 +14,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.decorators import method_decorator
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
@@ -249,12 +247,7 @@ class PartnerCopyPdfView(PartnerCopyMixin, View):
 
     def get(self, request, *args, **kwargs):
         invitation = self.invitation
-        if invitation.is_submitted:
-            state = _("submitted %(when)s") % {
-                "when": date_format(localtime(invitation.submitted_at), "DATETIME_FORMAT")
-            }
-        else:
-            state = _("not submitted yet")
+        state = copies.submitted_state(invitation.submitted_at, _("not submitted yet"))
         context = {
             **self.copy_context(),
             "heading": invitation.alliance_label,
