@@ -37,6 +37,28 @@ def _is_id(field, value) -> bool:
     return True
 
 
+class HistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's admin, whose history pages filter by the URL's ids as given:
+    one that is no id of the model (a hand-made "²", 20 digits) would crash the query with
+    a 500. Such a page does not exist: a 404."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._ensure_ids(object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._ensure_ids(object_id, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _ensure_ids(self, object_id, version_id=None) -> None:
+        history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
+        history_id = history.model._meta.pk
+        if not _is_id(self.model._meta.pk, unquote(str(object_id))) or (
+            version_id is not None and not _is_id(history_id, str(version_id))
+        ):
+            raise Http404
+
+
 class RealIdAutocomplete:
     """An admin (or inline) whose autocomplete fields survive a value that is no id."""
 
@@ -155,7 +177,7 @@ class KPIInline(admin.TabularInline):
 
 
 @admin.register(Alliance)
-class AllianceAdmin(VisibleNamesAdmin, AllianceScopedAdmin, SimpleHistoryAdmin):
+class AllianceAdmin(VisibleNamesAdmin, AllianceScopedAdmin, HistoryAdmin):
     form = AllianceAdminForm
     alliance_path = ""
     list_display = ["name", "partner", "type", "stage", "origin", "is_confidential", "is_archived"]
@@ -182,7 +204,7 @@ class AllianceAdmin(VisibleNamesAdmin, AllianceScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(AllianceScopedAdmin, SimpleHistoryAdmin):
+class MembershipAdmin(AllianceScopedAdmin, HistoryAdmin):
     list_display = ["alliance", "user", "role", "added_at"]
     list_filter = ["role"]
     search_fields = ["alliance__name", "user__username", "user__email"]

@@ -2,9 +2,8 @@
 where the access rules apply), each alliance's rows only for its team."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from alliances.admin import AllianceScopedAdmin
+from alliances.admin import AllianceScopedAdmin, HistoryAdmin
 from assessments.models import Answer, Assessment, Finding, Response
 
 
@@ -37,7 +36,7 @@ class AssessmentAdmin(AllianceScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(AllianceScopedAdmin, SimpleHistoryAdmin):
+class AnswerAdmin(AllianceScopedAdmin, HistoryAdmin):
     alliance_path = "response__assessment__alliance"
     list_display = ["question", "response", "choice", "is_na", "is_dont_know", "updated_at"]
     list_select_related = ["question", "response__assessor", "response__assessment", "choice"]
@@ -51,7 +50,7 @@ class AnswerAdmin(AllianceScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(AllianceScopedAdmin, SimpleHistoryAdmin):
+class FindingAdmin(AllianceScopedAdmin, HistoryAdmin):
     alliance_path = "assessment__alliance"
     list_display = ["question", "assessment", "classification", "owner", "due_date"]
     list_filter = ["classification"]

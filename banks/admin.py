@@ -16,8 +16,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
-from simple_history.admin import SimpleHistoryAdmin
 
+from alliances.admin import HistoryAdmin
 from banks import services as bank_services
 from banks.diff import bank_diff
 from banks.models import BankVersion, Choice, Dimension, Question, QuestionBank
@@ -82,7 +82,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(QuestionBank)
-class QuestionBankAdmin(SimpleHistoryAdmin):
+class QuestionBankAdmin(HistoryAdmin):
     list_display = ["name", "slug", "kind", "version_count"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "description"]
@@ -149,7 +149,7 @@ class DimensionInline(LockedInlineMixin, nested_admin.NestedStackedInline):
 
 
 @admin.register(BankVersion)
-class BankVersionAdmin(LockedUnlessDraft, nested_admin.NestedModelAdminMixin, SimpleHistoryAdmin):
+class BankVersionAdmin(LockedUnlessDraft, nested_admin.NestedModelAdminMixin, HistoryAdmin):
     list_display = ["__str__", "bank", "number", "status", "published_at", "thresholds"]
     list_filter = ["status", "bank"]
     list_select_related = ["bank"]

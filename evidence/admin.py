@@ -1,11 +1,11 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from alliances.admin import HistoryAdmin
 from evidence.models import EvidenceFile
 
 
 @admin.register(EvidenceFile)
-class EvidenceFileAdmin(SimpleHistoryAdmin):
+class EvidenceFileAdmin(HistoryAdmin):
     """Read-only: files come and go through the pages (and their access checks)."""
 
     list_display = ("name", "alliance", "target_type", "state", "size", "uploaded_at", "deleted_at")

@@ -165,3 +165,27 @@ def test_an_autocomplete_field_posted_a_value_that_is_no_id_is_refused_without_a
     assert "errornote" in response.content.decode()
     membership.refresh_from_db()
     assert membership.user_id == secret.users[membership.role].pk
+
+
+def test_a_history_page_for_an_id_that_is_none_is_a_404(client, secret):
+    """Every admin with django-simple-history's pages: a hand-made id ("²", 30 digits) in
+    the history or past-version URL is a 404, not a 500 (the fuzzer found one)."""
+    from django.contrib import admin
+    from simple_history.admin import SimpleHistoryAdmin
+
+    client.force_login(secret.users["superuser"])
+    history_admins = [
+        model
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, SimpleHistoryAdmin)
+    ]
+    assert len(history_admins) >= 5
+    for model in history_admins:
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        for bad in ("²", "9" * 30):
+            history = reverse(f"{prefix}_history", args=[bad])
+            assert client.get(history).status_code == 404, history
+            past = reverse(f"{prefix}_simple_history", args=[bad, 1])
+            assert client.get(past).status_code == 404, past
+            past = reverse(f"{prefix}_simple_history", args=[1, bad])
+            assert client.get(past).status_code == 404, past
