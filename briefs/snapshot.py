@@ -313,20 +313,20 @@ def _number(value) -> str:
 
 
 def _kpis(alliance: Alliance) -> list[dict]:
-    """Current KPIs with target, actual and attainment, as display text."""
+    """Current KPIs with target, actual and attainment, as display text. The unit is
+    named apart from the numbers ("measured in solutions"), as on the alliance page:
+    a unit typed as a plural cannot be glued to a count ("1 solutions")."""
     rows = []
     for kpi in alliance.kpis.filter(is_current=True):
-        unit = f" {kpi.unit}" if kpi.unit else ""
         attainment = kpi.attainment
         rows.append(
             {
                 "name": kpi.name,
                 "category": kpi.get_category_display(),
+                "unit": kpi.unit,
                 "period": kpi.period,
-                "target": f"{_number(kpi.target)}{unit}",
-                "actual": _("not reported")
-                if kpi.actual is None
-                else f"{_number(kpi.actual)}{unit}",
+                "target": _number(kpi.target),
+                "actual": _("not reported") if kpi.actual is None else _number(kpi.actual),
                 "attainment": "—" if attainment is None else f"{attainment:.0f} %",
             }
         )

@@ -103,3 +103,17 @@ def test_the_ready_email_speaks_the_language_the_brief_was_asked_in(
     assert message.subject == "[Alliance Readiness] " + title
     assert title != f"The brief of {assessed.alliance.name} is ready ({brief.verdict})"
     assert brief.get_absolute_url() in message.body
+
+
+def test_the_brief_names_a_kpi_unit_apart_from_its_figures(
+    client, assessed, django_capture_on_commit_callbacks
+):
+    KPIFactory(
+        alliance=assessed.alliance, name="Joint solutions", unit="solutions", target=2, actual=1
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        prepare(client, assessed)
+    text = text_of(pdf_of(Brief.objects.get()))
+    assert "Joint solutions" in text
+    assert "measured in solutions" in text
+    assert "1 solutions" not in text

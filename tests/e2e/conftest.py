@@ -2,8 +2,10 @@
 
 import os
 import shutil
+import time
 
 import pytest
+from django.db import connection
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of
 # the test body are still synchronous and safe here.
@@ -35,6 +37,37 @@ def browser_type_launch_args(browser_type_launch_args):
     if path:
         args["executable_path"] = path
     return args
+
+
+def wait_until_other_connections_are_idle(seconds=15):
+    """Wait for the live server's threads to finish what Chromium asked of them.
+
+    Closing the page does not stop a request the server is still handling (the badge
+    each page fetches on load, a poll); its transaction holds locks that the database
+    flush after the test must take too, and PostgreSQL may end the flush as a deadlock.
+    """
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                " AND state <> 'idle'"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+        time.sleep(0.05)
+
+
+@pytest.fixture(autouse=True)
+def _requests_finished_before_flush(request):
+    """Set up before `page`, so torn down after the page is closed and before the
+    database of the live server is flushed."""
+    yield
+    if "live_server" in request.fixturenames:
+        wait_until_other_connections_are_idle()
 
 
 @pytest.fixture
