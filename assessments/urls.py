@@ -41,6 +41,7 @@ urlpatterns = [
     ),
     path(ONE + "partner/<id:iid>/link/", partner.InvitationLinkView.as_view(), name="partner_link"),
     path(ONE + "partner/settings/", partner.PartnerSettingsView.as_view(), name="partner_settings"),
+    path(ONE + "partner/joint.pdf", partner.JointViewPdfView.as_view(), name="partner_joint_pdf"),
     path(MINE, views.FillView.as_view(), name="fill"),
     path(MINE + "answers/<id:qid>/", views.AnswerView.as_view(), name="answer"),
     path(MINE + "submit/", views.SubmitView.as_view(), name="submit"),

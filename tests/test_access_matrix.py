@@ -27,12 +27,14 @@ from signoffs.evidence import evidence_sha256
 from signoffs.models import SignOff, SignOffRequest
 from sponsors.models import Signal, SponsorChangeProposal
 from tests.assessment_factories import (
+    answer_all,
     bank_editor,
     give,
     invite_partner,
     make_version,
     question,
     start,
+    submit,
 )
 from tests.conftest import ROLES, Team, make_team
 from tests.sponsor_factories import (
@@ -161,6 +163,26 @@ def two_sided_ready(team):
         email=f"pat@{team.alliance.slug}.example",
     )
     team.partner_question = question(version, "A2")
+
+
+def two_sided_shared(team):
+    """As two_sided_ready, then the contact and our side submitted and the gap by
+    dimension shared: the joint view exists."""
+    from assessments.partner.services import partner_answer_save, partner_submit
+    from assessments.services import AnswerValue
+    from banks.models import Question
+
+    two_sided_ready(team)
+    version = team.two_sided.version
+    for q in Question.objects.filter(dimension__version=version, kind="scale"):
+        value = AnswerValue(choice=q.choices.get(score=50))
+        partner_answer_save(invitation=team.invitation, question=q, value=value)
+    partner_submit(invitation=team.invitation)
+    for response in team.two_sided.responses.all():
+        answer_all(response, 3)
+        submit(response)
+    team.two_sided.partner_share = "dimensions"
+    team.two_sided.save(update_fields=["partner_share"])
 
 
 def two_sided(team):
@@ -546,6 +568,12 @@ MATRIX: dict[str, Entry] = {
     ),
     "partner:copy_pdf": Entry(
         kwargs=partner_link, prepare=two_sided_ready, expect=anyone_with_the_link
+    ),
+    "partner:joint_pdf": Entry(
+        kwargs=partner_link, prepare=two_sided_shared, expect=anyone_with_the_link
+    ),
+    "assessments:partner_joint_pdf": Entry(
+        kwargs=two_sided, prepare=two_sided_shared, expect=alliance_action(Action.VIEW)
     ),
     "bank_admin_moved": Entry(
         kwargs=lambda team: {"model": "bankversion", "rest": ""}, expect=lambda role, c: 302

@@ -5,6 +5,7 @@ partner's link shows with the manager's consent, and links that follow the serve
 address when SITE_URL is empty."""
 
 import datetime
+import io
 import re
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from assessments.models import PartnerInvitation, PartnerShare
 from assessments.partner import reminders
@@ -430,6 +432,61 @@ def test_the_partners_link_shows_what_the_manager_shares_and_nothing_else(
     assert 'id="shared-dimensions"' in html
     assert '<td>Dimension 1</td><td class="text-end">75</td><td class="text-end">25</td>' in html
     assert ('id="shared-questions"' in html) == (share == "questions")
+
+
+def _pdf_text(response) -> str:
+    reader = PdfReader(
+        io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)
+    )
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+@pytest.mark.parametrize("share", ["dimensions", "questions"])
+def test_the_joint_view_pdf_holds_what_is_shared_and_nothing_else(
+    client, two_sided, django_capture_on_commit_callbacks, share
+):
+    team = two_sided
+    token = _both_sides_submitted(client, team, django_capture_on_commit_callbacks)
+    team.assessment.partner_share = share
+    team.assessment.save(update_fields=["partner_share"])
+    page = client.get(_fill(token)).content.decode()
+    joint = reverse("partner:joint_pdf", args=[token])
+    assert f'href="{joint}"' in page
+
+    response = client.get(joint)
+    assert response["Content-Type"] == "application/pdf"
+    theirs = _pdf_text(response)
+    assert "How both companies see the alliance" in theirs
+    assert "Dimension 1 75 25 50" in theirs
+    assert "Your side" in theirs
+    assert ("By question" in theirs) == (share == "questions")
+    for secret in ("our-secret-comment-9c4", "partner-comment-5f2", "GO", "sponsor"):
+        assert secret not in theirs
+
+    # Our side downloads the same view from the results page, the partner named.
+    client.force_login(team.users["viewer"])
+    results = client.get(_url("results", team)).content.decode()
+    ours_url = _url("partner_joint_pdf", team)
+    assert f'href="{ours_url}"' in results
+    ours = _pdf_text(client.get(ours_url))
+    assert "Dimension 1 75 25 50" in ours
+    assert team.alliance.partner.name in ours
+
+
+def test_no_joint_view_while_nothing_is_shared_or_the_comparison_is_blind(
+    client, two_sided, django_capture_on_commit_callbacks
+):
+    team = two_sided
+    tokens = _invite(team, django_capture_on_commit_callbacks, ("Dana", "dana@p.example"))
+    token = tokens["dana@p.example"]
+    _answer_and_submit(client, token, 1)
+    team.assessment.partner_share = PartnerShare.DIMENSIONS
+    team.assessment.save(update_fields=["partner_share"])
+    # Our side has not submitted: blind, nothing to download.
+    assert client.get(reverse("partner:joint_pdf", args=[token])).status_code == 404
+    client.force_login(team.users["manager"])
+    assert client.get(_url("partner_joint_pdf", team)).status_code == 404
+    assert "joint-pdf" not in client.get(_url("results", team)).content.decode()
 
 
 def test_nothing_is_shared_before_our_side_has_submitted(

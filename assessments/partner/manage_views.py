@@ -10,12 +10,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 from django.views.generic.edit import FormView
 
 from alliances.access import Action
+from assessments import copies
 from assessments.models import PartnerInvitation
-from assessments.partner import services
+from assessments.partner import services, sharing
 from assessments.partner.forms import InviteForm, PartnerSettingsForm
 from assessments.views import AssessmentMixin
 from kit.forms import add_service_errors
@@ -237,3 +239,29 @@ class PartnerSettingsView(TwoSidedMixin, FormView):
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class JointViewPdfView(AssessmentMixin, View):
+    """The joint view as the partner's contacts get it (what the manager shares), for
+    whoever may read the results: the same scores, with the partner named."""
+
+    http_method_names = ["get"]
+
+    def load_objects(self):
+        super().load_objects()
+        if not services.is_two_sided(self.assessment):
+            raise Http404("This assessment is not two-sided.")
+
+    def get(self, request, *args, **kwargs):
+        shared = sharing.assessment_shared_result(self.assessment)
+        if shared is None:
+            raise Http404(_("Nothing is shared with the partner yet."))
+        context = {
+            "heading": self.alliance.name,
+            "company": services.our_company_name(),
+            "their_label": self.alliance.partner.name,
+            "shared": shared,
+        }
+        return copies.pdf_response(
+            "assessments/partner/joint_pdf.html", context, filename="joint-view.pdf"
+        )

@@ -39,10 +39,15 @@ class SharedResult:
 
 def shared_result(invitation: PartnerInvitation) -> SharedResult | None:
     """The comparison this contact may see now, or None."""
-    assessment = invitation.assessment
-    if assessment.partner_share == PartnerShare.NOTHING or not invitation.is_submitted:
+    if not invitation.is_submitted:
         return None
-    if not assessment.is_submitted:
+    return assessment_shared_result(invitation.assessment)
+
+
+def assessment_shared_result(assessment) -> SharedResult | None:
+    """What every contact who submitted sees (the joint view), or None while nothing is
+    shared or the comparison is still blind."""
+    if assessment.partner_share == PartnerShare.NOTHING or not assessment.is_submitted:
         return None
     ours = assessment_score(assessment)
     perception = assessment_perception(assessment, ours)

@@ -12,4 +12,5 @@ urlpatterns = [
     path(LINK + "submit/", views.PartnerSubmitView.as_view(), name="submit"),
     path(LINK + "copy/", views.PartnerCopyView.as_view(), name="copy"),
     path(LINK + "copy.pdf", views.PartnerCopyPdfView.as_view(), name="copy_pdf"),
+    path(LINK + "joint.pdf", views.PartnerJointPdfView.as_view(), name="joint_pdf"),
 ]

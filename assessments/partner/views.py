@@ -178,6 +178,7 @@ class PartnerFillView(PartnerLinkMixin, SectionPage, TemplateView):
         else:
             # What the manager chose to share, once both sides submitted (or None).
             context["shared"] = sharing.shared_result(self.invitation)
+            context["joint_pdf_url"] = reverse("partner:joint_pdf", args=[self.token])
         return context
 
     def post(self, request, *args, **kwargs):
@@ -257,4 +258,26 @@ class PartnerCopyPdfView(PartnerCopyMixin, View):
         }
         return copies.pdf_response(
             "assessments/response_copy_pdf.html", context, filename="answers.pdf"
+        )
+
+
+class PartnerJointPdfView(PartnerLinkMixin, View):
+    """The joint view the manager shares, as a PDF to bring to the joint meeting: only
+    through a contact's own link, once it shows on their page."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        shared = sharing.shared_result(self.invitation)
+        if shared is None:
+            raise Http404(_("Nothing is shared through this link yet."))
+        company = services.our_company_name()
+        context = {
+            "heading": self.invitation.alliance_label,
+            "company": company,
+            "their_label": _("Your side"),
+            "shared": shared,
+        }
+        return copies.pdf_response(
+            "assessments/partner/joint_pdf.html", context, filename="joint-view.pdf"
         )
