@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assessments.scoring import ResponseScore
-from kit.texts import _
+from kit.texts import _, bank_words
 
 GREEN, AMBER, RED, GREY = "#2e7d6b", "#b86e00", "#b02a37", "#6c757d"
 OURS_COLOUR, THEIRS_COLOUR = "#1f4e79", "#b86e00"
@@ -75,10 +75,10 @@ def dimension_chart(score: ResponseScore) -> DimensionChart:
     with the GO and NO-GO thresholds; the description says every figure."""
     go, no_go = score.thresholds.go, score.thresholds.no_go
     entries = [(_("Overall"), score.overall, True)] + [
-        (d.name, d.score, False) for d in score.dimensions
+        (bank_words(d.name), d.score, False) for d in score.dimensions
     ]
     parts = [
-        f"{d.name} {_('not answered') if d.score is None else whole(d.score)}"
+        f"{bank_words(d.name)} {_('not answered') if d.score is None else whole(d.score)}"
         for d in score.dimensions
     ]
     overall = (
@@ -126,7 +126,8 @@ def perception_radar(rows, *, ours_label: str, theirs_label: str, gap_dimensions
     """One axis per dimension from the centre (0) to the rim (100); a polygon for each
     side. `rows` are (dimension, our score or None, their score or None); the dimensions
     named in `gap_dimensions` are marked as perception gaps. Any number of axes."""
-    gaps = set(gap_dimensions)
+    gaps = {bank_words(name) for name in gap_dimensions}
+    rows = [(bank_words(name), o, t) for name, o, t in rows]
 
     def said(value):
         return _("not answered") if value is None else whole(value)

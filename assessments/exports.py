@@ -134,7 +134,7 @@ def result_sheets(assessment: Assessment) -> list[Sheet]:
     overview = [
         [_("Assessment"), assessment.title],
         [_("Alliance"), assessment.alliance.name],
-        [_("Question bank"), f"{version.bank.name} v{version.number}"],
+        [_("Question bank"), f"{version.bank.name_shown} v{version.number}"],
         [_("Status"), assessment.get_status_display()],
         [_("Submitted at"), assessment.submitted_at],
         [_("Overall score (0–100)"), _rounded(score.overall)],

@@ -18,7 +18,7 @@ NA, DONT_KNOW = "na", "dk"
 
 def version_label(version) -> str:
     label = _("%(bank)s (version %(number)s)") % {
-        "bank": version.bank.name,
+        "bank": version.bank.name_shown,
         "number": version.number,
     }
     if version.bank.kind == QuestionBank.Kind.MUTUAL_FIT:

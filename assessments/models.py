@@ -13,7 +13,8 @@ from simple_history.models import HistoricalRecords
 
 from alliances.models import Alliance
 from assessments.scoring import answer_is_given
-from banks.models import BankVersion, Choice, Question
+from assessments.statements import finding_statement
+from banks.models import BankVersion, Choice, Question, in_language
 from kit.people import display_name
 
 ANSWER_TEXT_MAX = 4000
@@ -386,19 +387,10 @@ class Finding(models.Model):
     def statement(self) -> str:
         """The finding in words that name its question once, for every place it is read
         (findings list, decision reasons and conditions, brief): never a bare code."""
-        return finding_statement(self.question.key, self.question.text, self.issue)
-
-
-def finding_statement(key: str, question: str, issue: str) -> str:
-    """`issue` led by the question's words unless it already starts with them; an
-    issue written before the question's words led it ("S4 knock-out: …") loses that prefix."""
-    issue = issue.strip().removeprefix(f"{key} knock-out: ").strip()
-    question = question.strip()
-    if not issue:
-        return question
-    if issue.startswith(question.rstrip(".")):
-        return issue
-    return f"{question.rstrip('.')} — {issue}"
+        question = self.question
+        return finding_statement(
+            question.key, in_language(question, "text"), self.issue, written=question.text
+        )
 
 
 # ---------------------------------------------------------------- the partner's side

@@ -32,6 +32,7 @@ from assessments.scoring import LEVEL_POINTS, AssessmentScore
 from assessments.selectors import assessment_scores, version_specs
 from banks.models import Choice, QuestionBank
 from kit.memo import per_request
+from kit.texts import bank_words
 from sponsors.selectors import health_history, our_executive_sponsors
 
 
@@ -257,7 +258,7 @@ def alliance_trends(alliance: Alliance, *, today: date | None = None) -> dict:
         series = [[_("Overall"), [p.score.overall for p in points]]]
         for name in names:
             by_name = [{d.name: d.score for d in p.score.dimensions} for p in points]
-            series.append([name, [scores.get(name) for scores in by_name]])
+            series.append([bank_words(name), [scores.get(name) for scores in by_name]])
         rounds.append(
             {
                 "kind": kind,

@@ -132,6 +132,11 @@ class QuestionBank(models.Model):
                 _("A version of this bank is published: its kind can no longer change.")
             )
 
+    @property
+    def name_shown(self) -> str:
+        """The bank's name in the reader's language (its translation, else its own)."""
+        return in_language(self, "name")
+
 
 class BankVersion(models.Model):
     class Status(models.TextChoices):

@@ -38,7 +38,7 @@ from decisions.robustness_selectors import decision_robustness
 from decisions.rules import REQUIRED_KINDS, Decision, decide, kind_label
 from decisions.selectors import decision_inputs
 from evidence.selectors import alliance_files_for_brief
-from kit.texts import in_sentence
+from kit.texts import bank_words, in_sentence
 from signoffs.evidence import canonical_sha256
 from signoffs.selectors import signoff_state
 from sponsors.health import colour_label
@@ -188,7 +188,7 @@ def _answers(score: AssessmentScore, spec: VersionSpec, given: dict) -> list[dic
     medians = score.median_by_key
     dimension_scores = {d.name: d.score for d in score.dimensions}
     blocks = {
-        d.name: {"name": d.name, "weight": d.weight, "score": None, "questions": []}
+        d.name: {"name": bank_words(d.name), "weight": d.weight, "score": None, "questions": []}
         for d in spec.dimensions
     }
     for question in spec.questions:
@@ -206,7 +206,7 @@ def _answers(score: AssessmentScore, spec: VersionSpec, given: dict) -> list[dic
         blocks[question.dimension]["questions"].append(
             {
                 "key": question.key,
-                "text": question.text,
+                "text": bank_words(question.text),
                 "answer": summary,
                 "marks": [
                     {"code": m.code, "text": m.text}
@@ -235,7 +235,7 @@ def _assessment(assessment, score: AssessmentScore, spec: VersionSpec, given: di
         "kind": version.bank.kind,
         "label": in_sentence(version.bank.get_kind_display()),
         "title": assessment.title,
-        "bank": version.bank.name,
+        "bank": version.bank.name_shown,
         "version": version.number,
         "go": version.go_threshold,
         "no_go": version.no_go_threshold,
@@ -243,15 +243,16 @@ def _assessment(assessment, score: AssessmentScore, spec: VersionSpec, given: di
         "overall": None if score.overall is None else round(score.overall, 1),
         "coverage_pct": round(score.coverage * 100),
         "dimensions": [
-            {"name": d.name, "weight": d.weight, "score": d.score} for d in score.dimensions
+            {"name": bank_words(d.name), "weight": d.weight, "score": d.score}
+            for d in score.dimensions
         ],
-        "weights": ", ".join(f"{d.name} {d.weight}" for d in spec.dimensions),
+        "weights": ", ".join(f"{bank_words(d.name)} {d.weight}" for d in spec.dimensions),
         "assessors": list(score.assessors),
         "answers_by_dimension": _answers(score, spec, given),
         "disagreements": [
             {
                 "key": d.key,
-                "text": spec.by_key[d.key].text,
+                "text": bank_words(spec.by_key[d.key].text),
                 "levels": " · ".join(f"{name} {_level(value)}" for name, value in d.scores),
             }
             for d in score.disagreements
@@ -288,7 +289,7 @@ def _findings(assessments) -> list[dict]:
     return [
         {
             "key": f.question.key,
-            "question": f.question.text,
+            "question": bank_words(f.question.text),
             "classification": f.classification,
             "classification_label": f.get_classification_display(),
             "issue": f.statement,
@@ -418,7 +419,7 @@ def _perception(alliance: Alliance, assessment, score: AssessmentScore) -> dict:
         **base,
         "rows": [
             {
-                "name": r.dimension,
+                "name": bank_words(r.dimension),
                 "ours": _round(r.ours),
                 "theirs": _round(r.theirs),
                 "difference": _round(r.difference),
@@ -427,14 +428,14 @@ def _perception(alliance: Alliance, assessment, score: AssessmentScore) -> dict:
         ],
         "gaps": [
             {
-                "dimension": g.dimension,
+                "dimension": bank_words(g.dimension),
                 "ours": round(g.ours),
                 "theirs": round(g.theirs),
                 "difference": round(g.difference),
                 "questions": [
                     {
                         "key": q.key,
-                        "text": q.text,
+                        "text": bank_words(q.text),
                         "ours": _level(q.ours),
                         "theirs": _level(q.theirs),
                     }
@@ -470,19 +471,19 @@ def _short(text: str, words: int) -> str:
 
 
 def _question(change: ScoreChange) -> str:
-    return f"{change.key} {_short(change.label, QUESTION_WORDS)}"
+    return f"{change.key} {_short(bank_words(change.label), QUESTION_WORDS)}"
 
 
 def _move(move: Move) -> dict:
     change = move.change
-    name = change.label if move.scope == "dimension" else _question(change)
+    name = bank_words(change.label) if move.scope == "dimension" else _question(change)
     return {"name": name, "change": _change(change)}
 
 
 def _gap_move(move) -> str:
     """How a dimension's perception gap moved; templates/assessments/_gap_move.html
     says the same on the results page (the same words, one translation)."""
-    values = {"dimension": move.dimension, "before": move.before, "after": move.after}
+    values = {"dimension": bank_words(move.dimension), "before": move.before, "after": move.after}
     if move.direction == "narrowed":
         text = _("The %(dimension)s gap narrowed from %(before)s to %(after)s points.") % values
     elif move.direction == "widened":
@@ -517,9 +518,10 @@ def _closed_tracked(alliance: Alliance) -> list[ClosedCondition]:
     met, waived = TrackedCondition.Status.MET, TrackedCondition.Status.WAIVED
     rows = TrackedCondition.objects.filter(
         alliance=alliance, status__in=[met, waived], status_on__isnull=False
-    ).values_list("text", "status", "status_on")
+    ).only("text", "words", "status", "status_on")
     return [
-        ClosedCondition(text, "met" if status == met else "waived", on) for text, status, on in rows
+        ClosedCondition(c.shown_text, "met" if c.status == met else "waived", c.status_on)
+        for c in rows
     ]
 
 

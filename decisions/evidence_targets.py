@@ -24,5 +24,5 @@ CONDITION = TargetKind(
     may_change=services.may_update_tracked,
     locked=lambda condition: "",
     back_url=lambda c: reverse("decisions:condition", args=[c.alliance.slug, c.pk]),
-    describe=lambda c: c.text,
+    describe=lambda c: c.shown_text,
 )

@@ -20,7 +20,7 @@ def finding_rows(alliance) -> list[list]:
     return [
         [
             f.assessment.title,
-            f.assessment.version.bank.name,
+            f.assessment.version.bank.name_shown,
             submitted_on(f.assessment),
             f.question.key,
             f.statement,
@@ -62,7 +62,7 @@ def score_rows(alliance) -> list[list]:
     return [
         [
             a.title,
-            a.version.bank.name,
+            a.version.bank.name_shown,
             _rounded(scored.scores[a.pk].overall),
             _rounded(scored.scores[a.pk].coverage * 100),
             submitted_on(a),

@@ -7,13 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from alliances.models import Alliance
+from kit.texts import say
 
 # Which text fields hold what people type (tests/test_xss_sweep.py poisons them), which not.
 USER_TEXT = {
     # The decision's reasons, in words that quote findings and names.
     "DecisionRecord": ("rationale", "inputs", "robustness"),
     # The condition quotes question texts, names and dimensions; the note is typed.
-    "TrackedCondition": ("text", "note", "evidence_url"),
+    "TrackedCondition": ("text", "note", "evidence_url", "words"),
 }
 NOT_USER_TEXT = {
     "DecisionRecord": ("verdict",),
@@ -73,6 +74,8 @@ class TrackedCondition(models.Model):
     key = models.CharField(max_length=300)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     text = models.TextField(_("condition"))
+    # The text as words to say again in each reader's language (rules.Condition.words).
+    words = models.JSONField(default=dict, blank=True, editable=False)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -103,6 +106,15 @@ class TrackedCondition(models.Model):
 
     def __str__(self):
         return f"{self.alliance}: {self.text[:60]}"
+
+    @property
+    def shown_text(self) -> str:
+        """The condition in the reader's language; as stored when it was kept without
+        its words (before they were kept, or words no longer understood)."""
+        try:
+            return say(self.words) if self.words else self.text
+        except (KeyError, TypeError, ValueError):
+            return self.text
 
     @property
     def is_active(self) -> bool:

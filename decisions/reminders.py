@@ -51,7 +51,7 @@ def my_tracked_conditions(request) -> list[WorkItem]:
     return [
         WorkItem(
             kind="condition_due",
-            title=_("Condition: %(what)s") % {"what": c.text},
+            title=_("Condition: %(what)s") % {"what": c.shown_text},
             url=condition_url(c),
             detail=c.get_status_display(),
             due=c.due_date,
@@ -90,7 +90,7 @@ def remind_tracked_owners(today: date) -> int:
                 alliance=condition.alliance,
                 recipients=[condition.owner],
                 title=title,
-                body=condition.text,
+                body=lambda condition=condition: condition.shown_text,
                 url=condition_url(condition),
                 key=day_key(kind, f"condition-{condition.pk}", today),
             )

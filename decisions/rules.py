@@ -25,7 +25,8 @@ from datetime import date
 from enum import StrEnum
 
 from assessments.scoring import ResponseScore, VersionSpec
-from kit.texts import _, format_date, gettext_noop, in_sentence, ngettext
+from assessments.statements import finding_statement
+from kit.texts import _, bank_words, format_date, gettext_noop, ngettext, worded
 from sponsors.health import colour_label
 
 REQUIRED_KINDS = ("strategic_fit", "partner_selection")
@@ -148,7 +149,7 @@ def assessment_summary(
 @dataclass(frozen=True)
 class FindingSummary:
     question_key: str
-    issue: str
+    issue: str  # as people wrote it (a record stored before `question` held the statement)
     classification: Classification
     assessment_kind: str
     mitigation: str = ""
@@ -158,10 +159,20 @@ class FindingSummary:
     overdue: bool = False  # not done and past its due date (the caller knows today)
     note: str = ""  # what was done, or why it was waived
     waived_by: str = ""
+    question: str = ""  # the question's words as its bank wrote them
 
     @property
     def met(self) -> bool:
         return self.status == CONDITION_DONE
+
+    @property
+    def statement(self) -> str:
+        """The finding in words naming its question once, in the reader's language."""
+        if not self.question:
+            return self.issue
+        return finding_statement(
+            self.question_key, bank_words(self.question), self.issue, written=self.question
+        )
 
 
 @dataclass(frozen=True)
@@ -224,6 +235,10 @@ class Condition:
     note: str = ""  # what was done, or why it was waived
     key: str = ""
     waived_by: str = ""
+    # The text as words to keep (kit.texts.worded), said again in each reader's language
+    # where the condition is followed up (decisions.models.TrackedCondition); "" for a
+    # finding's condition, whose issue is people's own words.
+    words: str = ""
 
     @property
     def met(self) -> bool:
@@ -328,7 +343,7 @@ class _Facts:
                     "score": _score(a.overall),
                     "go": f"{a.go_threshold:.0f}",
                     "no_go": f"{a.no_go_threshold:.0f}",
-                    "bank": a.bank,
+                    "bank": bank_words(a.bank),
                     "version": a.version,
                     "coverage": f"{a.coverage:.0%}",
                 },
@@ -373,7 +388,7 @@ def _showstopper_rule(facts: _Facts) -> _Step:
         Verdict.NO_GO,
         f"{Verdict.NO_GO}: "
         + _("showstopper on %(key)s — %(issue)s")
-        % {"key": first.question_key, "issue": first.issue},
+        % {"key": first.question_key, "issue": first.statement},
         facts.sponsor_conditions,
     )
 
@@ -466,20 +481,7 @@ def _go_rule(facts: _Facts) -> _Step:
     # are listed as conditions.
     conditions += [_perception_condition(g) for g in data.perception_gaps if g.decides]
     agree = [_perception_condition(g) for g in data.perception_gaps if not g.decides]
-    conditions += [
-        Condition(
-            _("Close the gap on %(key)s (%(dimension)s): %(question)s — scored %(score)s.")
-            % {
-                "key": g.question_key,
-                "dimension": g.dimension,
-                "question": g.question,
-                "score": f"{g.score:.0f}",
-            },
-            source="gap",
-            key=f"gap:{g.question_key}",
-        )
-        for g in gaps
-    ]
+    conditions += [_gap_condition(g) for g in gaps]
     conditions += facts.sponsor_conditions
     reasons = []
     if manageable:
@@ -508,7 +510,7 @@ def _go_rule(facts: _Facts) -> _Step:
                         _("%(key)s %(question)s (scored %(score)s)")
                         % {
                             "key": g.question_key,
-                            "question": g.question.strip().rstrip("."),
+                            "question": bank_words(g.question).strip().rstrip("."),
                             "score": f"{g.score:.0f}",
                         }
                         for g in gaps
@@ -620,23 +622,46 @@ def _overdue_sentence(overdue: list[AssessmentSummary]) -> str:
     }
 
 
+def _tracked(source: str, key: str, message: str, params: dict, **how) -> Condition:
+    """A condition followed up on its own record, its text kept as words (`worded`)."""
+    text, words = worded(message, params, **how)
+    return Condition(text, source=source, key=key, words=words)
+
+
+def _gap_condition(g: Gap) -> Condition:
+    return _tracked(
+        "gap",
+        f"gap:{g.question_key}",
+        gettext_noop("Close the gap on %(key)s (%(dimension)s): %(question)s — scored %(score)s."),
+        {
+            "key": g.question_key,
+            "dimension": g.dimension,
+            "question": g.question,
+            "score": f"{g.score:.0f}",
+        },
+        bank=("dimension", "question"),
+    )
+
+
 def _perception_condition(gap: PerceptionGapSummary) -> Condition:
     """`Agree with Helios how governance works: we score it 75, they score it 40.`
     The dimension's name is lower-cased in English only (`in_sentence`): in German it is
     a noun and keeps its capital."""
-    return Condition(
-        _(
+    return _tracked(
+        "perception",
+        f"perception:{gap.dimension}",
+        gettext_noop(
             "Agree with %(partner)s how %(dimension)s works: "
             "we score it %(ours)s, they score it %(theirs)s."
-        )
-        % {
+        ),
+        {
             "partner": gap.partner,
-            "dimension": in_sentence(gap.dimension),
+            "dimension": gap.dimension,
             "ours": f"{gap.ours:.0f}",
             "theirs": f"{gap.theirs:.0f}",
         },
-        source="perception",
-        key=f"perception:{gap.dimension}",
+        bank=("dimension",),
+        sentence=("dimension",),
     )
 
 
@@ -646,7 +671,7 @@ def _perception_reason(gaps: tuple[PerceptionGapSummary, ...]) -> Reason:
     listed = ", ".join(
         _("%(dimension)s (we %(ours)s, %(partner)s %(theirs)s)")
         % {
-            "dimension": g.dimension,
+            "dimension": bank_words(g.dimension),
             "ours": f"{g.ours:.0f}",
             "partner": g.partner,
             "theirs": f"{g.theirs:.0f}",
@@ -678,25 +703,23 @@ def _perception_reason(gaps: tuple[PerceptionGapSummary, ...]) -> Reason:
 def _sponsor_conditions(sponsor: SponsorSummary) -> list[Condition]:
     if not sponsor.has_executive_sponsor:
         return [
-            Condition(
-                _("Name an active executive sponsor on our side before committing."),
-                source="sponsor",
-                key="sponsor:none",
+            _tracked(
+                "sponsor",
+                "sponsor:none",
+                gettext_noop("Name an active executive sponsor on our side before committing."),
+                {},
             )
         ]
     if sponsor.health_colour == "red":
-        return [
-            Condition(
-                _(
-                    "Restore the engagement of our executive sponsor %(name)s: "
-                    "sponsor health is red."
-                )
-                % {"name": sponsor.sponsor_name},
-                source="sponsor",
-                key="sponsor:red",
-                owner=sponsor.sponsor_name,
-            )
-        ]
+        condition = _tracked(
+            "sponsor",
+            "sponsor:red",
+            gettext_noop(
+                "Restore the engagement of our executive sponsor %(name)s: sponsor health is red."
+            ),
+            {"name": sponsor.sponsor_name},
+        )
+        return [replace(condition, owner=sponsor.sponsor_name)]
     return []
 
 
@@ -724,11 +747,11 @@ def conditions_met(conditions) -> str:
 def _finding_words(finding: FindingSummary) -> str:
     """The finding's code followed by its words (the issue names its question): never a
     bare code."""
-    return f"{finding.question_key} {finding.issue.strip()}"
+    return f"{finding.question_key} {finding.statement.strip()}"
 
 
 def _finding_condition(finding: FindingSummary) -> Condition:
-    text = f"{finding.question_key}: {finding.issue}"
+    text = f"{finding.question_key}: {finding.statement}"
     if finding.mitigation:
         text += " — " + _("mitigation: %(mitigation)s") % {"mitigation": finding.mitigation}
     return Condition(

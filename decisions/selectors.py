@@ -67,7 +67,8 @@ def decision_inputs(
         findings[finding.assessment.alliance_id].append(
             FindingSummary(
                 question_key=finding.question.key,
-                issue=finding.statement,
+                issue=finding.issue,
+                question=finding.question.text,
                 classification=Classification(finding.classification),
                 assessment_kind=finding.assessment.version.bank.kind,
                 mitigation=finding.mitigation,

@@ -7,6 +7,7 @@ extracts them; `gettext_noop` marks text kept untranslated in a table and transl
 where it is shown (`_(TABLE[key])`).
 """
 
+import json
 from collections.abc import Callable
 from datetime import date
 
@@ -81,3 +82,42 @@ def in_sentence(name: str) -> str:
 def gettext_noop(message: str) -> str:
     """Marks `message` for extraction only; translate it with `_` where it is shown."""
     return message
+
+
+_bank_words: Callable[[str], str] = _same
+
+
+def set_bank_words(function: Callable[[str], str] | None = None) -> None:
+    """Install how a bank's own words are put in the active language (banks/wording.py);
+    None restores the words as the bank wrote them."""
+    global _bank_words
+    _bank_words = function or _same
+
+
+def bank_words(text: str) -> str:
+    """A question, dimension or bank name as its bank translates it into the active
+    language, else as the bank wrote it. The decision's inputs keep the bank's own words
+    (a stored record serves readers of every language); the words are put in the
+    reader's language when a sentence quotes them."""
+    return _bank_words(text) if text else text
+
+
+def worded(message: str, params: dict, *, bank: tuple = (), sentence: tuple = ()) -> tuple:
+    """`message` (marked with `gettext_noop`) filled with `params` in the active language,
+    and the same as words to keep (JSON) that `say` fills again in another reader's
+    language: the `bank` params are a bank's words (`bank_words`), the `sentence` ones
+    are written as inside a sentence (`in_sentence`)."""
+    kept = {"message": message, "params": params, "bank": list(bank), "sentence": list(sentence)}
+    return say(kept), json.dumps(kept, sort_keys=True, ensure_ascii=False)
+
+
+def say(words: dict | str) -> str:
+    """Words kept by `worded` (the dict or its JSON), in the active language."""
+    if isinstance(words, str):
+        words = json.loads(words)
+    params = dict(words.get("params") or {})
+    for name in words.get("bank") or ():
+        params[name] = bank_words(params[name])
+    for name in words.get("sentence") or ():
+        params[name] = in_sentence(params[name])
+    return _(words["message"]) % params

@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from alliances.forms import CrispyFormMixin
@@ -333,8 +334,9 @@ class SignalForm(CrispyFormMixin, forms.ModelForm):
         asks.widget.choices = [("", _("Nothing (not an allocation or a resolution)"))] + [
             (
                 ask.pk,
-                f"{ask.get_kind_display()} {date_format(ask.date, 'd M Y')} — "
-                f"{ask.sponsorship.sponsor.name}" + (f": {ask.note[:40]}" if ask.note else ""),
+                f"{ask.get_kind_display()} {date_format(ask.date, 'SHORT_DATE_FORMAT')} — "
+                f"{ask.sponsorship.sponsor.name}"
+                + (f": {Truncator(ask.note).chars(40)}" if ask.note else ""),
             )
             for ask in open_asks(alliance, include=include)
         ]

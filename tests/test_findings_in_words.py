@@ -7,7 +7,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from assessments.models import Finding, finding_statement
+from assessments.models import Finding
+from assessments.statements import finding_statement
 from briefs.snapshot import build_snapshot
 from decisions.selectors import alliance_decisions
 from tests.assessment_factories import answer_all, give, make_version, start, submit

@@ -7,6 +7,7 @@ system closes one whose cause is gone and reopens it when the cause comes back."
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -213,3 +214,24 @@ def test_an_old_link_to_a_closed_condition_leads_back_to_the_alliance_saying_why
         assert "This condition was closed" in response.content.decode()
     condition.refresh_from_db()
     assert condition.status == Status.CLOSED
+
+
+def test_a_condition_reads_in_each_readers_language_whoever_rechecked_last(client, open_team):
+    from django.utils import translation
+
+    with_condition(open_team)
+    with translation.override("de"):  # a German manager's change rechecks the decision
+        decision_after_change(alliance=open_team.alliance, by=open_team.users["manager"])
+    condition = sponsor_condition(open_team)
+    # Kept in the site's language, not rewritten by a German recheck ...
+    assert condition.text == "Name an active executive sponsor on our side before committing."
+    assert condition.history.count() == 1
+    # ... and said in each reader's.
+    with translation.override("de"):
+        assert condition.shown_text.startswith("Benennen Sie vor einer Zusage")
+    client.force_login(open_team.users["manager"])
+    url = reverse("decisions:condition", args=[open_team.alliance.slug, condition.pk])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+    page = client.get(url).content.decode()
+    assert "Benennen Sie vor einer Zusage" in page
+    assert "Von der Entscheidung benannt" in page  # its history, in German too

@@ -9,6 +9,7 @@ lower-cases the first letter (kit.apps.in_sentence).
 from django import template
 from django.utils.translation import gettext
 
+from kit.texts import bank_words as _bank_words
 from kit.texts import in_sentence as _in_sentence
 
 register = template.Library()
@@ -31,3 +32,11 @@ def verdict(value) -> str:
     BEDINGUNGEN"); anything else unchanged."""
     token = str(value) if value is not None else ""
     return gettext(token) if token in VERDICTS else token
+
+
+@register.filter
+def bank_words(value) -> str:
+    """A question, dimension, choice or bank name carried away from its bank (a score's
+    rows, a finding, a perception gap) as the bank translates it into the active
+    language (kit.texts.bank_words), else as written."""
+    return _bank_words(str(value)) if value not in (None, "") else ""
