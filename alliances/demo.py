@@ -2,10 +2,12 @@
 
 from base64 import b32encode
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from alliances import services
@@ -272,6 +274,21 @@ def _kpis(alliance: Alliance, rows, system: User) -> None:
         kpi.category, kpi.unit, kpi.is_current = category, unit, True
         kpi.target, kpi.actual = Decimal(target), Decimal(actual)
         services.kpi_save(kpi=kpi, by=system)
+        if not kpi.actuals.exists():
+            _reported(kpi, Decimal(actual), system)
+
+
+# The demo's KPIs as the CRM reported them: the first of the last three months, rising to
+# today's actual, so each KPI page draws a trend against its target.
+REPORTED_SHARES = (Decimal("0.5"), Decimal("0.8"), Decimal("1"))
+
+
+def _reported(kpi: KPI, actual: Decimal, system: User) -> None:
+    today = timezone.localdate()
+    for months_ago, share in zip((2, 1, 0), REPORTED_SHARES, strict=True):
+        on = (today - timedelta(days=30 * months_ago)).replace(day=1)
+        value = (actual * share).quantize(Decimal("1") if actual >= 10 else Decimal("0.01"))
+        services.kpi_actual_add(kpi=kpi, value=value, on=on, source="CRM (demo)", by=system)
 
 
 def seed_alliances(users: dict[str, User]) -> dict[str, Alliance]:

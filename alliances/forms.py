@@ -330,3 +330,36 @@ class AllianceFilter(django_filters.FilterSet):
         if not self.form.cleaned_data.get("archived"):
             queryset = queryset.filter(is_archived=False)
         return super().filter_queryset(queryset)
+
+
+# A file of actuals is a few rows a KPI; this is far more than any upload needs.
+ACTUALS_FILE_MAX_BYTES = 1024 * 1024
+
+
+class KPIActualsUploadForm(CrispyFormMixin, forms.Form):
+    submit_label = _("Import")
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns alliance (its name or slug), kpi (its name), date (YYYY-MM-DD) and "
+            "value. Nothing is imported unless every row is right."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self):
+        """The file's text (UTF-8, with or without Excel's byte-order mark)."""
+        upload = self.cleaned_data["file"]
+        if upload.size > ACTUALS_FILE_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(max)d KB: split it in parts.")
+                % {"max": ACTUALS_FILE_MAX_BYTES // 1024}
+            )
+        upload.seek(0)
+        try:
+            return upload.read(ACTUALS_FILE_MAX_BYTES + 1).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise forms.ValidationError(
+                _("The file is not UTF-8 text: save it from your spreadsheet as “CSV UTF-8”.")
+            ) from exc

@@ -14,8 +14,13 @@ USER_TEXT = {
     "Alliance": ("name", "objectives", "partner_fit"),
     "KPI": ("name", "unit", "period"),
     "Invitation": ("email",),
+    "KPIActual": ("source",),
 }
-NOT_USER_TEXT = {"Alliance": ("slug",), "Invitation": ("token_sha256",)}
+NOT_USER_TEXT = {
+    "Alliance": ("slug",),
+    "Invitation": ("token_sha256",),
+    "KPIActual": ("idempotency_key",),
+}
 
 
 class Organisation(models.Model):
@@ -241,6 +246,55 @@ class KPI(models.Model):
         if self.actual is None or not self.target:
             return None
         return round(self.actual / self.target * 100)
+
+
+# The longest `Idempotency-Key` a client may send (the API refuses a longer one).
+IDEMPOTENCY_KEY_MAX = 200
+KPI_SOURCE_MAX = 60
+
+
+class KPIActual(models.Model):
+    """One reported value of a KPI, for the day it applies to, from where it came (a CRM,
+    a CSV upload, …). The KPI's `actual` is the latest of them (by day, then entry)."""
+
+    kpi = models.ForeignKey(
+        KPI, on_delete=models.CASCADE, related_name="actuals", verbose_name=_("KPI")
+    )
+    value = models.DecimalField(
+        _("value"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    on = models.DateField(_("date"), help_text=_("The day the value applies to."))
+    source = models.CharField(
+        _("source"), max_length=KPI_SOURCE_MAX, help_text=_("e.g. Salesforce, CSV upload")
+    )
+    # A client's key for one POST (the API's Idempotency-Key), unique per user: the same
+    # request sent again finds this row instead of adding a second one.
+    idempotency_key = models.CharField(
+        max_length=IDEMPOTENCY_KEY_MAX, null=True, blank=True, editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("KPI actual")
+        verbose_name_plural = _("KPI actuals")
+        ordering = ["kpi", "on", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="kpi_actual_idempotency_key_per_user",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kpi.name} {self.on}: {self.value}"
 
 
 class Invitation(models.Model):

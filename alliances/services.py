@@ -1,6 +1,9 @@
 """Writes to the alliance register: one transaction per action, taken by a user whose
 right to it alliances/access.py checks, recorded in the history as theirs."""
 
+from datetime import date
+from decimal import Decimal
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -8,15 +11,16 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from alliances import names
+from alliances import kpi_csv, names
 from alliances.access import (
     Action,
     can_edit_organisation,
     can_register_alliances,
     ensure_can,
 )
-from alliances.models import KPI, Alliance, Invitation, Membership, Organisation
+from alliances.models import KPI, Alliance, Invitation, KPIActual, Membership, Organisation
 from alliances.signals import decision_inputs_changed_on
 from kit.mail import MailState, mail_queue, mail_states
 from kit.people import display_name
@@ -211,6 +215,163 @@ def kpi_delete(*, kpi: KPI, by: User) -> None:
     ensure_can(by, Action.EDIT, kpi.alliance)
     as_done_by(kpi, by).delete()
     decision_inputs_changed_on(kpi.alliance, by)
+
+
+class IdempotencyConflict(Exception):
+    """The idempotency key was used before by the same user for a different request."""
+
+
+# Where the actuals of an uploaded file say they came from.
+CSV_SOURCE = "CSV upload"
+# A file with more faults lists these first (a wrong file can have thousands).
+IMPORT_FAULTS_SHOWN = 50
+
+
+def _same_request(actual: KPIActual, *, kpi: KPI, value, on, source: str) -> bool:
+    return (actual.kpi_id, actual.value, actual.on, actual.source) == (
+        kpi.pk,
+        Decimal(value),
+        on,
+        source,
+    )
+
+
+def _replayed(actual: KPIActual, **request) -> KPIActual:
+    if not _same_request(actual, **request):
+        raise IdempotencyConflict(
+            _(
+                "This Idempotency-Key was already used for a different actual: send a new "
+                "key for a new value, or the same body to repeat the first request."
+            )
+        )
+    return actual
+
+
+def _earlier_with_key(by: User, key: str) -> KPIActual | None:
+    return KPIActual.objects.filter(created_by=by, idempotency_key=key).first()
+
+
+def _latest_actual_set(*, kpi: KPI, added: set[int], by: User) -> bool:
+    """Make the KPI's `actual` the latest reported one (by day, then entry) when that is
+    one just added: a value back-filled for an earlier day leaves a later one (or a
+    manager's own figure) in place. Whether the KPI's actual changed."""
+    latest = kpi.actuals.order_by("-on", "-created_at", "-pk").values("pk", "value").first()
+    if latest is None or latest["pk"] not in added or kpi.actual == latest["value"]:
+        return False
+    kpi.actual = latest["value"]
+    as_done_by(kpi, by).save(update_fields=["actual"])
+    return True
+
+
+@transaction.atomic
+def kpi_actual_add(
+    *,
+    kpi: KPI,
+    value: Decimal,
+    on: date,
+    source: str,
+    by: User,
+    idempotency_key: str | None = None,
+) -> tuple[KPIActual, bool]:
+    """Record a reported value of `kpi` for the day `on`, from `source`; the KPI's actual
+    becomes it when it is the latest. Returns (the actual, whether it is new).
+
+    With an `idempotency_key` (a client's, unique per user), the same request sent again
+    returns the first one's actual, not a second; the key sent with a different request
+    raises IdempotencyConflict."""
+    ensure_can(by, Action.EDIT, kpi.alliance)
+    source = (source or "").strip()
+    request = dict(kpi=kpi, value=value, on=on, source=source)
+    if idempotency_key is not None:
+        earlier = _earlier_with_key(by, idempotency_key)
+        if earlier is not None:
+            return _replayed(earlier, **request), False
+    # One writer per KPI at a time, so "the latest" is read after the other's insert.
+    KPI.objects.select_for_update().filter(pk=kpi.pk).first()
+    actual = KPIActual(
+        kpi=kpi,
+        value=value,
+        on=on,
+        source=source,
+        idempotency_key=idempotency_key,
+        created_by=by,
+    )
+    actual.full_clean(exclude=["kpi", "created_by"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            actual.save()
+    except IntegrityError:
+        # The same key's first request committed while this one ran.
+        earlier = _earlier_with_key(by, idempotency_key) if idempotency_key else None
+        if earlier is None:
+            raise
+        return _replayed(earlier, **request), False
+    if _latest_actual_set(kpi=kpi, added={actual.pk}, by=by):
+        decision_inputs_changed_on(kpi.alliance, by)
+    return actual, True
+
+
+def _kpi_named(kpis: list[KPI], name: str) -> KPI | str:
+    """The alliance's KPI a file names, by its name or as shown, “name (period)”."""
+    wanted = name.casefold()
+    shown = [k for k in kpis if str(k).casefold() == wanted]
+    named = shown or [k for k in kpis if k.name.casefold() == wanted]
+    if len(named) == 1:
+        return named[0]
+    if not named:
+        return _("This alliance has no KPI named “%(name)s”.") % {"name": name}
+    return _("Several KPIs are named “%(name)s”: write it with its period, e.g. “%(example)s”.") % {
+        "name": name,
+        "example": str(named[0]),
+    }
+
+
+@transaction.atomic
+def kpi_actuals_import(*, alliance: Alliance, text: str, by: User) -> int:
+    """Add the actuals of a CSV file (alliances/kpi_csv.py) to the alliance's KPIs, all or
+    none: any faulty row (its alliance is not this one, its KPI unknown, its date or value
+    unreadable) refuses the whole file with every fault by line. Returns the rows added."""
+    ensure_can(by, Action.EDIT, alliance)
+    rows, faults = kpi_csv.parse_actuals(text)
+    errors = [(fault.line, str(fault)) for fault in faults]
+    kpis = list(KPI.objects.select_for_update().filter(alliance=alliance))
+    ours = {alliance.slug.casefold(), alliance.name.casefold()}
+    resolved = []
+    for row in rows:
+        fault = ""
+        if row.alliance and row.alliance.casefold() not in ours:
+            fault = _(
+                "“%(named)s” is not this alliance (%(name)s): upload each alliance's actuals "
+                "on its own page."
+            ) % {"named": row.alliance, "name": alliance.name}
+        kpi = _kpi_named(kpis, row.kpi) if row.kpi else None
+        if isinstance(kpi, str):
+            fault = f"{fault} {kpi}".strip()
+        if fault:
+            errors.append((row.line, str(kpi_csv.LineError(row.line, fault))))
+        elif kpi is not None and row.on is not None and row.value is not None:
+            resolved.append((row, kpi))
+    if errors:
+        errors.sort(key=lambda error: error[0])  # stable: a line's faults in reading order
+        messages = [message for _line, message in errors[:IMPORT_FAULTS_SHOWN]]
+        if len(errors) > IMPORT_FAULTS_SHOWN:
+            more = len(errors) - IMPORT_FAULTS_SHOWN
+            messages.append(
+                ngettext("… and %(count)d more fault.", "… and %(count)d more faults.", more)
+                % {"count": more}
+            )
+        raise ValidationError(messages)
+    added: dict[KPI, set[int]] = {}
+    for row, kpi in resolved:
+        kpi.alliance = alliance
+        actual = KPIActual.objects.create(
+            kpi=kpi, value=row.value, on=row.on, source=CSV_SOURCE, created_by=by
+        )
+        added.setdefault(kpi, set()).add(actual.pk)
+    changed = [_latest_actual_set(kpi=kpi, added=pks, by=by) for kpi, pks in added.items()]
+    if any(changed):
+        decision_inputs_changed_on(alliance, by)
+    return len(resolved)
 
 
 INVITATION_DAYS = 7

@@ -31,6 +31,17 @@ urlpatterns = [
     ),
     path("alliances/<slug:slug>/kpis/new/", views.KPICreateView.as_view(), name="kpi_create"),
     path(
+        "alliances/<slug:slug>/kpis/actuals/upload/",
+        views.KPIActualsUploadView.as_view(),
+        name="kpi_actuals_upload",
+    ),
+    path(
+        "alliances/<slug:slug>/kpis/actuals/template.csv",
+        views.KPIActualsTemplateView.as_view(),
+        name="kpi_actuals_template",
+    ),
+    path("alliances/<slug:slug>/kpis/<id:pk>/", views.KPIHistoryView.as_view(), name="kpi_history"),
+    path(
         "alliances/<slug:slug>/kpis/<id:pk>/edit/", views.KPIUpdateView.as_view(), name="kpi_edit"
     ),
     path(

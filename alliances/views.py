@@ -7,13 +7,15 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 from django.views.generic.edit import FormView
 
-from alliances import pages, services
+from alliances import kpi_csv, pages, services
 from alliances.access import (
     Action,
     allowed_actions,
@@ -29,16 +31,19 @@ from alliances.forms import (
     AllianceForm,
     InvitationAcceptForm,
     InvitationForm,
+    KPIActualsUploadForm,
     KPIForm,
     MemberAddForm,
     MembershipRoleForm,
     OrganisationForm,
 )
+from alliances.kpi_chart import kpi_trend
 from alliances.models import KPI, Membership, Organisation
 from alliances.people import answering_people, colleagues_to_add, team_people
 from kit.forms import add_service_errors
 from kit.people import MIN_QUERY, display_name, search_people
 from kit.picker import TEAM_PURPOSES
+from kit.spreadsheets import csv_response, download_name
 from kit.texts import in_sentence
 
 PAGE_SIZE = 25
@@ -338,6 +343,78 @@ class KPIDeleteView(KPIMixin, TemplateView):
         services.kpi_delete(kpi=kpi, by=request.user)
         messages.success(request, _("KPI “%(name)s” deleted.") % {"name": kpi.name})
         return redirect(self.get_success_url())
+
+
+class KPIHistoryView(AllianceMixin, TemplateView):
+    """A KPI's reported actuals, newest first, and their trend against the target."""
+
+    template_name = "alliances/kpi_history.html"
+
+    def load_objects(self):
+        self.kpi = get_object_or_404(KPI, pk=self.kwargs["pk"], alliance=self.alliance)
+        self.kpi.alliance = self.alliance
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        actuals = list(self.kpi.actuals.select_related("created_by"))
+        context["kpi"] = self.kpi
+        context["actuals"] = actuals[::-1]
+        context["chart"] = kpi_trend(
+            name=self.kpi.name,
+            target=self.kpi.target,
+            actuals=[(a.on, a.value) for a in actuals],
+            unit=self.kpi.unit,
+        )
+        return context
+
+
+class KPIActualsUploadView(AllianceMixin, FormView):
+    """A CSV file of actuals for the alliance's KPIs: all rows imported, or none."""
+
+    action = Action.EDIT
+    form_class = KPIActualsUploadForm
+    template_name = "alliances/kpi_actuals_upload.html"
+
+    def form_valid(self, form):
+        try:
+            count = services.kpi_actuals_import(
+                alliance=self.alliance, text=form.cleaned_data["file"], by=self.request.user
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            ngettext("%(count)d actual imported.", "%(count)d actuals imported.", count)
+            % {"count": count},
+        )
+        return redirect(reverse("alliances:detail", args=[self.alliance.slug]) + "#kpis")
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class KPIActualsTemplateView(AllianceMixin, View):
+    """A CSV to fill in: the header and a row for each current KPI, dated today."""
+
+    action = Action.EDIT
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        kpis = list(self.alliance.kpis.filter(is_current=True))
+        names = [kpi.name.casefold() for kpi in kpis]
+        today = timezone.localdate().isoformat()
+        rows = [
+            # A name two KPIs share is written as shown, with its period.
+            (
+                self.alliance.name,
+                kpi.name if names.count(kpi.name.casefold()) == 1 else str(kpi),
+                today,
+                "",
+            )
+            for kpi in kpis
+        ]
+        return csv_response(download_name(self.alliance.slug, "kpi-actuals"), kpi_csv.COLUMNS, rows)
 
 
 class PartnerListView(ListView):

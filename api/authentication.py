@@ -32,7 +32,7 @@ class ApiTokenAuthentication(TokenAuthentication):
         token = (
             ApiToken.objects.select_related("user")
             .filter(key_hash=secret_hash(key))
-            .only("pk", "last_used_at", "user")
+            .only("pk", "last_used_at", "scope", "user")
             .first()
         )
         # The owner's rights now, not when the token was made: one who left the managers

@@ -3,7 +3,7 @@ names the parameter."""
 
 import django_filters
 
-from alliances.models import Alliance
+from alliances.models import KPI, Alliance
 from assessments.models import Assessment, Finding
 from banks.models import QuestionBank
 from briefs.models import Brief
@@ -77,3 +77,13 @@ class BriefFilter(django_filters.FilterSet):
     class Meta:
         model = Brief
         fields = ["alliance", "status"]
+
+
+class KPIFilter(django_filters.FilterSet):
+    alliance = django_filters.CharFilter(**ALLIANCE)
+    category = django_filters.ChoiceFilter(choices=KPI.Category.choices)
+    current = django_filters.BooleanFilter(field_name="is_current")
+
+    class Meta:
+        model = KPI
+        fields = ["alliance", "category", "current"]

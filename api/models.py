@@ -13,11 +13,22 @@ NOT_USER_TEXT = {"ApiToken": ("prefix", "key_hash")}
 
 
 class ApiToken(models.Model):
+    class Scope(models.TextChoices):
+        READ = "read", _("Read")
+        KPI_WRITE = "read+kpi_write", _("Read, and post KPI actuals")
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
     name = models.CharField(
         _("name"), max_length=TOKEN_NAME_MAX, help_text=_("What it is for, e.g. “Power BI”.")
+    )
+    scope = models.CharField(
+        _("scope"),
+        max_length=20,
+        choices=Scope.choices,
+        default=Scope.READ,
+        help_text=_("What the token may do: read, or read and post KPI actuals."),
     )
     # The first characters of the token, so its owner can tell tokens apart.
     prefix = models.CharField(max_length=12)
@@ -30,3 +41,7 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def writes_kpi_actuals(self) -> bool:
+        return self.scope == self.Scope.KPI_WRITE

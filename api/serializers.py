@@ -1,10 +1,12 @@
 """What the API returns: plain, documented fields (the OpenAPI schema is built from
 these). Sensitive sponsor fields are null unless the reader may see them."""
 
+from decimal import Decimal
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from alliances.models import Alliance
+from alliances.models import KPI, KPI_SOURCE_MAX, Alliance, KPIActual
 from assessments.models import Assessment, Finding
 from briefs.models import Brief
 from sponsors.models import Sponsorship
@@ -273,3 +275,53 @@ class BriefSerializer(serializers.ModelSerializer):
 
         path = reverse("api:brief-download", args=[brief.pk])
         return self.context["request"].build_absolute_uri(path)
+
+
+class KPISerializer(serializers.ModelSerializer):
+    alliance = serializers.CharField(source="alliance.slug")
+    actual = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        allow_null=True,
+        help_text="The latest reported value (by date, then as entered); null before any.",
+    )
+    attainment = serializers.IntegerField(
+        allow_null=True, help_text="Actual as a percentage of target; null before any actual."
+    )
+    actuals = serializers.HyperlinkedIdentityField(
+        view_name="api:kpi-actuals", help_text="The KPI's reported actuals."
+    )
+
+    class Meta:
+        model = KPI
+        fields = [
+            "id",
+            "alliance",
+            "category",
+            "name",
+            "period",
+            "unit",
+            "target",
+            "actual",
+            "attainment",
+            "is_current",
+            "actuals",
+        ]
+
+
+class KPIActualSerializer(serializers.ModelSerializer):
+    """A reported value of a KPI: what a system posts, and what the API answers."""
+
+    kpi = serializers.IntegerField(source="kpi_id", read_only=True)
+    value = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=Decimal("0"), help_text="0 or more."
+    )
+    date = serializers.DateField(source="on", help_text="The day the value applies to.")
+    source = serializers.CharField(
+        max_length=KPI_SOURCE_MAX, help_text="Where the value comes from, e.g. “Salesforce”."
+    )
+
+    class Meta:
+        model = KPIActual
+        fields = ["id", "kpi", "value", "date", "source", "created_at"]
+        read_only_fields = ["id", "kpi", "created_at"]

@@ -31,8 +31,9 @@ def can_have_tokens(user) -> bool:
 
 
 @transaction.atomic
-def token_create(*, name: str, by) -> NewToken:
-    """A new personal token of `by`, its key shown once."""
+def token_create(*, name: str, by, scope: str = ApiToken.Scope.READ) -> NewToken:
+    """A new personal token of `by`, its key shown once; `scope` says whether it may
+    also post KPI actuals."""
     if not can_have_tokens(by):
         raise PermissionDenied(_("Only alliance managers can make API tokens."))
     name = (name or "").strip()
@@ -42,13 +43,17 @@ def token_create(*, name: str, by) -> NewToken:
         raise ValidationError(
             {"name": _("Keep the name under %(max)d characters.") % {"max": TOKEN_NAME_MAX}}
         )
+    if scope not in ApiToken.Scope.values:
+        raise ValidationError({"scope": _("Choose one of the listed scopes.")})
     if ApiToken.objects.select_for_update().filter(user=by).count() >= TOKENS_PER_USER_MAX:
         raise ValidationError(
             _("You already have %(max)d tokens: revoke one you no longer use first.")
             % {"max": TOKENS_PER_USER_MAX}
         )
     key = new_secret(TOKEN_PREFIX)
-    token = ApiToken.objects.create(user=by, name=name, prefix=key[:10], key_hash=secret_hash(key))
+    token = ApiToken.objects.create(
+        user=by, name=name, scope=scope, prefix=key[:10], key_hash=secret_hash(key)
+    )
     return NewToken(token=token, key=key)
 
 

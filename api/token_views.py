@@ -40,7 +40,11 @@ class TokenListView(TokenMixin, TemplateView):
         form = TokenForm(request.POST)
         if form.is_valid():
             try:
-                made = services.token_create(by=request.user, name=form.cleaned_data["name"])
+                made = services.token_create(
+                    by=request.user,
+                    name=form.cleaned_data["name"],
+                    scope=form.cleaned_data["scope"],
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

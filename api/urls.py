@@ -14,6 +14,7 @@ router.register("findings", views.FindingViewSet, basename="finding")
 router.register("decisions", views.DecisionViewSet, basename="decision")
 router.register("sponsorships", views.SponsorshipViewSet, basename="sponsorship")
 router.register("briefs", views.BriefViewSet, basename="brief")
+router.register("kpis", views.KPIViewSet, basename="kpi")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -7,18 +7,26 @@ whatever its length: related rows are joined (select_related) and computed figur
 selectors the pages use.
 """
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import renderers, viewsets
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, renderers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.response import Response
 
-from alliances.access import my_role_on, visible_alliances
+from alliances import services as alliance_services
+from alliances.access import Action, ensure_can, my_role_on, visible_alliances
+from alliances.models import IDEMPOTENCY_KEY_MAX, KPI
 from api import filters, serializers
+from api.models import ApiToken
+from api.schema import ERRORS, ErrorSerializer
 from api.services import can_have_tokens
 from assessments import selectors as assessment_selectors
 from assessments.models import Assessment, Finding
@@ -215,6 +223,129 @@ class BriefViewSet(ReadOnlyViewSet):
             raise Http404(_("The PDF of this brief is missing from storage.")) from exc
         return FileResponse(
             pdf, as_attachment=True, filename=brief.download_name, content_type="application/pdf"
+        )
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    name="Idempotency-Key",
+    location=OpenApiParameter.HEADER,
+    required=False,
+    type=str,
+    description=(
+        "A key of your choosing, unique per actual (a UUID, say; printable ASCII, at most "
+        f"{IDEMPOTENCY_KEY_MAX} characters). Sent again with the same body, the request "
+        "answers 200 with the actual the first one made, instead of adding another; sent "
+        "with a different body, 422."
+    ),
+)
+# Printable ASCII, as HTTP carries it everywhere unchanged.
+IDEMPOTENCY_KEY_PATTERN = re.compile(rf"[\x20-\x7e]{{1,{IDEMPOTENCY_KEY_MAX}}}")
+
+
+class KPIViewSet(ReadOnlyViewSet):
+    """KPIs of the alliances you may see, each with its latest actual and attainment."""
+
+    serializer_class = serializers.KPISerializer
+    filterset_class = filters.KPIFilter
+
+    def get_queryset(self):
+        return (
+            KPI.objects.filter(alliance__in=self.visible())
+            .select_related("alliance")
+            .order_by("alliance__name", "-is_current", "category", "name", "pk")
+        )
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The KPI's reported actuals",
+        description="Every reported actual of the KPI, by date then as entered.",
+        responses={200: serializers.KPIActualSerializer(many=True)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Report an actual of the KPI",
+        description=(
+            "Adds a reported value of the KPI for a date; the KPI's actual (and attainment) "
+            "becomes the latest one by date. Needs a token with the scope “read, and post "
+            "KPI actuals”, whose owner may edit the alliance's KPIs (its managers)."
+        ),
+        parameters=[IDEMPOTENCY_KEY],
+        request=serializers.KPIActualSerializer,
+        responses={
+            201: OpenApiResponse(serializers.KPIActualSerializer, description="Recorded."),
+            200: OpenApiResponse(
+                serializers.KPIActualSerializer,
+                description="The same Idempotency-Key and body again: the first answer.",
+            ),
+            400: ERRORS["400"],
+            422: OpenApiResponse(
+                ErrorSerializer,
+                description="The Idempotency-Key was used before with a different body.",
+            ),
+        },
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
+    def actuals(self, request, pk=None):
+        if request.method == "POST":
+            return self.report_actual(request)
+        kpi = super().get_object()
+        actuals = kpi.actuals.order_by("on", "created_at", "pk")
+        return Response(serializers.KPIActualSerializer(actuals, many=True).data)
+
+    def report_actual(self, request):
+        token = request.auth
+        if not isinstance(token, ApiToken):
+            raise exceptions.PermissionDenied(
+                _(
+                    "A signed-in session may only read. Post KPI actuals with an API token "
+                    "of the scope “read, and post KPI actuals”."
+                )
+            )
+        if not token.writes_kpi_actuals:
+            raise exceptions.PermissionDenied(
+                _(
+                    "This token may only read. To post KPI actuals, make a token with the "
+                    "scope “read, and post KPI actuals” on the API tokens page."
+                )
+            )
+        kpi = super().get_object()
+        ensure_can(request.user, Action.EDIT, kpi.alliance)
+        key = request.headers.get("Idempotency-Key")
+        if key is not None and not IDEMPOTENCY_KEY_PATTERN.fullmatch(key):
+            raise exceptions.ValidationError(
+                {
+                    "Idempotency-Key": [
+                        _("Send at most %(max)d printable ASCII characters.")
+                        % {"max": IDEMPOTENCY_KEY_MAX}
+                    ]
+                }
+            )
+        serializer = serializers.KPIActualSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            actual, created = alliance_services.kpi_actual_add(
+                kpi=kpi,
+                value=data["value"],
+                on=data["on"],
+                source=data["source"],
+                by=request.user,
+                idempotency_key=key,
+            )
+        except alliance_services.IdempotencyConflict as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+            # The model calls the day `on`; the API, `date`.
+            raise exceptions.ValidationError(
+                {
+                    ("date" if field == "on" else field): messages
+                    for field, messages in errors.items()
+                }
+            ) from exc
+        return Response(
+            serializers.KPIActualSerializer(actual).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
 

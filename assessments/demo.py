@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from alliances.demo import Demo
 from assessments import services
-from assessments.models import Assessment, Finding
+from assessments.models import Assessment, Finding, PartnerShare
 from banks.models import BankVersion, Choice, Question
 
 AURORA, COBALT = "project-aurora", "cobalt-cloud-co-sell"
@@ -344,6 +344,9 @@ def _partner_answers(assessment, manager) -> None:
         )
     partner_services.invitation_opened(invitation=invitation)
     partner_services.partner_submit(invitation=invitation)
+    # The manager shares the gap by dimension: the contact's link shows it, with the
+    # joint view's PDF (set directly: the settings page refuses changes once submitted).
+    Assessment.objects.filter(pk=assessment.pk).update(partner_share=PartnerShare.DIMENSIONS)
 
 
 def _backdate(assessment: Assessment, *, days: int) -> None:

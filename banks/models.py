@@ -56,12 +56,19 @@ def in_language(obj, name: str, language: str | None = None) -> str:
     """`obj.<name>` in `language` (default: the active one) when the bank translates it,
     else as the bank wrote it: a translation for "de" serves "de-at" too."""
     language = (language or translation.get_language() or "").lower()
-    translations = obj.translations or {}
     for code in (language, language.split("-")[0]):
-        text = (translations.get(code) or {}).get(name)
+        text = translated(obj.translations, code, name)
         if text:
             return text
     return getattr(obj, name)
+
+
+def translated(translations, language: str, name: str) -> str:
+    """The `name` text of `language` in a `translations` value, or "": whatever the JSON
+    holds (the admin's field takes any JSON), a page never fails on it."""
+    entry = translations.get(language) if isinstance(translations, dict) else None
+    text = entry.get(name) if isinstance(entry, dict) else None
+    return text if isinstance(text, str) else ""
 
 
 class LockedVersionError(ValidationError):

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
 
-from banks.models import BankVersion, Choice, Dimension, Question, QuestionBank
+from banks.models import BankVersion, Choice, Dimension, Question, QuestionBank, translated
 from banks.schema import DEFAULT_LANGUAGE
 from kit.memo import per_request
 
@@ -46,7 +46,7 @@ def _build(language: str) -> dict[str, str]:
     words: dict[str, str] = {}
     for model, name in QUOTED:
         for own, translations in _released(model).values_list(name, "translations"):
-            text = ((translations or {}).get(language) or {}).get(name)
+            text = translated(translations, language, name)
             if text and own:
                 words.setdefault(own, text)
                 words.setdefault(own.strip().rstrip("."), text.strip().rstrip("."))

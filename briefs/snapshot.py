@@ -39,6 +39,7 @@ from decisions.rules import REQUIRED_KINDS, Decision, decide, kind_label
 from decisions.selectors import decision_inputs
 from evidence.selectors import alliance_files_for_brief
 from kit.texts import bank_words, in_sentence
+from meetings.selectors import last_minuted_meeting
 from signoffs.evidence import canonical_sha256
 from signoffs.selectors import signoff_state
 from sponsors.health import colour_label
@@ -53,6 +54,23 @@ KIND_ORDER = ("strategic_fit", "partner_selection", "sponsor_readiness", "mutual
 def snapshot_sha256(snapshot: dict) -> str:
     """Hash of the canonical JSON form: key order and spacing never change it."""
     return canonical_sha256(snapshot)
+
+
+def _last_meeting(alliance: Alliance) -> dict | None:
+    """The latest meeting with minutes: its date, kind and the decisions taken (one per
+    line), as display text."""
+    meeting = last_minuted_meeting(alliance)
+    if meeting is None:
+        return None
+    return {
+        "date": _date(timezone.localtime(meeting.starts_at).date()),
+        "kind": str(meeting.get_kind_display()),
+        "decisions": [
+            line.strip(" -•\t")
+            for line in meeting.decisions_taken.splitlines()
+            if line.strip(" -•\t")
+        ],
+    }
 
 
 def _signoff(alliance: Alliance) -> dict | None:
@@ -623,6 +641,9 @@ def build_snapshot(alliance: Alliance) -> tuple[dict, Decision]:
     files = alliance_files_for_brief(alliance)
     if files:  # only then: the snapshots (and hashes) of alliances without files stay
         snapshot["evidence_files"] = files
+    last_meeting = _last_meeting(alliance)
+    if last_meeting:  # only then: the snapshots (and hashes) of alliances without one stay
+        snapshot["last_meeting"] = last_meeting
     return snapshot, decision
 
 

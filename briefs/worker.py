@@ -27,6 +27,7 @@ from assessments.chart_svg import dimension_svg, trend_figures
 from assessments.charts import dimension_chart
 from briefs.models import Brief, claim_lease
 from briefs.snapshot import chart_score
+from kit import events
 from kit.people import preferred_language
 from notifications.models import Kind
 from notifications.services import notify
@@ -122,6 +123,7 @@ def brief_store(*, brief: Brief, pdf: bytes) -> Brief:
     brief.rendered_at = timezone.now()
     brief.status, brief.error = Brief.Status.READY, ""
     brief.save(update_fields=["pdf", "pdf_sha256", "rendered_at", "status", "error"])
+    events.publish(events.BRIEF_READY, alliance_id=brief.alliance_id, brief_id=brief.pk)
     notify_ready(brief)
     return brief
 

@@ -59,7 +59,9 @@ INSTALLED_APPS = [
     "assessments",
     "decisions",
     "signoffs",
+    "meetings",
     "briefs",
+    "calendars",
     "home",
     "rest_framework",
     "drf_spectacular",
@@ -67,6 +69,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "api",
     "portfolio",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -316,6 +319,15 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # long each time (at most an hour), before it is recorded as not delivered.
 MAIL_RETRIES = env.int("MAIL_RETRIES", default=8)
 MAIL_RETRY_BACKOFF_SECONDS = env.float("MAIL_RETRY_BACKOFF_SECONDS", default=60)
+# Outgoing webhooks (webhooks/worker.py): each POST waits WEBHOOK_TIMEOUT seconds for an
+# answer; a failed one is tried again after WEBHOOK_RETRY_BACKOFF_SECONDS, then twice as long
+# each time, WEBHOOK_MAX_ATTEMPTS attempts in all. Endpoints must be public https:// URLs;
+# WEBHOOKS_ALLOW_PRIVATE (tests and local development only) also allows plain http:// and
+# loopback or private addresses.
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=5)
+WEBHOOK_RETRY_BACKOFF_SECONDS = env.float("WEBHOOK_RETRY_BACKOFF_SECONDS", default=2)
+WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
 
 # Question-bank files larger than this are refused before parsing (import_bank and any
 # other way a bank file comes in); the shipped banks are about 20 kB.

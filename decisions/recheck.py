@@ -21,6 +21,7 @@ from decisions.models import DecisionRecord
 from decisions.robustness_selectors import decision_robustness
 from decisions.rules import Decision, DecisionInput, Verdict, decide
 from decisions.selectors import decision_inputs, tracked_states
+from kit import events
 from kit.texts import in_sentence
 from notifications.models import Kind
 from notifications.reminders import day_key
@@ -85,6 +86,12 @@ def decision_recheck(
             DecisionRecord.objects.filter(pk=record.pk).update(
                 verdict=verdict, changed_at=timezone.now(), **stored
             )
+        events.publish(
+            events.DECISION_CHANGED,
+            alliance_id=alliance.pk,
+            verdict=verdict,
+            previous_verdict=previous,
+        )
         notify(
             Kind.DECISION_CHANGED,
             alliance=alliance,

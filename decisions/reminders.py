@@ -15,6 +15,7 @@ from alliances.models import Alliance
 from alliances.pages import WorkItem
 from assessments.conditions import MY_WORK_DAYS, REMIND_DAYS_BEFORE, reminder_kind
 from decisions.models import TrackedCondition
+from kit import events
 from notifications.models import Kind
 from notifications.reminders import day_key
 from notifications.services import notify
@@ -84,15 +85,21 @@ def remind_tracked_owners(today: date) -> int:
                 "alliance": condition.alliance.name,
             }
 
-        created += len(
-            notify(
-                kind,
-                alliance=condition.alliance,
-                recipients=[condition.owner],
-                title=title,
-                body=lambda condition=condition: condition.shown_text,
-                url=condition_url(condition),
-                key=day_key(kind, f"condition-{condition.pk}", today),
-            )
+        told = notify(
+            kind,
+            alliance=condition.alliance,
+            recipients=[condition.owner],
+            title=title,
+            body=lambda condition=condition: condition.shown_text,
+            url=condition_url(condition),
+            key=day_key(kind, f"condition-{condition.pk}", today),
         )
+        created += len(told)
+        if told and kind == Kind.CONDITION_OVERDUE:  # once a day, as the owner's reminder
+            events.publish(
+                events.CONDITION_OVERDUE,
+                alliance_id=condition.alliance_id,
+                condition_id=condition.pk,
+                due_date=condition.due_date.isoformat(),
+            )
     return created

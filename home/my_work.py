@@ -12,6 +12,7 @@ from assessments import my_work as answers_and_findings
 from banks import my_work as bank_drafts
 from briefs import my_work as briefs_ready
 from decisions import reminders as decision_conditions
+from meetings import reminders as meeting_actions
 from signoffs import alliance_pages as signoffs
 from sponsors import my_work as sponsor_signals
 
@@ -22,6 +23,7 @@ CONTRIBUTORS = (
     answers_and_findings.my_work,
     conditions.my_conditions,
     decision_conditions.my_tracked_conditions,
+    meeting_actions.my_actions,
     signoffs.my_signoffs,
     briefs_ready.my_work,
 )

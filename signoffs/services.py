@@ -17,6 +17,7 @@ from alliances.models import Alliance, Membership
 from alliances.people import team_people
 from alliances.services import as_done_by
 from decisions.selectors import alliance_decision
+from kit import events
 from kit.people import display_name
 from notifications.models import Kind
 from notifications.services import notify
@@ -143,6 +144,14 @@ def _tell_managers(signoff: SignOff, by: User) -> None:
         }
 
     managers = team_people(alliance, roles=[Membership.Role.MANAGER])
+    events.publish(
+        events.SIGNOFF_GIVEN if approved else events.SIGNOFF_REFUSED,
+        alliance_id=alliance.pk,
+        signoff_id=signoff.pk,
+        request_id=request.pk,
+        answer=signoff.answer,
+        verdict=request.verdict,
+    )
     notify(
         Kind.SIGNOFF_GIVEN if approved else Kind.SIGNOFF_REFUSED,
         alliance=alliance,

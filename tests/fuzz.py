@@ -27,6 +27,7 @@ from django.db import connection
 from django.db.models import Case, When
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from hypothesis import strategies as st
 
 from alliances.models import KPI, Alliance, Invitation, Membership, Organisation
@@ -34,16 +35,20 @@ from alliances.services import invitation_send
 from api.models import ApiToken
 from api.services import token_create
 from assessments.models import Answer, Assessment, Finding, PartnerInvitation, Response
+from assessments.services import assessment_start
 from banks.models import BankVersion, Question
 from briefs.models import Brief
+from calendars.models import CalendarFeed
 from decisions.models import TrackedCondition
 from evidence.models import EvidenceFile
 from evidence.services import evidence_file_attach
 from kit.secret_links import secret_hash as token_hash
+from meetings.models import ActionItem, Meeting
 from notifications.models import Notification
 from signoffs.models import SignOff
 from sponsors.models import PeerLink, Signal, Sponsor, SponsorChangeProposal, Sponsorship
 from tests.assessment_factories import invite_partner
+from webhooks.models import Delivery, Endpoint
 
 User = get_user_model()
 
@@ -162,6 +167,8 @@ def seed() -> dict:
             defaults={"snapshot": {"decision": {"verdict": "NO-GO"}}, "status": "failed"},
         )
     _partner_link()
+    _shared_link()
+    _calendar_feed()
     _team_invitation()
     _evidence_and_proposal()
     return {role: User.objects.get(username=name) if name else None for role, name in ROLES.items()}
@@ -187,15 +194,43 @@ def _evidence_and_proposal() -> None:
 
 
 PARTNER_TOKEN = "fuzz-partner-link-token-0123456789abcdefghijklm"
+CALENDAR_TOKEN = "cal_fuzz-calendar-feed-token-0123456789abcdefghij"
+
+
+SHARED_TOKEN = "fuzz-shared-link-token-0123456789abcdefghijklmno"
+
+
+def _shared_link() -> None:
+    """The demo contact's submitted link, known to the fuzzer: it shows the joint view."""
+    invitation = PartnerInvitation.objects.filter(submitted_at__isnull=False).first()
+    invitation.token_hash = token_hash(SHARED_TOKEN)
+    invitation.save(update_fields=["token_hash"])
+
+
+def _calendar_feed() -> None:
+    """A calendar feed whose address the fuzzer knows (only its hash is stored)."""
+    CalendarFeed.objects.get_or_create(
+        user=User.objects.get(username="manager"),
+        defaults={"token_hash": token_hash(CALENDAR_TOKEN), "address_since": timezone.now()},
+    )
 
 
 def _partner_link() -> None:
-    """A pending partner invitation whose link the fuzzer knows (the demo's is submitted)."""
+    """A pending partner invitation whose link the fuzzer knows (the demo's is submitted),
+    on a two-sided assessment of its own: the demo's stays complete, its joint view shown."""
     if PartnerInvitation.objects.filter(token_hash=token_hash(PARTNER_TOKEN)).exists():
         return
+    manager = User.objects.get(username="manager")
+    demo = Assessment.objects.get(version__bank__kind="mutual_fit")
     invite_partner(
-        Assessment.objects.get(version__bank__kind="mutual_fit"),
-        by=User.objects.get(username="manager"),
+        assessment_start(
+            alliance=demo.alliance,
+            version=demo.version,
+            title="Fuzzed: both sides again",
+            by=manager,
+            assessors=[manager],
+        ),
+        by=manager,
         token=PARTNER_TOKEN,
         name="Fuzz Partner",
         email="fuzz.partner@example.com",
@@ -440,7 +475,35 @@ PROVIDERS = {
     "assessments:response_pdf": lambda: _responses()[:3],
     "partner:copy": lambda: [{"token": PARTNER_TOKEN}],
     "partner:copy_pdf": lambda: [{"token": PARTNER_TOKEN}],
-    "partner:joint_pdf": lambda: [{"token": PARTNER_TOKEN}],
+    "partner:joint_pdf": lambda: [{"token": SHARED_TOKEN}, {"token": PARTNER_TOKEN}],
+    "meetings:detail": _of_alliance(Meeting),
+    "meetings:edit": _of_alliance(Meeting),
+    "meetings:minutes": _of_alliance(Meeting),
+    "meetings:delete": _of_alliance(Meeting),
+    "meetings:action_done": lambda: [
+        {"slug": s, "pk": m, "action": a}
+        for a, m, s in ActionItem.objects.values_list("pk", "meeting_id", "meeting__alliance__slug")
+    ],
+    "calendars:feed": lambda: [
+        {"token": CALENDAR_TOKEN},
+        {"token": "not-a-token"},
+        {"token": "x" * 300},
+    ],
+    "calendars:alliance_feed": lambda: (
+        [
+            {"token": CALENDAR_TOKEN, "slug": slug}
+            for slug in Alliance.objects.values_list("slug", flat=True)
+        ]
+        + [{"token": "not-a-token", "slug": "no-such-alliance"}]
+    ),
+    "webhooks:detail": lambda: _pks(Endpoint),
+    "webhooks:edit": lambda: _pks(Endpoint),
+    "webhooks:rotate": lambda: _pks(Endpoint),
+    "webhooks:delete": lambda: _pks(Endpoint),
+    "webhooks:replay": lambda: _pks(Delivery),
+    "alliances:kpi_history": _of_alliance(KPI),
+    "api:kpi-detail": lambda: _pks(KPI),
+    "api:kpi-actuals": lambda: _pks(KPI),
     "evidence:download": _of_alliance(EvidenceFile),
     "evidence:delete": _of_alliance(EvidenceFile),
     "sponsors:sponsor_propose": lambda: _pks(Sponsor),

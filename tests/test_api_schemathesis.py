@@ -1,6 +1,7 @@
 """Schemathesis against the running app (the WSGI application, on the seeded demo data):
-every operation of the published OpenAPI schema, called with a manager's token, answers
-without a server error and as the schema says (status, content type, headers, body)."""
+every operation of the published OpenAPI schema, called with a manager's token (one that
+may also post KPI actuals, so the write is exercised too), answers without a server error
+and as the schema says (status, content type, headers, body)."""
 
 import os
 
@@ -19,6 +20,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from api.models import ApiToken
 from api.services import token_create
 from config.wsgi import application
 
@@ -49,16 +51,21 @@ def wsgi_keeps_the_test_connection():
 def test_every_api_operation_answers_as_its_schema_says():
     call_command("seed_demo", "--quiet-logins")
     manager = get_user_model().objects.get(username="manager")
-    headers = {"Authorization": f"Token {token_create(by=manager, name='schemathesis').key}"}
+    made = token_create(by=manager, name="schemathesis", scope=ApiToken.Scope.KPI_WRITE)
+    headers = {"Authorization": f"Token {made.key}"}
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application, headers=headers)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 13  # a list and a detail for six kinds, and the PDF
+    # A list and a detail for seven kinds, the PDF, and a KPI's actuals (read and post).
+    assert len(operations) == 17
     calls: dict[str, set[int]] = {}
     for operation in operations:
         answers_as_documented(operation, headers, calls)()
     # The lists answered with data, not only with refusals.
-    for name in ("alliances", "assessments", "findings", "decisions", "sponsorships", "briefs"):
+    lists = ("alliances", "assessments", "findings", "decisions", "sponsorships", "briefs", "kpis")
+    for name in lists:
         assert 200 in calls[f"GET /api/v1/{name}/"], calls
+    # And a generated actual was recorded on a KPI the manager runs.
+    assert 201 in calls["POST /api/v1/kpis/{id}/actuals/"], calls
 
 
 def answers_as_documented(operation, headers, calls):

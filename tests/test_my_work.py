@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db
 # answers due, findings to classify, unopened briefs, sponsorships (+ their signals and
 # peer links when some exist).
 # + conditions I own, + sign-offs waiting (1 query each), + reassessments due (2), + the
-# reader's language (profile) once per request, + the decision's tracked conditions I own
-DASHBOARD_WITH_MY_WORK = 22
+# reader's language (profile) once per request, + the decision's tracked conditions I own,
+# + the meeting actions I own
+DASHBOARD_WITH_MY_WORK = 23
 
 
 def busy_alliance(manager, n, version):

@@ -12,8 +12,8 @@ BUDGET = 7
 # The dashboard also shows My work (tests/test_my_work.py pins it with every kind of item).
 # + conditions I own, + sign-offs waiting for me (1 query each), + the reader's language
 # and the portfolio link's role check; + the evidence dates (reassessment intervals) and
-# the tracked conditions the decisions read
-DASHBOARD_BUDGET = 17
+# the tracked conditions the decisions read; + the meeting actions I own
+DASHBOARD_BUDGET = 18
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from assessments.models import Assessment, PartnerInvitation
 from assessments.partner.selectors import LINK_MAIL, partner_answers
 from assessments.services import AnswerValue
 from banks.models import BankVersion, Question, QuestionBank
+from kit import events
 from kit.mail import mail_queue
 from kit.secret_links import expiry, new_secret, secret_hash
 from kit.site_url import absolute_url
@@ -362,6 +363,12 @@ def partner_submit(*, invitation: PartnerInvitation, token: str = "") -> Partner
     locked._change_reason = SUBMITTED_REASON
     locked.save(update_fields=["submitted_at"])
     decision_inputs_changed_on(locked.assessment.alliance, None)  # the perception gap
+    events.publish(
+        events.PARTNER_SUBMITTED,
+        alliance_id=locked.assessment.alliance_id,
+        assessment_id=locked.assessment_id,
+        invitation_id=locked.pk,
+    )
     copies.partner_copy_mail(
         locked, partner_answers(locked), company=our_company_name(), token=token
     )

@@ -13,8 +13,10 @@ from assessments import demo as assessment_demo
 from banks import demo as bank_demo
 from briefs import demo as brief_demo
 from decisions import demo as decision_demo
+from meetings import demo as meeting_demo
 from signoffs import demo as signoff_demo
 from sponsors import demo as sponsor_demo
+from webhooks import demo as webhook_demo
 
 # After the alliances' users, organisations and alliances, in this order.
 SEEDS = (
@@ -23,7 +25,9 @@ SEEDS = (
     assessment_demo.seed,
     decision_demo.seed,
     signoff_demo.seed,
+    meeting_demo.seed,
     brief_demo.seed,
+    webhook_demo.seed,
 )
 
 
