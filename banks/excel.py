@@ -31,9 +31,19 @@ from banks.schema import FORMAT, LEVELS, BankData
 
 SHEETS = ("Bank", "Dimensions", "Questions")
 BANK_FIELDS = (
-    "format", "slug", "name", "kind", "description", "version", "status", "notes", "go",
-    "no_go", "gap",
+    "format", "slug", "name", "kind", "description", "language", "version", "status", "notes",
+    "go", "no_go", "gap", "perception_gap", "perception_gaps_decide",
 )  # fmt: skip
+# Translations sit beside the wording they translate, one field or column per language:
+# "name@de" on the Bank sheet, "name@de" / "description@de" on Dimensions, "text@de",
+# "help@de" and "labels@de" (the levels' or choices' labels, one per line, in order) on
+# Questions.
+AT = "@"
+TRANSLATED = {
+    "Bank": ("name", "description"),
+    "Dimensions": ("name", "description"),
+    "Questions": ("text", "help", "labels"),
+}
 DIMENSION_COLUMNS = ("name", "description", "weight")
 LEVEL_COLUMNS = tuple(f"level_{n}" for n in range(LEVELS))
 QUESTION_COLUMNS = (
@@ -166,9 +176,14 @@ def _flag(value):
 def _document(rows: dict, errors: list[str]) -> tuple[dict, dict]:
     """The YAML format's structure, and where each dimension and question came from."""
     fields = {}
+    bank_translations: dict = {}
     for number, row in rows["Bank"]:
         field = _value(row.get("field"))
         if field is None:
+            continue
+        field = str(field)
+        if AT in field:
+            _translate(bank_translations, field, _value(row.get("value")), "Bank", number, errors)
             continue
         if field not in BANK_FIELDS:
             errors.append(
@@ -187,6 +202,9 @@ def _document(rows: dict, errors: list[str]) -> tuple[dict, dict]:
             "weight": _value(row.get("weight")),
             "questions": [],
         }
+        translations = _row_translations(row, "Dimensions", number, errors)
+        if translations:
+            dimension["translations"] = translations
         where[f"dimensions[{len(dimensions)}]"] = f"sheet Dimensions, row {number}"
         by_name.setdefault(str(dimension["name"]), dimension)
         dimensions.append(dimension)
@@ -211,22 +229,59 @@ def _document(rows: dict, errors: list[str]) -> tuple[dict, dict]:
         choices = _value(row.get("choices"))
         if choices is not None:
             question["choices"] = _choices(str(choices))
+        translations = _row_translations(row, "Questions", number, errors)
+        labels_of = "levels" if question.get("kind", "scale") == "scale" else "choices"
+        for entry in translations.values():
+            if "labels" in entry:
+                entry[labels_of] = [line.strip() for line in entry.pop("labels").splitlines()]
+        if translations:
+            question["translations"] = translations
         d = dimensions.index(dimension)
         where[f"dimensions[{d}].questions[{len(dimension['questions'])}]"] = (
             f"sheet Questions, row {number}"
         )
         dimension["questions"].append(question)
+    bank = {
+        k: fields[k] for k in ("slug", "name", "kind", "description", "language") if k in fields
+    }
+    if bank_translations:
+        bank["translations"] = bank_translations
+    thresholds = ("go", "no_go", "gap", "perception_gap")
     document = {
         "format": fields.get("format", FORMAT),
-        "bank": {k: fields[k] for k in ("slug", "name", "kind", "description") if k in fields},
+        "bank": bank,
         "version": {
             "number": fields.get("version"),
             **{k: fields[k] for k in ("status", "notes") if k in fields},
-            "thresholds": {k: fields[k] for k in ("go", "no_go", "gap") if k in fields},
+            "thresholds": {k: fields[k] for k in thresholds if k in fields},
+            **(
+                {"perception_gaps_decide": _flag(fields["perception_gaps_decide"])}
+                if "perception_gaps_decide" in fields
+                else {}
+            ),
         },
         "dimensions": dimensions,
     }
     return document, where
+
+
+def _translate(translations: dict, column: str, value, sheet: str, number, errors) -> None:
+    """Put `value` of a "field@language" column (or Bank field) in `translations`."""
+    base, _at, code = column.partition(AT)
+    if base not in TRANSLATED[sheet] or not code:
+        expected = ", ".join(f"{name}{AT}de" for name in TRANSLATED[sheet])
+        errors.append(f"sheet {sheet}, row {number}: unknown {column!r}; expected e.g. {expected}")
+        return
+    if value is not None:
+        translations.setdefault(code, {})[base] = str(value)
+
+
+def _row_translations(row: dict, sheet: str, number: int, errors: list[str]) -> dict:
+    translations: dict = {}
+    for column, value in row.items():
+        if AT in column:
+            _translate(translations, column, _value(value), sheet, number, errors)
+    return translations
 
 
 CHOICE_LINE = re.compile(r"^(?P<label>.*?)\s*=\s*(?P<score>-?\d+)\s*$")
@@ -272,6 +327,7 @@ def bank_workbook(data: BankData, target) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    codes = _languages(data)
     workbook = Workbook()
     bank = workbook.active
     bank.title = "Bank"
@@ -282,20 +338,31 @@ def bank_workbook(data: BankData, target) -> None:
         ("name", data.name),
         ("kind", data.kind),
         ("description", data.description),
+        ("language", data.language),
         ("version", data.number),
         ("status", "draft" if data.status == "draft" else "published"),
         ("notes", data.notes),
         ("go", data.go),
         ("no_go", data.no_go),
         ("gap", data.gap),
+        ("perception_gap", data.perception_gap),
+        ("perception_gaps_decide", data.perception_gaps_decide),
+        *_translated(data.translations, codes, TRANSLATED["Bank"]),
     ]:
         bank.append([field, value])
     dimensions = workbook.create_sheet("Dimensions")
-    dimensions.append(list(DIMENSION_COLUMNS))
+    dimensions.append([*DIMENSION_COLUMNS, *_columns(codes, TRANSLATED["Dimensions"])])
     questions = workbook.create_sheet("Questions")
-    questions.append(list(QUESTION_COLUMNS))
+    questions.append([*QUESTION_COLUMNS, *_columns(codes, TRANSLATED["Questions"])])
     for d in data.dimensions:
-        dimensions.append([d.name, d.description, d.weight])
+        dimensions.append(
+            [
+                d.name,
+                d.description,
+                d.weight,
+                *(v for _c, v in _translated(d.translations, codes, TRANSLATED["Dimensions"])),
+            ]
+        )
         for q in d.questions:
             levels = [c.label for c in q.choices] if q.kind == "scale" else [None] * LEVELS
             choices = (
@@ -317,6 +384,10 @@ def bank_workbook(data: BankData, target) -> None:
                     q.knockout_level,
                     *levels,
                     choices,
+                    *(
+                        v
+                        for _c, v in _translated(_question_texts(q), codes, TRANSLATED["Questions"])
+                    ),
                 ]
             )
     for sheet in workbook.worksheets:
@@ -330,3 +401,41 @@ def bank_workbook(data: BankData, target) -> None:
                     cell.data_type = "s"
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
     workbook.save(target)
+
+
+def _languages(data: BankData) -> list[str]:
+    """Every language the bank translates anything into, in the order first met."""
+    found: dict[str, None] = dict.fromkeys(data.translations)
+    for d in data.dimensions:
+        found.update(dict.fromkeys(d.translations))
+        for q in d.questions:
+            found.update(dict.fromkeys(q.translations))
+            for c in q.choices:
+                found.update(dict.fromkeys(c.translations))
+    return list(found)
+
+
+def _columns(codes: list[str], names: tuple[str, ...]) -> list[str]:
+    return [f"{name}{AT}{code}" for code in codes for name in names]
+
+
+def _translated(translations: dict, codes: list[str], names: tuple[str, ...]):
+    """("name@de", its text or None) for every language and translated field."""
+    return [
+        (f"{name}{AT}{code}", (translations.get(code) or {}).get(name))
+        for code in codes
+        for name in names
+    ]
+
+
+def _question_texts(q) -> dict:
+    """A question's translations with its labels as one "labels" text per language (one
+    label per line; the bank's own label where one is not translated)."""
+    texts = {code: dict(entry) for code, entry in q.translations.items()}
+    codes = dict.fromkeys([*texts, *(code for c in q.choices for code in c.translations)])
+    for code in codes:
+        labels = [c.translations.get(code, {}).get("label") for c in q.choices]
+        if any(labels):
+            own = (label or c.label for label, c in zip(labels, q.choices, strict=True))
+            texts.setdefault(code, {})["labels"] = "\n".join(own)
+    return texts

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from banks.excel import parse_bank_workbook
+from banks.excel import bank_workbook, parse_bank_workbook
 from banks.models import BankVersion, QuestionBank
 from banks.parse import BankFormatError, parse_bank_bytes
 from banks.services import version_data
@@ -149,3 +149,31 @@ def test_a_workbook_with_a_dtd_or_broken_sheet_xml_is_refused_with_the_files_pro
     with pytest.raises(BankFormatError, match="not a readable Excel workbook"):
         parse_bank_workbook(path.read_bytes(), source="changed.xlsx")
     assert QuestionBank.objects.count() == 1
+
+
+SEED = Path(__file__).parent.parent / "banks" / "seed"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SEED.glob("*.yaml")))
+def test_a_translated_bank_keeps_every_translation_through_excel(name, tmp_path):
+    """The seed banks carry German for every wording: the workbook has a column for it
+    beside each text ("text@de", "labels@de"), and reads back to the same bank, its
+    language, perception settings and translations included."""
+    original = parse_bank_bytes((SEED / name).read_bytes())
+    assert original.dimensions[0].questions[0].translations["de"]["text"]
+    path = tmp_path / "bank.xlsx"
+    bank_workbook(original, path)
+    headers = [c.value for c in load_workbook(path)["Questions"][1]]
+    assert {"text@de", "help@de", "labels@de"} <= set(headers)
+    assert parse_bank_workbook(path.read_bytes()) == original
+
+
+def test_a_translation_column_for_something_untranslatable_is_named(template):
+    content = edited(template, "Questions", "Z1", "weight@de")
+    workbook = load_workbook(io.BytesIO(content))
+    workbook["Questions"]["Z2"] = "3"
+    out = io.BytesIO()
+    workbook.save(out)
+    with pytest.raises(BankFormatError) as refused:
+        parse_bank_workbook(out.getvalue())
+    assert "sheet Questions, row 2: unknown 'weight@de'" in str(refused.value)

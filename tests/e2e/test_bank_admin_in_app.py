@@ -26,12 +26,18 @@ def excel_file(path, version, number, **cells):
     out = io.BytesIO()
     bank_workbook(version_data(version), out)
     workbook = load_workbook(io.BytesIO(out.getvalue()))
-    workbook["Bank"]["B7"] = number  # version
-    workbook["Bank"]["B8"] = "draft"  # status
+    fields = {row[0].value: row[1] for row in workbook["Bank"].iter_rows(min_row=2)}
+    fields["version"].value = number
+    fields["status"].value = "draft"
     for where, value in cells.items():
         workbook["Questions"][where] = value
     workbook.save(path)
     return str(path)
+
+
+def published_first_german_help(version) -> str:
+    first = version.dimensions.order_by("order").first().questions.order_by("order", "pk").first()
+    return first.translations["de"]["help"]
 
 
 def test_upload_fix_a_row_translate_side_by_side_and_publish(
@@ -89,17 +95,17 @@ def test_upload_fix_a_row_translate_side_by_side_and_publish(
         in page.locator(f"#q-{first.pk}").inner_text()
     )
     first.refresh_from_db()
-    assert first.translations["de"] == {
-        "text": "Im Browser übersetzt: dient die Allianz einem Ziel?"
-    }
+    assert first.translations["de"]["text"] == "Im Browser übersetzt: dient die Allianz einem Ziel?"
+    # The rest of the German came with the workbook (its "help@de" column).
+    assert first.translations["de"]["help"] == published_first_german_help(published)
 
     # Compare with the published version, then publish.
     page.get_by_role("link", name="Compare and publish…").click()
     page.wait_for_load_state()
     body = page.locator("main").inner_text()
     assert f"retires {published.label}" in body
-    # (The Excel template carries no translations yet: the seed's are listed as removed.)
-    assert "translations changed" in body
+    # The workbook carried the seed's German; only the edited text differs.
+    assert "1 translation changed" in body
     assert "Im Browser übersetzt: dient die Allianz einem Ziel?" in body
     page.get_by_role("button", name=f"Yes, publish {draft.label}").click()
     page.wait_for_load_state()
