@@ -2,6 +2,8 @@
 done, and delete. Access goes through alliances/access.py (a confidential alliance is a
 404 outside its team); every write is one service call (meetings/services.py)."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -110,7 +112,7 @@ class MeetingEditView(MeetingMixin, MeetingFormMixin, FormView):
 
     def get_initial(self):
         m = self.meeting
-        minutes = int((m.ends_at - m.starts_at).total_seconds() // 60)
+        minutes = (m.ends_at - m.starts_at) // timedelta(minutes=1)
         return {
             "kind": m.kind,
             "starts_at": m.starts_at,

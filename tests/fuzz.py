@@ -990,6 +990,9 @@ class Fuzzer:
             if content_type.startswith("application/json"):
                 # The API: a JSON body with the reason ({"detail": …} or per parameter).
                 readable = bool(response.json())
+            elif content_type.startswith("text/plain"):
+                # A calendar feed's refusal: calendar programs show the text as it is.
+                readable = bool(html.strip())
             elif content_type.startswith("application/vnd.oai.openapi"):
                 # The API's schema renders its refusal as the schema's own format (YAML
                 # by default): `detail: …`, the reason.
