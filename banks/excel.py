@@ -31,8 +31,8 @@ from banks.schema import FORMAT, LEVELS, BankData
 
 SHEETS = ("Bank", "Dimensions", "Questions")
 BANK_FIELDS = (
-    "format", "slug", "name", "kind", "description", "language", "version", "status", "notes",
-    "go", "no_go", "gap", "perception_gap", "perception_gaps_decide",
+    "format", "slug", "name", "kind", "description", "version", "status", "notes", "go",
+    "no_go", "gap", "language", "perception_gap", "perception_gaps_decide",
 )  # fmt: skip
 # Translations sit beside the wording they translate, one field or column per language:
 # "name@de" on the Bank sheet, "name@de" / "description@de" on Dimensions, "text@de",
@@ -338,13 +338,14 @@ def bank_workbook(data: BankData, target) -> None:
         ("name", data.name),
         ("kind", data.kind),
         ("description", data.description),
-        ("language", data.language),
         ("version", data.number),
         ("status", "draft" if data.status == "draft" else "published"),
         ("notes", data.notes),
         ("go", data.go),
         ("no_go", data.no_go),
         ("gap", data.gap),
+        # Added after the first fields, which keep their rows (B7 is the version).
+        ("language", data.language),
         ("perception_gap", data.perception_gap),
         ("perception_gaps_decide", data.perception_gaps_decide),
         *_translated(data.translations, codes, TRANSLATED["Bank"]),
