@@ -56,11 +56,16 @@ def in_language(obj, name: str, language: str | None = None) -> str:
     """`obj.<name>` in `language` (default: the active one) when the bank translates it,
     else as the bank wrote it: a translation for "de" serves "de-at" too."""
     language = (language or translation.get_language() or "").lower()
-    for code in (language, language.split("-")[0]):
+    for code in (language, base_language(language)):
         text = translated(obj.translations, code, name)
         if text:
             return text
     return getattr(obj, name)
+
+
+def base_language(language: str | None) -> str:
+    """ "de" for "de-at" (and "de"): a bank's translation serves every variant."""
+    return (language or "").lower().split("-")[0]
 
 
 def translated(translations, language: str, name: str) -> str:

@@ -17,7 +17,15 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
 
-from banks.models import BankVersion, Choice, Dimension, Question, QuestionBank, translated
+from banks.models import (
+    BankVersion,
+    Choice,
+    Dimension,
+    Question,
+    QuestionBank,
+    base_language,
+    translated,
+)
 from banks.schema import DEFAULT_LANGUAGE
 from kit.memo import per_request
 
@@ -25,10 +33,6 @@ CACHE_KEY = "bank-wording:{language}"
 
 # The field each model translates that sentences quote.
 QUOTED = ((QuestionBank, "name"), (Dimension, "name"), (Question, "text"), (Choice, "label"))
-
-
-def _base(language: str | None) -> str:
-    return (language or "").lower().split("-")[0]
 
 
 def _released(model):
@@ -65,7 +69,7 @@ def in_active_language(text: str) -> str:
     """`text` as the banks translate it into the active language, else unchanged. A
     reader of the banks' default language (English) reads their words as written, with
     no lookup (a bank written in another language keeps its words in these sentences)."""
-    language = _base(translation.get_language())
+    language = base_language(translation.get_language())
     if language in ("", DEFAULT_LANGUAGE):
         return text
     return wording(language).get(text, text)
@@ -73,5 +77,5 @@ def in_active_language(text: str) -> str:
 
 def forget(**kwargs) -> None:
     """A bank or one of its versions changed: read the words afresh once it commits."""
-    keys = [CACHE_KEY.format(language=_base(code)) for code, _name in settings.LANGUAGES]
+    keys = [CACHE_KEY.format(language=base_language(code)) for code, _name in settings.LANGUAGES]
     transaction.on_commit(lambda: cache.delete_many(keys))
