@@ -5,11 +5,13 @@ Every function here runs a fixed number of queries, whatever the size of the ban
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from copy import copy
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from alliances.models import Alliance
@@ -97,6 +99,12 @@ def assessor_name(user) -> str:
     return display_name(user)
 
 
+# A submitted round is locked: its scores change only when it is reopened (and then
+# submitted again, at another time) or when an assessor's name changes. The key holds
+# both, so a kept score is never stale; the day bounds what an unused one takes up.
+SUBMITTED_SCORE_SECONDS = 24 * 3600
+
+
 def assessment_scores(
     assessments: Iterable[Assessment],
     *,
@@ -104,14 +112,47 @@ def assessment_scores(
     specs: dict[int, VersionSpec] | None = None,
 ) -> dict[int, AssessmentScore]:
     """Consolidated scores of several assessments by id, in 4 queries whatever their number
-    (2 when `specs` of their versions are given)."""
+    (2 when `specs` of their versions are given; 1 when every one is a submitted round
+    scored before, kept in the shared cache)."""
     assessments = list(assessments)
-    if specs is None:
-        specs = version_specs({a.version for a in assessments})
     responses = Response.objects.filter(assessment__in=assessments).select_related("assessor")
     if submitted_only:
         responses = responses.filter(status=Response.Status.SUBMITTED)
     responses = list(responses.order_by("assessor__username"))
+    keys = _submitted_score_keys(assessments, responses) if submitted_only else {}
+    kept = cache.get_many(keys.values()) if keys else {}
+    scores = {pk: kept[key] for pk, key in keys.items() if key in kept}
+    missing = [a for a in assessments if a.pk not in scores]
+    if missing:
+        # Specs of all of them, as other panels of the page ask for (kit/memo.py).
+        specs = specs or version_specs({a.version for a in assessments})
+        wanted = {a.pk for a in missing}
+        computed = _scored(missing, [r for r in responses if r.assessment_id in wanted], specs)
+        cache.set_many(
+            {keys[pk]: score for pk, score in computed.items() if pk in keys},
+            SUBMITTED_SCORE_SECONDS,
+        )
+        scores.update(computed)
+    return {a.pk: scores[a.pk] for a in assessments}
+
+
+def _submitted_score_keys(assessments, responses) -> dict[int, str]:
+    """Cache keys of the submitted rounds' scores: the round, when it was submitted and
+    who answered it under which name."""
+    names = defaultdict(list)
+    for r in responses:
+        names[r.assessment_id].append(f"{r.pk}={assessor_name(r.assessor)}")
+    return {
+        a.pk: "assessment-score:"
+        + hashlib.sha256(
+            f"{a.pk}|{a.version_id}|{a.submitted_at.isoformat()}|{'|'.join(names[a.pk])}".encode()
+        ).hexdigest()
+        for a in assessments
+        if a.is_submitted
+    }
+
+
+def _scored(assessments, responses, specs) -> dict[int, AssessmentScore]:
     by_response: dict[int, list[AnswerInput]] = {r.pk: [] for r in responses}
     rows = (
         Answer.objects.filter(response__in=[r.pk for r in responses])

@@ -20,7 +20,7 @@ from assessments.rounds import ReassessmentStatus, ScoreChange, compare_rounds
 from assessments.selectors import assessment_scores, scored_latest, version_specs
 from briefs.models import Brief
 from decisions.rules import Decision, Verdict, decide
-from decisions.selectors import decision_inputs
+from decisions.selectors import alliance_stored_records, decision_inputs
 from sponsors import health
 from sponsors.selectors import our_executive_sponsors
 
@@ -96,7 +96,11 @@ def build_portfolio(user, filters: dict | None = None, *, today: date | None = N
     ids = [a.pk for a in alliances]
     sponsors = our_executive_sponsors(ids, today=today)
     scored = scored_latest(ids)
-    inputs = decision_inputs(alliances, scored=scored, sponsors=sponsors)
+    # The decision as today's recheck stored it; only an alliance without one is computed.
+    inputs = {pk: data for pk, (data, _robustness) in alliance_stored_records(ids).items()}
+    missing = [a for a in alliances if a.pk not in inputs]
+    if missing:
+        inputs.update(decision_inputs(missing, scored=scored, sponsors=sponsors))
     statuses = reassessment_statuses(alliances, today=today)
     falls = _falls(alliances, scored)
     rows = []

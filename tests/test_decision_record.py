@@ -109,6 +109,23 @@ def test_the_page_shows_what_the_record_says(client, demo):
     assert "Someone Recorded" in client.get(cobalt.get_absolute_url()).content.decode()
 
 
+def test_the_portfolio_reads_the_record(client, demo):
+    """The portfolio's verdicts are the stored ones too: a record changed behind the
+    services' back (Cobalt's assessments gone from it: INCOMPLETE) is what it exports."""
+    cobalt = Alliance.objects.get(slug=COBALT)
+    client.force_login(User.objects.get(username="manager"))
+
+    def cobalt_verdict() -> str:
+        export = client.get(reverse("portfolio:export_csv"))
+        rows = b"".join(export.streaming_content).decode().splitlines()
+        return next(line for line in rows if line.startswith(cobalt.name))
+
+    assert "INCOMPLETE" not in cobalt_verdict()
+    record = DecisionRecord.objects.get(alliance=cobalt)
+    DecisionRecord.objects.filter(pk=record.pk).update(inputs={**record.inputs, "assessments": []})
+    assert "INCOMPLETE" in cobalt_verdict()
+
+
 def test_a_record_of_yesterday_is_not_read(client, demo):
     """Overdue evidence and sponsor health move with the calendar."""
     cobalt = Alliance.objects.get(slug=COBALT)
