@@ -148,7 +148,7 @@ def _submitted_score_keys(assessments, responses) -> dict[int, str]:
             f"{a.pk}|{a.version_id}|{a.submitted_at.isoformat()}|{'|'.join(names[a.pk])}".encode()
         ).hexdigest()
         for a in assessments
-        if a.is_submitted
+        if a.is_submitted and a.submitted_at
     }
 
 

@@ -29,6 +29,14 @@ def records_stale(**where) -> None:
     DecisionRecord.objects.filter(**where).exclude(computed_on=None).update(computed_on=None)
 
 
+def _of_submitted(assessment_id: int) -> dict:
+    """The record of the alliance whose submitted assessment this is (none of a draft)."""
+    return {
+        "alliance__assessments": assessment_id,
+        "alliance__assessments__status": Assessment.Status.SUBMITTED,
+    }
+
+
 # What each model's rows are read into: which alliances' records a write to it touches,
 # as a filter on DecisionRecord (so marking them stale is one query, no lookup first).
 READ_INTO: dict[type, Callable[..., dict]] = {
@@ -39,10 +47,12 @@ READ_INTO: dict[type, Callable[..., dict]] = {
     KPI: lambda row: {"alliance": row.alliance_id},  # sponsor health
     ReassessmentInterval: lambda row: {"alliance": row.alliance_id},  # evidence overdue
     Assessment: lambda row: {"alliance": row.alliance_id},  # latest of each kind, title
-    # a submission or reopening
-    AssessmentResponse: lambda row: {"alliance__assessments": row.assessment_id},
+    # A reopening. The decision reads submitted rounds only: a draft's responses and the
+    # knock-out findings its answers open leave the record as it is (the submission
+    # itself saves the assessment, above).
+    AssessmentResponse: lambda row: _of_submitted(row.assessment_id),
     # classification, mitigation, owner, due date, condition
-    Finding: lambda row: {"alliance__assessments": row.assessment_id},
+    Finding: lambda row: _of_submitted(row.assessment_id),
     # the partner side complete (submitted, revoked)
     PartnerInvitation: lambda row: {"alliance__assessments": row.assessment_id},
     TrackedCondition: lambda row: {"alliance": row.alliance_id},  # owner, due, status

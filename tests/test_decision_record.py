@@ -19,7 +19,7 @@ from assessments import services as assessment_services
 from assessments.models import Assessment, Finding, PartnerInvitation
 from assessments.partner import services as partner_services
 from assessments.selectors import scored_latest
-from banks.models import QuestionBank
+from banks.models import Question, QuestionBank
 from decisions import services as decision_services
 from decisions.codec import decode, encode
 from decisions.freshness import records_stale
@@ -124,6 +124,30 @@ def test_the_portfolio_reads_the_record(client, demo):
     record = DecisionRecord.objects.get(alliance=cobalt)
     DecisionRecord.objects.filter(pk=record.pk).update(inputs={**record.inputs, "assessments": []})
     assert "INCOMPLETE" in cobalt_verdict()
+
+
+def test_answering_a_draft_leaves_the_record_read(demo):
+    """A draft's answers (and the knock-out findings its lowest levels open) are no
+    decision input: the record stays the one pages read, with no recheck."""
+    draft = Assessment.objects.filter(alliance__slug=COBALT).exclude(
+        status=Assessment.Status.SUBMITTED
+    )[0]
+    response = draft.responses.filter(submitted_at__isnull=True)[0]
+    questions = Question.objects.filter(dimension__version=draft.version, kind="scale")
+
+    def answer_all(lowest: bool) -> int:
+        for question in questions:
+            choices = question.choices.order_by("score" if lowest else "-score")
+            assessment_services.answer_save(
+                response=response,
+                question=question,
+                value=assessment_services.AnswerValue(choice=choices[0]),
+                by=response.assessor,
+            )
+        return Finding.objects.filter(assessment=draft).count()
+
+    assert answer_all(lowest=True) > answer_all(lowest=False)  # knock-outs opened, closed
+    assert assert_record_true(draft.alliance)
 
 
 def test_a_record_of_yesterday_is_not_read(client, demo):
