@@ -7,7 +7,9 @@ created again, dropped at the end), migrate, seed_demo, collectstatic into a tem
 directory, a Celery worker for the briefs when CELERY_BROKER_URL names a broker,
 gunicorn on a free loopback port with production settings (DEBUG off; plain http, so no
 SSL redirect and no Secure-only cookies), then locust (bench/locustfile.py) and a table
-of p50 / p95 per page with the error count. Loopback traffic only.
+of p50 / p95 per page with the error count. CACHE_URL, when set, passes on to gunicorn:
+the workers then share one cache (and read sessions from it) as in production.
+Loopback traffic only.
 
 Not a benchmark of `make bench` (its name has no bench_ prefix) and not a test.
 """

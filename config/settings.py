@@ -365,6 +365,10 @@ if CACHE_URL:
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="alliance-readiness"),
         }
     }
+    # Every request reads its session: from the shared cache, written through to the
+    # database. Only with a shared cache: a process's own cache would keep a session that
+    # another process ended (a log-out there).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Celery: with no broker configured tasks run eagerly in-process.
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html

@@ -105,3 +105,68 @@ def test_the_wrong_link_limit_holds_across_two_web_processes(two_web_processes):
     assert answers == [404] * LIMIT
     assert status_of(f"{first}/partner/one-more/") == 429
     assert status_of(f"{second}/partner/one-more/") == 429
+
+
+def sign_in(browser, base: str, username: str, password: str) -> None:
+    browser.get(f"{base}/accounts/login/")
+    browser.post(
+        f"{base}/accounts/login/",
+        {
+            "username": username,
+            "password": password,
+            "csrfmiddlewaretoken": browser.cookies["csrftoken"],
+        },
+        headers={"Referer": f"{base}/accounts/login/"},
+    )
+
+
+def signed_in(browser, base: str) -> bool:
+    return not browser.get(f"{base}/", allow_redirects=False).is_redirect
+
+
+def test_a_log_out_in_one_web_process_ends_the_session_in_the_other(two_web_processes):
+    """Sessions are read from the shared cache (written through to the database): a
+    session ended by one process is ended for every process, none keeps its own copy."""
+    import requests
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    # A hash the servers verify (the tests' own hasher is not among theirs), cheap to check.
+    password = PBKDF2PasswordHasher().encode("a long pass phrase 42", "s4lt", iterations=1000)
+    get_user_model().objects.create(username="shared-session", password=password)
+    first, second = two_web_processes
+    browser = requests.Session()  # cookies go to both ports of 127.0.0.1
+    sign_in(browser, first, "shared-session", "a long pass phrase 42")
+    assert signed_in(browser, first)  # both read it now
+    assert signed_in(browser, second)
+    stolen = requests.Session()  # the session's cookie as it was before the log-out
+    stolen.cookies.set("sessionid", browser.cookies["sessionid"])
+    browser.post(
+        f"{second}/accounts/logout/",
+        {"csrfmiddlewaretoken": browser.cookies["csrftoken"]},
+        headers={"Referer": f"{second}/"},
+    )
+    assert not signed_in(browser, second)
+    assert not signed_in(stolen, first)
+
+
+def test_sessions_are_read_from_the_shared_cache_only_where_there_is_one():
+    """With a shared cache (CACHE_URL) sessions are read from it; without one, from the
+    database (a process's own cache would keep sessions another process ended)."""
+
+    def engine(**extra) -> str:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "CACHE_URL": ""}
+        env.pop("REDIS_URL", None)
+        code = "import django; django.setup(); from django.conf import settings; "
+        code += "print(settings.SESSION_ENGINE)"
+        return subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+
+    assert engine(CACHE_URL=redis_url()) == "django.contrib.sessions.backends.cached_db"
+    assert engine() == "django.contrib.sessions.backends.db"
