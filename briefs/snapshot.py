@@ -36,7 +36,7 @@ from decisions.models import TrackedCondition
 from decisions.robustness import Robustness
 from decisions.robustness_selectors import decision_robustness
 from decisions.rules import REQUIRED_KINDS, Decision, decide, kind_label
-from decisions.selectors import decision_inputs
+from decisions.selectors import decision_inputs, stored_records
 from evidence.selectors import alliance_files_for_brief
 from kit.texts import bank_words, in_sentence
 from meetings.selectors import last_minuted_meeting
@@ -585,7 +585,13 @@ def build_snapshot(alliance: Alliance) -> tuple[dict, Decision]:
     overview = brief_sponsor_overview(alliance)
     ours = overview.our_executive_sponsor
     sponsors = {alliance.pk: (ours, overview.health)} if ours else {}
-    inputs = decision_inputs([alliance], scored=scored, sponsors=sponsors)[alliance.pk]
+    # The decision and its robustness as today's recheck stored them; afresh without one.
+    stored = stored_records([alliance.pk]).get(alliance.pk)
+    if stored:
+        inputs, robustness = stored
+    else:
+        inputs = decision_inputs([alliance], scored=scored, sponsors=sponsors)[alliance.pk]
+        robustness = decision_robustness(alliance.pk, inputs, scored)
     decision = decide(inputs)
     dated = {a.kind: a for a in inputs.assessments}
     latest = scored.latest.get(alliance.pk, {})
@@ -616,7 +622,7 @@ def build_snapshot(alliance: Alliance) -> tuple[dict, Decision]:
         "prepared_by": sorted(assessor_name(m.user) for m in managers),
         "assessors": sorted({name for a in assessed for name in a["assessors"]}),
         "decision": _decision(decision),
-        "robustness": _robustness(decision_robustness(alliance.pk, inputs, scored)),
+        "robustness": _robustness(robustness),
         "assessments": assessed,
         "mark_legend": _mark_legend(assessed),
         "not_assessed": _not_assessed(assessed),

@@ -20,6 +20,7 @@ from assessments.models import Assessment, Finding, PartnerInvitation
 from assessments.partner import services as partner_services
 from assessments.selectors import scored_latest
 from banks.models import Question, QuestionBank
+from briefs.snapshot import build_snapshot
 from decisions import services as decision_services
 from decisions.codec import decode, encode
 from decisions.freshness import records_stale
@@ -124,6 +125,21 @@ def test_the_portfolio_reads_the_record(client, demo):
     record = DecisionRecord.objects.get(alliance=cobalt)
     DecisionRecord.objects.filter(pk=record.pk).update(inputs={**record.inputs, "assessments": []})
     assert "INCOMPLETE" in cobalt_verdict()
+    # An alliance without a record of today beside them is decided afresh.
+    DecisionRecord.objects.exclude(alliance=cobalt).delete()
+    assert "INCOMPLETE" in cobalt_verdict()
+
+
+def test_the_brief_reads_the_record(demo):
+    """A brief's snapshot takes the decision's robustness (with the decision) from today's
+    record: a record changed behind the services' back is what a new snapshot holds."""
+    cobalt = Alliance.objects.get(slug=COBALT)
+    assert build_snapshot(cobalt)[0]["robustness"]["draws"] == 2000
+    record = DecisionRecord.objects.get(alliance=cobalt)
+    DecisionRecord.objects.filter(pk=record.pk).update(
+        robustness={**record.robustness, "draws": 1234}
+    )
+    assert build_snapshot(cobalt)[0]["robustness"]["draws"] == 1234
 
 
 def test_answering_a_draft_leaves_the_record_read(demo):
