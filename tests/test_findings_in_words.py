@@ -62,7 +62,8 @@ def test_the_same_words_reach_the_findings_list_the_decision_and_the_brief(
     submit(mine)
     submit(theirs)
     finding = Finding.objects.get(assessment=assessment)
-    Finding.objects.filter(pk=finding.pk).update(classification="showstopper")
+    finding.classification = "showstopper"
+    finding.save(update_fields=["classification"])  # a save: the decision's record is stale
     words = f"{QUESTION} — answered “None (A1)”."
 
     client.force_login(open_team.users["manager"])
