@@ -112,7 +112,8 @@ def test_the_brief_says_what_moved_most_the_knock_outs_and_the_conditions_met_be
     reassessed,
 ):
     _snapshot, text = brief_text(reassessed)
-    first_on = (timezone.localdate() - timedelta(days=FIRST_ROUND_DAYS_AGO)).strftime("%-d %b %Y")
+    # The round's day where the reader is: 100 days back may cross a summer-time change.
+    first_on = timezone.localtime(reassessed.first.submitted_at).strftime("%-d %b %Y")
     part = text[text.index("Since the previous round") :]
     assert part.startswith(
         f"Since the previous round Strategic fit against the round of {first_on}: Overall "
