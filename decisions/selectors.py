@@ -49,7 +49,8 @@ def decision_inputs(
     alliance_ids = [a.pk for a in alliances]
     scored = scored or scored_latest(alliance_ids)
     latest, specs, scores = scored.latest, scored.specs, scored.scores
-    assessments = scored.assessments
+    # Only these alliances' (the caller's scores may cover more).
+    assessments = [a for pk in alliance_ids for a in latest.get(pk, {}).values()]
     findings = defaultdict(list)
     today = timezone.localdate()
     # Each alliance's findings in Finding.Meta's order, without its sort by alliance name.
@@ -201,18 +202,27 @@ def alliance_stored_records(alliance_ids) -> dict[int, tuple[DecisionInput, Robu
     return stored_records(alliance_ids) if in_read_only_request() else {}
 
 
+def recorded_or_fresh_inputs(
+    alliances: Iterable[Alliance], stored: dict, *, scored=None, sponsors=None
+) -> dict[int, DecisionInput]:
+    """What the decision reads, by alliance id: from the `stored` records (of
+    `stored_records`) where there is one, else computed (over `scored` and `sponsors`
+    when the caller holds them)."""
+    alliances = list(alliances)
+    inputs = {pk: data for pk, (data, _robustness) in stored.items()}
+    missing = [a for a in alliances if a.pk not in inputs]
+    if missing:
+        inputs.update(decision_inputs(missing, scored=scored, sponsors=sponsors))
+    return {a.pk: inputs[a.pk] for a in alliances}
+
+
 @per_request
 def alliance_decision_inputs(alliances: Iterable[Alliance]) -> dict[int, DecisionInput]:
     """What the decision reads, from the stored record where today's recheck left one,
     else computed (once per read-only request: the decision and its robustness both
     read them)."""
     alliances = list(alliances)
-    stored = alliance_stored_records([a.pk for a in alliances])
-    inputs = {pk: data for pk, (data, _robustness) in stored.items()}
-    missing = [a for a in alliances if a.pk not in inputs]
-    if missing:
-        inputs.update(decision_inputs(missing))
-    return {a.pk: inputs[a.pk] for a in alliances}
+    return recorded_or_fresh_inputs(alliances, alliance_stored_records([a.pk for a in alliances]))
 
 
 @per_request

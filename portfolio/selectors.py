@@ -17,10 +17,10 @@ from alliances.models import Alliance
 from assessments.models import Assessment, ConditionStatus, Finding
 from assessments.round_selectors import KIND_LABELS, reassessment_statuses
 from assessments.rounds import ReassessmentStatus, ScoreChange, compare_rounds
-from assessments.selectors import ScoredLatest, assessment_scores, scored_latest, version_specs
+from assessments.selectors import assessment_scores, scored_latest, version_specs
 from briefs.models import Brief
 from decisions.rules import Decision, Verdict, decide
-from decisions.selectors import alliance_stored_records, decision_inputs
+from decisions.selectors import alliance_stored_records, recorded_or_fresh_inputs
 from sponsors import health
 from sponsors.selectors import our_executive_sponsors
 
@@ -97,13 +97,8 @@ def build_portfolio(user, filters: dict | None = None, *, today: date | None = N
     sponsors = our_executive_sponsors(ids, today=today)
     scored = scored_latest(ids)
     # The decision as today's recheck stored it; only an alliance without one is computed.
-    inputs = {pk: data for pk, (data, _robustness) in alliance_stored_records(ids).items()}
-    missing = [a for a in alliances if a.pk not in inputs]
-    if missing:
-        scored_missing = ScoredLatest(
-            {a.pk: scored.latest.get(a.pk, {}) for a in missing}, scored.specs, scored.scores
-        )
-        inputs.update(decision_inputs(missing, scored=scored_missing, sponsors=sponsors))
+    stored = alliance_stored_records(ids)
+    inputs = recorded_or_fresh_inputs(alliances, stored, scored=scored, sponsors=sponsors)
     statuses = reassessment_statuses(alliances, today=today)
     falls = _falls(alliances, scored)
     rows = []
