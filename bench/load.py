@@ -11,6 +11,10 @@ of p50 / p95 per page with the error count. CACHE_URL, when set, passes on to gu
 the workers then share one cache (and read sessions from it) as in production.
 Loopback traffic only.
 
+Latency depends on the machine as much as on the code; the last line says what the
+code costs wherever it runs: the CPU time that gunicorn, the PostgreSQL server (when on
+this machine) and the Celery worker spent per request during the run.
+
 Not a benchmark of `make bench` (its name has no bench_ prefix) and not a test.
 """
 
@@ -28,6 +32,8 @@ import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -169,6 +175,37 @@ def print_table(stats_csv: Path) -> int:
     return errors
 
 
+def tree_cpu_seconds(root: psutil.Process) -> float:
+    """CPU time (user + system) of `root` and all its descendants, those that ended
+    too (their time is added to their parent's when it reaps them)."""
+    total = 0.0
+    for process in (root, *root.children(recursive=True)):
+        try:
+            times = process.cpu_times()
+        except psutil.Error:  # ended meanwhile: its parent counts it now
+            continue
+        total += times.user + times.system + times.children_user + times.children_system
+    return total
+
+
+def postmaster() -> psutil.Process | None:
+    """PostgreSQL's main process on this machine (none when the server is elsewhere)."""
+    for process in psutil.process_iter(["name"]):
+        try:
+            if process.info["name"] == "postgres" and process.parent().name() != "postgres":
+                return process
+        except psutil.Error:
+            continue
+    return None
+
+
+def print_cpu_per_request(spent: dict[str, float], stats_csv: Path) -> None:
+    total = next(r for r in csv.DictReader(stats_csv.open()) if r["Name"] == "Aggregated")
+    requests = int(total["Request Count"]) or 1
+    parts = [f"{name} {seconds * 1000 / requests:.1f} ms" for name, seconds in spent.items()]
+    print(f"CPU per request ({requests:,} requests): {', '.join(parts)}")
+
+
 def main() -> int:
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
     if not url.startswith(("postgres://", "postgresql://")):
@@ -227,6 +264,12 @@ def main() -> int:
             stdout=subprocess.DEVNULL,  # the console e-mails of finished briefs
         )  # fmt: skip
         wait_until_up(f"{host}/healthz", gunicorn)
+        # What the server spends during the run (PostgreSQL: the whole server, when here).
+        roots = {"gunicorn": psutil.Process(gunicorn.pid), "PostgreSQL": postmaster()}
+        if worker is not None:
+            roots["Celery"] = psutil.Process(worker.pid)
+        roots = {name: root for name, root in roots.items() if root is not None}
+        before = {name: tree_cpu_seconds(root) for name, root in roots.items()}
         print(
             f"locust: {USERS} users ({SPAWN_RATE:g} new a second, {RAMP_SECONDS} s) then "
             f"{SECONDS} s with all of them…",
@@ -251,7 +294,9 @@ def main() -> int:
         if locust.returncode or not (work / "load_stats.csv").exists():
             print(log.read_text())
             raise SystemExit(f"locust failed (exit {locust.returncode}).")
+        spent = {name: tree_cpu_seconds(root) - before[name] for name, root in roots.items()}
         errors = print_table(work / "load_stats.csv")
+        print_cpu_per_request(spent, work / "load_stats.csv")
         failures = work / "load_failures.csv"
         if errors and failures.exists():
             print("\nfailures:\n" + failures.read_text())
