@@ -82,6 +82,18 @@ def visible_alliances(user) -> QuerySet[Alliance]:
     return alliances.filter(Q(is_confidential=False) | Exists(_my_membership("pk", user)))
 
 
+def my_team_alliances(user, *, role: str | None = None) -> QuerySet[Alliance]:
+    """The unarchived alliances of `user`'s teams (where their role is `role`, when
+    given): where every "mine" list starts. A member sees their alliance, confidential or
+    not, so this needs none of `visible_alliances`' subqueries."""
+    if not user.is_authenticated:
+        return Alliance.objects.none()
+    memberships = {"memberships__user": user.pk}
+    if role is not None:
+        memberships["memberships__role"] = role
+    return Alliance.objects.filter(is_archived=False, **memberships)
+
+
 def _my_membership(alliance_ref: str, user) -> QuerySet[Membership]:
     """The user's membership of the alliance `alliance_ref` (an outer field) names.
     Unordered: there is one per user and alliance, and Membership's default order would

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from alliances.access import visible_alliances
+from alliances.access import my_team_alliances
 from alliances.models import Alliance
 from alliances.pages import WorkItem
 from assessments.models import Assessment, ConditionStatus, Finding
@@ -63,8 +63,7 @@ def my_conditions(request) -> list[WorkItem]:
     """My work: the conditions I own due within 14 days or overdue (1 query)."""
     user = request.user
     today = timezone.localdate()
-    mine = visible_alliances(user).filter(is_archived=False, memberships__user=user)
-    findings = open_conditions(mine).filter(
+    findings = open_conditions(my_team_alliances(user)).filter(
         owner_user=user, due_date__lte=today + timedelta(days=MY_WORK_DAYS)
     )
     return [

@@ -10,7 +10,7 @@ from datetime import date
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from alliances.access import visible_alliances
+from alliances.access import my_team_alliances
 from alliances.models import Alliance, Membership
 from alliances.pages import WorkItem
 from assessments.round_selectors import KIND_LABELS, reassessment_statuses
@@ -64,13 +64,7 @@ def my_reassessments(request) -> list[WorkItem]:
     user = request.user
     if not user.is_authenticated:
         return []
-    managed = list(
-        visible_alliances(user).filter(
-            is_archived=False,
-            memberships__user=user,
-            memberships__role=Membership.Role.MANAGER,
-        )
-    )
+    managed = list(my_team_alliances(user, role=Membership.Role.MANAGER))
     items = []
     statuses = reassessment_statuses(managed)
     for alliance in managed:

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliances.access import visible_alliances
+from alliances.access import my_team_alliances, visible_alliances
 from alliances.models import Alliance, Membership
 from assessments.conditions import open_conditions
 from assessments.models import Finding
@@ -60,11 +60,6 @@ def team_alliance(user, slug: str) -> Alliance | None:
     if alliance is None or not (user.is_superuser or alliance.my_role is not None):
         return None
     return alliance
-
-
-def my_team_alliances(user) -> QuerySet[Alliance]:
-    """The alliances of `user`'s teams that they may see, archived ones aside."""
-    return visible_alliances(user).filter(is_archived=False, memberships__user=user)
 
 
 @dataclass(frozen=True)
@@ -258,9 +253,7 @@ def reassessment_entries(alliances: Iterable[Alliance], link: Link) -> list[Cale
 def personal_entries(user, link: Link) -> list[CalendarEntry]:
     """Everything of `user`'s feed (about 14 queries, whatever the number of entries)."""
     mine = my_team_alliances(user)
-    managed = visible_alliances(user).filter(
-        is_archived=False, memberships__user=user, memberships__role=Membership.Role.MANAGER
-    )
+    managed = my_team_alliances(user, role=Membership.Role.MANAGER)
     waiting = signoffs_waiting_for(user)
     for signoff in waiting:
         signoff.executive = user  # theirs, by definition: no query each

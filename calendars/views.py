@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from alliances.access import my_team_alliances
 from calendars import selectors, services
 from calendars.ical import feed_ics
 from calendars.models import CalendarFeed
@@ -50,7 +51,7 @@ def feed_addresses(request, token: str) -> dict:
     personal = absolute_url(reverse("calendars:feed", args=[token]), request)
     alliances = [
         (a.name, absolute_url(reverse("calendars:alliance_feed", args=[token, a.slug]), request))
-        for a in selectors.my_team_alliances(request.user).order_by("name")
+        for a in my_team_alliances(request.user).order_by("name")
     ]
     return {"new_address": personal, "alliance_addresses": alliances}
 

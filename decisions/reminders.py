@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from alliances.access import visible_alliances
+from alliances.access import my_team_alliances
 from alliances.models import Alliance
 from alliances.pages import WorkItem
 from assessments.conditions import MY_WORK_DAYS, REMIND_DAYS_BEFORE, reminder_kind
@@ -45,8 +45,7 @@ def my_tracked_conditions(request) -> list[WorkItem]:
     """My work: the tracked conditions I own due within 14 days or overdue (1 query)."""
     user = request.user
     today = timezone.localdate()
-    mine = visible_alliances(user).filter(is_archived=False, memberships__user=user)
-    conditions = active_owned(mine).filter(
+    conditions = active_owned(my_team_alliances(user)).filter(
         owner=user, due_date__lte=today + timedelta(days=MY_WORK_DAYS)
     )
     return [

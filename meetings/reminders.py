@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from alliances.access import visible_alliances
+from alliances.access import my_team_alliances
 from alliances.models import Alliance
 from alliances.pages import WorkItem
 from assessments.conditions import MY_WORK_DAYS, REMIND_DAYS_BEFORE, reminder_kind
@@ -36,8 +36,7 @@ def my_actions(request) -> list[WorkItem]:
     if not user.is_authenticated:
         return []
     today = timezone.localdate()
-    mine = visible_alliances(user).filter(is_archived=False, memberships__user=user)
-    actions = active_actions(mine).filter(
+    actions = active_actions(my_team_alliances(user)).filter(
         owner=user, due_date__lte=today + timedelta(days=MY_WORK_DAYS)
     )
     return [

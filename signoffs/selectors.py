@@ -5,8 +5,8 @@ from datetime import datetime
 
 from django.db.models import F, OuterRef, Subquery
 
-from alliances.access import visible_alliances
-from alliances.models import Alliance
+from alliances.access import my_team_alliances
+from alliances.models import Alliance, Membership
 from decisions.selectors import alliance_decision, alliance_decision_inputs
 from signoffs.evidence import evidence_sha256
 from signoffs.models import SignOff, SignOffRequest
@@ -117,9 +117,7 @@ def signoffs_waiting_for(user) -> list[SignOff]:
             executive=user,
             answer=SignOff.Answer.PENDING,
             request__withdrawn_at__isnull=True,
-            request__alliance__in=visible_alliances(user).filter(is_archived=False),
-            request__alliance__memberships__user=user,
-            request__alliance__memberships__role="executive",
+            request__alliance__in=my_team_alliances(user, role=Membership.Role.EXECUTIVE),
         )
         .annotate(latest=Subquery(latest))
         .filter(request_id=F("latest"))
