@@ -45,6 +45,9 @@ class SponsorOverview:
     can_see_sensitive: bool
 
 
+# The facts below are read once per page (kit/memo.py): the alliance page asks for the
+# executive sponsor's health now and month by month.
+@per_request
 def _signal_facts(sponsorship_ids: Iterable[int]) -> dict[int, list[SignalFact]]:
     rows = Signal.objects.filter(sponsorship_id__in=list(sponsorship_ids)).values_list(
         "sponsorship_id", "id", "kind", "date", "responds_to_id", "meeting_with"
@@ -56,6 +59,7 @@ def _signal_facts(sponsorship_ids: Iterable[int]) -> dict[int, list[SignalFact]]
     return facts
 
 
+@per_request
 def _kpi_facts(alliance_ids: Iterable[int]) -> dict[int, list[KPIFact]]:
     rows = KPI.objects.filter(alliance_id__in=list(alliance_ids)).values_list(
         "alliance_id", "target", "actual", "is_current"
@@ -64,6 +68,11 @@ def _kpi_facts(alliance_ids: Iterable[int]) -> dict[int, list[KPIFact]]:
     for alliance_id, target, actual, is_current in rows:
         facts[alliance_id].append(KPIFact(target, actual, is_current))
     return facts
+
+
+@per_request
+def _alliance_contacts(alliance_ids: Iterable[int]) -> dict[tuple[int, int], list[date]]:
+    return _contacts(PeerLink.objects.filter(alliance_id__in=list(alliance_ids)))
 
 
 def _contacts(links: Iterable[PeerLink]) -> dict[tuple[int, int], list[date]]:
@@ -97,7 +106,7 @@ def sponsorship_healths(
     alliance_ids = {s.alliance_id for s in sponsorships}
     signals = _signal_facts(s.pk for s in sponsorships)
     kpis = _kpi_facts(alliance_ids)
-    contacts = _contacts(PeerLink.objects.filter(alliance_id__in=alliance_ids))
+    contacts = _alliance_contacts(alliance_ids)
     return {s.pk: _health(s, signals, kpis, contacts, today) for s in sponsorships}
 
 
@@ -349,9 +358,7 @@ def sponsorships_overdue(
         return {}
     today = today or timezone.localdate()
     signals = _signal_facts(s.pk for s in sponsorships)
-    contacts = _contacts(
-        PeerLink.objects.filter(alliance_id__in={s.alliance_id for s in sponsorships})
-    )
+    contacts = _alliance_contacts({s.alliance_id for s in sponsorships})
     owed = {}
     for sponsorship in sponsorships:
         facts = [f for f in signals.get(sponsorship.pk, ()) if f.date <= today]
@@ -374,5 +381,5 @@ def health_history(sponsorship: Sponsorship, days: Iterable[date]) -> list[Healt
     to that day (KPIs as they are now: they carry no date), in three queries."""
     signals = _signal_facts([sponsorship.pk])
     kpis = _kpi_facts([sponsorship.alliance_id])
-    contacts = _contacts(PeerLink.objects.filter(alliance_id=sponsorship.alliance_id))
+    contacts = _alliance_contacts([sponsorship.alliance_id])
     return [_health(sponsorship, signals, kpis, contacts, day) for day in days]
