@@ -84,8 +84,9 @@ def visible_alliances(user) -> QuerySet[Alliance]:
 
 def my_team_alliances(user, *, role: str | None = None) -> QuerySet[Alliance]:
     """The unarchived alliances of `user`'s teams (where their role is `role`, when
-    given): where every "mine" list starts. A member sees their alliance, confidential or
-    not, so this needs none of `visible_alliances`' subqueries."""
+    given): where the "mine" lists of My work and the calendar start. A member sees
+    their alliance, confidential or not, so this needs none of `visible_alliances`'
+    subqueries."""
     if not user.is_authenticated:
         return Alliance.objects.none()
     memberships = {"memberships__user": user.pk}

@@ -203,12 +203,13 @@ def alliance_stored_records(alliance_ids) -> dict[int, tuple[DecisionInput, Robu
 
 
 def recorded_or_fresh_inputs(
-    alliances: Iterable[Alliance], stored: dict, *, scored=None, sponsors=None
+    alliances: Iterable[Alliance], *, scored=None, sponsors=None
 ) -> dict[int, DecisionInput]:
-    """What the decision reads, by alliance id: from the `stored` records (of
-    `stored_records`) where there is one, else computed (over `scored` and `sponsors`
-    when the caller holds them)."""
+    """What the decision reads, by alliance id: from today's stored record where there is
+    one (on a read-only request), else computed (over `scored` and `sponsors` when the
+    caller holds them)."""
     alliances = list(alliances)
+    stored = alliance_stored_records([a.pk for a in alliances])
     inputs = {pk: data for pk, (data, _robustness) in stored.items()}
     missing = [a for a in alliances if a.pk not in inputs]
     if missing:
@@ -221,8 +222,7 @@ def alliance_decision_inputs(alliances: Iterable[Alliance]) -> dict[int, Decisio
     """What the decision reads, from the stored record where today's recheck left one,
     else computed (once per read-only request: the decision and its robustness both
     read them)."""
-    alliances = list(alliances)
-    return recorded_or_fresh_inputs(alliances, alliance_stored_records([a.pk for a in alliances]))
+    return recorded_or_fresh_inputs(alliances)
 
 
 @per_request

@@ -20,7 +20,7 @@ from assessments.rounds import ReassessmentStatus, ScoreChange, compare_rounds
 from assessments.selectors import assessment_scores, scored_latest, version_specs
 from briefs.models import Brief
 from decisions.rules import Decision, Verdict, decide
-from decisions.selectors import alliance_stored_records, recorded_or_fresh_inputs
+from decisions.selectors import recorded_or_fresh_inputs
 from sponsors import health
 from sponsors.selectors import our_executive_sponsors
 
@@ -97,8 +97,7 @@ def build_portfolio(user, filters: dict | None = None, *, today: date | None = N
     sponsors = our_executive_sponsors(ids, today=today)
     scored = scored_latest(ids)
     # The decision as today's recheck stored it; only an alliance without one is computed.
-    stored = alliance_stored_records(ids)
-    inputs = recorded_or_fresh_inputs(alliances, stored, scored=scored, sponsors=sponsors)
+    inputs = recorded_or_fresh_inputs(alliances, scored=scored, sponsors=sponsors)
     statuses = reassessment_statuses(alliances, today=today)
     falls = _falls(alliances, scored)
     rows = []
